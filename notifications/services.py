@@ -1,0 +1,140 @@
+"""The outbox: every email is a row first, and a Celery worker sends it."""
+
+import logging
+import smtplib
+from datetime import timedelta
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from notifications.models import OutboundMessage
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+STUCK_AFTER = timedelta(minutes=10)
+
+
+def backoff(attempts):
+    """Seconds to wait before the next try: 30 s, 1 min, 2 min, 4 min, ... capped at an hour."""
+    return min(30 * 2 ** max(attempts - 1, 0), 3600)
+
+
+def render_email(name, context):
+    """Render emails/<name>_subject.txt, emails/<name>.txt and emails/<name>.html."""
+    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+    text = render_to_string(f"emails/{name}.txt", context)
+    html = render_to_string(f"emails/{name}.html", context)
+    return subject, text, html
+
+
+def queue_email(*, kind, recipient, subject, body_text, body_html="", idempotency_key, partnership=None):
+    """Write one message to the outbox and hand it to a worker once the transaction commits.
+
+    A second call with the same idempotency key returns the first row and sends nothing more.
+    """
+    message, created = OutboundMessage.objects.get_or_create(
+        idempotency_key=idempotency_key,
+        defaults={
+            "kind": kind,
+            "recipient": recipient,
+            "subject": subject,
+            "body_text": body_text,
+            "body_html": body_html,
+            "partnership": partnership,
+            "from_name": partnership.name if partnership else "Convene",
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: dispatch(message.pk))
+    return message
+
+
+def dispatch(message_id):
+    """Ask a worker to send a row; if the broker is down the sweep will find the row later."""
+    from notifications.tasks import send_message
+
+    try:
+        send_message.delay(message_id)
+    except Exception:  # the broker may be unreachable; the row stays queued for the sweep
+        logger.warning("Could not reach the broker for outbound message %s; the sweep will retry", message_id)
+
+
+def claim(message_id, now=None):
+    """Mark a row as being sent by this worker; False if another worker has it or it is done."""
+    now = now or timezone.now()
+    waiting = Q(state=OutboundMessage.State.QUEUED, next_attempt_at__lte=now + timedelta(seconds=2))
+    stuck = Q(state=OutboundMessage.State.SENDING, claimed_at__lte=now - STUCK_AFTER)
+    # One conditional UPDATE: the database lets only one worker's WHERE match.
+    updated = OutboundMessage.objects.filter(waiting | stuck, pk=message_id).update(
+        state=OutboundMessage.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    return updated == 1
+
+
+def build_email(message):
+    from_email = formataddr((message.from_name, settings.DEFAULT_FROM_EMAIL)) if message.from_name else None
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=from_email,
+        to=[message.recipient],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+def is_permanent(error):
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
+
+
+def deliver(message_id):
+    """Send one outbox row if it can be claimed. Returns the seconds to wait before a retry, or None."""
+    if not claim(message_id):
+        return None
+    message = OutboundMessage.objects.get(pk=message_id)
+    try:
+        build_email(message).send()
+    except (smtplib.SMTPException, OSError) as error:
+        reason = f"{type(error).__name__}: {error}"[:500]
+        if is_permanent(error) or message.attempts >= MAX_ATTEMPTS:
+            OutboundMessage.objects.filter(pk=message_id).update(state=OutboundMessage.State.FAILED, last_error=reason)
+            logger.warning("Outbound message %s failed for good: %s", message_id, reason)
+            return None
+        wait = backoff(message.attempts)
+        OutboundMessage.objects.filter(pk=message_id).update(
+            state=OutboundMessage.State.QUEUED,
+            last_error=reason,
+            next_attempt_at=timezone.now() + timedelta(seconds=wait),
+        )
+        return wait
+    OutboundMessage.objects.filter(pk=message_id).update(
+        state=OutboundMessage.State.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return None
+
+
+def due_message_ids(limit=500):
+    return list(OutboundMessage.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+
+
+def retry_failed(message):
+    """Put a failed message back in the queue (the business manager's "try again")."""
+    with transaction.atomic():
+        updated = OutboundMessage.objects.filter(pk=message.pk, state=OutboundMessage.State.FAILED).update(
+            state=OutboundMessage.State.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error=""
+        )
+        if updated:
+            transaction.on_commit(lambda: dispatch(message.pk))
+    return bool(updated)

@@ -1,0 +1,69 @@
+import time
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+# Pages a signed-in member of staff may reach before they have set up their authenticator app.
+MFA_SETUP_URL_NAMES = {
+    "mfa_activate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_download_recovery_codes",
+    "account_logout",
+    "account_reauthenticate",
+    "mfa_reauthenticate",
+    "session_keepalive",
+    "accessibility",
+    "privacy",
+}
+
+
+class SessionTimeoutMiddleware:
+    """End a staff session after a spell of inactivity, and in any case after an absolute limit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.setdefault("convene_started", now)
+            last_seen = request.session.get("convene_last_seen", now)
+            idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            too_long = now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+            if idle or too_long:
+                logout(request)
+                if idle:
+                    minutes = settings.SESSION_IDLE_TIMEOUT // 60
+                    reason = f"You were signed out because you had not used Convene for {minutes} minutes."
+                else:
+                    hours = settings.SESSION_ABSOLUTE_TIMEOUT // 3600
+                    reason = f"You were signed out because you had been signed in for {hours} hours."
+                messages.info(request, reason)
+                return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
+            request.session["convene_last_seen"] = now
+        return self.get_response(request)
+
+
+class RequireMFAMiddleware:
+    """Staff reach nothing but the authenticator set-up until they have one (the admin included)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in MFA_SETUP_URL_NAMES:
+            return None
+        if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+            return None
+        return redirect("mfa_activate_totp")
