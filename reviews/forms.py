@@ -39,6 +39,8 @@ class RoleForm(forms.Form):
 
 
 class PartnershipDetailsForm(forms.ModelForm):
+    website = forms.URLField(label="Website (optional)", required=False, assume_scheme="https")
+
     class Meta:
         model = Partnership
         fields = ["contact_name", "contact_email", "contact_phone", "website", "address", "support_text"]

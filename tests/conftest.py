@@ -1,0 +1,91 @@
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.core.cache import cache
+
+from config.celery import app as celery_app
+from reviews.models import Membership, Partnership, User
+
+PASSWORD = "a long and memorable passphrase"
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # Rate-limit counters and used TOTP codes live in the cache; start each test afresh.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Run tasks in-process unless a test starts a real worker (see tests/notifications)."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def totp_code(user, offset=0):
+    """The authenticator code the user's app would show now."""
+    import time
+
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
+
+
+def make_staff(email, name, partnership, role, *, with_mfa=True):
+    user = User.objects.create_user(email, PASSWORD, full_name=name)
+    if partnership is not None:
+        Membership.objects.create(user=user, partnership=partnership, role=role)
+    if with_mfa:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def partnership(db):
+    return Partnership.objects.create(
+        name="Northvale Children's Safeguarding Partnership",
+        slug="northvale",
+        kind=Partnership.Kind.CHILDREN,
+        contact_name="Priya Shah",
+        contact_email="partnership@northvale.example",
+        contact_phone="01632 960 101",
+    )
+
+
+@pytest.fixture
+def other_partnership(db):
+    return Partnership.objects.create(
+        name="Eastmere Safeguarding Adults and Children Board",
+        slug="eastmere",
+        kind=Partnership.Kind.BOTH,
+        contact_name="Grace Okafor",
+        contact_email="boards@eastmere.example",
+        contact_phone="01632 960 202",
+    )
+
+
+@pytest.fixture
+def business_manager(partnership):
+    return make_staff("manager@northvale.example", "Priya Shah", partnership, Membership.Role.BUSINESS_MANAGER)
+
+
+@pytest.fixture
+def reviewer(partnership):
+    return make_staff("reviewer@northvale.example", "Tom Ellis", partnership, Membership.Role.REVIEWER)
+
+
+@pytest.fixture
+def outsider(other_partnership):
+    """A business manager of another partnership."""
+    return make_staff("manager@eastmere.example", "Grace Okafor", other_partnership, Membership.Role.BUSINESS_MANAGER)
+
+
+@pytest.fixture
+def bm_client(client, business_manager):
+    client.force_login(business_manager)
+    return client

@@ -1,0 +1,118 @@
+"""The outbox: a row per email, claimed by one worker, retried with backoff, swept if stuck."""
+
+import smtplib
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.utils import timezone
+
+from notifications import services, tasks
+from notifications.models import OutboundMessage
+
+
+def queue(key="k1", **extra):
+    return services.queue_email(
+        kind="test",
+        recipient="someone@agency.example",
+        subject="Subject",
+        body_text="Body",
+        body_html="<p>Body</p>",
+        idempotency_key=key,
+        **extra,
+    )
+
+
+@pytest.mark.django_db
+def test_a_queued_row_is_sent_once_after_commit(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        message = queue()
+        queue()  # the same idempotency key: the same row, no second send
+    assert len(callbacks) == 1
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.SENT and message.attempts == 1
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].alternatives[0][1] == "text/html"
+    # Sending the same row again does nothing: it is no longer claimable.
+    tasks.send_message(message.pk)
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_nothing_is_queued_when_the_action_rolls_back(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            queue()
+            raise RuntimeError("the action failed")
+    assert not OutboundMessage.objects.exists()
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_only_one_claim_wins():
+    message = queue()
+    assert services.claim(message.pk) is True
+    assert services.claim(message.pk) is False
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.SENDING
+
+
+@pytest.mark.django_db
+def test_a_temporary_refusal_is_retried_with_backoff(mailoutbox):
+    message = queue()
+    refusal = smtplib.SMTPResponseException(451, b"try again later")
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=refusal):
+        wait = services.deliver(message.pk)
+    assert wait == 30
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.QUEUED
+    assert "451" in message.last_error
+    assert message.next_attempt_at > timezone.now() + timedelta(seconds=25)
+    assert services.deliver(message.pk) is None  # too early: not claimable yet
+    assert mailoutbox == []
+    with time_machine.travel(timezone.now() + timedelta(seconds=31)):
+        services.deliver(message.pk)
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.SENT and message.attempts == 2
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_permanent_refusal_fails_and_can_be_retried():
+    message = queue()
+    refusal = smtplib.SMTPRecipientsRefused({"someone@agency.example": (550, b"no such user")})
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=refusal):
+        assert services.deliver(message.pk) is None
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.FAILED
+    assert "550" in message.last_error
+    assert services.retry_failed(message) is True
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.QUEUED and message.attempts == 0
+
+
+@pytest.mark.django_db
+def test_the_sweep_finds_rows_queued_too_long_or_stuck_in_sending(mailoutbox):
+    waiting = queue("waiting")
+    stuck = queue("stuck")
+    fresh = queue("fresh")
+    OutboundMessage.objects.filter(pk=stuck.pk).update(
+        state=OutboundMessage.State.SENDING, claimed_at=timezone.now() - timedelta(minutes=11)
+    )
+    OutboundMessage.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=5))
+    assert set(services.due_message_ids()) == {waiting.pk, stuck.pk}
+    tasks.sweep_outbox()
+    states = dict(OutboundMessage.objects.values_list("pk", "state"))
+    assert states == {waiting.pk: "sent", stuck.pk: "sent", fresh.pk: "queued"}
+    assert len(mailoutbox) == 2
+
+
+@pytest.mark.django_db
+def test_an_unreachable_broker_leaves_the_row_for_the_sweep(django_capture_on_commit_callbacks):
+    with mock.patch("notifications.tasks.send_message.delay", side_effect=ConnectionError("broker down")):
+        with django_capture_on_commit_callbacks(execute=True):
+            message = queue()
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.QUEUED
