@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -176,3 +176,146 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit log is append-only")
+
+
+class ReviewQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(partnership=partnership)
+
+    def visible_to(self, user, partnership=None):
+        """Business managers see their partnerships' reviews; reviewers only those assigned to them."""
+        qs = self if partnership is None else self.filter(partnership=partnership)
+        if not user.is_authenticated:
+            return qs.none()
+        if user.is_superuser:
+            return qs
+        managed = Membership.objects.filter(user=user, role=Membership.Role.BUSINESS_MANAGER).values(
+            "partnership_id"
+        )
+        return qs.filter(Q(partnership_id__in=managed) | Q(reviewers=user)).distinct()
+
+    def open(self):
+        return self.exclude(status__in=[Review.Status.PUBLISHED, Review.Status.CLOSED])
+
+
+class Review(models.Model):
+    """A CSPR or SAR: the case is named only by its reference and pseudonym."""
+
+    class Type(models.TextChoices):
+        CSPR = "cspr", "Child Safeguarding Practice Review"
+        SAR = "sar", "Safeguarding Adult Review"
+
+    class Status(models.TextChoices):
+        SCOPING = "scoping", "Scoping"
+        GATHERING = "gathering", "Gathering information"
+        PRACTITIONER_EVENT = "practitioner_event", "Practitioner event"
+        DRAFTING = "drafting", "Drafting"
+        FACTUAL_ACCURACY = "factual_accuracy", "Factual-accuracy check"
+        AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
+        SIGNED_OFF = "signed_off", "Signed off"
+        PUBLISHED = "published", "Published"
+        CLOSED = "closed", "Closed"
+
+    LEGAL_BASIS = {
+        Type.CSPR: "Children Act 2004, as amended by the Children and Social Work Act 2017, "
+        "and Working Together to Safeguard Children",
+        Type.SAR: "Care Act 2014, section 44",
+    }
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="reviews")
+    review_type = models.CharField("type of review", max_length=4, choices=Type.choices)
+    reference = models.CharField(max_length=40)
+    pseudonym = models.CharField(max_length=60)
+    subject_name_encrypted = models.TextField(blank=True, editable=False)
+    scope_start = models.DateField("scope period start")
+    scope_end = models.DateField("scope period end")
+    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assigned_reviews")
+    incident_notified_on = models.DateField("serious incident notified", null=True, blank=True)
+    commissioned_on = models.DateField("review commissioned", null=True, blank=True)
+    target_completion_on = models.DateField("target completion", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCOPING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "reference"], name="review_reference_unique"),
+            models.CheckConstraint(condition=Q(scope_end__gte=F("scope_start")), name="review_scope_in_order"),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "scoping",
+                        "gathering",
+                        "practitioner_event",
+                        "drafting",
+                        "factual_accuracy",
+                        "awaiting_sign_off",
+                        "signed_off",
+                        "published",
+                        "closed",
+                    ]
+                ),
+                name="review_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} ({self.pseudonym})"
+
+    @property
+    def legal_basis(self):
+        return self.LEGAL_BASIS[self.review_type]
+
+    @property
+    def subject_word(self):
+        return "child" if self.review_type == self.Type.CSPR else "adult"
+
+    @property
+    def subject_name(self):
+        """The real name, decrypted. Show it only to a business manager who asks for it."""
+        from reviews import crypto
+
+        return crypto.decrypt(self.subject_name_encrypted) if self.subject_name_encrypted else ""
+
+    def set_subject_name(self, name):
+        from reviews import crypto
+
+        self.subject_name_encrypted = crypto.encrypt(name.strip()) if name.strip() else ""
+
+    def next_status(self):
+        order = list(self.Status)
+        index = order.index(self.status)
+        return order[index + 1] if index + 1 < len(order) else None
+
+
+class LearningTheme(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="learning_themes")
+    title = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class ReviewStatusChange(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Review.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Review.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.review}: {self.from_status or 'new'} → {self.to_status}"

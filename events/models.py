@@ -1,0 +1,134 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+
+class EventQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(review__partnership=partnership)
+
+    def visible_to(self, user, partnership=None):
+        from reviews.models import Review
+
+        return self.filter(review__in=Review.objects.visible_to(user, partnership))
+
+    def upcoming(self, now=None):
+        return self.filter(ends_at__gte=now or timezone.now()).exclude(status=Event.Status.CANCELLED)
+
+
+class Event(models.Model):
+    """A practitioner event of a review, chaired by its reviewer."""
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+        HYBRID = "hybrid", "Hybrid (in person and online)"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        INVITATIONS_SENT = "invitations_sent", "Invitations sent"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.PROTECT, related_name="events")
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.IN_PERSON)
+    venue_name = models.CharField("venue", max_length=200, blank=True)
+    venue_address = models.TextField("venue address", blank=True)
+    access_information = models.TextField(blank=True)
+    joining_details = models.TextField("online joining details", blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="chaired_events"
+    )
+    facilitator = models.CharField(max_length=150, blank=True)
+    capacity = models.PositiveSmallIntegerField()
+    rsvp_deadline = models.DateField("reply by")
+    learning_themes = models.ManyToManyField("reviews.LearningTheme", blank=True, related_name="events")
+    agenda = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="event_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def partnership(self):
+        return self.review.partnership
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    def reply_counts(self):
+        counts = dict(self.invitations.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+        return {status: counts.get(status, 0) for status in Invitation.Status.values}
+
+
+class InvitationQuerySet(models.QuerySet):
+    def awaiting_reply(self):
+        return self.filter(status=Invitation.Status.INVITED)
+
+    def accepted(self):
+        return self.filter(status=Invitation.Status.ACCEPTED)
+
+    def not_yet_invited(self):
+        return self.filter(status=Invitation.Status.NOT_SENT)
+
+
+class Invitation(models.Model):
+    """One practitioner at one event."""
+
+    class Status(models.TextChoices):
+        NOT_SENT = "not_sent", "Not invited yet"
+        INVITED = "invited", "Invited, no reply"
+        ACCEPTED = "accepted", "Attending"
+        DECLINED = "declined", "Not attending"
+
+    class Source(models.TextChoices):
+        DIRECTORY = "directory", "From the directory"
+        NOMINATION = "nomination", "Nominated by their agency"
+        NEW = "new", "Added as a new person"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    practitioner = models.ForeignKey(
+        "practitioners.Practitioner", on_delete=models.PROTECT, related_name="invitations"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NOT_SENT)
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.DIRECTORY)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["practitioner__full_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "practitioner"], name="one_invitation_per_person"),
+        ]
+        indexes = [models.Index(fields=["event", "status"], name="invitation_by_status")]
+
+    def __str__(self):
+        return f"{self.practitioner} at {self.event}"
