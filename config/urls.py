@@ -13,5 +13,8 @@ urlpatterns = [
     path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("", include("notifications.urls")),
+    path("", include("practitioners.urls")),
+    path("", include("practitioners.nomination_urls")),
+    path("", include("events.urls")),
     path("", include("reviews.urls")),
 ]

@@ -111,9 +111,7 @@ class Invitation(models.Model):
         NEW = "new", "Added as a new person"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
-    practitioner = models.ForeignKey(
-        "practitioners.Practitioner", on_delete=models.PROTECT, related_name="invitations"
-    )
+    practitioner = models.ForeignKey("practitioners.Practitioner", on_delete=models.PROTECT, related_name="invitations")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NOT_SENT)
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.DIRECTORY)
     added_by = models.ForeignKey(

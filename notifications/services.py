@@ -4,11 +4,13 @@ import logging
 import smtplib
 from datetime import timedelta
 from email.utils import formataddr
+from functools import cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -25,10 +27,17 @@ def backoff(attempts):
     return min(30 * 2 ** max(attempts - 1, 0), 3600)
 
 
+@cache
+def _text_engine():
+    """The project's templates, without HTML escaping, for subjects and plain-text bodies."""
+    return Engine(dirs=[str(settings.BASE_DIR / "templates")], autoescape=False)
+
+
 def render_email(name, context):
     """Render emails/<name>_subject.txt, emails/<name>.txt and emails/<name>.html."""
-    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
-    text = render_to_string(f"emails/{name}.txt", context)
+    engine = _text_engine()
+    subject = " ".join(engine.get_template(f"emails/{name}_subject.txt").render(Context(context, autoescape=False)).split())
+    text = engine.get_template(f"emails/{name}.txt").render(Context(context, autoescape=False))
     html = render_to_string(f"emails/{name}.html", context)
     return subject, text, html
 

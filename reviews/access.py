@@ -20,3 +20,21 @@ def partnership_for(request, slug, *, roles=None):
 
 def business_manager_of(request, slug):
     return partnership_for(request, slug, roles={Membership.Role.BUSINESS_MANAGER})
+
+
+def review_for(request, slug, review_id, *, manage=False):
+    """A review the user may see (business managers: all the partnership's; reviewers: assigned).
+
+    With manage=True only a business manager (or superuser) gets it; an assigned reviewer gets 403.
+    """
+    from reviews.models import Review
+
+    partnership = partnership_for(request, slug)
+    review = get_object_or_404(Review.objects.visible_to(request.user, partnership), pk=review_id)
+    if manage and not is_business_manager(request.user, partnership):
+        raise PermissionDenied
+    return review
+
+
+def is_business_manager(user, partnership):
+    return user.is_superuser or partnership.role_of(user) == Membership.Role.BUSINESS_MANAGER

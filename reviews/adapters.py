@@ -1,3 +1,5 @@
+import time
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -9,12 +11,33 @@ from django.utils.crypto import get_random_string
 from notifications.services import queue_email
 from reviews import crypto
 
+# Seconds after signing in during which a new member of staff may set up their app without
+# typing their password again.
+FIRST_SETUP_WINDOW = 15 * 60
+
 
 class StaffAccountAdapter(DefaultAccountAdapter):
     """Staff are added by a business manager or a superuser; nobody signs themselves up."""
 
+    error_messages = DefaultAccountAdapter.error_messages | {
+        "email_password_mismatch": "Enter the email address and password of your Convene account.",
+        "too_many_login_attempts": "Too many failed sign-in attempts. Wait 5 minutes, then try again.",
+        "incorrect_code": "Enter the 6-digit code your authenticator app shows now.",
+        "invalid_password_reset": "This link to set your password has expired or been used. Ask for a new one.",
+    }
+
     def is_open_for_signup(self, request):
         return False
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """No second password prompt for the first authenticator set-up straight after signing in."""
+        request = allauth_context.request
+        if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
+            first_setup = not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
+            started = request.session.get("convene_started", 0)
+            if first_setup and time.time() - started < FIRST_SETUP_WINDOW:
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def get_login_redirect_url(self, request):
         return reverse("home")

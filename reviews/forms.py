@@ -1,8 +1,9 @@
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
-from reviews.models import Membership, Partnership
+from reviews.models import Membership, Partnership, Review, User
 
 
 class StaffMemberForm(forms.Form):
@@ -22,8 +23,8 @@ class StaffMemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.text("full_name", field_width=Size.TWO_THIRDS),
-            Field.text("email", field_width=Size.TWO_THIRDS),
+            Field.text("full_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
             Field.radios("role", legend_size=Size.SMALL),
             Button("submit", "Add and send the invitation"),
         )
@@ -58,10 +59,10 @@ class PartnershipDetailsForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
-                Field.text("contact_name", field_width=Size.TWO_THIRDS),
-                Field.text("contact_email", field_width=Size.TWO_THIRDS),
-                Field.text("contact_phone", field_width=Size.ONE_THIRD),
-                Field.text("website", field_width=Size.TWO_THIRDS),
+                Field.text("contact_name", field_width=Fluid.TWO_THIRDS),
+                Field.text("contact_email", field_width=Fluid.TWO_THIRDS),
+                Field.text("contact_phone", field_width=Fluid.ONE_THIRD),
+                Field.text("website", field_width=Fluid.TWO_THIRDS),
                 legend="Who practitioners contact",
                 legend_size=Size.MEDIUM,
             ),
@@ -69,3 +70,101 @@ class PartnershipDetailsForm(forms.ModelForm):
             Field.textarea("support_text", rows=5),
             Button("submit", "Save details"),
         )
+
+
+def _date_field(label, required=True, help_text=""):
+    return DateInputField(label=label, required=required, help_text=help_text or "For example, 27 3 2024")
+
+
+class ReviewForm(forms.Form):
+    review_type = forms.ChoiceField(label="Type of review", choices=Review.Type.choices, widget=forms.RadioSelect)
+    reference = forms.CharField(
+        label="Reference", max_length=40, help_text="The partnership's own reference, such as CSPR 2026-03."
+    )
+    pseudonym = forms.CharField(
+        label="Pseudonym",
+        max_length=60,
+        help_text="How every page, email and document names the person, such as Child A or Adult B.",
+    )
+    subject_name = forms.CharField(
+        label="Real name of the child or adult (optional)",
+        max_length=200,
+        required=False,
+        help_text="Kept encrypted. Only business managers can see it, on request. We use it to check "
+        "that titles and drafts do not name the person.",
+    )
+    scope_start = _date_field("Scope period starts")
+    scope_end = _date_field("Scope period ends")
+    reviewers = forms.ModelMultipleChoiceField(
+        label="Independent reviewers",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Add reviewers to the partnership's staff first if they are not listed.",
+    )
+    learning_themes = forms.CharField(
+        label="Learning themes (optional)",
+        required=False,
+        widget=forms.Textarea,
+        help_text="One theme on each line.",
+    )
+    incident_notified_on = _date_field("Serious incident notified (optional)", required=False)
+    commissioned_on = _date_field("Review commissioned (optional)", required=False)
+    target_completion_on = _date_field("Target completion (optional)", required=False)
+
+    def __init__(self, *args, partnership, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.review = review
+        self.fields["reviewers"].queryset = User.objects.filter(
+            memberships__partnership=partnership, memberships__role=Membership.Role.REVIEWER
+        )
+        if not self.fields["reviewers"].queryset.exists():
+            self.fields[
+                "reviewers"
+            ].help_text = "No independent reviewers yet. Add them on the staff page, then assign them here."
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("review_type", legend_size=Size.SMALL),
+            Field.text("reference", field_width=Fluid.ONE_THIRD),
+            Field.text("pseudonym", field_width=Fluid.ONE_THIRD),
+            Field.text("subject_name", field_width=Fluid.TWO_THIRDS),
+            Field("scope_start"),
+            Field("scope_end"),
+            Field.checkboxes("reviewers", legend_size=Size.SMALL),
+            Field.textarea("learning_themes", rows=5),
+            Fieldset(
+                Field("incident_notified_on"),
+                Field("commissioned_on"),
+                Field("target_completion_on"),
+                legend="Key dates",
+                legend_size=Size.MEDIUM,
+            ),
+            Button("submit", "Save review"),
+        )
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        clash = Review.objects.for_partnership(self.partnership).filter(reference__iexact=reference)
+        if self.review is not None:
+            clash = clash.exclude(pk=self.review.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another review of this partnership already has this reference.")
+        return reference
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("scope_start"), cleaned.get("scope_end")
+        if start and end and end < start:
+            self.add_error("scope_end", "The scope period must end on or after the day it starts.")
+        return cleaned
+
+    def theme_titles(self):
+        return [line.strip() for line in self.cleaned_data["learning_themes"].splitlines() if line.strip()]
+
+
+class StatusForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="The review has reached this stage",
+        error_messages={"required": "Tick the box to confirm the review has reached the next stage."},
+    )

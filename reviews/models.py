@@ -189,9 +189,7 @@ class ReviewQuerySet(models.QuerySet):
             return qs.none()
         if user.is_superuser:
             return qs
-        managed = Membership.objects.filter(user=user, role=Membership.Role.BUSINESS_MANAGER).values(
-            "partnership_id"
-        )
+        managed = Membership.objects.filter(user=user, role=Membership.Role.BUSINESS_MANAGER).values("partnership_id")
         return qs.filter(Q(partnership_id__in=managed) | Q(reviewers=user)).distinct()
 
     def open(self):

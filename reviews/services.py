@@ -8,7 +8,18 @@ from django.urls import reverse
 
 from notifications.services import queue_email, render_email
 from reviews import audit
-from reviews.models import Membership, User
+from reviews.models import LearningTheme, Membership, Review, ReviewStatusChange, User
+
+REVIEW_FIELDS = (
+    "review_type",
+    "reference",
+    "pseudonym",
+    "scope_start",
+    "scope_end",
+    "incident_notified_on",
+    "commissioned_on",
+    "target_completion_on",
+)
 
 
 class DomainError(Exception):
@@ -119,3 +130,81 @@ def update_partnership(*, partnership, changed_by, fields, request=None):
             fields=sorted(fields),
         )
     return partnership
+
+
+def _save_themes(review, titles):
+    existing = {theme.title: theme for theme in review.learning_themes.all()}
+    for position, title in enumerate(titles):
+        theme = existing.pop(title, None)
+        if theme is None:
+            LearningTheme.objects.create(review=review, title=title, position=position)
+        elif theme.position != position:
+            theme.position = position
+            theme.save(update_fields=["position"])
+    # Themes already chosen for an event stay, so an event never loses what it explores.
+    for theme in existing.values():
+        if not theme.events.exists():
+            theme.delete()
+
+
+def create_review(*, partnership, data, created_by, request=None):
+    """Commission a review: it starts in scoping, and its first timeline entry says who and when."""
+    with transaction.atomic():
+        review = Review(
+            partnership=partnership,
+            created_by=created_by,
+            **{field: data[field] for field in REVIEW_FIELDS},
+        )
+        review.set_subject_name(data.get("subject_name", ""))
+        review.save()
+        review.reviewers.set(data["reviewers"])
+        _save_themes(review, data["theme_titles"])
+        ReviewStatusChange.objects.create(review=review, to_status=review.status, changed_by=created_by)
+        audit.record("review.created", request=request, actor=created_by, partnership=partnership, obj=review)
+    return review
+
+
+def update_review(*, review, data, changed_by, request=None):
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        for field in REVIEW_FIELDS:
+            setattr(review, field, data[field])
+        if data.get("subject_name") is not None:
+            review.set_subject_name(data["subject_name"])
+        review.save()
+        review.reviewers.set(data["reviewers"])
+        _save_themes(review, data["theme_titles"])
+        audit.record("review.updated", request=request, actor=changed_by, partnership=review.partnership, obj=review)
+    return review
+
+
+def advance_status(*, review, to_status, changed_by, request=None):
+    """Move a review one step along its lifecycle; any other move is refused."""
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if review.next_status() != to_status:
+            raise DomainError(
+                f"A review at “{review.get_status_display()}” can only move to the next stage, one step at a time."
+            )
+        previous = review.status
+        review.status = to_status
+        review.save(update_fields=["status"])
+        ReviewStatusChange.objects.create(
+            review=review, from_status=previous, to_status=to_status, changed_by=changed_by
+        )
+        audit.record(
+            "review.status_changed",
+            request=request,
+            actor=changed_by,
+            partnership=review.partnership,
+            obj=review,
+            previous=previous,
+            status=to_status,
+        )
+    return review
+
+
+def reveal_subject_name(*, review, viewer, request=None):
+    """The real name, for a business manager who asked for it; every look is audited."""
+    audit.record("review.real_name_viewed", request=request, actor=viewer, partnership=review.partnership, obj=review)
+    return review.subject_name

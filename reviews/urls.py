@@ -13,3 +13,12 @@ urlpatterns = [
     path("p/<slug:slug>/staff/<int:membership_id>/", views.staff_edit, name="staff_edit"),
     path("p/<slug:slug>/staff/<int:membership_id>/remove/", views.staff_remove, name="staff_remove"),
 ]
+
+urlpatterns += [
+    path("p/<slug:slug>/reviews/", views.review_list, name="review_list"),
+    path("p/<slug:slug>/reviews/new/", views.review_add, name="review_add"),
+    path("p/<slug:slug>/reviews/<int:review_id>/", views.review_detail, name="review_detail"),
+    path("p/<slug:slug>/reviews/<int:review_id>/edit/", views.review_edit, name="review_edit"),
+    path("p/<slug:slug>/reviews/<int:review_id>/stage/", views.review_advance, name="review_advance"),
+    path("p/<slug:slug>/reviews/<int:review_id>/real-name/", views.review_reveal_name, name="review_reveal_name"),
+]

@@ -4,10 +4,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from reviews import services
-from reviews.access import business_manager_of, partnership_for
-from reviews.forms import PartnershipDetailsForm, RoleForm, StaffMemberForm
-from reviews.models import Membership, Partnership
+from reviews import dashboard, services
+from reviews.access import business_manager_of, is_business_manager, partnership_for, review_for
+from reviews.forms import PartnershipDetailsForm, ReviewForm, RoleForm, StaffMemberForm, StatusForm
+from reviews.models import Membership, Partnership, Review
 
 
 @login_required
@@ -20,17 +20,13 @@ def home(request):
 
 @login_required
 def partnership_overview(request, slug):
+    """The dashboard: reviews, upcoming events and what needs attention."""
     partnership = partnership_for(request, slug)
-    memberships = partnership.memberships.select_related("user")
+    manager = is_business_manager(request.user, partnership)
     return render(
         request,
         "reviews/partnership_overview.html",
-        {
-            "partnership": partnership,
-            "role": partnership.role_of(request.user),
-            "business_managers": [m for m in memberships if m.role == Membership.Role.BUSINESS_MANAGER],
-            "reviewers": [m for m in memberships if m.role == Membership.Role.REVIEWER],
-        },
+        {"partnership": partnership, "is_manager": manager, **dashboard.summary(request.user, partnership)},
     )
 
 
@@ -127,3 +123,116 @@ def account(request):
 def session_keepalive(request):
     """The "stay signed in" button: the session middleware has already renewed the idle timer."""
     return HttpResponse(status=204 if request.user.is_authenticated else 401)
+
+
+def _review_form_data(form, *, editing):
+    data = dict(form.cleaned_data)
+    data["theme_titles"] = form.theme_titles()
+    if editing and not data.get("subject_name"):
+        data["subject_name"] = None  # left blank on edit: keep the name already recorded
+    return data
+
+
+@login_required
+def review_list(request, slug):
+    partnership = partnership_for(request, slug)
+    reviews = Review.objects.visible_to(request.user, partnership).prefetch_related("reviewers").order_by("-created_at")
+    return render(
+        request,
+        "reviews/review_list.html",
+        {
+            "partnership": partnership,
+            "reviews": reviews,
+            "can_manage": is_business_manager(request.user, partnership),
+        },
+    )
+
+
+@login_required
+def review_add(request, slug):
+    partnership = business_manager_of(request, slug)
+    form = ReviewForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        review = services.create_review(
+            partnership=partnership,
+            data=_review_form_data(form, editing=False),
+            created_by=request.user,
+            request=request,
+        )
+        messages.success(request, f"{review} is created.")
+        return redirect("review_detail", partnership.slug, review.pk)
+    return render(request, "reviews/review_form.html", {"partnership": partnership, "form": form})
+
+
+@login_required
+def review_edit(request, slug, review_id):
+    review = review_for(request, slug, review_id, manage=True)
+    partnership = review.partnership
+    initial = {field: getattr(review, field) for field in services.REVIEW_FIELDS} | {
+        "reviewers": review.reviewers.all(),
+        "learning_themes": "\n".join(theme.title for theme in review.learning_themes.all()),
+    }
+    form = ReviewForm(request.POST or None, partnership=partnership, review=review, initial=initial)
+    form.fields["subject_name"].label = "Real name of the child or adult"
+    form.fields["subject_name"].help_text = (
+        "Leave this blank to keep the name already recorded. "
+        "It is kept encrypted and shown only to business managers on request."
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_review(
+            review=review, data=_review_form_data(form, editing=True), changed_by=request.user, request=request
+        )
+        messages.success(request, f"{review} is saved.")
+        return redirect("review_detail", partnership.slug, review.pk)
+    return render(request, "reviews/review_form.html", {"partnership": partnership, "form": form, "review": review})
+
+
+def _review_page(request, review, **extra):
+    partnership = review.partnership
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "partnership": partnership,
+            "review": review,
+            "can_manage": is_business_manager(request.user, partnership),
+            "timeline": review.status_changes.select_related("changed_by"),
+            "events": review.events.select_related("chair").order_by("starts_at"),
+            "themes": review.learning_themes.all(),
+            "reviewers": review.reviewers.all(),
+            "status_form": extra.pop("status_form", None) or StatusForm(),
+            "next_status": review.next_status(),
+            **extra,
+        },
+    )
+
+
+@login_required
+def review_detail(request, slug, review_id):
+    return _review_page(request, review_for(request, slug, review_id))
+
+
+@login_required
+@require_POST
+def review_advance(request, slug, review_id):
+    review = review_for(request, slug, review_id, manage=True)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        to_status = request.POST.get("to_status", "")
+        try:
+            services.advance_status(review=review, to_status=to_status, changed_by=request.user, request=request)
+        except services.DomainError as error:
+            messages.error(request, str(error))
+        else:
+            review.refresh_from_db()
+            messages.success(request, f"{review} has moved to “{review.get_status_display()}”.")
+        return redirect("review_detail", review.partnership.slug, review.pk)
+    return _review_page(request, review, status_form=form)
+
+
+@login_required
+@require_POST
+def review_reveal_name(request, slug, review_id):
+    review = review_for(request, slug, review_id, manage=True)
+    name = services.reveal_subject_name(review=review, viewer=request.user, request=request)
+    return _review_page(request, review, revealed_name=name or "No real name is recorded for this review.")

@@ -17,7 +17,7 @@ function setUpSessionTimeout (root) {
   const dialog = root.querySelector('dialog')
   const stayButton = root.querySelector('[data-session-timeout-stay]')
   const minutesText = root.querySelector('[data-session-timeout-minutes]')
-  if (!idleMs || !dialog || typeof dialog.showModal !== 'function') return
+  if (!idleMs || !dialog || !stayButton || !minutesText || typeof dialog.showModal !== 'function') return
 
   // The server starts counting when it sends the page; give it a moment to have signed us out.
   const graceMs = 5000
@@ -57,6 +57,7 @@ function setUpSessionTimeout (root) {
   function tick () {
     const left = lastRequestAt + idleMs - Date.now()
     if (left <= -graceMs) {
+      window.clearInterval(timer)
       goToSignIn()
     } else if (left <= warningMs) {
       minutesText.textContent = minutesLeft(left)
@@ -64,6 +65,8 @@ function setUpSessionTimeout (root) {
         dialog.showModal()
         stayButton.focus()
       }
+    } else if (dialog.open) {
+      dialog.close()
     }
   }
 
@@ -77,7 +80,7 @@ function setUpSessionTimeout (root) {
   document.addEventListener('htmx:afterRequest', () => {
     lastRequestAt = Date.now()
   })
-  window.setInterval(tick, 1000)
+  const timer = window.setInterval(tick, 1000)
 }
 
 const sessionTimeout = document.getElementById('session-timeout')

@@ -1,0 +1,271 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from events import services
+from events.forms import (
+    CancelEventForm,
+    DirectorySearchForm,
+    EventForm,
+    NewPersonForm,
+    PickInviteesForm,
+    format_date,
+    format_when,
+)
+from events.models import Event, Invitation
+from practitioners.models import Practitioner
+from reviews.access import is_business_manager, review_for
+
+PAGE_SIZE = 100
+
+
+def event_for(request, slug, event_id, *, manage=False):
+    """An event the user may see (through its review); 404 outside, 403 for a reviewer when manage=True."""
+    event = get_object_or_404(Event.objects.select_related("chair"), pk=event_id, review__partnership__slug=slug)
+    event.review = review_for(request, slug, event.review_id, manage=manage)
+    return event
+
+
+def _refuse_if_cancelled(request, event):
+    """Redirect to the event page with a message when the event can no longer be changed."""
+    if event.is_cancelled:
+        messages.error(request, "This event has been cancelled, so it cannot be changed.")
+        return redirect("event_detail", request.partnership.slug, event.pk)
+    return None
+
+
+def _page_number(request):
+    return request.GET.get("page") or 1
+
+
+@login_required
+def event_add(request, slug, review_id):
+    review = review_for(request, slug, review_id, manage=True)
+    form = EventForm(request.POST or None, review=review, submit_label="Create the event")
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.create_event(
+                review,
+                details=form.details(),
+                learning_themes=form.themes(),
+                created_by=request.user,
+                request=request,
+            )
+        except services.EventError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "The event is created. Now add the people to invite.")
+            return redirect("event_detail", slug, event.pk)
+    return render(
+        request,
+        "events/event_form.html",
+        {"partnership": request.partnership, "review": review, "form": form, "event": None},
+    )
+
+
+@login_required
+def event_edit(request, slug, event_id):
+    event = event_for(request, slug, event_id, manage=True)
+    if refused := _refuse_if_cancelled(request, event):
+        return refused
+    form = EventForm(request.POST or None, review=event.review, event=event, submit_label="Save the changes")
+    if request.method == "POST" and form.is_valid():
+        try:
+            update = services.update_event(
+                event,
+                details=form.details(),
+                learning_themes=form.themes() if "learning_themes" in form.fields else None,
+                updated_by=request.user,
+                request=request,
+            )
+        except services.EventError as error:
+            if error.field in form.fields:
+                form.add_error(error.field, str(error))
+            else:
+                messages.error(request, str(error))
+                return redirect("event_detail", slug, event.pk)
+        else:
+            if not update.changed:
+                messages.info(request, "You did not change anything.")
+            elif update.invitees_need_update:
+                messages.success(
+                    request,
+                    "The event's details are saved. The time or place has changed since invitations were sent.",
+                )
+            else:
+                messages.success(request, "The event's details are saved.")
+            return redirect("event_detail", slug, event.pk)
+    return render(
+        request,
+        "events/event_form.html",
+        {"partnership": request.partnership, "review": event.review, "form": form, "event": event},
+    )
+
+
+@login_required
+def event_cancel(request, slug, event_id):
+    event = event_for(request, slug, event_id, manage=True)
+    if event.is_cancelled:
+        messages.info(request, "This event has already been cancelled.")
+        return redirect("event_detail", slug, event.pk)
+    form = CancelEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_event(event, reason=form.cleaned_data["reason"], cancelled_by=request.user, request=request)
+        except services.EventError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "The event is cancelled.")
+        return redirect("event_detail", slug, event.pk)
+    return render(
+        request,
+        "events/event_cancel.html",
+        {
+            "partnership": request.partnership,
+            "event": event,
+            "when": format_when(event.starts_at, event.ends_at),
+            "form": form,
+        },
+    )
+
+
+@login_required
+def event_detail(request, slug, event_id):
+    event = event_for(request, slug, event_id)
+    invitations = event.invitations.select_related("practitioner__agency").order_by("practitioner__full_name", "pk")
+    by_status = event.reply_counts()
+    total = sum(by_status.values())
+    by_agency = (
+        event.invitations.values("practitioner__agency__name")
+        .annotate(invited=Count("pk"), attending=Count("pk", filter=Q(status=Invitation.Status.ACCEPTED)))
+        .order_by("practitioner__agency__name")
+    )
+    paginator = Paginator(invitations, PAGE_SIZE)
+    page = paginator.get_page(_page_number(request))
+    can_manage = is_business_manager(request.user, request.partnership)
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "review": event.review,
+            "partnership": request.partnership,
+            "when": format_when(event.starts_at, event.ends_at),
+            "reply_by": format_date(event.rsvp_deadline),
+            "cancelled_on": format_date(timezone.localdate(event.cancelled_at)) if event.cancelled_at else "",
+            "learning_themes": list(event.learning_themes.all()),
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "total": total,
+            "by_status": [(status, label, by_status[status]) for status, label in Invitation.Status.choices],
+            "accepted": by_status[Invitation.Status.ACCEPTED],
+            "by_agency": list(by_agency),
+            "can_manage": can_manage and not event.is_cancelled,
+        },
+    )
+
+
+@login_required
+def invitee_add(request, slug, event_id):
+    event = event_for(request, slug, event_id, manage=True)
+    if refused := _refuse_if_cancelled(request, event):
+        return refused
+    partnership = request.partnership
+    search = DirectorySearchForm(request.GET or None, partnership=partnership)
+    pick = PickInviteesForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and pick.is_valid():
+        try:
+            added, already_there = services.add_invitees(
+                event,
+                pick.cleaned_data["practitioners"],
+                source=Invitation.Source.DIRECTORY,
+                added_by=request.user,
+                request=request,
+            )
+        except services.EventError as error:
+            messages.error(request, str(error))
+            return redirect("event_detail", slug, event.pk)
+        if added:
+            messages.success(request, f"{_people(len(added))} added to the invitee list.")
+        if already_there:
+            names = ", ".join(p.full_name for p in already_there)
+            verb = "was" if len(already_there) == 1 else "were"
+            messages.warning(request, f"{names} {verb} already on the invitee list, so we did not add them again.")
+        return redirect("event_detail", slug, event.pk)
+
+    practitioners = (
+        search.filter(Practitioner.objects.for_partnership(partnership))
+        .select_related("agency")
+        .annotate(already_invited=Exists(Invitation.objects.filter(event=event, practitioner=OuterRef("pk"))))
+        .order_by("full_name", "pk")
+    )
+    paginator = Paginator(practitioners, PAGE_SIZE)
+    page = paginator.get_page(_page_number(request))
+    query = {key: value for key, value in request.GET.items() if key in ("q", "agency") and value}
+    return render(
+        request,
+        "events/invitee_add.html",
+        {
+            "partnership": partnership,
+            "event": event,
+            "search": search,
+            "form": pick,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "query": urlencode(query),
+            "filtered": bool(query),
+        },
+    )
+
+
+def _people(count):
+    return "1 person" if count == 1 else f"{count} people"
+
+
+@login_required
+def invitee_add_new(request, slug, event_id):
+    event = event_for(request, slug, event_id, manage=True)
+    if refused := _refuse_if_cancelled(request, event):
+        return refused
+    form = NewPersonForm(request.POST or None, partnership=request.partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            practitioner, invitation, created = services.invite_new_person(
+                event, details=form.details(), added_by=request.user, request=request
+            )
+        except services.EventError as error:
+            form.add_error(error.field, str(error))
+        else:
+            if invitation is None:
+                messages.warning(request, f"{practitioner.full_name} is already on the invitee list.")
+            elif created:
+                messages.success(request, f"{practitioner.full_name} is added to the directory and the invitee list.")
+            else:
+                messages.success(
+                    request,
+                    f"{practitioner.full_name} was already in the directory and is now on the invitee list.",
+                )
+            return redirect("event_detail", slug, event.pk)
+    return render(
+        request, "events/invitee_add_new.html", {"partnership": request.partnership, "event": event, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def invitee_remove(request, slug, event_id, invitation_id):
+    event = event_for(request, slug, event_id, manage=True)
+    invitation = get_object_or_404(event.invitations.select_related("practitioner"), pk=invitation_id)
+    invitation.event = event
+    try:
+        services.remove_invitee(invitation, removed_by=request.user, request=request)
+    except services.EventError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{invitation.practitioner.full_name} is removed from the invitee list.")
+    return redirect("event_detail", slug, event.pk)

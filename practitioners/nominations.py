@@ -1,0 +1,223 @@
+"""Agency nominations: a safeguarding lead names the key staff for a review, by a personal link."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.services import queue_email, render_email
+from practitioners.models import Nomination, NominationRequest
+from reviews import audit, links
+from reviews.services import DomainError
+
+LINK_LIFETIME_AFTER_DEADLINE = timedelta(days=60)
+
+
+def _link_expiry(deadline):
+    end_of_deadline = timezone.make_aware(datetime.combine(deadline, time(23, 59)))
+    return end_of_deadline + LINK_LIFETIME_AFTER_DEADLINE
+
+
+def _email_request(nomination_request, token, *, chase):
+    review = nomination_request.review
+    context = {
+        "partnership": review.partnership,
+        "review": review,
+        "agency": nomination_request.agency,
+        "request": nomination_request,
+        "link": settings.SITE_URL + reverse("nomination_start", args=[token]),
+        "chase": chase,
+    }
+    subject, text, html = render_email("nomination_request", context)
+    sequence = nomination_request.chase_count if chase else 0
+    queue_email(
+        kind="nomination_chase" if chase else "nomination_request",
+        recipient=nomination_request.agency.lead_email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        partnership=review.partnership,
+        idempotency_key=f"nomination_request:{nomination_request.pk}:{sequence}",
+    )
+
+
+def request_nominations(*, review, agencies, deadline, requested_by, request=None):
+    """Ask each agency's safeguarding lead for names; an agency already asked is left as it is."""
+    if deadline < timezone.localdate():
+        raise DomainError("The date for nominations must be today or later.")
+    created = []
+    with transaction.atomic():
+        asked = set(review.nomination_requests.values_list("agency_id", flat=True))
+        for agency in agencies:
+            if agency.pk in asked:
+                continue
+            if not agency.lead_email:
+                raise DomainError(f"{agency} has no safeguarding lead email address. Add one on the agency's page.")
+            token, token_hash = links.new_token()
+            nomination_request = NominationRequest.objects.create(
+                review=review,
+                agency=agency,
+                token_hash=token_hash,
+                expires_at=_link_expiry(deadline),
+                deadline=deadline,
+                requested_by=requested_by,
+            )
+            _email_request(nomination_request, token, chase=False)
+            created.append(nomination_request)
+        audit.record(
+            "nominations.requested",
+            request=request,
+            actor=requested_by,
+            partnership=review.partnership,
+            obj=review,
+            agencies=[r.agency_id for r in created],
+        )
+    return created
+
+
+def chase(*, nomination_request, chased_by, request=None):
+    """Remind an agency that has not replied. The email carries a new link; the old one stops working."""
+    with transaction.atomic():
+        nomination_request = NominationRequest.objects.select_for_update().get(pk=nomination_request.pk)
+        if nomination_request.completed_at:
+            raise DomainError(f"{nomination_request.agency} has already told us its nominations are complete.")
+        token, token_hash = links.new_token()
+        nomination_request.token_hash = token_hash
+        nomination_request.revoked_at = None
+        nomination_request.expires_at = max(
+            nomination_request.expires_at, _link_expiry(max(nomination_request.deadline, timezone.localdate()))
+        )
+        nomination_request.chase_count += 1
+        nomination_request.last_chased_at = timezone.now()
+        nomination_request.save()
+        _email_request(nomination_request, token, chase=True)
+        audit.record(
+            "nominations.chased",
+            request=request,
+            actor=chased_by,
+            partnership=nomination_request.review.partnership,
+            obj=nomination_request,
+            link_rotated=True,
+        )
+    return nomination_request
+
+
+def request_for_token(token):
+    """The request a link belongs to, if the link still works; None for any wrong, old or revoked link."""
+    if not token or len(token) > 100:
+        return None
+    nomination_request = (
+        NominationRequest.objects.select_related("review__partnership", "agency")
+        .filter(token_hash=links.hash_token(token))
+        .first()
+    )
+    if nomination_request is None or not is_open(nomination_request):
+        return None
+    return nomination_request
+
+
+def is_open(nomination_request):
+    return nomination_request.revoked_at is None and nomination_request.expires_at > timezone.now()
+
+
+def add_nomination(*, nomination_request, data, request=None):
+    with transaction.atomic():
+        nomination_request = NominationRequest.objects.select_for_update().get(pk=nomination_request.pk)
+        if not is_open(nomination_request):
+            raise DomainError("This link has closed. Contact the partnership to add anyone else.")
+        email = data["email"].strip().lower()
+        if nomination_request.nominations.filter(email=email).exists():
+            raise DomainError(f"You have already nominated someone with the email address {email}.")
+        nomination = Nomination.objects.create(request=nomination_request, **(data | {"email": email}))
+        audit.record(
+            "nomination.added",
+            request=request,
+            actor_label=f"safeguarding lead, {nomination_request.agency}",
+            partnership=nomination_request.review.partnership,
+            obj=nomination,
+        )
+    return nomination
+
+
+def withdraw_nomination(*, nomination, request=None):
+    with transaction.atomic():
+        nomination = (
+            Nomination.objects.select_for_update().select_related("request__review__partnership").get(pk=nomination.pk)
+        )
+        if nomination.status != Nomination.Status.PENDING:
+            raise DomainError(f"{nomination.full_name} is already on the partnership's list. Contact the partnership.")
+        audit.record(
+            "nomination.withdrawn",
+            request=request,
+            actor_label=f"safeguarding lead, {nomination.request.agency}",
+            partnership=nomination.request.review.partnership,
+            obj=nomination,
+        )
+        nomination.delete()
+
+
+def mark_complete(*, nomination_request, request=None):
+    with transaction.atomic():
+        nomination_request = NominationRequest.objects.select_for_update().get(pk=nomination_request.pk)
+        if not nomination_request.nominations.exists():
+            raise DomainError("Add at least one person before you tell us you have finished.")
+        nomination_request.completed_at = timezone.now()
+        nomination_request.save(update_fields=["completed_at"])
+        audit.record(
+            "nominations.completed",
+            request=request,
+            actor_label=f"safeguarding lead, {nomination_request.agency}",
+            partnership=nomination_request.review.partnership,
+            obj=nomination_request,
+        )
+    return nomination_request
+
+
+def accept_nominations(*, review, nominations, event=None, accepted_by, request=None):
+    """Put nominated people into the directory and, if an event is given, onto its invitee list."""
+    from events.models import Invitation
+    from events.services import add_invitees
+    from practitioners.services import find_or_create_practitioner
+
+    accepted = []
+    with transaction.atomic():
+        for nomination in nominations:
+            if nomination.request.review_id != review.pk:
+                raise DomainError("A nomination belongs to another review.")
+            practitioner = nomination.practitioner
+            if practitioner is None:
+                practitioner, _ = find_or_create_practitioner(
+                    review.partnership,
+                    full_name=nomination.full_name,
+                    job_title=nomination.job_title,
+                    agency=nomination.request.agency,
+                    email=nomination.email,
+                    phone=nomination.phone,
+                    line_manager_name=nomination.line_manager_name,
+                    line_manager_email=nomination.line_manager_email,
+                    added_by=accepted_by,
+                    request=request,
+                )
+                nomination.practitioner = practitioner
+                nomination.status = Nomination.Status.ACCEPTED
+                nomination.save(update_fields=["practitioner", "status"])
+            accepted.append(practitioner)
+        added = []
+        if event is not None:
+            if event.review_id != review.pk:
+                raise DomainError("That event belongs to another review.")
+            added, _ = add_invitees(
+                event, accepted, source=Invitation.Source.NOMINATION, added_by=accepted_by, request=request
+            )
+        audit.record(
+            "nominations.accepted",
+            request=request,
+            actor=accepted_by,
+            partnership=review.partnership,
+            obj=review,
+            count=len(accepted),
+            event=event.pk if event else None,
+        )
+    return accepted, added

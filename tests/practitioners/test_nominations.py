@@ -1,0 +1,198 @@
+"""Agency nominations: a safeguarding lead names key staff through a personal link."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import OutboundMessage
+from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
+from reviews.models import AuditEntry
+from tests.reviews.test_reviews import review  # noqa: F401 - the review fixture
+
+DEADLINE = (timezone.localdate() + timedelta(days=14))
+
+
+@pytest.fixture
+def agencies(partnership):
+    return [
+        Agency.objects.create(
+            partnership=partnership, name="Northvale Police", agency_type="police",
+            lead_name="DS Kim Lowe", lead_email="kim.lowe@police.example",
+        ),
+        Agency.objects.create(
+            partnership=partnership, name="Northvale Health Trust", agency_type="health",
+            lead_name="Ann Berry", lead_email="ann.berry@health.example",
+        ),
+    ]
+
+
+def ask(client, partnership, review, agencies, deadline=DEADLINE):
+    return client.post(
+        reverse("nomination_request", args=[partnership.slug, review.pk]),
+        {
+            "agencies": [a.pk for a in agencies],
+            "deadline_0": deadline.day,
+            "deadline_1": deadline.month,
+            "deadline_2": deadline.year,
+        },
+    )
+
+
+def link_in(message):
+    return re.search(r"https?://\S+(/nominate/\S+/)", message.body_text).group(1)
+
+
+@pytest.fixture
+def lead_link(bm_client, partnership, review, agencies, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(bm_client, partnership, review, agencies[:1])
+    return link_in(OutboundMessage.objects.get(kind="nomination_request"))
+
+
+def without_nonce(content):
+    return re.sub(rb'nonce="[^"]*"', b"", content)
+
+
+def nominate(client, **data):
+    payload = {
+        "full_name": "Lee Porter",
+        "job_title": "Police constable",
+        "email": "Lee.Porter@police.example",
+        "role": "practitioner",
+        "line_manager_name": "Sgt Dee Hall",
+        "line_manager_email": "dee.hall@police.example",
+    } | data
+    return client.post(reverse("nomination_page"), payload)
+
+
+@pytest.mark.django_db
+def test_requests_email_each_lead_a_personal_link(
+    bm_client, partnership, review, agencies, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ask(bm_client, partnership, review, agencies)
+    assert response.status_code == 302
+    messages = OutboundMessage.objects.filter(kind="nomination_request")
+    assert sorted(m.recipient for m in messages) == ["ann.berry@health.example", "kim.lowe@police.example"]
+    for message in messages:
+        assert review.reference in message.subject and "Child B" in message.subject
+        assert "Alex" not in message.subject + message.body_text + message.body_html
+        token = link_in(message).split("/")[2]
+        # Only the hash is stored.
+        assert not NominationRequest.objects.filter(token_hash=token).exists()
+    assert AuditEntry.objects.filter(action="nominations.requested").exists()
+
+
+@pytest.mark.django_db
+def test_opening_the_link_changes_nothing_and_the_button_signs_in(client, lead_link):
+    response = client.get(lead_link)
+    assert response.status_code == 200
+    assert "Name your key staff" in response.content.decode()
+    assert client.get(reverse("nomination_page")).status_code == 403
+    response = client.post(lead_link)
+    assert response.status_code == 302 and response["Location"] == reverse("nomination_page")
+    assert client.get(reverse("nomination_page")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_lead_names_staff_and_sees_them_listed(client, lead_link):
+    client.post(lead_link)
+    assert nominate(client).status_code == 302
+    page = client.get(reverse("nomination_page")).content.decode()
+    assert "Lee Porter" in page
+    assert Nomination.objects.get().email == "lee.porter@police.example"
+    # The same person twice is refused with a reason.
+    response = nominate(client, email="lee.porter@police.example")
+    assert "already nominated" in str(response.context["form"].errors["email"])
+    assert Nomination.objects.count() == 1
+    # Bad input is shown at the field and saves nothing.
+    response = nominate(client, email="not an email", full_name="")
+    assert set(response.context["form"].errors) >= {"email", "full_name"}
+    assert Nomination.objects.count() == 1
+    assert client.post(reverse("nomination_complete")).status_code == 302
+    assert NominationRequest.objects.get().completed_at is not None
+
+
+@pytest.mark.django_db
+def test_lead_can_withdraw_a_pending_nomination_only_from_their_own_list(client, lead_link, partnership, review):
+    client.post(lead_link)
+    nominate(client)
+    nomination = Nomination.objects.get()
+    other_agency = Agency.objects.create(partnership=partnership, name="Other", lead_email="o@x.example")
+    other_request = NominationRequest.objects.create(
+        review=review, agency=other_agency, token_hash="x" * 64, expires_at=timezone.now() + timedelta(days=9),
+        deadline=DEADLINE,
+    )
+    foreign = Nomination.objects.create(request=other_request, full_name="X", job_title="Y", email="x@y.example")
+    assert client.post(reverse("nomination_withdraw", args=[foreign.pk])).status_code == 404
+    assert client.post(reverse("nomination_withdraw", args=[nomination.pk])).status_code == 302
+    assert list(Nomination.objects.all()) == [foreign]
+
+
+@pytest.mark.django_db
+def test_wrong_expired_and_replaced_links_all_get_the_same_page(
+    client, bm_client, lead_link, partnership, review, django_capture_on_commit_callbacks
+):
+    wrong = client.get("/nominate/not-a-real-token/")
+    assert wrong.status_code == 404
+    assert "This link does not work" in wrong.content.decode()
+    # Chasing sends a new link; the old one stops working.
+    nomination_request = NominationRequest.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        bm_client.post(reverse("nomination_chase", args=[partnership.slug, review.pk, nomination_request.pk]))
+    chase = OutboundMessage.objects.get(kind="nomination_chase")
+    assert chase.subject.startswith("Reminder")
+    replaced = client.get(lead_link)
+    assert replaced.status_code == 404
+    assert without_nonce(replaced.content) == without_nonce(wrong.content)
+    assert client.get(link_in(chase)).status_code == 200
+    assert AuditEntry.objects.filter(action="nominations.chased").get().detail == {"link_rotated": True}
+    with time_machine.travel(timezone.now() + timedelta(days=120)):
+        assert client.get(link_in(chase)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_repeated_bad_links_from_one_address_are_limited(client):
+    statuses = [client.get(f"/nominate/guess-{n}/").status_code for n in range(25)]
+    assert statuses[0] == 404
+    assert statuses[-1] == 429
+
+
+@pytest.mark.django_db
+def test_business_manager_accepts_nominations_into_the_directory(
+    bm_client, client, lead_link, partnership, review
+):
+    client.post(lead_link)
+    nominate(client)
+    nominate(client, full_name="Sam Reid", email="sam.reid@police.example", role="manager")
+    nominations = list(Nomination.objects.all())
+    url = reverse("nomination_accept", args=[partnership.slug, review.pk])
+    assert bm_client.post(url, {"nominations": [n.pk for n in nominations]}).status_code == 302
+    practitioners = Practitioner.objects.filter(partnership=partnership)
+    assert sorted(p.email for p in practitioners) == ["lee.porter@police.example", "sam.reid@police.example"]
+    assert all(p.agency.name == "Northvale Police" for p in practitioners)
+    assert set(Nomination.objects.values_list("status", flat=True)) == {"accepted"}
+    # The lead now sees them as received and cannot withdraw them.
+    assert client.post(reverse("nomination_withdraw", args=[nominations[0].pk])).status_code == 302
+    assert Nomination.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_nomination_pages_refuse_reviewers_and_outsiders(client, partnership, review, reviewer, outsider):
+    url = reverse("nomination_list", args=[partnership.slug, review.pk])
+    client.force_login(reviewer)
+    assert client.get(url).status_code == 403
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_deadline_in_the_past_is_refused(bm_client, partnership, review, agencies):
+    response = ask(bm_client, partnership, review, agencies, deadline=date(2020, 1, 1))
+    assert response.status_code == 200
+    assert "today or later" in response.content.decode()
+    assert not NominationRequest.objects.exists()
