@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,6 +45,12 @@ def ask(client, partnership, review, agencies, deadline=DEADLINE):
 
 def link_in(message):
     return re.search(r"https?://\S+(/nominate/\S+/)", message.body_text).group(1)
+
+
+@pytest.fixture
+def lead():
+    """The safeguarding lead's own browser: no account, not the business manager's session."""
+    return Client()
 
 
 @pytest.fixture
@@ -88,39 +95,39 @@ def test_requests_email_each_lead_a_personal_link(
 
 
 @pytest.mark.django_db
-def test_opening_the_link_changes_nothing_and_the_button_signs_in(client, lead_link):
-    response = client.get(lead_link)
+def test_opening_the_link_changes_nothing_and_the_button_signs_in(lead, lead_link):
+    response = lead.get(lead_link)
     assert response.status_code == 200
     assert "Name your key staff" in response.content.decode()
-    assert client.get(reverse("nomination_page")).status_code == 403
-    response = client.post(lead_link)
+    assert lead.get(reverse("nomination_page")).status_code == 403
+    response = lead.post(lead_link)
     assert response.status_code == 302 and response["Location"] == reverse("nomination_page")
-    assert client.get(reverse("nomination_page")).status_code == 200
+    assert lead.get(reverse("nomination_page")).status_code == 200
 
 
 @pytest.mark.django_db
-def test_lead_names_staff_and_sees_them_listed(client, lead_link):
-    client.post(lead_link)
-    assert nominate(client).status_code == 302
-    page = client.get(reverse("nomination_page")).content.decode()
+def test_lead_names_staff_and_sees_them_listed(lead, lead_link):
+    lead.post(lead_link)
+    assert nominate(lead).status_code == 302
+    page = lead.get(reverse("nomination_page")).content.decode()
     assert "Lee Porter" in page
     assert Nomination.objects.get().email == "lee.porter@police.example"
     # The same person twice is refused with a reason.
-    response = nominate(client, email="lee.porter@police.example")
+    response = nominate(lead, email="lee.porter@police.example")
     assert "already nominated" in str(response.context["form"].errors["email"])
     assert Nomination.objects.count() == 1
     # Bad input is shown at the field and saves nothing.
-    response = nominate(client, email="not an email", full_name="")
+    response = nominate(lead, email="not an email", full_name="")
     assert set(response.context["form"].errors) >= {"email", "full_name"}
     assert Nomination.objects.count() == 1
-    assert client.post(reverse("nomination_complete")).status_code == 302
+    assert lead.post(reverse("nomination_complete")).status_code == 302
     assert NominationRequest.objects.get().completed_at is not None
 
 
 @pytest.mark.django_db
-def test_lead_can_withdraw_a_pending_nomination_only_from_their_own_list(client, lead_link, partnership, review):
-    client.post(lead_link)
-    nominate(client)
+def test_lead_can_withdraw_a_pending_nomination_only_from_their_own_list(lead, lead_link, partnership, review):
+    lead.post(lead_link)
+    nominate(lead)
     nomination = Nomination.objects.get()
     other_agency = Agency.objects.create(partnership=partnership, name="Other", lead_email="o@x.example")
     other_request = NominationRequest.objects.create(
@@ -128,16 +135,16 @@ def test_lead_can_withdraw_a_pending_nomination_only_from_their_own_list(client,
         deadline=DEADLINE,
     )
     foreign = Nomination.objects.create(request=other_request, full_name="X", job_title="Y", email="x@y.example")
-    assert client.post(reverse("nomination_withdraw", args=[foreign.pk])).status_code == 404
-    assert client.post(reverse("nomination_withdraw", args=[nomination.pk])).status_code == 302
+    assert lead.post(reverse("nomination_withdraw", args=[foreign.pk])).status_code == 404
+    assert lead.post(reverse("nomination_withdraw", args=[nomination.pk])).status_code == 302
     assert list(Nomination.objects.all()) == [foreign]
 
 
 @pytest.mark.django_db
 def test_wrong_expired_and_replaced_links_all_get_the_same_page(
-    client, bm_client, lead_link, partnership, review, django_capture_on_commit_callbacks
+    lead, bm_client, lead_link, partnership, review, django_capture_on_commit_callbacks
 ):
-    wrong = client.get("/nominate/not-a-real-token/")
+    wrong = lead.get("/nominate/not-a-real-token/")
     assert wrong.status_code == 404
     assert "This link does not work" in wrong.content.decode()
     # Chasing sends a new link; the old one stops working.
@@ -146,29 +153,29 @@ def test_wrong_expired_and_replaced_links_all_get_the_same_page(
         bm_client.post(reverse("nomination_chase", args=[partnership.slug, review.pk, nomination_request.pk]))
     chase = OutboundMessage.objects.get(kind="nomination_chase")
     assert chase.subject.startswith("Reminder")
-    replaced = client.get(lead_link)
+    replaced = lead.get(lead_link)
     assert replaced.status_code == 404
     assert without_nonce(replaced.content) == without_nonce(wrong.content)
-    assert client.get(link_in(chase)).status_code == 200
+    assert lead.get(link_in(chase)).status_code == 200
     assert AuditEntry.objects.filter(action="nominations.chased").get().detail == {"link_rotated": True}
     with time_machine.travel(timezone.now() + timedelta(days=120)):
-        assert client.get(link_in(chase)).status_code == 404
+        assert lead.get(link_in(chase)).status_code == 404
 
 
 @pytest.mark.django_db
-def test_repeated_bad_links_from_one_address_are_limited(client):
-    statuses = [client.get(f"/nominate/guess-{n}/").status_code for n in range(25)]
+def test_repeated_bad_links_from_one_address_are_limited(lead):
+    statuses = [lead.get(f"/nominate/guess-{n}/").status_code for n in range(25)]
     assert statuses[0] == 404
     assert statuses[-1] == 429
 
 
 @pytest.mark.django_db
 def test_business_manager_accepts_nominations_into_the_directory(
-    bm_client, client, lead_link, partnership, review
+    bm_client, lead, lead_link, partnership, review
 ):
-    client.post(lead_link)
-    nominate(client)
-    nominate(client, full_name="Sam Reid", email="sam.reid@police.example", role="manager")
+    lead.post(lead_link)
+    nominate(lead)
+    nominate(lead, full_name="Sam Reid", email="sam.reid@police.example", role="manager")
     nominations = list(Nomination.objects.all())
     url = reverse("nomination_accept", args=[partnership.slug, review.pk])
     assert bm_client.post(url, {"nominations": [n.pk for n in nominations]}).status_code == 302
@@ -177,7 +184,7 @@ def test_business_manager_accepts_nominations_into_the_directory(
     assert all(p.agency.name == "Northvale Police" for p in practitioners)
     assert set(Nomination.objects.values_list("status", flat=True)) == {"accepted"}
     # The lead now sees them as received and cannot withdraw them.
-    assert client.post(reverse("nomination_withdraw", args=[nominations[0].pk])).status_code == 302
+    assert lead.post(reverse("nomination_withdraw", args=[nominations[0].pk])).status_code == 302
     assert Nomination.objects.count() == 2
 
 
