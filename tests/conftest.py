@@ -4,7 +4,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from django.core.cache import cache
 
 from config.celery import app as celery_app
-from reviews.models import Membership, Partnership, User
+from reviews.models import Membership, Partnership, Review, User
 
 PASSWORD = "a long and memorable passphrase"
 
@@ -89,3 +89,28 @@ def outsider(other_partnership):
 def bm_client(client, business_manager):
     client.force_login(business_manager)
     return client
+
+
+@pytest.fixture
+def review(partnership, reviewer, business_manager):
+    """A CSPR of the partnership, assigned to the reviewer; the real name is Alex Smith."""
+    from reviews import services
+
+    review = services.create_review(
+        partnership=partnership,
+        data={
+            "review_type": "cspr",
+            "reference": "CSPR 2026-01",
+            "pseudonym": "Child B",
+            "subject_name": "Alex Smith",
+            "scope_start": "2024-01-01",
+            "scope_end": "2025-12-31",
+            "incident_notified_on": None,
+            "commissioned_on": None,
+            "target_completion_on": None,
+            "reviewers": [reviewer],
+            "theme_titles": ["Neglect"],
+        },
+        created_by=business_manager,
+    )
+    return Review.objects.get(pk=review.pk)

@@ -42,10 +42,9 @@ def test_a_queued_row_is_sent_once_after_commit(django_capture_on_commit_callbac
 
 @pytest.mark.django_db
 def test_nothing_is_queued_when_the_action_rolls_back(django_capture_on_commit_callbacks, mailoutbox):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            queue()
-            raise RuntimeError("the action failed")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        queue()
+        raise RuntimeError("the action failed")
     assert not OutboundMessage.objects.exists()
     assert mailoutbox == []
 

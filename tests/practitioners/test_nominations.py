@@ -12,21 +12,26 @@ from django.utils import timezone
 from notifications.models import OutboundMessage
 from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
 from reviews.models import AuditEntry
-from tests.reviews.test_reviews import review  # noqa: F401 - the review fixture
 
-DEADLINE = (timezone.localdate() + timedelta(days=14))
+DEADLINE = timezone.localdate() + timedelta(days=14)
 
 
 @pytest.fixture
 def agencies(partnership):
     return [
         Agency.objects.create(
-            partnership=partnership, name="Northvale Police", agency_type="police",
-            lead_name="DS Kim Lowe", lead_email="kim.lowe@police.example",
+            partnership=partnership,
+            name="Northvale Police",
+            agency_type="police",
+            lead_name="DS Kim Lowe",
+            lead_email="kim.lowe@police.example",
         ),
         Agency.objects.create(
-            partnership=partnership, name="Northvale Health Trust", agency_type="health",
-            lead_name="Ann Berry", lead_email="ann.berry@health.example",
+            partnership=partnership,
+            name="Northvale Health Trust",
+            agency_type="health",
+            lead_name="Ann Berry",
+            lead_email="ann.berry@health.example",
         ),
     ]
 
@@ -131,7 +136,10 @@ def test_lead_can_withdraw_a_pending_nomination_only_from_their_own_list(lead, l
     nomination = Nomination.objects.get()
     other_agency = Agency.objects.create(partnership=partnership, name="Other", lead_email="o@x.example")
     other_request = NominationRequest.objects.create(
-        review=review, agency=other_agency, token_hash="x" * 64, expires_at=timezone.now() + timedelta(days=9),
+        review=review,
+        agency=other_agency,
+        token_hash="x" * 64,
+        expires_at=timezone.now() + timedelta(days=9),
         deadline=DEADLINE,
     )
     foreign = Nomination.objects.create(request=other_request, full_name="X", job_title="Y", email="x@y.example")
@@ -170,9 +178,7 @@ def test_repeated_bad_links_from_one_address_are_limited(lead):
 
 
 @pytest.mark.django_db
-def test_business_manager_accepts_nominations_into_the_directory(
-    bm_client, lead, lead_link, partnership, review
-):
+def test_business_manager_accepts_nominations_into_the_directory(bm_client, lead, lead_link, partnership, review):
     lead.post(lead_link)
     nominate(lead)
     nominate(lead, full_name="Sam Reid", email="sam.reid@police.example", role="manager")

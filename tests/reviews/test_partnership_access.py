@@ -57,9 +57,7 @@ def test_reviewer_sees_the_partnership_but_cannot_manage_it(client, partnership,
 
 @pytest.mark.django_db
 def test_home_lists_only_the_users_partnerships(client, partnership, other_partnership, business_manager):
-    Membership.objects.create(
-        user=business_manager, partnership=other_partnership, role=Membership.Role.REVIEWER
-    )
+    Membership.objects.create(user=business_manager, partnership=other_partnership, role=Membership.Role.REVIEWER)
     client.force_login(business_manager)
     response = client.get(reverse("home"))
     assert [p.slug for p in response.context["partnerships"]] == ["eastmere", "northvale"]

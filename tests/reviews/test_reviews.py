@@ -24,35 +24,9 @@ def review_data(**overrides):
     return data | overrides
 
 
-@pytest.fixture
-def review(partnership, reviewer, business_manager):
-    from reviews import services
-
-    review = services.create_review(
-        partnership=partnership,
-        data={
-            "review_type": "cspr",
-            "reference": "CSPR 2026-01",
-            "pseudonym": "Child B",
-            "subject_name": "Alex Smith",
-            "scope_start": "2024-01-01",
-            "scope_end": "2025-12-31",
-            "incident_notified_on": None,
-            "commissioned_on": None,
-            "target_completion_on": None,
-            "reviewers": [reviewer],
-            "theme_titles": ["Neglect"],
-        },
-        created_by=business_manager,
-    )
-    return Review.objects.get(pk=review.pk)
-
-
 @pytest.mark.django_db
 def test_business_manager_creates_a_review(bm_client, partnership, reviewer):
-    response = bm_client.post(
-        reverse("review_add", args=[partnership.slug]), review_data(reviewers=[reviewer.pk])
-    )
+    response = bm_client.post(reverse("review_add", args=[partnership.slug]), review_data(reviewers=[reviewer.pk]))
     assert response.status_code == 302, response.context["form"].errors
     review = Review.objects.get(reference="CSPR 2026-03")
     assert review.status == Review.Status.SCOPING
@@ -160,7 +134,9 @@ def test_editing_keeps_the_name_unless_a_new_one_is_given(bm_client, partnership
 
 
 @pytest.mark.django_db
-def test_dashboard_lists_reviews_and_what_needs_attention(bm_client, partnership, review, django_assert_max_num_queries):
+def test_dashboard_lists_reviews_and_what_needs_attention(
+    bm_client, partnership, review, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(20):
         response = bm_client.get(reverse("partnership_overview", args=[partnership.slug]))
     assert review in response.context["reviews"]
