@@ -1,5 +1,5 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
 
 from practitioners import csv_import, services
@@ -23,6 +23,7 @@ class AgencyForm(forms.ModelForm):
         }
         error_messages = {
             "name": {"required": "Enter the name of the agency."},
+            "agency_type": {"required": "Choose the type of agency.", "invalid_choice": "Choose the type of agency."},
             "lead_email": {"invalid": "Enter the email address in the right form, like name@example.org."},
         }
 
@@ -31,13 +32,14 @@ class AgencyForm(forms.ModelForm):
         self.partnership = partnership
         self.agency = agency
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
-            Field.text("name", field_width=Size.TWO_THIRDS),
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
             Field.select("agency_type"),
             Fieldset(
-                Field.text("lead_name", field_width=Size.TWO_THIRDS),
-                Field.text("lead_email", field_width=Size.TWO_THIRDS),
-                Field.text("lead_phone", field_width=Size.ONE_THIRD),
+                Field.text("lead_name", field_width=Fluid.TWO_THIRDS),
+                Field.text("lead_email", field_width=Fluid.TWO_THIRDS),
+                Field.text("lead_phone", field_width=Fixed.TWENTY),
                 legend="Safeguarding lead",
                 legend_size=Size.MEDIUM,
             ),
@@ -85,15 +87,16 @@ class PractitionerForm(forms.ModelForm):
         self.fields["agency"].queryset = Agency.objects.for_partnership(partnership)
         self.fields["agency"].empty_label = "Choose an agency"
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
-            Field.text("full_name", field_width=Size.TWO_THIRDS),
-            Field.text("job_title", field_width=Size.TWO_THIRDS),
+            Field.text("full_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("job_title", field_width=Fluid.TWO_THIRDS),
             Field.select("agency"),
-            Field.text("email", field_width=Size.TWO_THIRDS, spellcheck="false", autocomplete="off"),
-            Field.text("phone", field_width=Size.ONE_THIRD),
+            Field.text("email", field_width=Fluid.TWO_THIRDS, spellcheck="false", autocomplete="off"),
+            Field.text("phone", field_width=Fixed.TWENTY),
             Fieldset(
-                Field.text("line_manager_name", field_width=Size.TWO_THIRDS),
-                Field.text("line_manager_email", field_width=Size.TWO_THIRDS, spellcheck="false", autocomplete="off"),
+                Field.text("line_manager_name", field_width=Fluid.TWO_THIRDS),
+                Field.text("line_manager_email", field_width=Fluid.TWO_THIRDS, spellcheck="false", autocomplete="off"),
                 legend="Line manager",
                 legend_size=Size.MEDIUM,
             ),
@@ -142,6 +145,7 @@ class ImportUploadForm(forms.Form):
         self.rows = None
         self.fields["csv_file"].widget.attrs["accept"] = ".csv,text/csv"
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(Field("csv_file"), Button("submit", "Upload and check the file"))
 
     def clean_csv_file(self):

@@ -40,11 +40,3 @@ def other_practitioner(other_partnership, other_agency):
         email="kim.lowe@eastmere.example",
     )
 
-
-def assert_refused(client, user, url, method, status):
-    """Sign in as `user` (or stay signed out) and check the request is refused with `status`."""
-    if user is not None:
-        client.force_login(user)
-    response = getattr(client, method)(url)
-    assert response.status_code == status, f"{method.upper()} {url}"
-    return response
