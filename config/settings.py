@@ -102,11 +102,12 @@ REDIS_URL = env.url("REDIS_URL", default="", schemes=("redis", "rediss"))
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    # A file cache is shared by the demo's processes, so rate limits hold across them.
+    # A database cache is shared by the demo's processes, and its add() is atomic, so rate
+    # limits hold across them (`manage.py createcachetable` makes its table).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "convene_cache",
         }
     }
 

@@ -39,6 +39,11 @@ def _refuse_if_cancelled(request, event):
     return None
 
 
+def _posted(request):
+    """The submitted data, even when empty (an empty POST must show "choose at least one")."""
+    return request.POST if request.method == "POST" else None
+
+
 def _page_number(request):
     return request.GET.get("page") or 1
 
@@ -46,7 +51,7 @@ def _page_number(request):
 @login_required
 def event_add(request, slug, review_id):
     review = review_for(request, slug, review_id, manage=True)
-    form = EventForm(request.POST or None, review=review, submit_label="Create the event")
+    form = EventForm(_posted(request), review=review, submit_label="Create the event")
     if request.method == "POST" and form.is_valid():
         try:
             event = services.create_event(
@@ -73,7 +78,7 @@ def event_edit(request, slug, event_id):
     event = event_for(request, slug, event_id, manage=True)
     if refused := _refuse_if_cancelled(request, event):
         return refused
-    form = EventForm(request.POST or None, review=event.review, event=event, submit_label="Save the changes")
+    form = EventForm(_posted(request), review=event.review, event=event, submit_label="Save the changes")
     if request.method == "POST" and form.is_valid():
         try:
             update = services.update_event(
@@ -113,7 +118,7 @@ def event_cancel(request, slug, event_id):
     if event.is_cancelled:
         messages.info(request, "This event has already been cancelled.")
         return redirect("event_detail", slug, event.pk)
-    form = CancelEventForm(request.POST or None)
+    form = CancelEventForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel_event(event, reason=form.cleaned_data["reason"], cancelled_by=request.user, request=request)
@@ -177,7 +182,7 @@ def invitee_add(request, slug, event_id):
         return refused
     partnership = request.partnership
     search = DirectorySearchForm(request.GET or None, partnership=partnership)
-    pick = PickInviteesForm(request.POST or None, partnership=partnership)
+    pick = PickInviteesForm(_posted(request), partnership=partnership)
     if request.method == "POST" and pick.is_valid():
         try:
             added, already_there = services.add_invitees(
@@ -232,7 +237,7 @@ def invitee_add_new(request, slug, event_id):
     event = event_for(request, slug, event_id, manage=True)
     if refused := _refuse_if_cancelled(request, event):
         return refused
-    form = NewPersonForm(request.POST or None, partnership=request.partnership)
+    form = NewPersonForm(_posted(request), partnership=request.partnership)
     if request.method == "POST" and form.is_valid():
         try:
             practitioner, invitation, created = services.invite_new_person(

@@ -184,8 +184,9 @@ def test_edits_are_checked_like_new_events(bm_client, event, overrides, field, m
 
 
 @pytest.mark.django_db
-def test_an_event_that_has_happened_can_still_have_its_agenda_corrected(bm_client, event, frozen):
+def test_an_event_that_has_happened_can_still_have_its_agenda_corrected(bm_client, event, frozen, business_manager):
     frozen.move_to(datetime(2026, 12, 10, 9, 0, tzinfo=LONDON))
+    bm_client.force_login(business_manager)  # the old session timed out while we travelled
     response = bm_client.post(edit_url(event), edit_data(agenda="What we covered"))
     assert response.status_code == 302
     event.refresh_from_db()
@@ -279,15 +280,17 @@ def test_an_event_under_another_partnerships_slug_is_not_found(client, event, ot
 
 
 @pytest.mark.django_db
-def test_a_reply_by_date_already_passed_may_stay_when_editing(bm_client, review, frozen):
+def test_a_reply_by_date_already_passed_may_stay_when_editing(bm_client, review, frozen, business_manager):
     event = make_event(review, rsvp_deadline=date(2026, 11, 24))
     frozen.move_to(datetime(2026, 11, 30, 9, 0, tzinfo=LONDON))
+    bm_client.force_login(business_manager)
     assert bm_client.post(edit_url(event), edit_data(agenda="Agenda")).status_code == 302
 
 
 @pytest.mark.django_db
-def test_changes_across_the_clock_change_use_uk_time(bm_client, review):
+def test_changes_across_the_clock_change_use_uk_time(bm_client, review, business_manager):
     with time_machine.travel(datetime(2027, 3, 1, 9, 0, tzinfo=LONDON), tick=False):
+        bm_client.force_login(business_manager)
         event = make_event(
             review,
             starts_at=datetime(2027, 3, 26, 10, 0, tzinfo=LONDON),
@@ -297,5 +300,5 @@ def test_changes_across_the_clock_change_use_uk_time(bm_client, review):
         data = edit_data(date_0="2", date_1="4", date_2="2027", rsvp_deadline_0="20", rsvp_deadline_1="3")
         data["rsvp_deadline_2"] = "2027"
         assert bm_client.post(edit_url(event), data).status_code == 302
-    event.refresh_from_db()
+        event.refresh_from_db()
     assert event.starts_at == datetime(2027, 4, 2, 9, 0, tzinfo=UTC)

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("The demo runs only in development (DEBUG is on).")
         call_command("migrate", verbosity=0)
+        call_command("createcachetable")
         call_command("seed_demo")
         for folder in ("queue", "processed"):
             (settings.BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
