@@ -145,9 +145,11 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "Convene: "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_ADAPTER = "reviews.adapters.StaffMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff addresses are entered by a business manager and proved by the set-password link.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Convene")
 MFA_RECOVERY_CODE_COUNT = 10
 
@@ -232,7 +234,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Security headers: on in every profile; the transport rules only where HTTPS is certain.
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# "same-origin": no Referer ever leaves the site. "no-referrer" would also blank the Origin of
+# the site's own form posts, and Django's CSRF check would then refuse every one of them.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:

@@ -189,6 +189,8 @@ class EventForm(forms.Form):
         min_value=1,
         max_value=1000,
         help_text="The most people who can attend.",
+        # GOV.UK asks for a text input for numbers: browsers' number inputs are hard to use.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the number of places",
             "invalid": "The number of places must be a whole number, like 30",
@@ -249,7 +251,7 @@ class EventForm(forms.Form):
             Fieldset(
                 Field.select("chair"),
                 Field.text("facilitator", field_width=Fluid.TWO_THIRDS),
-                Field.text("capacity", field_width=Fixed.FIVE, inputmode="numeric"),
+                Field.text("capacity", field_width=Fixed.FIVE),
                 Field("rsvp_deadline", context={"legend_size": Size.for_legend(Size.SMALL)}),
                 *([Field.checkboxes("learning_themes", legend_size=Size.SMALL)] if has_themes else []),
                 Field.textarea("agenda", rows=8),

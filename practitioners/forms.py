@@ -137,7 +137,10 @@ class ImportUploadForm(forms.Form):
     csv_file = forms.FileField(
         label="Upload a CSV file",
         help_text=f"The file must be in CSV format, saved as UTF-8, and smaller than {csv_import.MAX_UPLOAD_LABEL}.",
-        error_messages={"required": "Choose a CSV file to upload.", "empty": "The file is empty. Add a header row and at least one practitioner."},
+        error_messages={
+            "required": "Choose a CSV file to upload.",
+            "empty": "The file is empty. Add a header row and at least one practitioner.",
+        },
     )
 
     def __init__(self, *args, **kwargs):

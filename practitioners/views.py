@@ -46,9 +46,7 @@ def agency_add(request, slug):
     form = AgencyForm(_form_data(request), partnership=partnership)
     if form.is_valid():
         try:
-            agency = services.create_agency(
-                partnership, **form.cleaned_data, created_by=request.user, request=request
-            )
+            agency = services.create_agency(partnership, **form.cleaned_data, created_by=request.user, request=request)
         except services.DomainError as error:
             _show_domain_error(form, error)
         else:
@@ -239,7 +237,9 @@ def practitioner_import_confirm(request, slug):
     changed_meanwhile = False
     if request.method == "POST":
         if not constant_time_compare(request.POST.get("import_id", ""), pending.get("id", "")):
-            messages.error(request, "Another file was uploaded since you checked this one. Check it before you import it.")
+            messages.error(
+                request, "Another file was uploaded since you checked this one. Check it before you import it."
+            )
             return redirect("practitioner_import_confirm", partnership.slug)
         try:
             count = services.import_practitioners(partnership, pending["rows"], request.user, request=request)

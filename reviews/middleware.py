@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 # Pages a signed-in member of staff may reach before they have set up their authenticator app.
 MFA_SETUP_URL_NAMES = {
     "mfa_activate_totp",
+    "mfa_index",
     "mfa_view_recovery_codes",
     "mfa_download_recovery_codes",
     "account_logout",
@@ -44,7 +45,10 @@ class SessionTimeoutMiddleware:
                     hours = settings.SESSION_ABSOLUTE_TIMEOUT // 3600
                     reason = f"You were signed out because you had been signed in for {hours} hours."
                 messages.info(request, reason)
-                return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
+                login_url = reverse("account_login")
+                if request.path == login_url:
+                    return redirect(request.get_full_path())
+                return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
             request.session["convene_last_seen"] = now
         return self.get_response(request)
 

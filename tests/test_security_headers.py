@@ -9,7 +9,7 @@ def test_every_response_has_the_security_headers(client):
     response = client.get(reverse("account_login"))
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     nonce = re.search(r"'nonce-([^']+)'", csp).group(1)

@@ -28,13 +28,13 @@ def test_business_manager_signs_in_and_enrols_totp(page, a11y, partnership):
 
     # A wrong password first: a clear message and no hint whether the account exists.
     page.get_by_label("Email").fill("new.manager@northvale.example")
-    page.get_by_label("Password").fill("not the password")
+    page.get_by_label("Password", exact=True).fill("not the password")
     page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
     a11y.check()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
 
     page.get_by_label("Email").fill("new.manager@northvale.example")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
 
     # Nothing but the authenticator set-up is reachable until it is done.

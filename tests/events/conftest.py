@@ -25,6 +25,7 @@ def frozen():
 
 @pytest.fixture
 def review(partnership, reviewer):
+    """Overrides the shared review: a real name in three parts (one too short to check) and no themes."""
     review = Review(
         partnership=partnership,
         review_type=Review.Type.CSPR,

@@ -39,4 +39,3 @@ def other_practitioner(other_partnership, other_agency):
         agency=other_agency,
         email="kim.lowe@eastmere.example",
     )
-

@@ -92,7 +92,9 @@ def test_changing_an_agency_audits_the_fields_changed(bm_client, partnership, ag
     url = reverse("agency_edit", args=[partnership.slug, agency.pk])
     page = bm_client.get(url).content.decode()
     assert 'value="Northvale Police"' in page
-    data = agency_data(name="Northvale Police", agency_type="police", lead_name="Sam Hart", lead_email="", lead_phone="")
+    data = agency_data(
+        name="Northvale Police", agency_type="police", lead_name="Sam Hart", lead_email="", lead_phone=""
+    )
     assert bm_client.post(url, data).status_code == 302
     agency.refresh_from_db()
     assert agency.lead_name == "Sam Hart"
@@ -117,7 +119,7 @@ def test_renaming_to_another_agencys_name_is_a_form_error(bm_client, partnership
     other.refresh_from_db()
     assert other.name == "Northvale Council"
     # The heading still names the agency as saved, not the rejected name.
-    assert "<h1 class=\"govuk-heading-l\">Northvale Council</h1>" in response.content.decode()
+    assert '<h1 class="govuk-heading-l">Northvale Council</h1>' in response.content.decode()
 
 
 @pytest.mark.django_db

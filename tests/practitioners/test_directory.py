@@ -100,7 +100,9 @@ def test_filter_by_agency(bm_client, partnership, practitioner):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("params", [{"agency": "abc"}, {"agency": "999999"}, {"page": "last-but-one"}, {"q": "x" * 500}])
+@pytest.mark.parametrize(
+    "params", [{"agency": "abc"}, {"agency": "999999"}, {"page": "last-but-one"}, {"q": "x" * 500}]
+)
 def test_odd_query_strings_are_ignored_not_errors(bm_client, partnership, practitioner, params):
     response = bm_client.get(reverse("practitioner_list", args=[partnership.slug]), params)
     assert response.status_code == 200
