@@ -34,7 +34,7 @@ MAX_UPLOAD_LABEL = "1 MB"
 EXAMPLE_ROW = {
     "full_name": "Sam Example",
     "job_title": "Health visitor",
-    "agency": "Northvale Community Health Trust",
+    "agency": "Example Community Health Trust",
     "email": "sam.example@health.example",
     "phone": "01632 960 000",
     "line_manager_name": "Alex Example",
@@ -90,9 +90,13 @@ def _decode(data):
         raise CSVFileError("The file is empty. Add a header row and at least one practitioner.")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CSVFileError(f"The file is saved as UTF-16. Save it as UTF-8 and upload it again. {SAVE_AS_UTF8}")
-    if data.startswith(BINARY_SIGNATURES) or b"\x00" in data:
+    if data.startswith(BINARY_SIGNATURES):
         raise CSVFileError(
-            f"The file is not a CSV file. It looks like a spreadsheet or another kind of document. {SAVE_AS_UTF8}"
+            f"The file is not a CSV file: it looks like a spreadsheet or another kind of document. {SAVE_AS_UTF8}"
+        )
+    if b"\x00" in data:
+        raise CSVFileError(
+            f"The file is not a CSV file saved as UTF-8: it may be a spreadsheet, or saved as UTF-16. {SAVE_AS_UTF8}"
         )
     try:
         text = data.decode("utf-8-sig")

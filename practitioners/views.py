@@ -219,8 +219,6 @@ def practitioner_import(request, slug):
         {
             "partnership": partnership,
             "form": form,
-            "columns": csv_import.COLUMNS,
-            "required": csv_import.REQUIRED,
             "max_rows": csv_import.MAX_ROWS,
         },
     )
@@ -244,7 +242,7 @@ def practitioner_import_confirm(request, slug):
         try:
             count = services.import_practitioners(partnership, pending["rows"], request.user, request=request)
         except services.ImportRefused as refused:
-            checked, changed_meanwhile = refused.checked, True
+            checked, changed_meanwhile = refused.checked, pending.get("checked_ok", False)
         except services.DomainError as error:
             messages.error(request, str(error))
             return redirect("practitioner_import_confirm", partnership.slug)
@@ -255,6 +253,9 @@ def practitioner_import_confirm(request, slug):
             return redirect("practitioner_list", partnership.slug)
     else:
         checked = csv_import.check_rows(partnership, pending["rows"])
+        if pending.get("checked_ok") != checked.ok:
+            pending["checked_ok"] = checked.ok
+            request.session.modified = True
     problems = checked.problems
     return render(
         request,
@@ -270,7 +271,6 @@ def practitioner_import_confirm(request, slug):
             "problem_count": len(problems),
             "summary_problems": problems[:PROBLEMS_IN_SUMMARY],
             "changed_meanwhile": changed_meanwhile,
-            "columns": csv_import.COLUMNS,
         },
     )
 

@@ -30,12 +30,13 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         return False
 
     def is_reauthentication_required(self, *, app, **kwargs):
-        """No second password prompt for the first authenticator set-up straight after signing in."""
+        """No second password prompt while a new member of staff sets up their app just after signing in."""
         request = allauth_context.request
         if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
-            first_setup = not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
-            started = request.session.get("convene_started", 0)
-            if first_setup and time.time() - started < FIRST_SETUP_WINDOW:
+            now = time.time()
+            totp = Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).first()
+            setting_up = totp is None or now - totp.created_at.timestamp() < FIRST_SETUP_WINDOW
+            if setting_up and now - request.session.get("convene_started", 0) < FIRST_SETUP_WINDOW:
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
 

@@ -10,11 +10,25 @@ PASSWORD = "a long and memorable passphrase"
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache():
-    # Rate-limit counters and used TOTP codes live in the cache; start each test afresh.
+def _clean_cache(request):
+    """Rate-limit counters and used TOTP codes live in the cache; each database test starts afresh."""
+    names = set(request.fixturenames)
+    if names & {"transactional_db", "live_server"}:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        yield
+        return
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing is deliberately slow; the suite checks behaviour, not the hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

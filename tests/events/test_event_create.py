@@ -161,7 +161,7 @@ def test_bad_input_is_refused_at_the_field_and_nothing_is_saved(
     assert response.status_code == 200
     assert message in errors(response)[field]
     page = response.content.decode()
-    assert "govuk-error-summary" in page
+    assert page.count("govuk-error-summary__title") == 1
     assert "<title>Error: " in page
     assert not Event.objects.exists()
     assert not AuditEntry.objects.filter(action="event.created").exists()

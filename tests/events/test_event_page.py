@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import Event, Invitation
+from events.services import upcoming_events_for
 from practitioners.models import Practitioner
 from tests.events.conftest import invite, make_event, make_practitioners
 
@@ -156,3 +157,20 @@ def test_the_directory_page_also_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(MAX_QUERIES):
         response = bm_client.get(reverse("invitee_add", args=[partnership.slug, event.pk]))
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_upcoming_events_leave_out_cancelled_past_and_unassigned_ones(
+    partnership, review, reviewer, unassigned_reviewer, business_manager
+):
+    soon = make_event(review, title="Soon")
+    make_event(review, title="Cancelled", status=Event.Status.CANCELLED)
+    make_event(
+        review,
+        title="Over",
+        starts_at=soon.starts_at.replace(year=2025),
+        ends_at=soon.ends_at.replace(year=2025),
+    )
+    assert list(upcoming_events_for(business_manager, partnership)) == [soon]
+    assert list(upcoming_events_for(reviewer, partnership)) == [soon]
+    assert list(upcoming_events_for(unassigned_reviewer, partnership)) == []

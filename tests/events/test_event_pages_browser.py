@@ -34,13 +34,6 @@ def sign_in(page, live_server, user):
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
-# With "Referrer-Policy: no-referrer" Chromium sends "Origin: null" on a form POST, and Django's CSRF
-# check refuses it: no form can be sent. "same-origin" still sends no Referer to other sites.
-@pytest.mark.xfail(
-    settings.SECURE_REFERRER_POLICY == "no-referrer",
-    reason="Origin: null under Referrer-Policy no-referrer fails every POST in Chromium",
-    strict=True,
-)
 def test_scheduling_an_event_and_inviting_people(
     page, a11y, live_server, partnership, business_manager, review, themes, sam, lee
 ):

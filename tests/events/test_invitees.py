@@ -144,8 +144,10 @@ def test_the_service_reports_duplicates_without_failing(event, sam, lee, busines
 def test_bad_picks_are_refused_and_nothing_is_added(bm_client, event, sam, data, message):
     response = bm_client.post(add_url(event), data)
     assert response.status_code == 200
-    assert message in response.content.decode()
-    assert "govuk-error-summary" in response.content.decode()
+    page = response.content.decode()
+    assert message in page
+    assert page.count("govuk-error-summary__title") == 1
+    assert "<title>Error: " in page
     assert not event.invitations.exists()
 
 
@@ -212,7 +214,7 @@ def test_bad_details_for_a_new_person_are_refused_at_the_field(bm_client, event,
     response = bm_client.post(new_url(event), new_person(health, **overrides))
     assert response.status_code == 200
     assert message in response.context["form"].errors[field]
-    assert "govuk-error-summary" in response.content.decode()
+    assert response.content.decode().count("govuk-error-summary__title") == 1
     assert not Practitioner.objects.exists()
     assert not event.invitations.exists()
 

@@ -151,6 +151,7 @@ def test_every_row_problem_is_named_by_line_and_column(bm_client, partnership, p
     response = confirm(bm_client, partnership)
     assert response.status_code == 200
     assert "Fix the problems in your file" in response.content.decode()
+    assert "The directory changed after you checked the file" not in response.content.decode()
     assert Practitioner.objects.filter(partnership=partnership).count() == 1
     assert not AuditEntry.objects.filter(action="practitioners.imported").exists()
 
@@ -204,8 +205,9 @@ BAD_FILES = [
         "practitioners.csv",
         "Separate the columns with commas.",
     ),
-    ("a workbook", b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 64, "practitioners.csv", "The file is not a CSV file."),
-    ("a pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "practitioners.csv", "The file is not a CSV file."),
+    ("a workbook", b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 64, "practitioners.csv", "The file is not a CSV file:"),
+    ("binary", b"full_name\x00job_title\x00", "practitioners.csv", "The file is not a CSV file saved as UTF-8"),
+    ("a pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "practitioners.csv", "The file is not a CSV file:"),
     ("wrong extension", rows_file(2).encode(), "practitioners.xlsx", "The file must be a CSV file"),
     ("too many rows", rows_file(5001).encode(), "practitioners.csv", "The file has more than 5,000 practitioners."),
     (
