@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import reverse
 
+from reviews.models import Membership
+
 
 def layout(request):
     """What the base layout needs on every page: the partnership in view and the navigation."""
@@ -10,11 +12,16 @@ def layout(request):
     nav_items = []
     if signed_in:
         path = request.path
-        nav_items.append({"label": "Home", "url": reverse("home"), "active": path == reverse("home")})
-        if partnership is not None:
-            for label, name in (("Overview", "partnership_overview"), ("Staff", "staff_list")):
+        if partnership is None:
+            nav_items.append({"label": "Home", "url": reverse("home"), "active": path == reverse("home")})
+        else:
+            pages = [("Dashboard", "partnership_overview"), ("Reviews", "review_list")]
+            if user.is_superuser or partnership.role_of(user) == Membership.Role.BUSINESS_MANAGER:
+                pages += [("Directory", "practitioner_list"), ("Agencies", "agency_list"), ("Staff", "staff_list")]
+            for label, name in pages:
                 url = reverse(name, args=[partnership.slug])
-                nav_items.append({"label": label, "url": url, "active": path == url})
+                active = path == url if name == "partnership_overview" else path.startswith(url)
+                nav_items.append({"label": label, "url": url, "active": active})
         nav_items.append(
             {"label": "Your account", "url": reverse("account"), "active": path.startswith(reverse("account"))}
         )

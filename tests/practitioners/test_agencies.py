@@ -59,7 +59,7 @@ def test_a_name_already_used_in_any_letter_case_is_a_form_error(bm_client, partn
     assert response.status_code == 200
     assert response.context["form"].errors["name"] == [services.AGENCY_NAME_TAKEN]
     page = response.content.decode()
-    assert "govuk-error-summary" in page
+    assert page.count("govuk-error-summary__title") == 1
     assert "<title>Error:" in page
     assert Agency.objects.filter(partnership=partnership).count() == 1
 

@@ -143,7 +143,7 @@ def test_every_row_problem_is_named_by_line_and_column(bm_client, partnership, p
     assert messages[(8, "full_name")] == "The full name must be 150 characters or fewer."
     page = response.content.decode()
     assert "Fix the problems in your file" in page
-    assert "govuk-error-summary" in page
+    assert page.count("govuk-error-summary__title") == 1
     assert "<title>Error:" in page
     assert 'href="#problem-1">Line 2, full_name: Enter the full name.</a>' in page
     assert 'name="import_id"' not in page
@@ -229,7 +229,7 @@ def test_a_bad_file_gets_a_clear_message_and_nothing_is_imported(bm_client, part
     errors = response.context["form"].errors["csv_file"]
     assert len(errors) == 1 and message in errors[0]
     page = response.content.decode()
-    assert "govuk-error-summary" in page and 'href="#id_csv_file"' in page
+    assert page.count("govuk-error-summary__title") == 1 and 'href="#id_csv_file"' in page
     assert f"practitioner_import:{partnership.pk}" not in bm_client.session
     assert_nothing_imported(partnership)
 

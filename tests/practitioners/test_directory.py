@@ -178,7 +178,9 @@ def test_an_email_already_in_the_directory_is_a_field_error(bm_client, partnersh
     response = bm_client.post(reverse("practitioner_add", args=[partnership.slug]), data)
     assert response.status_code == 200
     assert response.context["form"].errors["email"] == [services.EMAIL_TAKEN]
-    assert 'href="#id_email"' in response.content.decode()
+    page = response.content.decode()
+    assert 'href="#id_email"' in page
+    assert page.count("govuk-error-summary__title") == 1
     assert Practitioner.objects.filter(partnership=partnership).count() == 1
 
 

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from reviews.models import Membership, Partnership, User
+from reviews.management.commands import demo_data
+from reviews.models import Membership, Partnership, Review, User
 
 DEMO_PASSWORD = "convene-demo-password"  # noqa: S105 - the demo accounts only
 
@@ -72,4 +73,20 @@ class Command(BaseCommand):
                     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                         TOTP.activate(user, demo_totp_secret(email))
                         RecoveryCodes.activate(user)
-        self.stdout.write(self.style.SUCCESS("Demo partnerships and staff are ready."))
+            demo_data.seed(
+                Partnership.objects.get(slug="northvale"),
+                review_type=Review.Type.CSPR,
+                reference="CSPR 2026-02",
+                pseudonym="Child D",
+                real_name="Casey Demo-Example",
+                themes=["Hearing the voice of the child", "Sharing information between agencies"],
+            )
+            demo_data.seed(
+                Partnership.objects.get(slug="eastmere"),
+                review_type=Review.Type.SAR,
+                reference="SAR 2026-01",
+                pseudonym="Adult F",
+                real_name="Robin Sample-Person",
+                themes=["Self-neglect and mental capacity", "Working with a family who avoid contact"],
+            )
+        self.stdout.write(self.style.SUCCESS("Demo partnerships, staff, reviews and events are ready."))
