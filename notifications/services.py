@@ -36,8 +36,9 @@ def _text_engine():
 def render_email(name, context):
     """Render emails/<name>_subject.txt, emails/<name>.txt and emails/<name>.html."""
     engine = _text_engine()
-    subject = " ".join(engine.get_template(f"emails/{name}_subject.txt").render(Context(context, autoescape=False)).split())
+    subject = engine.get_template(f"emails/{name}_subject.txt").render(Context(context, autoescape=False))
     text = engine.get_template(f"emails/{name}.txt").render(Context(context, autoescape=False))
+    subject = " ".join(subject.split())
     html = render_to_string(f"emails/{name}.html", context)
     return subject, text, html
 

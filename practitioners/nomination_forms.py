@@ -32,7 +32,6 @@ class RequestNominationsForm(forms.Form):
             Button("submit", "Send the requests"),
         )
 
-
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
         if deadline < timezone.localdate():

@@ -49,7 +49,9 @@ class SessionTimeoutMiddleware:
                 if request.path == login_url:
                     return redirect(request.get_full_path())
                 return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
-            request.session["convene_last_seen"] = now
+            # Saving the session costs a write; a minute's precision is plenty for a 30-minute limit.
+            if now - last_seen >= 60 or "convene_last_seen" not in request.session:
+                request.session["convene_last_seen"] = now
         return self.get_response(request)
 
 

@@ -259,3 +259,11 @@ def test_a_review_of_another_partnership_is_not_found(client, partnership, other
     manager = make_staff("bm@eastmere.example", "Ola Ade", other_partnership, "business_manager")
     client.force_login(manager)
     assert client.get(reverse("event_add", args=[other_partnership.slug, review.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_without_a_real_name_on_record_any_title_is_allowed(bm_client, partnership, review):
+    review.set_subject_name("")
+    review.save()
+    response = post(bm_client, partnership, review, title="Learning event for Amelia")
+    assert response.status_code == 302

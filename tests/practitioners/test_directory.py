@@ -7,9 +7,10 @@ from practitioners import services
 from practitioners.models import Agency, Practitioner
 from reviews.models import AuditEntry
 
-# Session, user, authenticator check, partnership, role, count, page of rows, agencies for the filter,
-# and saving the session's last-seen time (a savepoint, the update and its release).
-DIRECTORY_QUERIES = 11
+# Session, user, authenticator check, partnership, role (twice: the view and the layout's navigation),
+# count, page of rows, agencies for the filter, and saving the session's last-seen time (a savepoint,
+# the update and its release). None of them grows with the number of rows.
+DIRECTORY_QUERIES = 12
 
 
 def person(**changes):
