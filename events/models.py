@@ -77,11 +77,20 @@ class Event(models.Model):
         return self.review.partnership
 
     @property
+    def when(self):
+        """As people in England write it: "Tuesday 8 December 2026, 10am to 1pm"."""
+        from events.forms import format_when
+
+        return format_when(self.starts_at, self.ends_at)
+
+    @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
 
     def reply_counts(self):
-        counts = dict(self.invitations.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+        counts = dict(
+            self.invitations.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        )
         return {status: counts.get(status, 0) for status in Invitation.Status.values}
 
 

@@ -32,14 +32,7 @@ DETAIL_FIELDS = (
 
 
 class EventError(DomainError):
-    """A change to an event that the rules do not allow; its message is shown to the user.
-
-    `field` names the form field the message belongs to, when there is one.
-    """
-
-    def __init__(self, message, *, field=None):
-        super().__init__(message)
-        self.field = field
+    """A change to an event that the rules do not allow; its message is shown to the user."""
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.utils import timezone
 
+from events.models import Event
 from practitioners.models import Agency, Nomination
 
 
@@ -108,4 +109,7 @@ class AcceptNominationsForm(forms.Form):
             request__review=review, status=Nomination.Status.PENDING
         ).select_related("request__agency")
         self.fields["nominations"].label_from_instance = lambda n: f"{n.full_name}, {n.job_title} ({n.request.agency})"
-        self.fields["event"].queryset = review.events.exclude(status="cancelled")
+        # Only events whose invitee list can still change.
+        self.fields["event"].queryset = review.events.filter(
+            status__in=[Event.Status.DRAFT, Event.Status.INVITATIONS_SENT]
+        )

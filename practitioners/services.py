@@ -11,6 +11,7 @@ from practitioners import csv_import
 from practitioners.models import Agency, Practitioner
 from reviews import audit
 from reviews.models import Partnership
+from reviews.services import DomainError
 
 AGENCY_FIELDS = ("name", "agency_type", "lead_name", "lead_email", "lead_phone")
 PRACTITIONER_FIELDS = (
@@ -25,14 +26,6 @@ PRACTITIONER_FIELDS = (
 
 AGENCY_NAME_TAKEN = "The partnership already has an agency with this name."
 EMAIL_TAKEN = "A practitioner with this email address is already in the directory."
-
-
-class DomainError(Exception):
-    """A change the rules do not allow; its message is shown to the user, next to `field` if given."""
-
-    def __init__(self, message, *, field=None):
-        super().__init__(message)
-        self.field = field
 
 
 class ImportRefused(DomainError):

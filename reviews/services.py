@@ -23,7 +23,11 @@ REVIEW_FIELDS = (
 
 
 class DomainError(Exception):
-    """A move the rules do not allow; its message is shown to the user."""
+    """A move the rules do not allow; its message is shown to the user, next to `field` if given."""
+
+    def __init__(self, message, *, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 def set_password_url(user):

@@ -19,8 +19,9 @@ def current_code(secret):
 
 
 def test_business_manager_signs_in_and_enrols_totp(page, a11y, partnership):
-    make_staff("new.manager@northvale.example", "Nia Clarke", partnership, Membership.Role.BUSINESS_MANAGER,
-               with_mfa=False)
+    make_staff(
+        "new.manager@northvale.example", "Nia Clarke", partnership, Membership.Role.BUSINESS_MANAGER, with_mfa=False
+    )
 
     page.goto("/")
     a11y.check()
