@@ -127,6 +127,18 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
+    # The personal link: only its hash is kept. Rotating it ("resend link") revokes the old one.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    token_revoked_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    suggested_colleague_name = models.CharField(max_length=150, blank=True)
+    suggested_colleague_email = models.EmailField(blank=True)
+    access_needs = models.TextField(blank=True)
+    line_manager_attending = models.BooleanField(null=True, blank=True)
+    calendar_sequence_sent = models.PositiveIntegerField(null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -135,7 +147,11 @@ class Invitation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "practitioner"], name="one_invitation_per_person"),
         ]
-        indexes = [models.Index(fields=["event", "status"], name="invitation_by_status")]
+        indexes = [
+            models.Index(fields=["event", "status"], name="invitation_by_status"),
+            # The reminder sweep looks only at invitations still waiting for a reply.
+            models.Index(fields=["event"], name="invitation_awaiting", condition=Q(status="invited")),
+        ]
 
     def __str__(self):
         return f"{self.practitioner} at {self.event}"

@@ -29,6 +29,9 @@ class OutboundMessage(models.Model):
     partnership = models.ForeignKey(
         "reviews.Partnership", null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_messages"
     )
+    invitation = models.ForeignKey(
+        "events.Invitation", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
     kind = models.CharField(max_length=60)
     idempotency_key = models.CharField(max_length=200, unique=True)
     recipient = models.EmailField()
@@ -36,6 +39,8 @@ class OutboundMessage(models.Model):
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # What to attach, made at send time: [{"type": "calendar", "content": "..."}, {"type": "factsheet", ...}]
+    attachments = models.JSONField(default=list, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)

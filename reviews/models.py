@@ -84,6 +84,18 @@ class Partnership(models.Model):
         blank=True,
         help_text="Where practitioners can find support before and after an event.",
     )
+    rsvp_reminder_working_days = models.PositiveSmallIntegerField(
+        "remind those who have not replied (working days before the reply-by date)", default=2
+    )
+    event_reminder_days = models.CharField(
+        "remind those attending (days before the event, separated by commas)", max_length=40, default="7,1"
+    )
+    nomination_reminder_working_days = models.PositiveSmallIntegerField(
+        "remind agencies that have not named anyone (working days before the date)", default=2
+    )
+    link_follow_up_days = models.PositiveSmallIntegerField(
+        "days after an event that practitioners' links keep working", default=90
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PartnershipQuerySet.as_manager()
@@ -93,6 +105,11 @@ class Partnership(models.Model):
 
     def __str__(self):
         return self.name
+
+    def event_reminder_day_list(self):
+        return sorted(
+            {int(part) for part in self.event_reminder_days.split(",") if part.strip().isdigit()}, reverse=True
+        )
 
     def role_of(self, user):
         """The user's role here, or None."""
@@ -317,3 +334,30 @@ class ReviewStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.review}: {self.from_status or 'new'} → {self.to_status}"
+
+
+class Factsheet(models.Model):
+    """The partnership's wording of the practitioner factsheet for one type of review."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="factsheets")
+    review_type = models.CharField(max_length=4, choices=Review.Type.choices)
+    what_it_is = models.TextField("What a practitioner event is")
+    who_will_be_there = models.TextField("Who will be there")
+    how_to_prepare = models.TextField("How to prepare")
+    at_the_event = models.TextField("What happens at the event")
+    afterwards = models.TextField("What happens afterwards")
+    confidentiality = models.TextField("Confidentiality")
+    support = models.TextField("Where to get support")
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "review_type"], name="one_factsheet_per_review_type"),
+        ]
+
+    def __str__(self):
+        return f"{self.partnership} {self.get_review_type_display()} factsheet (version {self.version})"
