@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("practitioners.urls")),
     path("", include("practitioners.nomination_urls")),
     path("", include("events.urls")),
+    path("", include("reviews.factsheet_urls")),
     path("", include("reviews.urls")),
 ]
