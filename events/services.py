@@ -174,6 +174,10 @@ def update_event(event, *, details, learning_themes=None, updated_by, request=No
         if invitees_need_update:
             locked.sequence += 1
         locked.save()
+        if invitees_need_update:
+            from events.invitations import notify_event_changed
+
+            notify_event_changed(locked, sorted(name for name in changed if name in TIME_AND_PLACE))
         audit.record(
             "event.updated",
             request=request,
@@ -211,6 +215,10 @@ def cancel_event(event, *, reason, cancelled_by, request=None):
         # Calendar programs apply a cancellation only if its sequence is higher than the last one.
         locked.sequence += 1
         locked.save(update_fields=["status", "cancelled_at", "cancellation_reason", "sequence"])
+        if notify:
+            from events.invitations import notify_event_cancelled
+
+            notify_event_cancelled(locked)
         audit.record(
             "event.cancelled",
             request=request,

@@ -43,7 +43,18 @@ def render_email(name, context):
     return subject, text, html
 
 
-def queue_email(*, kind, recipient, subject, body_text, body_html="", idempotency_key, partnership=None):
+def queue_email(
+    *,
+    kind,
+    recipient,
+    subject,
+    body_text,
+    body_html="",
+    idempotency_key,
+    partnership=None,
+    invitation=None,
+    attachments=(),
+):
     """Write one message to the outbox and hand it to a worker once the transaction commits.
 
     A second call with the same idempotency key returns the first row and sends nothing more.
@@ -57,6 +68,8 @@ def queue_email(*, kind, recipient, subject, body_text, body_html="", idempotenc
             "body_text": body_text,
             "body_html": body_html,
             "partnership": partnership,
+            "invitation": invitation,
+            "attachments": list(attachments),
             "from_name": partnership.name if partnership else "Convene",
         },
     )
@@ -98,7 +111,28 @@ def build_email(message):
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments:
+        attach(email, attachment)
     return email
+
+
+def attach(email, attachment):
+    """Make an attachment at send time from what the outbox row says about it."""
+    from email.mime.base import MIMEBase
+
+    if attachment["type"] == "calendar":
+        part = MIMEBase("text", "calendar", method=attachment["method"], charset="utf-8")
+        part.set_payload(attachment["content"].encode(), charset="utf-8")
+        part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        email.attach(part)
+    elif attachment["type"] == "factsheet":
+        from events.models import Event
+        from reviews.factsheets import event_factsheet
+
+        filename, pdf = event_factsheet(Event.objects.select_related("review__partnership").get(pk=attachment["event"]))
+        email.attach(filename, pdf, "application/pdf")
+    else:
+        raise ValueError(f"Unknown attachment type {attachment['type']!r}")
 
 
 def is_permanent(error):

@@ -1,0 +1,302 @@
+"""Services for invitations: sending them, personal links, replies and the updates invitees get."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Event, Invitation
+from events.services import EventError
+from notifications import calendar
+from notifications.services import queue_email, render_email
+from reviews import audit, links
+
+SENDABLE = (Event.Status.DRAFT, Event.Status.INVITATIONS_SENT)
+CHANGE_WORDS = {
+    "starts_at": "the date or start time",
+    "ends_at": "the finish time",
+    "format": "whether it is in person or online",
+    "venue_name": "the venue",
+    "venue_address": "the venue's address",
+    "joining_details": "the online joining details",
+}
+
+
+def link_expiry(event):
+    """Links keep working for the partnership's follow-up period after the event."""
+    return event.ends_at + timedelta(days=event.review.partnership.link_follow_up_days)
+
+
+def reply_closes_at(event):
+    """Replies can be changed until the end of the reply-by day (UK time)."""
+    return timezone.make_aware(datetime.combine(event.rsvp_deadline, time(23, 59, 59)))
+
+
+def can_reply(invitation, now=None):
+    event = invitation.event
+    now = now or timezone.now()
+    return (
+        event.status in SENDABLE
+        and invitation.status != Invitation.Status.NOT_SENT
+        and now <= reply_closes_at(event)
+        and now < event.starts_at
+    )
+
+
+def link_url(token):
+    return settings.SITE_URL + reverse("invitation_start", args=[token])
+
+
+def _issue_link(invitation, now):
+    token, token_hash = links.new_token()
+    invitation.token_hash = token_hash
+    invitation.token_expires_at = link_expiry(invitation.event)
+    invitation.token_revoked_at = None
+    return token
+
+
+def _email(invitation, name, *, key, method="REQUEST", token=None, attach_factsheet=False, **extra):
+    """Write one email about an invitation to the outbox, with its calendar file."""
+    event = invitation.event
+    review = event.review
+    context = {
+        "partnership": review.partnership,
+        "review": review,
+        "event": event,
+        "invitation": invitation,
+        "practitioner": invitation.practitioner,
+        "link": link_url(token) if token else None,
+        "new_link_url": settings.SITE_URL + reverse("invitation_new_link"),
+        **extra,
+    }
+    subject, text, html = render_email(name, context)
+    attachments = [{"type": "calendar", "method": method, "content": calendar.build(event, invitation, method=method)}]
+    if attach_factsheet:
+        attachments.append({"type": "factsheet", "event": event.pk})
+    return queue_email(
+        kind=name,
+        recipient=invitation.practitioner.email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        partnership=review.partnership,
+        invitation=invitation,
+        attachments=attachments,
+        idempotency_key=key,
+    )
+
+
+def send_invitations(event, *, sent_by, request=None):
+    """Invite everyone on the list who has not been invited yet. Safe to press twice, or by two people.
+
+    Returns (sent, skipped): skipped are the invitees without an email address.
+    """
+    with transaction.atomic():
+        # The lock makes a second press wait, then find nobody left to invite.
+        locked = Event.objects.select_for_update(of=("self",)).select_related("review__partnership").get(pk=event.pk)
+        if locked.status not in SENDABLE:
+            raise EventError(f"Invitations cannot be sent for an event that is {locked.get_status_display().lower()}.")
+        now = timezone.now()
+        if locked.starts_at <= now:
+            raise EventError("This event has already started, so invitations cannot be sent.")
+        waiting = list(locked.invitations.not_yet_invited().select_related("practitioner__agency"))
+        sent, skipped = [], []
+        for invitation in waiting:
+            invitation.event = locked
+            if not invitation.practitioner.email:
+                skipped.append(invitation)
+                continue
+            token = _issue_link(invitation, now)
+            invitation.status = Invitation.Status.INVITED
+            invitation.sent_at = now
+            invitation.calendar_sequence_sent = locked.sequence
+            invitation.save(
+                update_fields=[
+                    "token_hash",
+                    "token_expires_at",
+                    "token_revoked_at",
+                    "status",
+                    "sent_at",
+                    "calendar_sequence_sent",
+                ]
+            )
+            _email(
+                invitation,
+                "invitation",
+                key=f"invitation:{invitation.pk}:invite",
+                token=token,
+                attach_factsheet=True,
+            )
+            sent.append(invitation)
+        if sent and locked.status == Event.Status.DRAFT:
+            locked.status = Event.Status.INVITATIONS_SENT
+            locked.save(update_fields=["status"])
+        audit.record(
+            "invitations.sent",
+            request=request,
+            actor=sent_by,
+            partnership=locked.review.partnership,
+            obj=locked,
+            count=len(sent),
+            without_email=len(skipped),
+        )
+    return sent, skipped
+
+
+def resend_link(invitation, *, sent_by=None, request=None):
+    """Rotate an invitee's personal link and email the new one; the old link stops working."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("event__review__partnership", "practitioner")
+            .get(pk=invitation.pk)
+        )
+        if invitation.status == Invitation.Status.NOT_SENT:
+            raise EventError("Send the invitation first.")
+        if invitation.event.is_cancelled:
+            raise EventError("The event is cancelled.")
+        if not invitation.practitioner.email:
+            raise EventError(f"{invitation.practitioner} has no email address.")
+        token = _issue_link(invitation, timezone.now())
+        invitation.save(update_fields=["token_hash", "token_expires_at", "token_revoked_at"])
+        _email(
+            invitation,
+            "invitation_link",
+            key=f"invitation:{invitation.pk}:link:{invitation.token_hash[:16]}",
+            token=token,
+        )
+        audit.record(
+            "invitation.link_rotated",
+            request=request,
+            actor=sent_by,
+            actor_label="" if sent_by else "practitioner's own request",
+            partnership=invitation.event.review.partnership,
+            obj=invitation,
+        )
+    return invitation
+
+
+def revoke_link(invitation, *, revoked_by, request=None):
+    with transaction.atomic():
+        updated = Invitation.objects.filter(pk=invitation.pk, token_revoked_at__isnull=True).update(
+            token_revoked_at=timezone.now()
+        )
+        if updated:
+            audit.record(
+                "invitation.link_revoked",
+                request=request,
+                actor=revoked_by,
+                partnership=invitation.event.review.partnership,
+                obj=invitation,
+            )
+    return bool(updated)
+
+
+def invitation_for_token(token, now=None):
+    """The invitation a link belongs to, if the link still works; None for any other link."""
+    if not token or len(token) > 100:
+        return None
+    now = now or timezone.now()
+    invitation = (
+        Invitation.objects.select_related("event__review__partnership", "practitioner__agency")
+        .filter(token_hash=links.hash_token(token))
+        .first()
+    )
+    if invitation is None or not link_works(invitation, now):
+        return None
+    return invitation
+
+
+def link_works(invitation, now=None):
+    now = now or timezone.now()
+    return (
+        invitation.token_hash is not None
+        and invitation.token_revoked_at is None
+        and invitation.token_expires_at is not None
+        and invitation.token_expires_at > now
+    )
+
+
+def record_rsvp(
+    invitation,
+    *,
+    attending,
+    decline_reason="",
+    suggested_colleague_name="",
+    suggested_colleague_email="",
+    access_needs="",
+    line_manager_attending=None,
+    request=None,
+):
+    """Record (or change) a practitioner's reply, and email them a confirmation with the calendar file."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().select_related("review__partnership").get(pk=invitation.event_id)
+        invitation = Invitation.objects.select_for_update().select_related("practitioner").get(pk=invitation.pk)
+        invitation.event = event
+        if not can_reply(invitation):
+            raise EventError(
+                "Replies to this invitation have closed. Contact the partnership if you need to change it."
+            )
+        newly_attending = attending and invitation.status != Invitation.Status.ACCEPTED
+        if newly_attending and event.invitations.accepted().count() >= event.capacity:
+            raise EventError(
+                "The event is full. Contact the partnership: they may be able to find you a place.",
+                field="attending",
+            )
+        previous = invitation.status
+        invitation.status = Invitation.Status.ACCEPTED if attending else Invitation.Status.DECLINED
+        invitation.decline_reason = "" if attending else decline_reason.strip()
+        invitation.suggested_colleague_name = "" if attending else suggested_colleague_name.strip()
+        invitation.suggested_colleague_email = "" if attending else suggested_colleague_email.strip().lower()
+        invitation.access_needs = access_needs.strip() if attending else ""
+        invitation.line_manager_attending = line_manager_attending if attending else None
+        invitation.responded_at = timezone.now()
+        invitation.calendar_sequence_sent = event.sequence
+        invitation.save()
+        _email(
+            invitation,
+            "rsvp_confirmation",
+            key=f"invitation:{invitation.pk}:reply:{invitation.responded_at.timestamp()}",
+            method="REQUEST" if attending else "CANCEL",
+            changed=previous in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED),
+        )
+        audit.record(
+            "rsvp.recorded",
+            request=request,
+            actor_label="invitee",
+            partnership=event.review.partnership,
+            obj=invitation,
+            previous=previous,
+            status=invitation.status,
+        )
+    return invitation
+
+
+def _invitees_to_tell(event):
+    return event.invitations.filter(status__in=[Invitation.Status.INVITED, Invitation.Status.ACCEPTED]).select_related(
+        "practitioner"
+    )
+
+
+def notify_event_changed(event, changed):
+    """Every invitee still in play gets the new details and an updated calendar entry."""
+    for invitation in _invitees_to_tell(event):
+        invitation.event = event
+        _email(
+            invitation,
+            "event_updated",
+            key=f"invitation:{invitation.pk}:update:{event.sequence}",
+            changed=[CHANGE_WORDS[name] for name in changed if name in CHANGE_WORDS],
+        )
+        Invitation.objects.filter(pk=invitation.pk).update(calendar_sequence_sent=event.sequence)
+
+
+def notify_event_cancelled(event):
+    for invitation in _invitees_to_tell(event):
+        invitation.event = event
+        _email(
+            invitation, "event_cancelled", key=f"invitation:{invitation.pk}:cancel:{event.sequence}", method="CANCEL"
+        )
+    event.invitations.update(token_revoked_at=timezone.now())

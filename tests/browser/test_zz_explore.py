@@ -1,0 +1,355 @@
+"""The business manager's whole scheduling journey in a real browser, by links, buttons and forms.
+
+Sign in with the authenticator code, create a review, import the directory from a CSV file, ask
+two agencies for their key staff (the safeguarding lead answers in a second browser, with no
+account), accept the person named, add a practitioner event and build its invitee list. axe-core
+checks every page either browser loads.
+"""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from events.models import Event, Invitation
+from notifications.models import OutboundMessage
+from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
+from reviews.models import Review
+from tests.browser.conftest import AccessibilityChecker
+from tests.conftest import PASSWORD, totp_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+REAL_NAME = "Jordan Whitfield"
+REFERENCE = "CSPR 2026-07"
+HEADER = "full_name,job_title,agency,email,phone,line_manager_name,line_manager_email"
+# Line 3 (the header is line 1) has an email address that is not one.
+CSV_WITH_A_MISTAKE = f"""{HEADER}
+Ana Lopes,Police constable,Northvale Police,ana.lopes@police.example,,,
+Ben Carter,Detective sergeant,Northvale Police,ben.carter.police.example,,,
+"""
+CSV = f"""{HEADER}
+Ana Lopes,Police constable,Northvale Police,ana.lopes@police.example,01632 960 301,Ravi Mehta,ravi.mehta@police.example
+Ben Carter,Detective sergeant,Northvale Police,ben.carter@police.example,,,
+Chloe Evans,Health visitor,Northvale Community Health Trust,chloe.evans@health.example,,Dee Moss,dee.moss@health.example
+Dev Patel,School nurse,Northvale Community Health Trust,dev.patel@health.example,,,
+Erin Walsh,Designated safeguarding lead,St Anne's Primary School,erin.walsh@stannes.example,,,
+Finn Hughes,Class teacher,St Anne's Primary School,finn.hughes@stannes.example,,Erin Walsh,erin.walsh@stannes.example
+"""
+
+
+def menu(page, label):
+    """A link in the service navigation."""
+    return page.get_by_role("navigation", name="Menu").get_by_role("link", name=label, exact=True)
+
+
+def fill_date(page, legend, day):
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day", exact=True).fill(str(day.day))
+    group.get_by_label("Month", exact=True).fill(str(day.month))
+    group.get_by_label("Year", exact=True).fill(str(day.year))
+
+
+def fresh_code(user):
+    """The code the app shows now, waiting for the next one if this one is about to expire."""
+    if time.time() % 30 > 27:
+        time.sleep(30 - time.time() % 30 + 0.2)
+    return totp_code(user)
+
+
+def test_business_manager_schedules_a_practitioner_event(
+    page, a11y, browser, live_server, tmp_path, partnership, business_manager, reviewer
+):
+    Agency.objects.create(
+        partnership=partnership,
+        name="Northvale Police",
+        agency_type=Agency.Type.POLICE,
+        lead_name="Dana Reed",
+        lead_email="dana.reed@police.example",
+    )
+    Agency.objects.create(
+        partnership=partnership, name="Northvale Community Health Trust", agency_type=Agency.Type.HEALTH
+    )
+    today = timezone.localdate()
+    main = page.get_by_role("main")
+    error_summary = page.locator(".govuk-error-summary")
+    success = page.locator(".govuk-notification-banner--success")
+
+    def heading(text):
+        expect(page.get_by_role("heading", level=1)).to_have_text(text)
+        a11y.check()
+
+    # 1. Sign in with email, password and the authenticator code.
+    page.goto("/")
+    heading(re.compile("Sign in"))
+    page.get_by_label("Email").fill(business_manager.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    heading("Enter your security code")
+    page.get_by_label("Security code").fill(fresh_code(business_manager))
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(re.compile(rf"/p/{partnership.slug}/$"))
+    heading(partnership.name)
+
+    # 2. Create the review.
+    menu(page, "Reviews").click()
+    heading("Reviews")
+    main.get_by_role("link", name="Create a review").click()
+    heading("Create a review")
+    page.get_by_label("Child Safeguarding Practice Review").check()
+    page.get_by_label("Reference", exact=True).fill(REFERENCE)
+    page.get_by_label("Pseudonym", exact=True).fill("Child A")
+    page.get_by_label("Real name of the child or adult (optional)").fill(REAL_NAME)
+    fill_date(page, "Scope period starts", today.replace(year=today.year - 2, month=1, day=1))
+    fill_date(page, "Scope period ends", today.replace(year=today.year - 1, month=12, day=31))
+    page.get_by_label("Tom Ellis").check()
+    page.get_by_label("Learning themes (optional)").fill("Information sharing\nHearing the voice of the child")
+    page.get_by_role("button", name="Save review").click()
+    heading(f"{REFERENCE}: Child A")
+    expect(success).to_contain_text("is created")
+    expect(main).to_contain_text("Tom Ellis")
+    expect(main).to_contain_text("Information sharing")
+    expect(main).to_contain_text("Hearing the voice of the child")
+    expect(main).not_to_contain_text(REAL_NAME)
+
+    # 3. Import the directory: first a file with a mistake, then the corrected one.
+    menu(page, "Directory").click()
+    heading("Practitioner directory")
+    page.get_by_role("link", name="Import from a CSV file").click()
+    heading("Import practitioners from a CSV file")
+    (tmp_path / "people-with-a-mistake.csv").write_text(CSV_WITH_A_MISTAKE, encoding="utf-8")
+    page.get_by_label("Upload a CSV file").set_input_files(tmp_path / "people-with-a-mistake.csv")
+    page.get_by_role("button", name="Upload and check the file").click()
+    heading("Fix the problems in your file")
+    expect(error_summary).to_contain_text("Nothing has been imported")
+    expect(error_summary.get_by_role("link")).to_have_text(
+        ["Line 3, email: Enter the email address in the right form, like name@example.org."]
+    )
+    assert Practitioner.objects.count() == 0
+    page.get_by_role("link", name="Upload the corrected file").click()
+    heading("Import practitioners from a CSV file")
+    (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
+    page.get_by_label("Upload a CSV file").set_input_files(tmp_path / "people.csv")
+    page.get_by_role("button", name="Upload and check the file").click()
+    heading("Check the practitioners before you import them")
+    expect(main.get_by_role("listitem").filter(has_text="St Anne's Primary School")).to_contain_text(
+        "Will be created"
+    )
+    expect(main.get_by_role("listitem").filter(has_text="Will be created")).to_have_count(1)
+    expect(main.locator("tbody tr")).to_have_count(6)
+    assert Practitioner.objects.count() == 0
+    page.get_by_role("button", name="Import 6 practitioners").click()
+    heading("Practitioner directory")
+    expect(success).to_contain_text("6 practitioners added to the directory.")
+    directory = main.get_by_role("table")
+    for name in ("Ana Lopes", "Ben Carter", "Chloe Evans", "Dev Patel", "Erin Walsh", "Finn Hughes"):
+        expect(directory.get_by_role("rowheader", name=name)).to_be_visible()
+    expect(directory).to_contain_text("St Anne's Primary School")
+
+    # 4. Give the health trust a safeguarding lead, then ask two agencies for their key staff.
+    menu(page, "Agencies").click()
+    heading("Agencies")
+    page.get_by_role("link", name="Change Northvale Community Health Trust").click()
+    heading("Northvale Community Health Trust")
+    page.get_by_label("Name (optional)", exact=True).fill("Sam Rowe")
+    page.get_by_label("Email address (optional)", exact=True).fill("sam.rowe@health.example")
+    page.get_by_role("button", name="Save agency").click()
+    heading("Agencies")
+    expect(main.get_by_role("row", name=re.compile("Northvale Community Health Trust"))).to_contain_text(
+        "sam.rowe@health.example"
+    )
+
+    menu(page, "Reviews").click()
+    heading("Reviews")
+    main.get_by_role("link", name=REFERENCE).click()
+    heading(f"{REFERENCE}: Child A")
+    page.get_by_role("link", name="Agency nominations of key staff").click()
+    heading("Nominations of key staff")
+    page.get_by_label("Northvale Police").check()
+    page.get_by_label("Northvale Community Health Trust").check()
+    fill_date(page, "Names needed by", today + timedelta(days=14))
+    page.locator("form", has=page.get_by_role("button", name="Send the requests")).evaluate(
+        "f => f.action = location.pathname + 'request/'"
+    )  # EXPLORATION WORKAROUND
+    page.get_by_role("button", name="Send the requests").click()
+    heading("Nominations of key staff")
+    expect(success).to_contain_text("We have emailed 2 safeguarding lead")
+    asked = main.get_by_role("table", name="Agencies asked")
+    for agency in ("Northvale Police", "Northvale Community Health Trust"):
+        expect(asked.get_by_role("row", name=re.compile(agency))).to_contain_text("No reply yet")
+
+    # The police lead opens the link in their email, with no account, in a browser of their own.
+    email = OutboundMessage.objects.get(kind="nomination_request", recipient="dana.reed@police.example")
+    link_path = re.search(r"https?://\S+?(/nominate/\S+/)", email.body_text)[1]
+    lead_context = browser.new_context(base_url=live_server.url)
+    try:
+        lead = lead_context.new_page()
+        lead_a11y = AccessibilityChecker(lead)
+        lead.goto(link_path)
+        expect(lead.get_by_role("heading", level=1)).to_have_text(f"Name your key staff for review {REFERENCE}")
+        lead_a11y.check()
+        expect(lead.get_by_role("main")).not_to_contain_text(REAL_NAME)
+        lead.get_by_role("button", name="Continue").click()
+        expect(lead.get_by_role("heading", level=1)).to_have_text(f"Key staff for review {REFERENCE}")
+        lead_a11y.check()
+        lead.get_by_label("Full name", exact=True).fill("Kim Osei")
+        lead.get_by_label("Job title", exact=True).fill("Police sergeant")
+        lead.get_by_label("Work email address", exact=True).fill("kim.osei@police.example")
+        lead.get_by_label("Worked with the child or adult or their family").check()
+        lead.get_by_role("button", name="Add this person").click()
+        expect(lead.get_by_role("heading", level=1)).to_have_text(f"Key staff for review {REFERENCE}")
+        lead_a11y.check()
+        expect(lead.locator(".govuk-notification-banner--success")).to_contain_text("Kim Osei is on your list.")
+        expect(lead.get_by_role("table", name="People you have named")).to_contain_text("Kim Osei")
+        lead_a11y.assert_clean()
+    finally:
+        lead_context.close()
+
+    # Back as the business manager: accept the person named into the directory.
+    page.reload()
+    heading("Nominations of key staff")
+    expect(asked.get_by_role("row", name=re.compile("Northvale Police"))).to_contain_text("Started")
+    page.get_by_label("Kim Osei, Police sergeant (Northvale Police)").check()
+    page.get_by_role("button", name="Accept the people chosen").click()
+    heading("Nominations of key staff")
+    expect(success).to_contain_text("in the directory.")  # EXPLORE
+    expect(main.get_by_role("table", name="Northvale Police")).to_contain_text("Added to the directory")
+
+    # 5. Add the practitioner event: a title with the real surname is refused.
+    event_day = today + timedelta(days=35)
+    reply_by = today + timedelta(days=21)
+    page.get_by_role("link", name="Back to the review").click()
+    heading(f"{REFERENCE}: Child A")
+    page.get_by_role("link", name="Add a practitioner event").click()
+    heading("Add a practitioner event")
+    title = page.get_by_label("Title", exact=True)
+    title.fill("Learning event about the Whitfield family")
+    fill_date(page, "Date", event_day)
+    page.get_by_label("Start time").fill("10am")
+    page.get_by_label("End time").fill("1pm")
+    page.get_by_label("Hybrid (in person and online)").check()
+    page.get_by_label("Name of the venue").fill("Northvale Civic Centre")
+    page.get_by_label("Address of the venue").fill("1 High Street\nNorthvale\nNV1 2AB")
+    page.get_by_label("Access information").fill("Step-free entrance on Mill Lane. Hearing loop in room 2.")
+    page.get_by_label("How to join online").fill("https://meet.example/northvale-cspr\nPasscode 4821")
+    page.get_by_label("Chair (optional)").select_option(label="Tom Ellis")
+    page.get_by_label("Number of places").fill("12")
+    fill_date(page, "Reply by", reply_by)
+    page.get_by_label("Information sharing").check()
+    page.get_by_label("Hearing the voice of the child").check()
+    page.get_by_role("button", name="Create the event").click()
+    heading("Add a practitioner event")
+    refusal = "The title must not contain the real name of the child or adult. Use the pseudonym, such as Child A."
+    expect(error_summary.get_by_role("link")).to_have_text([refusal])
+    expect(page.locator(".govuk-form-group--error")).to_have_count(1)
+    expect(page.locator(".govuk-form-group--error")).to_contain_text(refusal)
+    expect(page.locator(".govuk-form-group--error").get_by_label("Title", exact=True)).to_be_visible()
+    assert Event.objects.count() == 0
+    title.fill("Practitioner learning event for Child A")
+    page.get_by_role("button", name="Create the event").click()
+    heading("Practitioner learning event for Child A")
+    expect(success).to_contain_text("The event is created.")
+    details = main.locator(".govuk-summary-list")
+    expect(details).to_contain_text("Hybrid (in person and online)")
+    expect(details).to_contain_text("Northvale Civic Centre")
+    expect(details).to_contain_text("Step-free entrance on Mill Lane")
+    expect(details).to_contain_text("https://meet.example/northvale-cspr")
+    expect(details).to_contain_text("Tom Ellis")
+    expect(details).to_contain_text(f"{event_day:%A} {event_day.day} {event_day:%B %Y}, 10am to 1pm")
+    expect(details).to_contain_text(f"{reply_by:%A} {reply_by.day} {reply_by:%B %Y}")
+    expect(details).to_contain_text("Hearing the voice of the child")
+
+    # 6. Build the invitee list: the police, found by agency; then a health visitor by name.
+    page.get_by_role("link", name="Add people from the directory").click()
+    heading("Add people from the directory")
+    page.get_by_label("Agency", exact=True).select_option(label="Northvale Police")
+    page.get_by_role("button", name="Search").click()
+    heading("Add people from the directory")
+    expect(main.get_by_role("checkbox")).to_have_count(3)
+    for name in ("Ana Lopes", "Ben Carter", "Kim Osei"):
+        page.get_by_label(f"Invite {name}").check()
+    page.get_by_role("button", name="Add the people you chose").click()
+    heading("Practitioner learning event for Child A")
+    expect(success).to_contain_text("3 people added to the invitee list.")
+
+    page.get_by_role("link", name="Add people from the directory").click()
+    heading("Add people from the directory")
+    page.get_by_label("Agency", exact=True).select_option(label="Northvale Community Health Trust")
+    page.get_by_role("button", name="Search").click()
+    heading("Add people from the directory")
+    page.get_by_label("Invite Chloe Evans").check()
+    page.get_by_label("Invite Dev Patel").check()
+    page.get_by_role("button", name="Add the people you chose").click()
+    heading("Practitioner learning event for Child A")
+    expect(success).to_contain_text("2 people added to the invitee list.")
+
+    page.get_by_role("link", name="Add a new person").click()
+    heading("Add a new person")
+    page.get_by_label("Full name", exact=True).fill("Gill Harper")
+    page.get_by_label("Job title", exact=True).fill("Social worker")
+    page.get_by_label("Agency", exact=True).select_option(label="St Anne's Primary School")
+    page.get_by_label("Email address", exact=True).fill("gill.harper@stannes.example")
+    page.get_by_role("button", name="Add to the invitee list").click()
+    heading("Practitioner learning event for Child A")
+    expect(success).to_contain_text("Gill Harper is added to the directory and the invitee list.")
+
+    invitees = main.get_by_role("table", name="People on the invitee list")
+    expect(invitees.locator("tbody tr")).to_have_count(6)
+    for name in ("Ana Lopes", "Ben Carter", "Kim Osei", "Chloe Evans", "Dev Patel", "Gill Harper"):
+        expect(invitees.get_by_role("row", name=re.compile(name))).to_contain_text("Not invited yet")
+    replies = main.get_by_role("table", name="Replies")
+    expect(replies.get_by_role("row", name=re.compile("Not invited yet"))).to_contain_text("6")
+    expect(replies.get_by_role("row", name=re.compile("Attending"))).to_contain_text("0")
+    expect(replies.get_by_role("row", name=re.compile("Everyone on the list"))).to_contain_text("6")
+    by_agency = main.get_by_role("table", name="Invitees by agency")
+    expect(by_agency.get_by_role("row", name=re.compile("Northvale Police"))).to_contain_text("3")
+    expect(by_agency.get_by_role("row", name=re.compile("Northvale Community Health Trust"))).to_contain_text("2")
+    expect(by_agency.get_by_role("row", name=re.compile("St Anne's Primary School"))).to_contain_text("1")
+    expect(main).to_contain_text("0 of 12 places taken.")
+
+    # Dev Patel is not needed after all.
+    page.get_by_role("button", name="Remove Dev Patel from the list").click()
+    heading("Practitioner learning event for Child A")
+    expect(success).to_contain_text("Dev Patel is removed from the invitee list.")
+    expect(invitees.locator("tbody tr")).to_have_count(5)
+    expect(invitees).not_to_contain_text("Dev Patel")
+    expect(replies.get_by_role("row", name=re.compile("Everyone on the list"))).to_contain_text("5")
+    expect(by_agency.get_by_role("row", name=re.compile("Northvale Community Health Trust"))).to_contain_text("1")
+
+    # The new person is in the directory too.
+    menu(page, "Directory").click()
+    heading("Practitioner directory")
+    expect(main.get_by_role("table").get_by_role("rowheader", name="Gill Harper")).to_be_visible()
+
+    # What the journey left in the database.
+    review = Review.objects.get(partnership=partnership)
+    assert (review.reference, review.pseudonym, review.subject_name) == (REFERENCE, "Child A", REAL_NAME)
+    assert list(review.reviewers.all()) == [reviewer]
+    assert sorted(theme.title for theme in review.learning_themes.all()) == [
+        "Hearing the voice of the child",
+        "Information sharing",
+    ]
+    assert Agency.objects.filter(partnership=partnership).count() == 3
+    assert Practitioner.objects.filter(partnership=partnership).count() == 8  # 6 imported, 1 nominated, 1 new
+    assert NominationRequest.objects.filter(review=review).count() == 2
+    nomination = Nomination.objects.get(request__review=review)
+    assert nomination.status == Nomination.Status.ACCEPTED
+    assert nomination.practitioner.email == "kim.osei@police.example"
+    event = Event.objects.get(review=review)
+    assert event.title == "Practitioner learning event for Child A"
+    assert (event.format, event.capacity, event.chair, event.rsvp_deadline) == (
+        Event.Format.HYBRID,
+        12,
+        reviewer,
+        reply_by,
+    )
+    assert timezone.localtime(event.starts_at).date() == event_day
+    assert event.learning_themes.count() == 2
+    assert Invitation.objects.filter(event=event).count() == 5
+    assert not Invitation.objects.filter(event=event, practitioner__full_name="Dev Patel").exists()
+    assert set(Invitation.objects.filter(event=event).values_list("status", flat=True)) == {
+        Invitation.Status.NOT_SENT
+    }
