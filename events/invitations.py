@@ -57,7 +57,7 @@ def _issue_link(invitation, now):
     return token
 
 
-def _email(invitation, name, *, key, method="REQUEST", token=None, attach_factsheet=False, **extra):
+def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach_factsheet=False, **extra):
     """Write one email about an invitation to the outbox, with its calendar file."""
     event = invitation.event
     review = event.review
@@ -122,7 +122,7 @@ def send_invitations(event, *, sent_by, request=None):
                     "calendar_sequence_sent",
                 ]
             )
-            _email(
+            email_invitee(
                 invitation,
                 "invitation",
                 key=f"invitation:{invitation.pk}:invite",
@@ -161,7 +161,7 @@ def resend_link(invitation, *, sent_by=None, request=None):
             raise EventError(f"{invitation.practitioner} has no email address.")
         token = _issue_link(invitation, timezone.now())
         invitation.save(update_fields=["token_hash", "token_expires_at", "token_revoked_at"])
-        _email(
+        email_invitee(
             invitation,
             "invitation_link",
             key=f"invitation:{invitation.pk}:link:{invitation.token_hash[:16]}",
@@ -255,7 +255,7 @@ def record_rsvp(
         invitation.responded_at = timezone.now()
         invitation.calendar_sequence_sent = event.sequence
         invitation.save()
-        _email(
+        email_invitee(
             invitation,
             "rsvp_confirmation",
             key=f"invitation:{invitation.pk}:reply:{invitation.responded_at.timestamp()}",
@@ -284,7 +284,7 @@ def notify_event_changed(event, changed):
     """Every invitee still in play gets the new details and an updated calendar entry."""
     for invitation in _invitees_to_tell(event):
         invitation.event = event
-        _email(
+        email_invitee(
             invitation,
             "event_updated",
             key=f"invitation:{invitation.pk}:update:{event.sequence}",
@@ -296,7 +296,18 @@ def notify_event_changed(event, changed):
 def notify_event_cancelled(event):
     for invitation in _invitees_to_tell(event):
         invitation.event = event
-        _email(
+        email_invitee(
             invitation, "event_cancelled", key=f"invitation:{invitation.pk}:cancel:{event.sequence}", method="CANCEL"
         )
     event.invitations.update(token_revoked_at=timezone.now())
+
+
+def open_invitations_for_email(email, now=None):
+    """Sent invitations to events still to come, for the person with this address."""
+    now = now or timezone.now()
+    return (
+        Invitation.objects.filter(practitioner__email=email.strip().lower(), event__starts_at__gt=now)
+        .exclude(status=Invitation.Status.NOT_SENT)
+        .exclude(event__status=Event.Status.CANCELLED)
+        .select_related("event__review__partnership", "practitioner")
+    )

@@ -1,13 +1,16 @@
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from events import services
+from events import invitations, services
 from events.forms import (
     CancelEventForm,
     DirectorySearchForm,
@@ -18,6 +21,9 @@ from events.forms import (
     format_when,
 )
 from events.models import Event, Invitation
+from notifications.models import OutboundMessage
+from notifications.services import retry_failed
+from practitioners.csv_import import guard_cell
 from practitioners.models import Practitioner
 from reviews.access import is_business_manager, review_for
 
@@ -100,7 +106,8 @@ def event_edit(request, slug, event_id):
             elif update.invitees_need_update:
                 messages.success(
                     request,
-                    "The event's details are saved. The time or place has changed since invitations were sent.",
+                    "The event's details are saved. Everyone invited is getting an email with the new details "
+                    "and an updated calendar entry.",
                 )
             else:
                 messages.success(request, "The event's details are saved.")
@@ -142,7 +149,9 @@ def event_cancel(request, slug, event_id):
 @login_required
 def event_detail(request, slug, event_id):
     event = event_for(request, slug, event_id)
-    invitations = event.invitations.select_related("practitioner__agency").order_by("practitioner__full_name", "pk")
+    invitee_rows = _with_email_state(
+        event.invitations.select_related("practitioner__agency").order_by("practitioner__full_name", "pk")
+    )
     by_status = event.reply_counts()
     total = sum(by_status.values())
     by_agency = (
@@ -150,7 +159,7 @@ def event_detail(request, slug, event_id):
         .annotate(invited=Count("pk"), attending=Count("pk", filter=Q(status=Invitation.Status.ACCEPTED)))
         .order_by("practitioner__agency__name")
     )
-    paginator = Paginator(invitations, PAGE_SIZE)
+    paginator = Paginator(invitee_rows, PAGE_SIZE)
     page = paginator.get_page(_page_number(request))
     can_manage = is_business_manager(request.user, request.partnership)
     return render(
@@ -171,6 +180,14 @@ def event_detail(request, slug, event_id):
             "accepted": by_status[Invitation.Status.ACCEPTED],
             "by_agency": list(by_agency),
             "can_manage": can_manage and not event.is_cancelled,
+            "is_manager": can_manage,
+            "progress": sending_progress(event),
+            "not_yet_invited": by_status[Invitation.Status.NOT_SENT],
+            "access_needs": event.invitations.accepted()
+            .exclude(access_needs="")
+            .select_related("practitioner")
+            .order_by("practitioner__full_name"),
+            "managers_attending": event.invitations.accepted().filter(line_manager_attending=True).count(),
         },
     )
 
@@ -274,3 +291,157 @@ def invitee_remove(request, slug, event_id, invitation_id):
     else:
         messages.success(request, f"{invitation.practitioner.full_name} is removed from the invitee list.")
     return redirect("event_detail", slug, event.pk)
+
+
+def _with_email_state(queryset):
+    """Each invitation with the state of its latest email, in the same query."""
+    latest = OutboundMessage.objects.filter(invitation=OuterRef("pk")).order_by("-created_at", "-pk")
+    return queryset.annotate(
+        email_state=Subquery(latest.values("state")[:1]),
+        email_error=Subquery(latest.values("last_error")[:1]),
+        email_id=Subquery(latest.values("pk")[:1]),
+    )
+
+
+def sending_progress(event):
+    """Counts of the event's emails by state, for the live progress panel."""
+    counts = dict(
+        OutboundMessage.objects.filter(invitation__event=event)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    progress = {state: counts.get(state, 0) for state in OutboundMessage.State.values}
+    progress["total"] = sum(counts.values())
+    progress["busy"] = progress["queued"] + progress["sending"] > 0
+    return progress
+
+
+@login_required
+def event_sending(request, slug, event_id):
+    """The progress panel alone (polled by htmx while emails are on their way)."""
+    event = event_for(request, slug, event_id)
+    return render(request, "events/_sending_progress.html", {"event": event, "progress": sending_progress(event)})
+
+
+@login_required
+@require_POST
+def event_send(request, slug, event_id):
+    event = event_for(request, slug, event_id, manage=True)
+    try:
+        sent, skipped = invitations.send_invitations(event, sent_by=request.user, request=request)
+    except services.EventError as error:
+        messages.error(request, str(error))
+    else:
+        if sent:
+            messages.success(request, f"{_people(len(sent))} invited. You can watch the emails go out below.")
+        else:
+            messages.info(request, "Everyone on the list with an email address has already been invited.")
+        if skipped:
+            names = ", ".join(str(invitation.practitioner) for invitation in skipped)
+            messages.error(request, f"Not invited, because the directory has no email address for them: {names}.")
+    return redirect("event_detail", slug, event.pk)
+
+
+def _invitation_of(request, event, invitation_id):
+    return get_object_or_404(event.invitations.select_related("practitioner__agency"), pk=invitation_id)
+
+
+@login_required
+def invitee_detail(request, slug, event_id, invitation_id):
+    """One invitee: their reply, their link, and every email sent to them."""
+    event = event_for(request, slug, event_id, manage=True)
+    invitation = _invitation_of(request, event, invitation_id)
+    return render(
+        request,
+        "events/invitee_detail.html",
+        {
+            "event": event,
+            "review": event.review,
+            "partnership": request.partnership,
+            "invitation": invitation,
+            "link_works": invitations.link_works(invitation),
+            "history": invitation.messages.order_by("created_at", "pk"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def invitee_resend_link(request, slug, event_id, invitation_id):
+    event = event_for(request, slug, event_id, manage=True)
+    invitation = _invitation_of(request, event, invitation_id)
+    try:
+        invitations.resend_link(invitation, sent_by=request.user, request=request)
+    except services.EventError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{invitation.practitioner} has a new link by email. Their old link no longer works.")
+    return redirect("invitee_detail", slug, event.pk, invitation.pk)
+
+
+@login_required
+@require_POST
+def invitee_revoke_link(request, slug, event_id, invitation_id):
+    event = event_for(request, slug, event_id, manage=True)
+    invitation = _invitation_of(request, event, invitation_id)
+    invitations.revoke_link(invitation, revoked_by=request.user, request=request)
+    messages.success(request, f"{invitation.practitioner}'s link no longer works. Send a new one if they need it.")
+    return redirect("invitee_detail", slug, event.pk, invitation.pk)
+
+
+@login_required
+@require_POST
+def email_retry(request, slug, event_id, message_id):
+    event = event_for(request, slug, event_id, manage=True)
+    message = get_object_or_404(OutboundMessage, pk=message_id, invitation__event=event)
+    if retry_failed(message):
+        messages.success(request, f"We will try the email to {message.recipient} again.")
+    else:
+        messages.info(request, "That email is not waiting to be tried again.")
+    return redirect("event_detail", slug, event.pk)
+
+
+@login_required
+def event_replies_csv(request, slug, event_id):
+    """The invitee list with replies and access needs, for the venue and the register."""
+    event = event_for(request, slug, event_id, manage=True)
+    rows = event.invitations.select_related("practitioner__agency").order_by("practitioner__full_name")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="replies-event-{event.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["name", "job_title", "agency", "email", "reply", "access_needs", "line_manager_attending", "replied_at"]
+    )
+    for invitation in rows:
+        person = invitation.practitioner
+        writer.writerow(
+            [
+                guard_cell(value)
+                for value in (
+                    person.full_name,
+                    person.job_title,
+                    person.agency.name,
+                    person.email,
+                    invitation.get_status_display(),
+                    invitation.access_needs,
+                    {True: "yes", False: "no"}.get(invitation.line_manager_attending, ""),
+                    timezone.localtime(invitation.responded_at).strftime("%d/%m/%Y %H:%M")
+                    if invitation.responded_at
+                    else "",
+                )
+            ]
+        )
+    return response
+
+
+@login_required
+def event_sign_in_sheet(request, slug, event_id):
+    """The register for the day, as a PDF."""
+    from events.pdfs import render_sign_in_sheet
+
+    event = event_for(request, slug, event_id, manage=True)
+    response = HttpResponse(render_sign_in_sheet(event), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="sign-in-sheet-event-{event.pk}.pdf"'
+    return response

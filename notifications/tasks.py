@@ -16,3 +16,11 @@ def sweep_outbox():
     """Hand every row that is queued too long or stuck in sending back to a worker."""
     for message_id in services.due_message_ids():
         send_message.delay(message_id)
+
+
+@shared_task(ignore_result=True)
+def send_reminders():
+    """The periodic reminder sweep over the database."""
+    from notifications import reminders
+
+    reminders.run()

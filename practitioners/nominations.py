@@ -20,7 +20,7 @@ def _link_expiry(deadline):
     return end_of_deadline + LINK_LIFETIME_AFTER_DEADLINE
 
 
-def _email_request(nomination_request, token, *, chase):
+def _email_request(nomination_request, token, *, chase, key=None):
     review = nomination_request.review
     context = {
         "partnership": review.partnership,
@@ -32,6 +32,7 @@ def _email_request(nomination_request, token, *, chase):
     }
     subject, text, html = render_email("nomination_request", context)
     sequence = nomination_request.chase_count if chase else 0
+    key = key or f"nomination_request:{nomination_request.pk}:{sequence}"
     queue_email(
         kind="nomination_chase" if chase else "nomination_request",
         recipient=nomination_request.agency.lead_email,
@@ -39,7 +40,7 @@ def _email_request(nomination_request, token, *, chase):
         body_text=text,
         body_html=html,
         partnership=review.partnership,
-        idempotency_key=f"nomination_request:{nomination_request.pk}:{sequence}",
+        idempotency_key=key,
     )
 
 
@@ -102,6 +103,24 @@ def chase(*, nomination_request, chased_by, request=None):
             link_rotated=True,
         )
     return nomination_request
+
+
+def remind(*, nomination_request, key):
+    """The sweep's reminder: like a chase, with a new link, sent once under the sweep's key."""
+    nomination_request = NominationRequest.objects.select_for_update().get(pk=nomination_request.pk)
+    token, token_hash = links.new_token()
+    nomination_request.token_hash = token_hash
+    nomination_request.chase_count += 1
+    nomination_request.last_chased_at = timezone.now()
+    nomination_request.save(update_fields=["token_hash", "chase_count", "last_chased_at"])
+    _email_request(nomination_request, token, chase=True, key=key)
+    audit.record(
+        "nominations.reminded",
+        actor_label="reminder sweep",
+        partnership=nomination_request.review.partnership,
+        obj=nomination_request,
+        link_rotated=True,
+    )
 
 
 def request_for_token(token):

@@ -53,6 +53,22 @@ def fill_date(page, legend, day):
     group.get_by_label("Year", exact=True).fill(str(day.year))
 
 
+def follow(page, checker, action, h1):
+    """Click a link or button, wait for the page it loads, then check its heading and run axe on it."""
+    with page.expect_navigation() as navigation:
+        action.click()
+    status = navigation.value.status if navigation.value else None
+    assert status == 200, f"{status} from {page.url}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(h1)
+    checker.check()
+
+
+def watch(page, problems):
+    """Record any failed request and any console error (a Content Security Policy violation shows as one)."""
+    page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status} {response.url}"))
+    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+
+
 def fresh_code(user):
     """The code the app shows now, waiting for the next one if this one is about to expire."""
     if time.time() % 30 > 27:
@@ -78,27 +94,27 @@ def test_business_manager_schedules_a_practitioner_event(
     error_summary = page.locator(".govuk-error-summary")
     success = page.locator(".govuk-notification-banner--success")
 
-    def heading(text):
-        expect(page.get_by_role("heading", level=1)).to_have_text(text)
-        a11y.check()
+    problems = []
+    watch(page, problems)
+
+    def go(action, h1):
+        follow(page, a11y, action, h1)
 
     # 1. Sign in with email, password and the authenticator code.
     page.goto("/")
-    heading(re.compile("Sign in"))
+    expect(page).to_have_url(re.compile("/accounts/login/"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sign in")
+    a11y.check()
     page.get_by_label("Email").fill(business_manager.email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
-    heading("Enter your security code")
+    go(page.get_by_role("button", name=re.compile("Sign in", re.I)), "Enter your security code")
     page.get_by_label("Security code").fill(fresh_code(business_manager))
-    page.get_by_role("button", name="Continue").click()
+    go(page.get_by_role("button", name="Continue"), partnership.name)
     expect(page).to_have_url(re.compile(rf"/p/{partnership.slug}/$"))
-    heading(partnership.name)
 
     # 2. Create the review.
-    menu(page, "Reviews").click()
-    heading("Reviews")
-    main.get_by_role("link", name="Create a review").click()
-    heading("Create a review")
+    go(menu(page, "Reviews"), "Reviews")
+    go(main.get_by_role("link", name="Create a review"), "Create a review")
     page.get_by_label("Child Safeguarding Practice Review").check()
     page.get_by_label("Reference", exact=True).fill(REFERENCE)
     page.get_by_label("Pseudonym", exact=True).fill("Child A")
@@ -107,8 +123,7 @@ def test_business_manager_schedules_a_practitioner_event(
     fill_date(page, "Scope period ends", today.replace(year=today.year - 1, month=12, day=31))
     page.get_by_label("Tom Ellis").check()
     page.get_by_label("Learning themes (optional)").fill("Information sharing\nHearing the voice of the child")
-    page.get_by_role("button", name="Save review").click()
-    heading(f"{REFERENCE}: Child A")
+    go(page.get_by_role("button", name="Save review"), f"{REFERENCE}: Child A")
     expect(success).to_contain_text("is created")
     expect(main).to_contain_text("Tom Ellis")
     expect(main).to_contain_text("Information sharing")
@@ -116,33 +131,31 @@ def test_business_manager_schedules_a_practitioner_event(
     expect(main).not_to_contain_text(REAL_NAME)
 
     # 3. Import the directory: first a file with a mistake, then the corrected one.
-    menu(page, "Directory").click()
-    heading("Practitioner directory")
-    page.get_by_role("link", name="Import from a CSV file").click()
-    heading("Import practitioners from a CSV file")
+    go(menu(page, "Directory"), "Practitioner directory")
+    go(page.get_by_role("link", name="Import from a CSV file"), "Import practitioners from a CSV file")
     (tmp_path / "people-with-a-mistake.csv").write_text(CSV_WITH_A_MISTAKE, encoding="utf-8")
     page.get_by_label("Upload a CSV file").set_input_files(tmp_path / "people-with-a-mistake.csv")
-    page.get_by_role("button", name="Upload and check the file").click()
-    heading("Fix the problems in your file")
-    expect(error_summary).to_contain_text("Nothing has been imported")
+    go(page.get_by_role("button", name="Upload and check the file"), "Fix the problems in your file")
+    expect(page).to_have_title(re.compile("^Error: "))
+    expect(error_summary).to_contain_text("We found 1 problem in the file. Nothing has been imported.")
     expect(error_summary.get_by_role("link")).to_have_text(
         ["Line 3, email: Enter the email address in the right form, like name@example.org."]
     )
+    expect(main.get_by_role("table", name="Problems in the file").locator("tbody tr")).to_have_text(
+        [re.compile(r"^\s*3\s+email\s+Enter the email address")]
+    )
     assert Practitioner.objects.count() == 0
-    page.get_by_role("link", name="Upload the corrected file").click()
-    heading("Import practitioners from a CSV file")
+    go(page.get_by_role("link", name="Upload the corrected file"), "Import practitioners from a CSV file")
     (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
     page.get_by_label("Upload a CSV file").set_input_files(tmp_path / "people.csv")
-    page.get_by_role("button", name="Upload and check the file").click()
-    heading("Check the practitioners before you import them")
+    go(page.get_by_role("button", name="Upload and check the file"), "Check the practitioners before you import them")
     expect(main.get_by_role("listitem").filter(has_text="St Anne's Primary School")).to_contain_text(
         "Will be created"
     )
     expect(main.get_by_role("listitem").filter(has_text="Will be created")).to_have_count(1)
     expect(main.locator("tbody tr")).to_have_count(6)
     assert Practitioner.objects.count() == 0
-    page.get_by_role("button", name="Import 6 practitioners").click()
-    heading("Practitioner directory")
+    go(page.get_by_role("button", name="Import 6 practitioners"), "Practitioner directory")
     expect(success).to_contain_text("6 practitioners added to the directory.")
     directory = main.get_by_role("table")
     for name in ("Ana Lopes", "Ben Carter", "Chloe Evans", "Dev Patel", "Erin Walsh", "Finn Hughes"):
@@ -150,32 +163,26 @@ def test_business_manager_schedules_a_practitioner_event(
     expect(directory).to_contain_text("St Anne's Primary School")
 
     # 4. Give the health trust a safeguarding lead, then ask two agencies for their key staff.
-    menu(page, "Agencies").click()
-    heading("Agencies")
-    page.get_by_role("link", name="Change Northvale Community Health Trust").click()
-    heading("Northvale Community Health Trust")
+    go(menu(page, "Agencies"), "Agencies")
+    go(page.get_by_role("link", name="Change Northvale Community Health Trust"), "Northvale Community Health Trust")
     page.get_by_label("Name (optional)", exact=True).fill("Sam Rowe")
     page.get_by_label("Email address (optional)", exact=True).fill("sam.rowe@health.example")
-    page.get_by_role("button", name="Save agency").click()
-    heading("Agencies")
+    go(page.get_by_role("button", name="Save agency"), "Agencies")
     expect(main.get_by_role("row", name=re.compile("Northvale Community Health Trust"))).to_contain_text(
         "sam.rowe@health.example"
     )
 
-    menu(page, "Reviews").click()
-    heading("Reviews")
-    main.get_by_role("link", name=REFERENCE).click()
-    heading(f"{REFERENCE}: Child A")
-    page.get_by_role("link", name="Agency nominations of key staff").click()
-    heading("Nominations of key staff")
+    go(menu(page, "Reviews"), "Reviews")
+    go(main.get_by_role("link", name=REFERENCE), f"{REFERENCE}: Child A")
+    go(page.get_by_role("link", name="Agency nominations of key staff"), "Nominations of key staff")
     page.get_by_label("Northvale Police").check()
     page.get_by_label("Northvale Community Health Trust").check()
     fill_date(page, "Names needed by", today + timedelta(days=14))
+    # The form must reach the view that sends the requests, and say so.
     page.locator("form", has=page.get_by_role("button", name="Send the requests")).evaluate(
         "f => f.action = location.pathname + 'request/'"
     )  # EXPLORATION WORKAROUND
-    page.get_by_role("button", name="Send the requests").click()
-    heading("Nominations of key staff")
+    go(page.get_by_role("button", name="Send the requests"), "Nominations of key staff")
     expect(success).to_contain_text("We have emailed 2 safeguarding lead")
     asked = main.get_by_role("table", name="Agencies asked")
     for agency in ("Northvale Police", "Northvale Community Health Trust"):
@@ -188,20 +195,18 @@ def test_business_manager_schedules_a_practitioner_event(
     try:
         lead = lead_context.new_page()
         lead_a11y = AccessibilityChecker(lead)
-        lead.goto(link_path)
+        watch(lead, problems)
+        assert lead.goto(link_path).status == 200
         expect(lead.get_by_role("heading", level=1)).to_have_text(f"Name your key staff for review {REFERENCE}")
         lead_a11y.check()
+        expect(lead.get_by_role("main")).to_contain_text("Child A")
         expect(lead.get_by_role("main")).not_to_contain_text(REAL_NAME)
-        lead.get_by_role("button", name="Continue").click()
-        expect(lead.get_by_role("heading", level=1)).to_have_text(f"Key staff for review {REFERENCE}")
-        lead_a11y.check()
+        follow(lead, lead_a11y, lead.get_by_role("button", name="Continue"), f"Key staff for review {REFERENCE}")
         lead.get_by_label("Full name", exact=True).fill("Kim Osei")
         lead.get_by_label("Job title", exact=True).fill("Police sergeant")
         lead.get_by_label("Work email address", exact=True).fill("kim.osei@police.example")
         lead.get_by_label("Worked with the child or adult or their family").check()
-        lead.get_by_role("button", name="Add this person").click()
-        expect(lead.get_by_role("heading", level=1)).to_have_text(f"Key staff for review {REFERENCE}")
-        lead_a11y.check()
+        follow(lead, lead_a11y, lead.get_by_role("button", name="Add this person"), f"Key staff for review {REFERENCE}")
         expect(lead.locator(".govuk-notification-banner--success")).to_contain_text("Kim Osei is on your list.")
         expect(lead.get_by_role("table", name="People you have named")).to_contain_text("Kim Osei")
         lead_a11y.assert_clean()
@@ -210,21 +215,19 @@ def test_business_manager_schedules_a_practitioner_event(
 
     # Back as the business manager: accept the person named into the directory.
     page.reload()
-    heading("Nominations of key staff")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nominations of key staff")
+    a11y.check()
     expect(asked.get_by_role("row", name=re.compile("Northvale Police"))).to_contain_text("Started")
     page.get_by_label("Kim Osei, Police sergeant (Northvale Police)").check()
-    page.get_by_role("button", name="Accept the people chosen").click()
-    heading("Nominations of key staff")
-    expect(success).to_contain_text("in the directory.")  # EXPLORE
+    go(page.get_by_role("button", name="Accept the people chosen"), "Nominations of key staff")
+    expect(success).to_contain_text("in the directory.")
     expect(main.get_by_role("table", name="Northvale Police")).to_contain_text("Added to the directory")
 
     # 5. Add the practitioner event: a title with the real surname is refused.
     event_day = today + timedelta(days=35)
     reply_by = today + timedelta(days=21)
-    page.get_by_role("link", name="Back to the review").click()
-    heading(f"{REFERENCE}: Child A")
-    page.get_by_role("link", name="Add a practitioner event").click()
-    heading("Add a practitioner event")
+    go(page.get_by_role("link", name="Back to the review"), f"{REFERENCE}: Child A")
+    go(page.get_by_role("link", name="Add a practitioner event"), "Add a practitioner event")
     title = page.get_by_label("Title", exact=True)
     title.fill("Learning event about the Whitfield family")
     fill_date(page, "Date", event_day)
@@ -240,17 +243,16 @@ def test_business_manager_schedules_a_practitioner_event(
     fill_date(page, "Reply by", reply_by)
     page.get_by_label("Information sharing").check()
     page.get_by_label("Hearing the voice of the child").check()
-    page.get_by_role("button", name="Create the event").click()
-    heading("Add a practitioner event")
+    go(page.get_by_role("button", name="Create the event"), "Add a practitioner event")
     refusal = "The title must not contain the real name of the child or adult. Use the pseudonym, such as Child A."
+    expect(page).to_have_title(re.compile("^Error: "))
     expect(error_summary.get_by_role("link")).to_have_text([refusal])
     expect(page.locator(".govuk-form-group--error")).to_have_count(1)
     expect(page.locator(".govuk-form-group--error")).to_contain_text(refusal)
     expect(page.locator(".govuk-form-group--error").get_by_label("Title", exact=True)).to_be_visible()
     assert Event.objects.count() == 0
     title.fill("Practitioner learning event for Child A")
-    page.get_by_role("button", name="Create the event").click()
-    heading("Practitioner learning event for Child A")
+    go(page.get_by_role("button", name="Create the event"), "Practitioner learning event for Child A")
     expect(success).to_contain_text("The event is created.")
     details = main.locator(".govuk-summary-list")
     expect(details).to_contain_text("Hybrid (in person and online)")
@@ -263,37 +265,29 @@ def test_business_manager_schedules_a_practitioner_event(
     expect(details).to_contain_text("Hearing the voice of the child")
 
     # 6. Build the invitee list: the police, found by agency; then a health visitor by name.
-    page.get_by_role("link", name="Add people from the directory").click()
-    heading("Add people from the directory")
+    go(page.get_by_role("link", name="Add people from the directory"), "Add people from the directory")
     page.get_by_label("Agency", exact=True).select_option(label="Northvale Police")
-    page.get_by_role("button", name="Search").click()
-    heading("Add people from the directory")
+    go(page.get_by_role("button", name="Search"), "Add people from the directory")
     expect(main.get_by_role("checkbox")).to_have_count(3)
     for name in ("Ana Lopes", "Ben Carter", "Kim Osei"):
         page.get_by_label(f"Invite {name}").check()
-    page.get_by_role("button", name="Add the people you chose").click()
-    heading("Practitioner learning event for Child A")
+    go(page.get_by_role("button", name="Add the people you chose"), "Practitioner learning event for Child A")
     expect(success).to_contain_text("3 people added to the invitee list.")
 
-    page.get_by_role("link", name="Add people from the directory").click()
-    heading("Add people from the directory")
+    go(page.get_by_role("link", name="Add people from the directory"), "Add people from the directory")
     page.get_by_label("Agency", exact=True).select_option(label="Northvale Community Health Trust")
-    page.get_by_role("button", name="Search").click()
-    heading("Add people from the directory")
+    go(page.get_by_role("button", name="Search"), "Add people from the directory")
     page.get_by_label("Invite Chloe Evans").check()
     page.get_by_label("Invite Dev Patel").check()
-    page.get_by_role("button", name="Add the people you chose").click()
-    heading("Practitioner learning event for Child A")
+    go(page.get_by_role("button", name="Add the people you chose"), "Practitioner learning event for Child A")
     expect(success).to_contain_text("2 people added to the invitee list.")
 
-    page.get_by_role("link", name="Add a new person").click()
-    heading("Add a new person")
+    go(page.get_by_role("link", name="Add a new person"), "Add a new person")
     page.get_by_label("Full name", exact=True).fill("Gill Harper")
     page.get_by_label("Job title", exact=True).fill("Social worker")
     page.get_by_label("Agency", exact=True).select_option(label="St Anne's Primary School")
     page.get_by_label("Email address", exact=True).fill("gill.harper@stannes.example")
-    page.get_by_role("button", name="Add to the invitee list").click()
-    heading("Practitioner learning event for Child A")
+    go(page.get_by_role("button", name="Add to the invitee list"), "Practitioner learning event for Child A")
     expect(success).to_contain_text("Gill Harper is added to the directory and the invitee list.")
 
     invitees = main.get_by_role("table", name="People on the invitee list")
@@ -311,8 +305,7 @@ def test_business_manager_schedules_a_practitioner_event(
     expect(main).to_contain_text("0 of 12 places taken.")
 
     # Dev Patel is not needed after all.
-    page.get_by_role("button", name="Remove Dev Patel from the list").click()
-    heading("Practitioner learning event for Child A")
+    go(page.get_by_role("button", name="Remove Dev Patel from the list"), "Practitioner learning event for Child A")
     expect(success).to_contain_text("Dev Patel is removed from the invitee list.")
     expect(invitees.locator("tbody tr")).to_have_count(5)
     expect(invitees).not_to_contain_text("Dev Patel")
@@ -320,9 +313,10 @@ def test_business_manager_schedules_a_practitioner_event(
     expect(by_agency.get_by_role("row", name=re.compile("Northvale Community Health Trust"))).to_contain_text("1")
 
     # The new person is in the directory too.
-    menu(page, "Directory").click()
-    heading("Practitioner directory")
+    go(menu(page, "Directory"), "Practitioner directory")
     expect(main.get_by_role("table").get_by_role("rowheader", name="Gill Harper")).to_be_visible()
+
+    assert not problems, problems
 
     # What the journey left in the database.
     review = Review.objects.get(partnership=partnership)

@@ -1,0 +1,51 @@
+from django import forms
+
+
+class ReplyForm(forms.Form):
+    attending = forms.TypedChoiceField(
+        label="Will you attend?",
+        choices=[("yes", "Yes, I will attend"), ("no", "No, I cannot attend")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if you will attend, or no if you cannot."},
+    )
+    access_needs = forms.CharField(
+        label="Do you have any access needs? (optional)",
+        help_text="For example, step-free access, a hearing loop, breaks, or a quiet space.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    line_manager_attending = forms.TypedChoiceField(
+        label="Will your line manager come with you for support?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    decline_reason = forms.CharField(
+        label="Why can you not attend? (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    suggested_colleague_name = forms.CharField(
+        label="Colleague who knew the family better (optional)", required=False, max_length=150
+    )
+    suggested_colleague_email = forms.EmailField(
+        label="Their work email address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter your colleague's email address in the right form, like name@example.org."},
+    )
+
+
+class NewLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="Your work email address",
+        help_text="The address your invitation was sent to.",
+        error_messages={
+            "required": "Enter the email address your invitation was sent to.",
+            "invalid": "Enter an email address in the right form, like name@example.org.",
+        },
+    )
