@@ -258,7 +258,7 @@ def record_rsvp(
         email_invitee(
             invitation,
             "rsvp_confirmation",
-            key=f"invitation:{invitation.pk}:reply:{invitation.responded_at.timestamp()}",
+            key=f"invitation:{invitation.pk}:reply:{invitation.messages.filter(kind='rsvp_confirmation').count()}",
             method="REQUEST" if attending else "CANCEL",
             changed=previous in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED),
         )

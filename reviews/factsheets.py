@@ -84,8 +84,8 @@ DEFAULT_WORDING = {
         "afterwards": (
             "- The reviewer puts together what you said with the agencies' chronologies and reports and "
             "what the family has shared, and writes a draft report.\n"
-            "- Before the review is signed off, you will get a copy of the draft to check that the facts "
-            "are right, with a date to reply by.\n"
+            "- Before the review is signed off, you will get a copy of the draft to check for factual "
+            "accuracy, with a date to reply by.\n"
             "- Once it is signed off, the review is usually published on the partnership's website.\n"
             "- An action plan makes sure that agencies act on the learning and make changes where they "
             "need to. The partnership monitors it until the work is done."
@@ -145,8 +145,8 @@ DEFAULT_WORDING = {
         "afterwards": (
             "- The reviewer puts together what you said with the agencies' chronologies and reports and "
             "what the family has shared, and writes a draft report.\n"
-            "- Before the review is signed off, you will get a copy of the draft to check that the facts "
-            "are right, with a date to reply by.\n"
+            "- Before the review is signed off, you will get a copy of the draft to check for factual "
+            "accuracy, with a date to reply by.\n"
             "- Once it is signed off, the review is usually published on the board's website.\n"
             "- An action plan makes sure that agencies act on the learning and make changes where they "
             "need to. The board monitors it until the work is done."
