@@ -36,7 +36,8 @@ def render_sign_in_sheet(event):
 
 
 def sign_in_sheet_filename(event):
-    return f"sign-in-sheet-{safe_name(event.review.reference) or 'event'}-{timezone.localtime(event.starts_at):%Y-%m-%d}.pdf"
+    day = timezone.localtime(event.starts_at).date()
+    return f"sign-in-sheet-{safe_name(event.review.reference) or 'event'}-{day:%Y-%m-%d}.pdf"
 
 
 @login_required

@@ -43,7 +43,10 @@ class FactsheetForm(forms.Form):
             )
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            *(Field.textarea(name, rows=8, max_characters=MAX_SECTION_LENGTH, label_size=Size.SMALL) for name in SECTIONS),
+            *(
+                Field.textarea(name, rows=8, max_characters=MAX_SECTION_LENGTH, label_size=Size.SMALL)
+                for name in SECTIONS
+            ),
             Button("submit", "Save the factsheet"),
         )
 

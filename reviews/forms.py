@@ -44,7 +44,18 @@ class PartnershipDetailsForm(forms.ModelForm):
 
     class Meta:
         model = Partnership
-        fields = ["contact_name", "contact_email", "contact_phone", "website", "address", "support_text"]
+        fields = [
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "website",
+            "address",
+            "support_text",
+            "rsvp_reminder_working_days",
+            "event_reminder_days",
+            "nomination_reminder_working_days",
+            "link_follow_up_days",
+        ]
         labels = {
             "contact_name": "Business manager's name",
             "contact_email": "Email address for practitioners' questions",
@@ -52,6 +63,16 @@ class PartnershipDetailsForm(forms.ModelForm):
             "website": "Website (optional)",
             "address": "Postal address (optional)",
             "support_text": "Support and debrief (optional)",
+            "rsvp_reminder_working_days": "Remind people who have not replied, this many working days before "
+            "the reply-by date",
+            "event_reminder_days": "Remind people attending, this many days before the event",
+            "nomination_reminder_working_days": "Remind agencies that have not named anyone, this many working "
+            "days before the date",
+            "link_follow_up_days": "Practitioners' links keep working for this many days after the event",
+        }
+        help_texts = {
+            "rsvp_reminder_working_days": "0 sends no reminder. Weekends and bank holidays in England do not count.",
+            "event_reminder_days": "Separate the numbers with commas, such as 7, 1.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -68,8 +89,19 @@ class PartnershipDetailsForm(forms.ModelForm):
             ),
             Field.textarea("address", rows=4),
             Field.textarea("support_text", rows=5),
+            Fieldset(
+                Field.text("rsvp_reminder_working_days", field_width=Fluid.ONE_QUARTER),
+                Field.text("event_reminder_days", field_width=Fluid.ONE_QUARTER),
+                Field.text("nomination_reminder_working_days", field_width=Fluid.ONE_QUARTER),
+                Field.text("link_follow_up_days", field_width=Fluid.ONE_QUARTER),
+                legend="Reminders and links",
+                legend_size=Size.MEDIUM,
+            ),
             Button("submit", "Save details"),
         )
+
+    def clean_event_reminder_days(self):
+        return _clean_day_list(self.cleaned_data["event_reminder_days"])
 
 
 def _date_field(label, required=True, help_text=""):
@@ -168,3 +200,10 @@ class StatusForm(forms.Form):
         label="The review has reached this stage",
         error_messages={"required": "Tick the box to confirm the review has reached the next stage."},
     )
+
+
+def _clean_day_list(value):
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    if not all(part.isdigit() and 0 < int(part) <= 60 for part in parts):
+        raise forms.ValidationError("Enter whole numbers of days from 1 to 60, separated by commas, such as 7, 1.")
+    return ", ".join(str(n) for n in sorted({int(part) for part in parts}, reverse=True))

@@ -88,7 +88,7 @@ class Partnership(models.Model):
         "remind those who have not replied (working days before the reply-by date)", default=2
     )
     event_reminder_days = models.CharField(
-        "remind those attending (days before the event, separated by commas)", max_length=40, default="7,1"
+        "remind those attending (days before the event, separated by commas)", max_length=40, default="7, 1"
     )
     nomination_reminder_working_days = models.PositiveSmallIntegerField(
         "remind agencies that have not named anyone (working days before the date)", default=2

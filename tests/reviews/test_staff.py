@@ -106,6 +106,10 @@ def test_business_manager_edits_the_contact_details(bm_client, partnership):
         "website": "",
         "address": "",
         "support_text": "Talk to your safeguarding lead.",
+        "rsvp_reminder_working_days": "2",
+        "event_reminder_days": "7, 1",
+        "nomination_reminder_working_days": "2",
+        "link_follow_up_days": "90",
     }
     assert bm_client.post(url, data).status_code == 302
     partnership.refresh_from_db()
@@ -132,3 +136,22 @@ def test_the_audit_log_cannot_be_changed(partnership):
         entry.delete()
     with pytest.raises(TypeError):
         AuditEntry.objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_business_manager_sets_the_reminder_schedule(bm_client, partnership):
+    url = reverse("partnership_edit", args=[partnership.slug])
+    data = {
+        "contact_name": "Priya Shah",
+        "contact_email": "partnership@northvale.example",
+        "contact_phone": "01632 960 101",
+        "rsvp_reminder_working_days": "3",
+        "event_reminder_days": "1, 14,7",
+        "nomination_reminder_working_days": "2",
+        "link_follow_up_days": "60",
+    }
+    assert bm_client.post(url, data).status_code == 302
+    partnership.refresh_from_db()
+    assert partnership.event_reminder_day_list() == [14, 7, 1]
+    response = bm_client.post(url, data | {"event_reminder_days": "tomorrow"})
+    assert "whole numbers of days" in str(response.context["form"].errors["event_reminder_days"])

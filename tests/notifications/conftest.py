@@ -1,0 +1,209 @@
+"""Real parts for the delivery tests: an SMTP listener in a thread and Celery worker subprocesses.
+
+The workers are separate processes on the same PostgreSQL test database and a Redis database of
+their own (WORKER_REDIS_DB, flushed before and after), so they see only what a test has committed.
+"""
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from email import message_from_bytes, policy
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app as celery_app
+
+WORKER_REDIS_DB = 5
+WORKER_START_TIMEOUT = 30
+
+
+class RecordingHandler:
+    """An aiosmtpd handler that keeps what it accepts, and can be slow or refuse on request."""
+
+    def __init__(self):
+        self.lock = threading.Condition()
+        self.accepted = []  # (recipient, email.message.EmailMessage), in the order they were accepted
+        self.started = 0  # DATA commands received, including ones still being worked on
+        self.delay = 0.0  # seconds to think before accepting each message
+        self.refuse_temporarily = 0  # answer the next N messages with 451
+        self.temporarily_refused = []
+        self.refuse_for_good = set()  # addresses answered with 550 at RCPT
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse_for_good:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.started += 1
+            self.lock.notify_all()
+            if self.refuse_temporarily > 0:
+                self.refuse_temporarily -= 1
+                self.temporarily_refused.extend(envelope.rcpt_tos)
+                return "451 4.3.0 Mailbox busy, try again later"
+        # The pause comes before the message is kept: if the client disappears meanwhile,
+        # aiosmtpd cancels this coroutine, the client never saw a 250, and nothing was accepted.
+        await asyncio.sleep(self.delay)
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.accepted.extend((recipient, message) for recipient in envelope.rcpt_tos)
+            self.lock.notify_all()
+        return "250 2.0.0 Accepted"
+
+    def recipients(self):
+        with self.lock:
+            return [recipient for recipient, _ in self.accepted]
+
+    def wait_until_started(self, count, timeout=30):
+        with self.lock:
+            if not self.lock.wait_for(lambda: self.started >= count, timeout):
+                pytest.fail(f"The SMTP listener saw {self.started} messages, not {count}, within {timeout}s")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A local SMTP listener; the test reads `.handler` and configures refusals on it."""
+    from aiosmtpd.controller import Controller
+
+    handler = RecordingHandler()
+    # aiosmtpd checks the listener by connecting to the port it was given, so it needs a real one.
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+def worker_broker_url():
+    parts = urlsplit(os.environ["REDIS_URL"])
+    return urlunsplit((parts.scheme, parts.netloc, f"/{WORKER_REDIS_DB}", "", ""))
+
+
+@pytest.fixture
+def broker(_celery_eager):
+    """Point this process's Celery app at the workers' Redis database, flushed before and after."""
+    import redis
+
+    url = worker_broker_url()
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    previous = celery_app.conf.broker_url
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = url
+    celery_app.close()  # drops any broker connection pool made for another URL
+    yield client
+    celery_app.conf.broker_url = previous
+    celery_app.close()
+    client.flushdb()
+    client.close()
+
+
+def worker_database_url():
+    """A DATABASE_URL for the database this test run uses (pytest-django's test_<name>)."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = db["HOST"] or "localhost"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+class Worker:
+    def __init__(self, name, process, log_path):
+        self.name = name
+        self.hostname = f"{name}@convene-tests"
+        self.process = process
+        self.log_path = log_path
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+    def kill(self):
+        """SIGKILL, as the kernel's OOM killer or a lost machine would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def start_worker(transactional_db, broker, smtp_server, tmp_path):
+    """Start Celery workers on the test database that send through smtp_server; stopped in teardown.
+
+    Depending on transactional_db makes the workers stop before the tables are flushed.
+    """
+    workers = []
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": worker_database_url(),
+        "REDIS_URL": worker_broker_url(),
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_server.port),
+        "EMAIL_TIMEOUT": "10",
+        # Factsheet PDFs are cached in file storage: keep them out of the project's var/.
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "LOG_LEVEL": "WARNING",
+    }
+
+    def start(name, *, concurrency=None):
+        pool = ["--pool=prefork", f"--concurrency={concurrency}"] if concurrency else ["--pool=solo"]
+        log_path = tmp_path / f"{name}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    *pool,
+                    "--loglevel=WARNING",
+                    "--hostname",
+                    f"{name}@convene-tests",
+                    # Nothing to synchronise with: skip the start-up and chatter between workers.
+                    "--without-mingle",
+                    "--without-gossip",
+                ],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, so teardown ends pool children too
+            )
+        worker = Worker(name, process, log_path)
+        workers.append(worker)
+        deadline = time.monotonic() + WORKER_START_TIMEOUT
+        while not celery_app.control.ping(destination=[worker.hostname], timeout=0.3):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"Worker {name} did not start:\n{worker.log()}")
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
