@@ -9,7 +9,7 @@ from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
 
-from config.env import EnvReader
+from config.env import ConfigurationError, EnvReader
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = EnvReader()
@@ -205,6 +205,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="convene@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The demo mailbox shows every email, links included, to anyone: development only.
+DEMO_MAILBOX = env.bool("DEMO_MAILBOX", default=not PRODUCTION)
+if PRODUCTION and DEMO_MAILBOX:
+    raise ConfigurationError("DEMO_MAILBOX must be off in production: it shows every email to anyone")
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport, which needs no
 # server and still runs a real worker process.

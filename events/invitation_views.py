@@ -31,19 +31,14 @@ def invitation_start(request, token):
         return _link_does_not_work(request)
     request.partnership = invitation.event.review.partnership
     if request.method == "POST":
-        links.grant(request, LINK_PURPOSE, invitation.pk)
+        links.grant(request, LINK_PURPOSE, invitation)
         return redirect("invitation_page")
     return render(request, "invitations/start.html", {"invitation": invitation, "event": invitation.event})
 
 
 def _granted(request):
-    invitation_id = links.granted(request, LINK_PURPOSE)
-    if invitation_id is None:
-        return None
-    invitation = (
-        Invitation.objects.select_related("event__review__partnership", "practitioner__agency")
-        .filter(pk=invitation_id)
-        .first()
+    invitation = links.granted(
+        request, LINK_PURPOSE, Invitation.objects.select_related("event__review__partnership", "practitioner__agency")
     )
     if invitation is None or not invitations.link_works(invitation):
         return None
@@ -126,7 +121,11 @@ def invitation_new_link(request):
     """Lost your link? Ask for a new one. The answer never says whether the address is known."""
     form = NewLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not links.too_many_bad_links(request, limit=10):
+        address = form.cleaned_data["email"].strip().lower()
+        # Limited per address as well as per person asking, so nobody can churn someone else's links.
+        by_ip = links.too_many(f"new-link-ip:{request.META.get('REMOTE_ADDR', '')}", limit=10, window=3600)
+        by_email = links.too_many(f"new-link-email:{links.hash_token(address)}", limit=3, window=3600)
+        if not (by_ip or by_email):
             for invitation in invitations.open_invitations_for_email(form.cleaned_data["email"]):
                 try:
                     invitations.resend_link(invitation, request=request)
@@ -138,7 +137,7 @@ def invitation_new_link(request):
 
 @require_POST
 def invitation_leave(request):
-    request.session.pop(f"link:{LINK_PURPOSE}", None)
+    links.forget(request, LINK_PURPOSE)
     return redirect("invitation_left")
 
 

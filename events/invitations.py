@@ -49,7 +49,7 @@ def link_url(token):
     return settings.SITE_URL + reverse("invitation_start", args=[token])
 
 
-def _issue_link(invitation, now):
+def _issue_link(invitation):
     token, token_hash = links.new_token()
     invitation.token_hash = token_hash
     invitation.token_expires_at = link_expiry(invitation.event)
@@ -108,7 +108,7 @@ def send_invitations(event, *, sent_by, request=None):
             if not invitation.practitioner.email:
                 skipped.append(invitation)
                 continue
-            token = _issue_link(invitation, now)
+            token = _issue_link(invitation)
             invitation.status = Invitation.Status.INVITED
             invitation.sent_at = now
             invitation.calendar_sequence_sent = locked.sequence
@@ -159,7 +159,7 @@ def resend_link(invitation, *, sent_by=None, request=None):
             raise EventError("The event is cancelled.")
         if not invitation.practitioner.email:
             raise EventError(f"{invitation.practitioner} has no email address.")
-        token = _issue_link(invitation, timezone.now())
+        token = _issue_link(invitation)
         invitation.save(update_fields=["token_hash", "token_expires_at", "token_revoked_at"])
         email_invitee(
             invitation,
@@ -306,7 +306,9 @@ def open_invitations_for_email(email, now=None):
     """Sent invitations to events still to come, for the person with this address."""
     now = now or timezone.now()
     return (
-        Invitation.objects.filter(practitioner__email=email.strip().lower(), event__starts_at__gt=now)
+        Invitation.objects.filter(
+            practitioner__email=email.strip().lower(), event__starts_at__gt=now, token_revoked_at__isnull=True
+        )
         .exclude(status=Invitation.Status.NOT_SENT)
         .exclude(event__status=Event.Status.CANCELLED)
         .select_related("event__review__partnership", "practitioner")

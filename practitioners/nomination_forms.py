@@ -2,6 +2,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
@@ -27,6 +28,7 @@ class RequestNominationsForm(forms.Form):
             "agencies"
         ].help_text = "Only agencies with a safeguarding lead email address are listed. Each lead gets their own link."
         self.helper = FormHelper()
+        self.helper.form_action = reverse("nomination_request", args=[review.partnership.slug, review.pk])
         self.helper.layout = Layout(
             Field.checkboxes("agencies", legend_size=Size.SMALL),
             Field("deadline"),

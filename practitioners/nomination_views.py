@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from practitioners import nominations as services
 from practitioners.models import Nomination, NominationRequest
@@ -15,6 +15,7 @@ LINK_PURPOSE = "nomination"
 
 
 @login_required
+@require_GET
 def nomination_list(request, slug, review_id):
     review = review_for(request, slug, review_id, manage=True)
     return _nominations_page(request, review)
@@ -115,17 +116,14 @@ def nomination_start(request, token):
         return _link_does_not_work(request)
     request.partnership = nomination_request.review.partnership
     if request.method == "POST":
-        links.grant(request, LINK_PURPOSE, nomination_request.pk)
+        links.grant(request, LINK_PURPOSE, nomination_request)
         return redirect("nomination_page")
     return render(request, "practitioners/nomination_start.html", {"nomination_request": nomination_request})
 
 
 def _granted_request(request):
-    request_id = links.granted(request, LINK_PURPOSE)
-    if request_id is None:
-        return None
-    nomination_request = (
-        NominationRequest.objects.select_related("review__partnership", "agency").filter(pk=request_id).first()
+    nomination_request = links.granted(
+        request, LINK_PURPOSE, NominationRequest.objects.select_related("review__partnership", "agency")
     )
     if nomination_request is None or not services.is_open(nomination_request):
         return None

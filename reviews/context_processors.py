@@ -39,5 +39,5 @@ def layout(request):
             if signed_in
             else None
         ),
-        "demo_mailbox_url": reverse("demo_mailbox") if settings.DEBUG else None,
+        "demo_mailbox_url": reverse("demo_mailbox") if settings.DEMO_MAILBOX else None,
     }

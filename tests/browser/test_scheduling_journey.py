@@ -65,7 +65,9 @@ def follow(page, checker, action, h1):
 
 def watch(page, problems):
     """Record any failed request and any console error (a Content Security Policy violation shows as one)."""
-    page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status} {response.url}"))
+    page.on(
+        "response", lambda response: response.status >= 400 and problems.append(f"{response.status} {response.url}")
+    )
     page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
 
 
@@ -149,9 +151,7 @@ def test_business_manager_schedules_a_practitioner_event(
     (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
     page.get_by_label("Upload a CSV file").set_input_files(tmp_path / "people.csv")
     go(page.get_by_role("button", name="Upload and check the file"), "Check the practitioners before you import them")
-    expect(main.get_by_role("listitem").filter(has_text="St Anne's Primary School")).to_contain_text(
-        "Will be created"
-    )
+    expect(main.get_by_role("listitem").filter(has_text="St Anne's Primary School")).to_contain_text("Will be created")
     expect(main.get_by_role("listitem").filter(has_text="Will be created")).to_have_count(1)
     expect(main.locator("tbody tr")).to_have_count(6)
     assert Practitioner.objects.count() == 0
@@ -341,6 +341,4 @@ def test_business_manager_schedules_a_practitioner_event(
     assert event.learning_themes.count() == 2
     assert Invitation.objects.filter(event=event).count() == 5
     assert not Invitation.objects.filter(event=event, practitioner__full_name="Dev Patel").exists()
-    assert set(Invitation.objects.filter(event=event).values_list("status", flat=True)) == {
-        Invitation.Status.NOT_SENT
-    }
+    assert set(Invitation.objects.filter(event=event).values_list("status", flat=True)) == {Invitation.Status.NOT_SENT}

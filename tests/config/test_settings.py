@@ -67,3 +67,15 @@ def test_env_example_lists_every_variable_the_settings_read():
     documented = (ROOT / "docs" / "configuration.md").read_text()
     assert read <= example, f"missing from .env.example: {read - example}"
     assert all(f"`{name}`" in documented for name in read), "docs/configuration.md misses a setting"
+
+
+def test_production_refuses_the_demo_mailbox():
+    result = run_check(
+        CONVENE_PROFILE="production",
+        SECRET_KEY="x" * 10 + "abcdefghij" * 5,
+        ALLOWED_HOSTS="convene.example",
+        FIELD_ENCRYPTION_KEYS="ZmFrZS1rZXktZm9yLXRlc3RzLW9ubHktMzItYnl0ZXM9",
+        DEMO_MAILBOX="true",
+    )
+    assert result.returncode == 2
+    assert "DEMO_MAILBOX must be off in production" in result.stderr

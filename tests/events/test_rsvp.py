@@ -181,3 +181,30 @@ def test_calendar_and_factsheet_downloads_need_the_invitation(practitioner_brows
     assert b"Child A" in response.content
     pdf = practitioner_browser.get(reverse("invitation_factsheet"))
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_a_rotated_link_closes_the_browser_it_opened(practitioner_browser, link, django_capture_on_commit_callbacks):
+    open_invitation(practitioner_browser, link)
+    assert practitioner_browser.get(reverse("invitation_page")).status_code == 200
+    invitations.resend_link(Invitation.objects.get(), sent_by=None)
+    assert practitioner_browser.get(reverse("invitation_page")).status_code == 403
+
+
+def test_a_stopped_link_cannot_be_reopened_by_asking_for_a_new_one(
+    practitioner_browser, link, django_capture_on_commit_callbacks
+):
+    invitation = Invitation.objects.get()
+    invitations.revoke_link(invitation, revoked_by=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        practitioner_browser.post(reverse("invitation_new_link"), {"email": invitation.practitioner.email})
+    assert not OutboundMessage.objects.filter(kind="invitation_link").exists()
+    invitation.refresh_from_db()
+    assert invitation.token_revoked_at is not None
+
+
+def test_new_links_for_one_address_are_limited(practitioner_browser, link, django_capture_on_commit_callbacks):
+    email = Invitation.objects.get().practitioner.email
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            Client(REMOTE_ADDR=f"10.0.0.{_}").post(reverse("invitation_new_link"), {"email": email})
+    assert OutboundMessage.objects.filter(kind="invitation_link").count() == 3

@@ -73,6 +73,12 @@ def states(event):
 
 def wait_until_settled(event, expected=INVITEES):
     """Every row of the event has left queued and sending."""
+    t=time.monotonic(); print("settle-start", flush=True)
+    try:
+        return _wus(event, expected)
+    finally:
+        print("settled", time.monotonic()-t, flush=True)
+def _wus(event, expected):
     wait_for(
         lambda: sum(states(event).values()) == expected and states(event).keys() <= {"sent", "failed"},
         f"{expected} outbox rows to be sent or failed (now {dict(states(event))})",
@@ -95,9 +101,11 @@ def parts_of(message):
 def test_every_invitee_gets_one_invitation_with_calendar_and_factsheet(
     start_worker, smtp_server, broker, event, review
 ):
-    start_worker("solo")
+    t=time.monotonic(); start_worker("solo"); print("worker", time.monotonic()-t)
+    t=time.monotonic()
     sent, skipped = invitations.send_invitations(event, sent_by=None)
     assert len(sent) == INVITEES and skipped == []
+    print("send_invitations", time.monotonic()-t)
 
     wait_until_settled(event)
     wait_until_broker_idle(broker)

@@ -209,3 +209,19 @@ def test_a_deadline_in_the_past_is_refused(bm_client, partnership, review, agenc
     assert response.status_code == 200
     assert "today or later" in response.content.decode()
     assert not NominationRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_request_form_posts_to_the_request_url(bm_client, partnership, review, agencies):
+    page = bm_client.get(reverse("nomination_list", args=[partnership.slug, review.pk])).content.decode()
+    assert f'action="{reverse("nomination_request", args=[partnership.slug, review.pk])}"' in page
+    assert bm_client.post(reverse("nomination_list", args=[partnership.slug, review.pk])).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_chase_closes_the_browser_the_old_link_opened(lead, lead_link, bm_client, partnership, review):
+    lead.post(lead_link)
+    assert lead.get(reverse("nomination_page")).status_code == 200
+    nomination_request = NominationRequest.objects.get()
+    bm_client.post(reverse("nomination_chase", args=[partnership.slug, review.pk, nomination_request.pk]))
+    assert lead.get(reverse("nomination_page")).status_code == 403

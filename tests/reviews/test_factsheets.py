@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 from weasyprint import HTML
@@ -22,6 +23,11 @@ from reviews.factsheets import (
     update_factsheet,
 )
 from reviews.models import AuditEntry, Factsheet
+from tests.browser.conftest import (  # noqa: F401 (the browser fixtures, for the test at the end)
+    AccessibilityChecker,
+    browser_context_args,
+    browser_type_launch_args,
+)
 from tests.events.conftest import make_event
 
 
@@ -322,3 +328,40 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, partnership):
 def test_an_unknown_type_of_review_is_404(bm_client, partnership, name):
     assert bm_client.get(url(name, partnership, "scr")).status_code == 404
     assert not Factsheet.objects.exists()
+
+
+# In a real browser
+
+
+def serve(body, headers):
+    def handler(route, request):
+        route.fulfill(status=200, headers=headers, body=body)
+
+    return handler
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_pages_pass_axe_in_a_browser(page, live_server, partnership, business_manager):
+    """Each page, fetched with the test client, is shown to Chromium with its own headers (CSP included)."""
+    client = Client()
+    client.force_login(business_manager)
+    edit = url("factsheet_edit", partnership, "sar")
+    states = {
+        "list": client.get(url("factsheet_list", partnership)),
+        "edit": client.get(edit),
+        "edit-errors": client.post(edit, {"what_it_is": "", "afterwards": "x" * 3001}),
+        "preview": client.get(url("factsheet_preview", partnership, "sar")),
+    }
+    checker = AccessibilityChecker(page)
+    console_errors = []
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    for name, response in states.items():
+        assert response.status_code == 200, name
+        address = f"{live_server.url}/page-under-test/{name}/"
+        headers = {key: value for key, value in response.items() if key.lower() != "content-length"}
+        page.route(address, serve(response.content, headers))
+        page.goto(address)
+        checker.check()
+    checker.assert_clean()
+    assert not console_errors
