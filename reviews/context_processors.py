@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from reviews.models import Membership
+from reviews.access import is_business_manager
 
 
 def layout(request):
@@ -16,7 +16,7 @@ def layout(request):
             nav_items.append({"label": "Home", "url": reverse("home"), "active": path == reverse("home")})
         else:
             pages = [("Dashboard", "partnership_overview"), ("Reviews", "review_list")]
-            if user.is_superuser or partnership.role_of(user) == Membership.Role.BUSINESS_MANAGER:
+            if is_business_manager(user, partnership):
                 pages += [("Directory", "practitioner_list"), ("Agencies", "agency_list"), ("Staff", "staff_list")]
             for label, name in pages:
                 url = reverse(name, args=[partnership.slug])

@@ -175,10 +175,10 @@ def factsheet_for(partnership, review_type):
 
 
 def update_factsheet(factsheet, *, data, updated_by, request=None):
-    """Save new wording as the next version; saving the same wording again changes nothing."""
+    """Save new wording (any of SECTIONS in `data`) as the next version; the same wording changes nothing."""
     with transaction.atomic():
         factsheet = Factsheet.objects.select_for_update().select_related("partnership").get(pk=factsheet.pk)
-        changed = [name for name in SECTIONS if data[name] != getattr(factsheet, name)]
+        changed = [name for name in SECTIONS if name in data and data[name] != getattr(factsheet, name)]
         if not changed:
             return factsheet
         for name in changed:
@@ -309,11 +309,9 @@ class ResourceRefused(ValueError):
     """A document asked for something outside the project's static files."""
 
 
-def _static_roots():
-    roots = [Path(root) for root in settings.STATICFILES_DIRS]
-    if settings.STATIC_ROOT:
-        roots.append(Path(settings.STATIC_ROOT))
-    return [root.resolve() for root in roots]
+def static_dir():
+    """The project's own static files: the only place a document may load anything from."""
+    return (Path(settings.BASE_DIR) / "static").resolve()
 
 
 def safe_url_fetcher(url):
@@ -325,7 +323,7 @@ def safe_url_fetcher(url):
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
         raise ResourceRefused(f"PDFs may only use the project's static files, not {url!r}")
     path = Path(url2pathname(unquote(parts.path))).resolve()
-    if not any(path.is_relative_to(root) for root in _static_roots()) or not path.is_file():
+    if not path.is_relative_to(static_dir()) or not path.is_file():
         raise ResourceRefused(f"PDFs may only use the project's static files, not {url!r}")
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
@@ -344,8 +342,7 @@ class StaticFilesFetcher(URLFetcher):
 def render_pdf(template_name, context):
     """Render a template to a tagged A4 PDF (PDF/UA-1). The template sets <title> and lang."""
     html = render_to_string(template_name, context)
-    base_url = Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/"
-    document = HTML(string=html, base_url=base_url, url_fetcher=StaticFilesFetcher())
+    document = HTML(string=html, base_url=static_dir().as_uri() + "/", url_fetcher=StaticFilesFetcher())
     return document.write_pdf(pdf_variant="pdf/ua-1")
 
 

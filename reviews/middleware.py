@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 
 # Pages a signed-in member of staff may reach before they have set up their authenticator app.
@@ -21,6 +22,39 @@ MFA_SETUP_URL_NAMES = {
     "accessibility",
     "privacy",
 }
+
+
+class ClientAddressMiddleware:
+    """Behind TRUSTED_PROXY_COUNT reverse proxies, the client is the address they recorded.
+
+    Rate limits and the audit log read REMOTE_ADDR; without this, every request would seem to come
+    from the proxy. X-Forwarded-For entries added by the client itself are ignored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.proxies = settings.TRUSTED_PROXY_COUNT
+
+    def __call__(self, request):
+        if self.proxies:
+            forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+            forwarded = [part for part in forwarded if part]
+            if len(forwarded) >= self.proxies:
+                request.META["REMOTE_ADDR"] = forwarded[-self.proxies]
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing Convene shows may be kept by a browser or a shared cache after the person leaves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class SessionTimeoutMiddleware:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from notifications.services import queue_email, render_email
 from reviews import audit
-from reviews.models import LearningTheme, Membership, Review, ReviewStatusChange, User
+from reviews.models import LearningTheme, Membership, Partnership, Review, ReviewStatusChange, User
 
 REVIEW_FIELDS = (
     "review_type",
@@ -75,6 +75,7 @@ def add_staff_member(*, partnership, email, full_name, role, added_by, request=N
 
 def change_role(*, membership, role, changed_by, request=None):
     with transaction.atomic():
+        _lock_partnership(membership.partnership_id)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.role == role:
             return membership
@@ -96,10 +97,18 @@ def change_role(*, membership, role, changed_by, request=None):
 
 
 def remove_staff_member(*, membership, removed_by, request=None):
+    """Take someone off a partnership's staff, and off its reviews and the chair of its events."""
+    from events.models import Event
+
     with transaction.atomic():
+        _lock_partnership(membership.partnership_id)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.role == Membership.Role.BUSINESS_MANAGER:
             _keep_one_business_manager(membership)
+        partnership_reviews = Review.objects.filter(partnership_id=membership.partnership_id)
+        for review in partnership_reviews.filter(reviewers=membership.user):
+            review.reviewers.remove(membership.user)
+        Event.objects.filter(review__in=partnership_reviews, chair=membership.user).update(chair=None)
         audit.record(
             "staff.removed",
             request=request,
@@ -109,6 +118,11 @@ def remove_staff_member(*, membership, removed_by, request=None):
             email=membership.user.email,
         )
         membership.delete()
+
+
+def _lock_partnership(partnership_id):
+    """Staff changes of one partnership take turns, so two managers cannot demote each other at once."""
+    Partnership.objects.select_for_update().filter(pk=partnership_id).first()
 
 
 def _keep_one_business_manager(membership):

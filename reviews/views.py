@@ -1,3 +1,5 @@
+import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -7,7 +9,7 @@ from django.views.decorators.http import require_POST
 from reviews import dashboard, services
 from reviews.access import business_manager_of, is_business_manager, partnership_for, review_for
 from reviews.forms import PartnershipDetailsForm, ReviewForm, RoleForm, StaffMemberForm, StatusForm
-from reviews.models import Membership, Partnership, Review
+from reviews.models import Partnership, Review
 
 
 @login_required
@@ -45,15 +47,13 @@ def partnership_edit(request, slug):
 
 @login_required
 def staff_list(request, slug):
-    partnership = partnership_for(request, slug)
+    partnership = business_manager_of(request, slug)
     return render(
         request,
         "reviews/staff_list.html",
         {
             "partnership": partnership,
             "memberships": partnership.memberships.select_related("user"),
-            "can_manage": request.user.is_superuser
-            or partnership.role_of(request.user) == Membership.Role.BUSINESS_MANAGER,
         },
     )
 
@@ -121,8 +121,11 @@ def account(request):
 
 @require_POST
 def session_keepalive(request):
-    """The "stay signed in" button: the session middleware has already renewed the idle timer."""
-    return HttpResponse(status=204 if request.user.is_authenticated else 401)
+    """The "stay signed in" button: renew the idle timer now, whatever the middleware's rounding."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    request.session["convene_last_seen"] = int(time.time())
+    return HttpResponse(status=204)
 
 
 def _review_form_data(form, *, editing):

@@ -25,3 +25,27 @@ def test_not_found_is_a_styled_page(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "govuk-template" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_are_not_stored_by_browsers_or_caches(bm_client, partnership):
+    response = bm_client.get(reverse("partnership_overview", args=[partnership.slug]))
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_the_client_address_comes_from_the_trusted_proxy(client, settings, partnership):
+    from reviews.middleware import ClientAddressMiddleware
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    seen = {}
+
+    def view(request):
+        seen["ip"] = request.META["REMOTE_ADDR"]
+        return None
+
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="127.0.0.1")
+    ClientAddressMiddleware(view)(request)
+    assert seen["ip"] == "203.0.113.9"

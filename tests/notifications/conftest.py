@@ -139,15 +139,15 @@ class Worker:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
-    def stop(self):
-        if self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
+    def terminate(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+
+    def wait_or_kill(self):
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+            self.kill()
 
 
 @pytest.fixture
@@ -170,40 +170,46 @@ def start_worker(transactional_db, broker, smtp_server, tmp_path):
         "LOG_LEVEL": "WARNING",
     }
 
-    def start(name, *, concurrency=None):
+    def start(*names, concurrency=None):
+        """Start a worker for each name at once, wait until all are ready, and return them."""
         pool = ["--pool=prefork", f"--concurrency={concurrency}"] if concurrency else ["--pool=solo"]
-        log_path = tmp_path / f"{name}.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    *pool,
-                    "--loglevel=WARNING",
-                    "--hostname",
-                    f"{name}@convene-tests",
-                    # Nothing to synchronise with: skip the start-up and chatter between workers.
-                    "--without-mingle",
-                    "--without-gossip",
-                ],
-                cwd=settings.BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, so teardown ends pool children too
-            )
-        worker = Worker(name, process, log_path)
-        workers.append(worker)
+        started = []
+        for name in names:
+            log_path = tmp_path / f"{name}.log"
+            with log_path.open("wb") as log:
+                process = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "config",
+                        "worker",
+                        *pool,
+                        "--loglevel=WARNING",
+                        "--hostname",
+                        f"{name}@convene-tests",
+                        # Nothing to synchronise with: skip the start-up and chatter between workers.
+                        "--without-mingle",
+                        "--without-gossip",
+                    ],
+                    cwd=settings.BASE_DIR,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its own process group, so teardown ends pool children too
+                )
+            started.append(Worker(name, process, log_path))
+        workers.extend(started)
         deadline = time.monotonic() + WORKER_START_TIMEOUT
-        while not celery_app.control.ping(destination=[worker.hostname], timeout=0.3):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Worker {name} did not start:\n{worker.log()}")
-        return worker
+        for worker in started:
+            while not celery_app.control.ping(destination=[worker.hostname], timeout=0.3):
+                if worker.process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"Worker {worker.name} did not start:\n{worker.log()}")
+        return started[0] if len(started) == 1 else started
 
     yield start
     for worker in workers:
-        worker.stop()
+        worker.terminate()
+    for worker in workers:
+        worker.wait_or_kill()

@@ -269,13 +269,17 @@ def test_the_url_fetcher_refuses_anything_but_static_files(address):
 
 
 def test_the_url_fetcher_refuses_a_way_out_of_the_static_folder(settings):
-    static = settings.STATICFILES_DIRS[0]
+    static = settings.BASE_DIR / "static"
     with pytest.raises(ResourceRefused):
-        safe_url_fetcher((static / ".." / "config" / "settings.py").as_uri())
+        safe_url_fetcher(f"{static.as_uri()}/../config/settings.py")
+    with pytest.raises(ResourceRefused):
+        safe_url_fetcher(f"{static.as_uri()}/%2e%2e/config/settings.py")
+    with pytest.raises(ResourceRefused):
+        safe_url_fetcher(f"{static.as_uri()}/css/")  # a folder, not a file
 
 
 def test_the_url_fetcher_serves_the_pdf_stylesheet(settings):
-    response = safe_url_fetcher((settings.STATICFILES_DIRS[0] / "css" / "pdf.css").as_uri())
+    response = safe_url_fetcher((settings.BASE_DIR / "static" / "css" / "pdf.css").as_uri())
     assert response.content_type == "text/css"
     assert b"@page" in response.read()
 

@@ -155,3 +155,14 @@ def test_business_manager_sets_the_reminder_schedule(bm_client, partnership):
     assert partnership.event_reminder_day_list() == [14, 7, 1]
     response = bm_client.post(url, data | {"event_reminder_days": "tomorrow"})
     assert "whole numbers of days" in str(response.context["form"].errors["event_reminder_days"])
+
+
+@pytest.mark.django_db
+def test_a_removed_reviewer_loses_their_reviews(bm_client, partnership, review, reviewer):
+    membership = Membership.objects.get(user=reviewer)
+    bm_client.post(reverse("staff_remove", args=[partnership.slug, membership.pk]))
+    review.refresh_from_db()
+    assert reviewer not in review.reviewers.all()
+    from reviews.models import Review
+
+    assert not Review.objects.visible_to(reviewer).exists()
