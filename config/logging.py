@@ -17,7 +17,8 @@ class RedactTokens(logging.Filter):
 
     def filter(self, record):
         record.msg = redact(str(record.msg))
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in args)
+        if isinstance(record.args, dict):
+            record.args = {key: redact(v) if isinstance(v, str) else v for key, v in record.args.items()}
+        elif record.args:
+            record.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in record.args)
         return True

@@ -6,6 +6,7 @@ Every variable is listed in `.env.example` and `docs/configuration.md`.
 """
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 from csp.constants import NONCE, NONE, SELF
 
@@ -209,6 +210,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="convene@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+MESSAGE_ID_DOMAIN = urlparse(SITE_URL).hostname or "convene.localhost"
 # The demo mailbox shows every email, links included, to anyone: development only.
 DEMO_MAILBOX = env.bool("DEMO_MAILBOX", default=not PRODUCTION)
 if PRODUCTION and DEMO_MAILBOX:
@@ -286,6 +288,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # Django's own request and server loggers name the path; send them through the redacting handler.
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},

@@ -4,6 +4,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+# After this many tries a message is failed for good (a business manager can try again).
+MAX_ATTEMPTS = 6
+
 
 class OutboundMessageQuerySet(models.QuerySet):
     def for_partnership(self, partnership):
@@ -13,7 +16,7 @@ class OutboundMessageQuerySet(models.QuerySet):
         """Rows the sweep should hand to a worker: queued too long, or stuck in sending."""
         now = now or timezone.now()
         waiting = Q(state=OutboundMessage.State.QUEUED, next_attempt_at__lte=now - queued_grace)
-        stuck = Q(state=OutboundMessage.State.SENDING, claimed_at__lte=now - sending_timeout)
+        stuck = Q(state=OutboundMessage.State.SENDING, claimed_at__lte=now - sending_timeout, attempts__lt=MAX_ATTEMPTS)
         return self.filter(waiting | stuck)
 
 

@@ -1,5 +1,6 @@
 """The outbox: every email is a row first, and a Celery worker sends it."""
 
+import hashlib
 import logging
 import smtplib
 from datetime import timedelta
@@ -14,11 +15,10 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from notifications.models import OutboundMessage
+from notifications.models import MAX_ATTEMPTS, OutboundMessage
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6
 STUCK_AFTER = timedelta(minutes=10)
 
 
@@ -92,12 +92,17 @@ def claim(message_id, now=None):
     """Mark a row as being sent by this worker; False if another worker has it or it is done."""
     now = now or timezone.now()
     waiting = Q(state=OutboundMessage.State.QUEUED, next_attempt_at__lte=now + timedelta(seconds=2))
-    stuck = Q(state=OutboundMessage.State.SENDING, claimed_at__lte=now - STUCK_AFTER)
+    stuck = Q(state=OutboundMessage.State.SENDING, claimed_at__lte=now - STUCK_AFTER, attempts__lt=MAX_ATTEMPTS)
     # One conditional UPDATE: the database lets only one worker's WHERE match.
     updated = OutboundMessage.objects.filter(waiting | stuck, pk=message_id).update(
         state=OutboundMessage.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     return updated == 1
+
+
+def message_id_for(message):
+    digest = hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:32]
+    return f"<{digest}@{settings.MESSAGE_ID_DOMAIN}>"
 
 
 def build_email(message):
@@ -107,7 +112,11 @@ def build_email(message):
         body=message.body_text,
         from_email=from_email,
         to=[message.recipient],
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={
+            "Auto-Submitted": "auto-generated",
+            # The same Message-ID on every attempt, so a receiving server can drop a repeat.
+            "Message-ID": message_id_for(message),
+        },
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
@@ -149,24 +158,40 @@ def deliver(message_id):
         return None
     message = OutboundMessage.objects.get(pk=message_id)
     try:
-        build_email(message).send()
+        email = build_email(message)
+        email.send()
     except (smtplib.SMTPException, OSError) as error:
-        reason = f"{type(error).__name__}: {error}"[:500]
-        if is_permanent(error) or message.attempts >= MAX_ATTEMPTS:
-            OutboundMessage.objects.filter(pk=message_id).update(state=OutboundMessage.State.FAILED, last_error=reason)
-            logger.warning("Outbound message %s failed for good: %s", message_id, reason)
-            return None
-        wait = backoff(message.attempts)
-        OutboundMessage.objects.filter(pk=message_id).update(
-            state=OutboundMessage.State.QUEUED,
-            last_error=reason,
-            next_attempt_at=timezone.now() + timedelta(seconds=wait),
-        )
-        return wait
+        return _failed_attempt(message, error, permanent=is_permanent(error))
+    except Exception as error:  # a fault in making the message (a PDF, an attachment): never leave it "sending"
+        logger.exception("Could not make outbound message %s", message_id)
+        return _failed_attempt(message, error, permanent=False)
     OutboundMessage.objects.filter(pk=message_id).update(
         state=OutboundMessage.State.SENT, sent_at=timezone.now(), last_error=""
     )
     return None
+
+
+def _failed_attempt(message, error, *, permanent):
+    reason = f"{type(error).__name__}: {error}"[:500]
+    if permanent or message.attempts >= MAX_ATTEMPTS:
+        OutboundMessage.objects.filter(pk=message.pk).update(state=OutboundMessage.State.FAILED, last_error=reason)
+        logger.warning("Outbound message %s failed for good: %s", message.pk, reason)
+        return None
+    wait = backoff(message.attempts)
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        state=OutboundMessage.State.QUEUED,
+        last_error=reason,
+        next_attempt_at=timezone.now() + timedelta(seconds=wait),
+    )
+    return wait
+
+
+def fail_exhausted(now=None):
+    """Rows stuck in sending after their last attempt (a worker died each time) are marked failed."""
+    now = now or timezone.now()
+    return OutboundMessage.objects.filter(
+        state=OutboundMessage.State.SENDING, claimed_at__lte=now - STUCK_AFTER, attempts__gte=MAX_ATTEMPTS
+    ).update(state=OutboundMessage.State.FAILED, last_error="No worker finished sending it after every attempt.")
 
 
 def due_message_ids(limit=500):

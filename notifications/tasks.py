@@ -14,6 +14,7 @@ def send_message(message_id):
 @shared_task(ignore_result=True)
 def sweep_outbox():
     """Hand every row that is queued too long or stuck in sending back to a worker."""
+    services.fail_exhausted()
     for message_id in services.due_message_ids():
         send_message.delay(message_id)
 

@@ -115,3 +115,34 @@ def test_an_unreachable_broker_leaves_the_row_for_the_sweep(django_capture_on_co
         message = queue()
     message.refresh_from_db()
     assert message.state == OutboundMessage.State.QUEUED
+
+
+@pytest.mark.django_db
+def test_a_fault_while_making_the_message_is_a_failed_attempt_not_a_stuck_row(mailoutbox):
+    message = queue()
+    with mock.patch("notifications.services.build_email", side_effect=KeyError("factsheet")):
+        assert services.deliver(message.pk) == 30
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.QUEUED and "KeyError" in message.last_error
+
+
+@pytest.mark.django_db
+def test_a_row_whose_worker_died_on_every_attempt_ends_failed():
+    message = queue()
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        state=OutboundMessage.State.SENDING,
+        attempts=services.MAX_ATTEMPTS,
+        claimed_at=timezone.now() - timedelta(minutes=11),
+    )
+    assert services.due_message_ids() == []
+    tasks.sweep_outbox()
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.FAILED
+
+
+@pytest.mark.django_db
+def test_every_attempt_carries_the_same_message_id():
+    message = queue()
+    first = services.build_email(message).message()["Message-ID"]
+    assert first == services.build_email(message).message()["Message-ID"]
+    assert first != services.build_email(queue("other")).message()["Message-ID"]
