@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from reviews.crypto import EncryptedTextField
+
 # After this many tries a message is failed for good (a business manager can try again).
 MAX_ATTEMPTS = 6
 
@@ -40,8 +42,10 @@ class OutboundMessage(models.Model):
     recipient = models.EmailField()
     from_name = models.CharField(max_length=200, blank=True)
     subject = models.CharField(max_length=300)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
+    # Bodies carry personal links until they are sent: encrypted at rest, and the links are struck
+    # out once the message has gone (see notifications.services.redact_links).
+    body_text = EncryptedTextField()
+    body_html = EncryptedTextField(blank=True)
     # What to attach, made at send time: [{"type": "calendar", "content": "..."}, {"type": "factsheet", ...}]
     attachments = models.JSONField(default=list, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)

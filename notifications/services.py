@@ -15,6 +15,7 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from config.logging import redact
 from notifications.models import MAX_ATTEMPTS, OutboundMessage
 
 logger = logging.getLogger(__name__)
@@ -165,9 +166,11 @@ def deliver(message_id):
     except Exception as error:  # a fault in making the message (a PDF, an attachment): never leave it "sending"
         logger.exception("Could not make outbound message %s", message_id)
         return _failed_attempt(message, error, permanent=False)
-    OutboundMessage.objects.filter(pk=message_id).update(
-        state=OutboundMessage.State.SENT, sent_at=timezone.now(), last_error=""
-    )
+    sent = {"state": OutboundMessage.State.SENT, "sent_at": timezone.now(), "last_error": ""}
+    if not settings.DEMO_MAILBOX:
+        # The recipient has the links now; the outbox keeps no usable copy of them.
+        sent |= {"body_text": redact(message.body_text), "body_html": redact(message.body_html)}
+    OutboundMessage.objects.filter(pk=message_id).update(**sent)
     return None
 
 

@@ -6,6 +6,10 @@ from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.db import models
+
+# Every Fernet token starts with these characters (version byte 0x80, base64-encoded).
+FERNET_PREFIX = "gAAAAA"
 
 
 @cache
@@ -32,3 +36,18 @@ def decrypt(token: str) -> str:
 def rotate(token: str) -> str:
     """Re-encrypt under the first (newest) key."""
     return _fernet().rotate(token.encode()).decode()
+
+
+class EncryptedTextField(models.TextField):
+    """Text kept encrypted in the database and read back as plain text."""
+
+    def from_db_value(self, value, expression, connection):
+        if not value or not value.startswith(FERNET_PREFIX):
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if not value:
+            return value
+        return encrypt(value)

@@ -146,3 +146,25 @@ def test_every_attempt_carries_the_same_message_id():
     first = services.build_email(message).message()["Message-ID"]
     assert first == services.build_email(message).message()["Message-ID"]
     assert first != services.build_email(queue("other")).message()["Message-ID"]
+
+
+@pytest.mark.django_db
+def test_bodies_are_encrypted_at_rest_and_links_struck_out_once_sent(settings, django_capture_on_commit_callbacks):
+    from django.db import connection
+
+    settings.DEMO_MAILBOX = False
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.queue_email(
+            kind="test",
+            recipient="someone@agency.example",
+            subject="Subject",
+            body_text="Open https://convene.example/invitation/SECRET-TOKEN-123/ to reply",
+            idempotency_key="k-secret",
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT body_text FROM notifications_outboundmessage WHERE id = %s", [message.pk])
+        stored = cursor.fetchone()[0]
+    assert "SECRET-TOKEN" not in stored and "reply" not in stored
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.SENT
+    assert message.body_text == "Open https://convene.example/invitation/[redacted]/ to reply"
