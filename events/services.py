@@ -202,6 +202,11 @@ def cancel_event(event, *, reason, cancelled_by, request=None):
     reason = reason.strip()
     if not reason:
         raise EventError("Enter the reason for cancelling the event.", field="reason")
+    if contains_real_name(reason, event.review.subject_name):
+        raise EventError(
+            "The reason is emailed to every invitee, so it must not contain the real name of the child or adult.",
+            field="reason",
+        )
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if locked.is_cancelled:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import invitation_views, views
+from events import invitation_views, pdfs, views
 
 urlpatterns = [
     path("p/<slug:slug>/reviews/<int:review_id>/events/new/", views.event_add, name="event_add"),
@@ -41,7 +41,7 @@ urlpatterns += [
 urlpatterns += [
     path(
         "p/<slug:slug>/events/<int:event_id>/sign-in-sheet.pdf",
-        views.event_sign_in_sheet,
+        pdfs.event_sign_in_sheet,
         name="event_sign_in_sheet",
     ),
 ]

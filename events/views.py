@@ -434,14 +434,3 @@ def event_replies_csv(request, slug, event_id):
             ]
         )
     return response
-
-
-@login_required
-def event_sign_in_sheet(request, slug, event_id):
-    """The register for the day, as a PDF."""
-    from events.pdfs import render_sign_in_sheet
-
-    event = event_for(request, slug, event_id, manage=True)
-    response = HttpResponse(render_sign_in_sheet(event), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="sign-in-sheet-event-{event.pk}.pdf"'
-    return response

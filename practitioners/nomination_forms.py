@@ -1,10 +1,10 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from events.forms import GovukDateField
 from events.models import Event
 from practitioners.models import Agency, Nomination
 
@@ -16,7 +16,9 @@ class RequestNominationsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one agency to ask."},
     )
-    deadline = DateInputField(label="Names needed by", help_text="For example, 14 12 2026")
+    deadline = GovukDateField(
+        name="the date you need the names by", label="Names needed by", help_text="For example, 14 12 2026"
+    )
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,8 +39,11 @@ class RequestNominationsForm(forms.Form):
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
-        if deadline < timezone.localdate():
+        today = timezone.localdate()
+        if deadline < today:
             raise forms.ValidationError("The date for nominations must be today or later.")
+        if deadline > today.replace(year=today.year + 1):
+            raise forms.ValidationError("The date for nominations must be within a year from today.")
         return deadline
 
 

@@ -54,7 +54,9 @@ def nomination_request(request, slug, review_id):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"We have emailed {len(created)} safeguarding lead(s) their link.")
+            count = len(created)
+            leads = "1 safeguarding lead" if count == 1 else f"{count} safeguarding leads"
+            messages.success(request, f"We have emailed {leads} their own link.")
             return redirect("nomination_list", review.partnership.slug, review.pk)
     return _nominations_page(request, review, request_form=form)
 
@@ -90,7 +92,8 @@ def nomination_accept(request, slug, review_id):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            text = f"{len(accepted)} people are in the directory."
+            count = len(accepted)
+            text = "1 person is in the directory." if count == 1 else f"{count} people are in the directory."
             if form.cleaned_data["event"]:
                 text += f" {len(invited)} added to the invitee list of {form.cleaned_data['event']}."
             messages.success(request, text)

@@ -17,7 +17,12 @@ def layout(request):
         else:
             pages = [("Dashboard", "partnership_overview"), ("Reviews", "review_list")]
             if is_business_manager(user, partnership):
-                pages += [("Directory", "practitioner_list"), ("Agencies", "agency_list"), ("Staff", "staff_list")]
+                pages += [
+                    ("Directory", "practitioner_list"),
+                    ("Agencies", "agency_list"),
+                    ("Factsheets", "factsheet_list"),
+                    ("Staff", "staff_list"),
+                ]
             for label, name in pages:
                 url = reverse(name, args=[partnership.slug])
                 active = path == url if name == "partnership_overview" else path.startswith(url)

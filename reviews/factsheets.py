@@ -4,6 +4,7 @@ The PDF helpers at the bottom (`safe_url_fetcher`, `render_pdf`, `pdf_response`)
 every document Convene renders (the sign-in sheet in events/pdfs.py, and later ones).
 """
 
+import hashlib
 import mimetypes
 import re
 from pathlib import Path
@@ -38,6 +39,8 @@ MAX_SECTION_LENGTH = 3000
 # when the factsheet is shown, so a new business manager's name appears without editing the text.
 PLACEHOLDERS = ("partnership", "contact_name", "contact_email", "contact_phone")
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
+# The partnership's details that factsheets show.
+PARTNERSHIP_FIELDS = ("contact_name", "contact_email", "contact_phone", "website", "address", "support_text")
 
 DEFAULT_WORDING = {
     Review.Type.CSPR: {
@@ -281,16 +284,38 @@ def factsheet_filename(review_type, reference=""):
     return "-".join(parts) + ".pdf"
 
 
+def _fingerprint(factsheet, event):
+    """A short hash of everything an event's factsheet shows.
+
+    It keeps a stored PDF from being reused when something it shows changed without a new sequence
+    or version (the review's pseudonym, the partnership's contact details), or when a database
+    restored from a backup hands an event number to a different event.
+    """
+    review, partnership = event.review, factsheet.partnership
+    parts = [
+        str(event.uid),
+        event.when,
+        event_place(event),
+        review.reference,
+        review.pseudonym,
+        *(str(getattr(partnership, field)) for field in ("name", *PARTNERSHIP_FIELDS)),
+        *(getattr(factsheet, name) for name in SECTIONS),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:12]
+
+
 def event_factsheet(event):
     """(filename, PDF) of the factsheet for an event, rendered once per event time and wording.
 
-    Every invitation email attaches it, so it is cached in file storage under a name that changes
-    when the event moves (`sequence`) or the wording changes (`version`).
+    Every invitation email attaches it, so it is kept in file storage under a name that changes
+    when the event moves (`sequence`), the wording changes (`version`) or anything else it shows.
     """
     review = event.review
     factsheet = factsheet_for(review.partnership, review.review_type)
     filename = factsheet_filename(review.review_type, review.reference)
-    stored_name = f"factsheets/event-{event.pk}-s{event.sequence}-v{factsheet.version}.pdf"
+    stored_name = (
+        f"factsheets/event-{event.pk}-s{event.sequence}-v{factsheet.version}-{_fingerprint(factsheet, event)}.pdf"
+    )
     if default_storage.exists(stored_name):
         with default_storage.open(stored_name, "rb") as stored:
             return filename, stored.read()
@@ -299,7 +324,16 @@ def event_factsheet(event):
     if saved_name != stored_name:
         # Another worker stored it first; storage kept both under different names.
         default_storage.delete(saved_name)
+    _drop_older_copies(event, keep=stored_name)
     return filename, pdf
+
+
+def _drop_older_copies(event, *, keep):
+    """Keep one stored factsheet per event: the copies for its earlier times or wording go."""
+    prefix = f"event-{event.pk}-"
+    for name in default_storage.listdir("factsheets")[1]:
+        if name.startswith(prefix) and f"factsheets/{name}" != keep:
+            default_storage.delete(f"factsheets/{name}")
 
 
 # PDF rendering shared by every document.

@@ -1,8 +1,9 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
+from events.forms import GovukDateField
+from events.services import contains_real_name
 from reviews.models import Membership, Partnership, Review, User
 
 
@@ -104,8 +105,8 @@ class PartnershipDetailsForm(forms.ModelForm):
         return _clean_day_list(self.cleaned_data["event_reminder_days"])
 
 
-def _date_field(label, required=True, help_text=""):
-    return DateInputField(label=label, required=required, help_text=help_text or "For example, 27 3 2024")
+def _date_field(label, name, required=True):
+    return GovukDateField(name=name, label=label, required=required, help_text="For example, 27 3 2024")
 
 
 class ReviewForm(forms.Form):
@@ -125,8 +126,8 @@ class ReviewForm(forms.Form):
         help_text="Kept encrypted. Only business managers can see it, on request. We use it to check "
         "that titles and drafts do not name the person.",
     )
-    scope_start = _date_field("Scope period starts")
-    scope_end = _date_field("Scope period ends")
+    scope_start = _date_field("Scope period starts", "the date the scope period starts")
+    scope_end = _date_field("Scope period ends", "the date the scope period ends")
     reviewers = forms.ModelMultipleChoiceField(
         label="Independent reviewers",
         queryset=User.objects.none(),
@@ -140,9 +141,13 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea,
         help_text="One theme on each line.",
     )
-    incident_notified_on = _date_field("Serious incident notified (optional)", required=False)
-    commissioned_on = _date_field("Review commissioned (optional)", required=False)
-    target_completion_on = _date_field("Target completion (optional)", required=False)
+    incident_notified_on = _date_field(
+        "Serious incident notified (optional)", "the date the serious incident was notified", required=False
+    )
+    commissioned_on = _date_field(
+        "Review commissioned (optional)", "the date the review was commissioned", required=False
+    )
+    target_completion_on = _date_field("Target completion (optional)", "the target completion date", required=False)
 
     def __init__(self, *args, partnership, review=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,13 +191,32 @@ class ReviewForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        real_name = cleaned.get("subject_name") or (self.review.subject_name if self.review else "")
+        if real_name:
+            # Everything but the real name itself appears in emails and calendars: none may name the person.
+            for field in ("reference", "pseudonym", "learning_themes"):
+                if cleaned.get(field) and contains_real_name(cleaned[field], real_name):
+                    self.add_error(field, "This must not contain the real name of the child or adult.")
         start, end = cleaned.get("scope_start"), cleaned.get("scope_end")
         if start and end and end < start:
             self.add_error("scope_end", "The scope period must end on or after the day it starts.")
         return cleaned
 
+    def clean_learning_themes(self):
+        titles = []
+        for line in self.cleaned_data["learning_themes"].splitlines():
+            title = " ".join(line.split())
+            if not title or title.lower() in (t.lower() for t in titles):
+                continue
+            if len(title) > 200:
+                raise forms.ValidationError("Each learning theme must be 200 characters or fewer.")
+            titles.append(title)
+        if len(titles) > 30:
+            raise forms.ValidationError("Enter 30 learning themes or fewer.")
+        return "\n".join(titles)
+
     def theme_titles(self):
-        return [line.strip() for line in self.cleaned_data["learning_themes"].splitlines() if line.strip()]
+        return [line for line in self.cleaned_data["learning_themes"].splitlines() if line]
 
 
 class StatusForm(forms.Form):

@@ -106,7 +106,7 @@ def test_a_new_time_or_place_after_invitations_went_out_bumps_the_sequence(
     response = bm_client.post(edit_url(event), edit_data(**overrides), follow=True)
     event.refresh_from_db()
     assert event.sequence == 3
-    assert "The time or place has changed since invitations were sent." in response.content.decode()
+    assert "Everyone invited is getting an email with the new details" in response.content.decode()
     assert AuditEntry.objects.get(action="event.updated").detail["invitees_need_update"] is True
 
 

@@ -22,7 +22,7 @@ def invited(event, partnership, agency, frozen, django_capture_on_commit_callbac
     for person in make_practitioners(partnership, agency, 3):
         invite(event, person)
     with django_capture_on_commit_callbacks(execute=True):
-        sent, skipped = invitations.send_invitations(event, sent_by=None)
+        sent, _skipped = invitations.send_invitations(event, sent_by=None)
     return sent
 
 

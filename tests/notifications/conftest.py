@@ -18,11 +18,12 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 from django.db import connection
+from kombu import Connection
 
 from config.celery import app as celery_app
 
 WORKER_REDIS_DB = 5
-WORKER_START_TIMEOUT = 30
+WORKER_START_TIMEOUT = 60
 
 
 class RecordingHandler:
@@ -89,6 +90,19 @@ def smtp_server():
     controller.stop()
 
 
+def use_broker(url):
+    """Make this process's Celery app publish to url from now on.
+
+    Celery keeps a broker connection pool on the app and a producer pool on its `amqp` helper,
+    both made on first use (eager calls in earlier tests make them too): drop both.
+    """
+    celery_app.conf.broker_url = url
+    celery_app.close()
+    del celery_app.amqp
+    with celery_app.producer_or_acquire() as producer:
+        assert producer.connection.as_uri() == Connection(url).as_uri(), "Celery still publishes elsewhere"
+
+
 def worker_broker_url():
     parts = urlsplit(os.environ["REDIS_URL"])
     return urlunsplit((parts.scheme, parts.netloc, f"/{WORKER_REDIS_DB}", "", ""))
@@ -104,11 +118,9 @@ def broker(_celery_eager):
     client.flushdb()
     previous = celery_app.conf.broker_url
     celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = url
-    celery_app.close()  # drops any broker connection pool made for another URL
+    use_broker(url)
     yield client
-    celery_app.conf.broker_url = previous
-    celery_app.close()
+    use_broker(previous)
     client.flushdb()
     client.close()
 

@@ -219,6 +219,10 @@ def test_an_events_factsheet_names_the_pseudonym_never_the_real_name(partnership
     assert "Alex" not in text and "Smith" not in text
 
 
+def stored_factsheets():
+    return sorted(default_storage.listdir("factsheets")[1])
+
+
 @pytest.mark.django_db
 def test_an_events_factsheet_is_rendered_once_per_time_and_wording(partnership, review, business_manager):
     event = make_event(review)
@@ -227,7 +231,8 @@ def test_an_events_factsheet_is_rendered_once_per_time_and_wording(partnership, 
         second = event_factsheet(event)
         assert render.call_count == 1
         assert second == first
-        assert default_storage.exists(f"factsheets/event-{event.pk}-s0-v1.pdf")
+        [stored] = stored_factsheets()
+        assert stored.startswith(f"event-{event.pk}-s0-v1-")
 
         event.sequence += 1  # the event moved: invitees get its new time
         event.save()
@@ -239,8 +244,17 @@ def test_an_events_factsheet_is_rendered_once_per_time_and_wording(partnership, 
         update_factsheet(factsheet, data=data, updated_by=business_manager)
         _, pdf = event_factsheet(event)
         assert render.call_count == 3
-    assert default_storage.exists(f"factsheets/event-{event.pk}-s1-v2.pdf")
-    assert "Keep everything about the review to yourself." in pdf_text(pdf)
+        assert "Keep everything about the review to yourself." in pdf_text(pdf)
+
+        review.pseudonym = "Child C"  # shown on the factsheet, though neither sequence nor version moved
+        review.save()
+        _, pdf = event_factsheet(event)
+        assert render.call_count == 4
+        assert "Child C" in pdf_text(pdf)
+        event_factsheet(event)
+        assert render.call_count == 4
+    [name] = stored_factsheets()  # the copies for the event's earlier time and wording are gone
+    assert name.startswith(f"event-{event.pk}-s1-v2-")
 
 
 def test_online_events_say_so_instead_of_a_venue():

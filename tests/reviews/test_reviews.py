@@ -140,3 +140,34 @@ def test_dashboard_lists_reviews_and_what_needs_attention(
     with django_assert_max_num_queries(20):
         response = bm_client.get(reverse("partnership_overview", args=[partnership.slug]))
     assert review in response.context["reviews"]
+
+
+@pytest.mark.django_db
+def test_nothing_that_is_emailed_may_hold_the_real_name(bm_client, partnership):
+    response = bm_client.post(
+        reverse("review_add", args=[partnership.slug]),
+        review_data(pseudonym="Jamie", learning_themes="Why Doe's school did not refer\n" + "x" * 201),
+    )
+    errors = response.context["form"].errors
+    assert "real name" in str(errors["pseudonym"])
+    assert "learning_themes" in errors
+    assert not Review.objects.exists()
+
+
+@pytest.mark.django_db
+def test_themes_are_tidied_and_deduplicated(bm_client, partnership):
+    bm_client.post(
+        reverse("review_add", args=[partnership.slug]),
+        review_data(learning_themes="  Neglect \nneglect\n\nSharing   information\n"),
+    )
+    review = Review.objects.get()
+    assert [t.title for t in review.learning_themes.all()] == ["Neglect", "Sharing information"]
+
+
+@pytest.mark.django_db
+def test_a_year_out_of_range_is_a_field_error(bm_client, partnership):
+    response = bm_client.post(
+        reverse("review_add", args=[partnership.slug]), review_data(scope_start_2="99999999999999999999")
+    )
+    assert response.status_code == 200
+    assert "scope_start" in response.context["form"].errors
