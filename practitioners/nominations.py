@@ -10,6 +10,7 @@ from django.utils import timezone
 from notifications.services import queue_email, render_email
 from practitioners.models import Nomination, NominationRequest
 from reviews import audit, links
+from reviews.models import Review
 from reviews.services import DomainError
 
 LINK_LIFETIME_AFTER_DEADLINE = timedelta(days=60)
@@ -50,6 +51,8 @@ def request_nominations(*, review, agencies, deadline, requested_by, request=Non
         raise DomainError("The date for nominations must be today or later.")
     created = []
     with transaction.atomic():
+        # A double click waits here, then finds every agency already asked.
+        Review.objects.select_for_update().filter(pk=review.pk).first()
         asked = set(review.nomination_requests.values_list("agency_id", flat=True))
         for agency in agencies:
             if agency.pk in asked:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -259,7 +260,7 @@ class Review(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "reference"], name="review_reference_unique"),
+            models.UniqueConstraint("partnership", Lower("reference"), name="review_reference_unique"),
             models.CheckConstraint(condition=Q(scope_end__gte=F("scope_start")), name="review_scope_in_order"),
             models.CheckConstraint(
                 condition=Q(

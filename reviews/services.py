@@ -43,6 +43,7 @@ def add_staff_member(*, partnership, email, full_name, role, added_by, request=N
     """Add someone to a partnership's staff; a new account gets an emailed link to set its password."""
     email = email.strip().lower()
     with transaction.atomic():
+        _lock_partnership(partnership.pk)
         user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name.strip()})
         if created:
             user.set_unusable_password()
@@ -120,6 +121,14 @@ def remove_staff_member(*, membership, removed_by, request=None):
         membership.delete()
 
 
+def _check_reference_free(partnership, reference, exclude=None):
+    clash = Review.objects.filter(partnership=partnership, reference__iexact=reference)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude.pk)
+    if clash.exists():
+        raise DomainError("Another review of this partnership already has this reference.", field="reference")
+
+
 def _lock_partnership(partnership_id):
     """Staff changes of one partnership take turns, so two managers cannot demote each other at once."""
     Partnership.objects.select_for_update().filter(pk=partnership_id).first()
@@ -168,6 +177,8 @@ def _save_themes(review, titles):
 def create_review(*, partnership, data, created_by, request=None):
     """Commission a review: it starts in scoping, and its first timeline entry says who and when."""
     with transaction.atomic():
+        _lock_partnership(partnership.pk)
+        _check_reference_free(partnership, data["reference"])
         review = Review(
             partnership=partnership,
             created_by=created_by,
@@ -184,7 +195,9 @@ def create_review(*, partnership, data, created_by, request=None):
 
 def update_review(*, review, data, changed_by, request=None):
     with transaction.atomic():
+        _lock_partnership(review.partnership_id)
         review = Review.objects.select_for_update().get(pk=review.pk)
+        _check_reference_free(review.partnership, data["reference"], exclude=review)
         for field in REVIEW_FIELDS:
             setattr(review, field, data[field])
         if data.get("subject_name") is not None:

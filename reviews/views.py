@@ -156,14 +156,18 @@ def review_add(request, slug):
     partnership = business_manager_of(request, slug)
     form = ReviewForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        review = services.create_review(
-            partnership=partnership,
-            data=_review_form_data(form, editing=False),
-            created_by=request.user,
-            request=request,
-        )
-        messages.success(request, f"{review} is created.")
-        return redirect("review_detail", partnership.slug, review.pk)
+        try:
+            review = services.create_review(
+                partnership=partnership,
+                data=_review_form_data(form, editing=False),
+                created_by=request.user,
+                request=request,
+            )
+        except services.DomainError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, f"{review} is created.")
+            return redirect("review_detail", partnership.slug, review.pk)
     return render(request, "reviews/review_form.html", {"partnership": partnership, "form": form})
 
 
@@ -182,11 +186,15 @@ def review_edit(request, slug, review_id):
         "It is kept encrypted and shown only to business managers on request."
     )
     if request.method == "POST" and form.is_valid():
-        services.update_review(
-            review=review, data=_review_form_data(form, editing=True), changed_by=request.user, request=request
-        )
-        messages.success(request, f"{review} is saved.")
-        return redirect("review_detail", partnership.slug, review.pk)
+        try:
+            services.update_review(
+                review=review, data=_review_form_data(form, editing=True), changed_by=request.user, request=request
+            )
+        except services.DomainError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, f"{review} is saved.")
+            return redirect("review_detail", partnership.slug, review.pk)
     return render(request, "reviews/review_form.html", {"partnership": partnership, "form": form, "review": review})
 
 
