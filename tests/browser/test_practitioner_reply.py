@@ -1,0 +1,91 @@
+"""A practitioner follows the link in their invitation email, replies, then changes their mind."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from events import invitations
+from events.models import Event, Invitation
+from practitioners.models import Agency, Practitioner
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def invitation_email(review, partnership, reviewer):
+    agency = Agency.objects.create(partnership=partnership, name="Northvale Police")
+    person = Practitioner.objects.create(
+        partnership=partnership,
+        full_name="Lee Porter",
+        job_title="Police constable",
+        agency=agency,
+        email="lee.porter@police.example",
+    )
+    start = (timezone.localtime() + timedelta(days=14)).replace(hour=10, minute=0, second=0, microsecond=0)
+    event = Event.objects.create(
+        review=review,
+        title="Practitioner learning event",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        format=Event.Format.HYBRID,
+        venue_name="Northvale Civic Centre",
+        venue_address="1 High Street",
+        access_information="Step-free entrance.",
+        joining_details="Video call: https://meet.example/abc",
+        chair=reviewer,
+        capacity=10,
+        rsvp_deadline=timezone.localdate() + timedelta(days=7),
+    )
+    Invitation.objects.create(event=event, practitioner=person)
+    invitations.send_invitations(event, sent_by=None)
+    (message,) = mail.outbox
+    return message
+
+
+def test_practitioner_replies_and_changes_their_reply(page, a11y, live_server, invitation_email):
+    path = re.search(r"https?://[^/\s]+(/invitation/[^/\s]+/)", invitation_email.body).group(1)
+    page.goto(path)
+    a11y.check()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are invited to a practitioner event")
+    assert Invitation.objects.get().status == Invitation.Status.INVITED  # opening the link changed nothing
+
+    page.get_by_role("button", name="Open your invitation").click()
+    expect(page).to_have_url(re.compile(r"/invitation/$"))
+    a11y.check()
+    expect(page.get_by_text("You will see the joining details here")).to_be_visible()
+
+    # Sending nothing is a clear error.
+    page.get_by_role("button", name="Send your reply").click()
+    a11y.check()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select yes if you will attend")
+
+    page.get_by_label("Yes, I will attend").check()
+    page.get_by_label("Do you have any access needs? (optional)").fill("A hearing loop, please")
+    page.get_by_role("group", name="Will your line manager come with you for support?").get_by_label("Yes").check()
+    page.get_by_role("button", name="Send your reply").click()
+    a11y.check()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("You are down as attending")
+    expect(page.get_by_text("Video call: https://meet.example/abc")).to_be_visible()
+    invitation = Invitation.objects.get()
+    assert invitation.status == Invitation.Status.ACCEPTED and invitation.access_needs == "A hearing loop, please"
+
+    page.get_by_label("No, I cannot attend").check()
+    page.get_by_label("Why can you not attend? (optional)").fill("I am on leave that week")
+    page.get_by_role("button", name="Change your reply").click()
+    a11y.check()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Thank you for letting us know")
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.DECLINED
+    assert invitation.decline_reason == "I am on leave that week"
+    subjects = [m.subject for m in mail.outbox]
+    assert subjects[-2].startswith("You are attending") and subjects[-1].startswith("You are not attending")
+
+    page.get_by_role("button", name="Close your invitation on this device").click()
+    a11y.check()
+    page.goto("/invitation/")
+    a11y.check()
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
