@@ -7,9 +7,6 @@ from django.utils import timezone
 
 
 class EventQuerySet(models.QuerySet):
-    def for_partnership(self, partnership):
-        return self.filter(review__partnership=partnership)
-
     def visible_to(self, user, partnership=None):
         from reviews.models import Review
 
