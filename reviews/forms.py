@@ -220,6 +220,8 @@ class ReviewForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    # The stage the person saw as next: a stale page or a double click cannot move two stages.
+    to_status = forms.ChoiceField(choices=Review.Status.choices, widget=forms.HiddenInput)
     confirm = forms.BooleanField(
         label="The review has reached this stage",
         error_messages={"required": "Tick the box to confirm the review has reached the next stage."},

@@ -229,7 +229,7 @@ def review_advance(request, slug, review_id):
     review = review_for(request, slug, review_id, manage=True)
     form = StatusForm(request.POST)
     if form.is_valid():
-        to_status = request.POST.get("to_status", "")
+        to_status = form.cleaned_data["to_status"]
         try:
             services.advance_status(review=review, to_status=to_status, changed_by=request.user, request=request)
         except services.DomainError as error:
