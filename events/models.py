@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from reviews.crypto import EncryptedTextField
+
 
 class EventQuerySet(models.QuerySet):
     def visible_to(self, user, partnership=None):
@@ -91,6 +93,12 @@ class Event(models.Model):
         return {status: counts.get(status, 0) for status in Invitation.Status.values}
 
 
+class Attendance(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    WITH_MANAGER = "with_manager", "Attended with their manager"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+
 class InvitationQuerySet(models.QuerySet):
     def awaiting_reply(self):
         return self.filter(status=Invitation.Status.INVITED)
@@ -136,6 +144,8 @@ class Invitation(models.Model):
     access_needs = models.TextField(blank=True)
     line_manager_attending = models.BooleanField(null=True, blank=True)
     calendar_sequence_sent = models.PositiveIntegerField(null=True, blank=True)
+    attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
+    attendance_recorded_at = models.DateTimeField(null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -152,3 +162,52 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.practitioner} at {self.event}"
+
+
+class FeedbackResponse(models.Model):
+    """An attendee's answers after the event. Kept without any link to who gave them."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes"
+        PARTLY = "partly", "Partly"
+        NO = "no", "No"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback")
+    safe_space = models.CharField("felt it was a safe space", max_length=6, choices=Answer.choices)
+    felt_heard = models.CharField("felt heard", max_length=6, choices=Answer.choices)
+    what_would_help = models.TextField(blank=True)
+    submitted_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-submitted_on", "-id"]
+
+    def __str__(self):
+        return f"Feedback on {self.event}"
+
+
+class ReviewerNoteQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """Notes only the review's own reviewers may read: not a business manager, not a superuser."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(review__reviewers=user, review__partnership__memberships__user=user).distinct()
+
+
+class ReviewerNote(models.Model):
+    """A reviewer's private note for their own memory, on a review or one of its events."""
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="reviewer_notes")
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="reviewer_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    title = EncryptedTextField()
+    body = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewerNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self):
+        return f"Reviewer note {self.pk}"

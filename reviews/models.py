@@ -94,6 +94,12 @@ class Partnership(models.Model):
     nomination_reminder_working_days = models.PositiveSmallIntegerField(
         "remind agencies that have not named anyone (working days before the date)", default=2
     )
+    notes_deletion_days = models.PositiveSmallIntegerField(
+        "days after sign-off that reviewers' private notes are deleted", default=30
+    )
+    notes_deletion_warning_days = models.PositiveSmallIntegerField(
+        "days before deletion that reviewers are told", default=7
+    )
     link_follow_up_days = models.PositiveSmallIntegerField(
         "days after an event that practitioners' links keep working", default=90
     )

@@ -104,7 +104,9 @@ def test_every_invitee_gets_one_invitation_with_calendar_and_factsheet(
     assert states(event) == {"sent": INVITEES}
     assert_each_invitee_got_exactly_one(smtp_server, event)
     assert review.subject_name == "Alex Smith"
+    rows = {row.recipient: row for row in OutboundMessage.objects.all()}
     for recipient, message in smtp_server.handler.accepted:
+        assert message["Message-ID"] == services.message_id_for(rows[recipient])
         parts = parts_of(message)
         calendar = Calendar.from_ical(parts["text/calendar"].get_payload(decode=True))
         assert calendar["METHOD"] == "REQUEST"
