@@ -16,6 +16,9 @@ urlpatterns = [
     path("", include("practitioners.urls")),
     path("", include("practitioners.nomination_urls")),
     path("", include("events.urls")),
+    path("", include("events.note_urls")),
+    path("", include("events.attendance_urls")),
+    path("", include("reviews.audit_urls")),
     path("", include("reviews.factsheet_urls")),
     path("", include("reviews.urls")),
 ]
