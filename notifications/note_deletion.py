@@ -1,0 +1,94 @@
+"""Reviewers' private notes are deleted a set number of days after their review is signed off.
+
+Each assigned reviewer is told beforehand, once (the outbox key), by a daily sweep over the database.
+"""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
+
+from events.models import ReviewerNote
+from notifications.models import OutboundMessage
+from notifications.services import queue_email, render_email
+from reviews import audit
+from reviews.models import Review
+
+AUTOMATIC = "Convene (automatic note deletion)"
+
+
+def signed_off_reviews():
+    """Reviews that reached sign-off, each with `signed_off_at`: when it last did."""
+    return (
+        Review.objects.annotate(
+            signed_off_at=Max(
+                "status_changes__changed_at", filter=Q(status_changes__to_status=Review.Status.SIGNED_OFF)
+            )
+        )
+        .filter(signed_off_at__isnull=False)
+        .select_related("partnership")
+    )
+
+
+def deletion_date(review):
+    """The day (UK time) its notes are deleted."""
+    return timezone.localdate(review.signed_off_at) + timedelta(days=review.partnership.notes_deletion_days)
+
+
+def run(now=None):
+    """Warn, then delete: returns (warnings queued, notes deleted)."""
+    today = timezone.localdate(now or timezone.now())
+    warned = deleted = 0
+    for review in signed_off_reviews().filter(Exists(ReviewerNote.objects.filter(review=OuterRef("pk")))):
+        delete_on = deletion_date(review)
+        if today >= delete_on:
+            deleted += delete_notes(review)
+        elif today >= delete_on - timedelta(days=review.partnership.notes_deletion_warning_days):
+            warned += warn_reviewers(review, delete_on)
+    return warned, deleted
+
+
+def delete_notes(review):
+    """Delete every note of a signed-off review, with one audit entry that gives only the count."""
+    with transaction.atomic():
+        count, _ = ReviewerNote.objects.filter(review=review).delete()
+        if count:
+            audit.record(
+                "notes.deleted_after_sign_off",
+                partnership=review.partnership,
+                obj=review,
+                actor_label=AUTOMATIC,
+                count=count,
+            )
+    return count
+
+
+def warn_reviewers(review, delete_on):
+    """Email each assigned reviewer who is still a member; the outbox key makes it once per date."""
+    reviewers = review.reviewers.filter(memberships__partnership=review.partnership, is_active=True)
+    due = {f"notes-warning:{review.pk}:{reviewer.pk}:{delete_on:%Y%m%d}": reviewer for reviewer in reviewers}
+    sent = set(OutboundMessage.objects.filter(idempotency_key__in=due).values_list("idempotency_key", flat=True))
+    with transaction.atomic():
+        for key, reviewer in due.items():
+            if key in sent:
+                continue
+            context = {"review": review, "partnership": review.partnership, "user": reviewer, "delete_on": delete_on}
+            subject, text, html = render_email("notes_deletion_warning", context)
+            queue_email(
+                kind="notes_deletion_warning",
+                recipient=reviewer.email,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                idempotency_key=key,
+                partnership=review.partnership,
+            )
+    return len(due) - len(sent)
+
+
+@shared_task(ignore_result=True)
+def delete_signed_off_notes():
+    """The daily sweep: warn reviewers, then delete notes whose time has come."""
+    run()
