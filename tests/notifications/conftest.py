@@ -182,9 +182,8 @@ def start_worker(transactional_db, broker, smtp_server, tmp_path):
         "LOG_LEVEL": "WARNING",
     }
 
-    def start(*names, concurrency=None):
-        """Start a worker for each name at once, wait until all are ready, and return them."""
-        pool = ["--pool=prefork", f"--concurrency={concurrency}"] if concurrency else ["--pool=solo"]
+    def start(*names):
+        """Start a solo worker for each name at once, wait until all are ready, and return them."""
         started = []
         for name in names:
             log_path = tmp_path / f"{name}.log"
@@ -197,7 +196,7 @@ def start_worker(transactional_db, broker, smtp_server, tmp_path):
                         "-A",
                         "config",
                         "worker",
-                        *pool,
+                        "--pool=solo",
                         "--loglevel=WARNING",
                         "--hostname",
                         f"{name}@convene-tests",
