@@ -8,6 +8,7 @@ Every variable is listed in `.env.example` and `docs/configuration.md`.
 from pathlib import Path
 from urllib.parse import urlparse
 
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 from config.env import ConfigurationError, EnvReader
@@ -231,6 +232,8 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Keep a worker's database connection between tasks (Celery closes it after each one otherwise).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -242,6 +245,10 @@ REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
     "send-reminders": {"task": "notifications.tasks.send_reminders", "schedule": REMINDER_SWEEP_SECONDS},
+    "delete-signed-off-notes": {
+        "task": "notifications.note_deletion.delete_signed_off_notes",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 
 # Security headers: on in every profile; the transport rules only where HTTPS is certain.

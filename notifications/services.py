@@ -8,7 +8,7 @@ from email.utils import formataddr
 from functools import cache
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.template import Context, Engine
@@ -90,7 +90,7 @@ def dispatch(message_id):
 
 
 def claim(message_id, now=None):
-    """Mark a row as being sent by this worker; False if another worker has it or it is done."""
+    """Mark a row as being sent by this worker; the claim's time, or None if another worker has it or it is done."""
     now = now or timezone.now()
     waiting = Q(state=OutboundMessage.State.QUEUED, next_attempt_at__lte=now + timedelta(seconds=2))
     stuck = Q(state=OutboundMessage.State.SENDING, claimed_at__lte=now - STUCK_AFTER, attempts__lt=MAX_ATTEMPTS)
@@ -98,7 +98,7 @@ def claim(message_id, now=None):
     updated = OutboundMessage.objects.filter(waiting | stuck, pk=message_id).update(
         state=OutboundMessage.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
-    return updated == 1
+    return now if updated == 1 else None
 
 
 def message_id_for(message):
@@ -155,33 +155,55 @@ def is_permanent(error):
 
 def deliver(message_id):
     """Send one outbox row if it can be claimed. Returns the seconds to wait before a retry, or None."""
-    if not claim(message_id):
+    claimed_at = claim(message_id)
+    if claimed_at is None:
         return None
     message = OutboundMessage.objects.get(pk=message_id)
+    # Outcomes are written only while this worker's claim stands; a worker that stalled past
+    # STUCK_AFTER must not overwrite what the worker that took over has done.
+    ours = OutboundMessage.objects.filter(pk=message_id, state=OutboundMessage.State.SENDING, claimed_at=claimed_at)
     try:
-        email = build_email(message)
-        email.send()
+        send(build_email(message))
     except (smtplib.SMTPException, OSError) as error:
-        return _failed_attempt(message, error, permanent=is_permanent(error))
+        return _failed_attempt(ours, message, error, permanent=is_permanent(error))
     except Exception as error:  # a fault in making the message (a PDF, an attachment): never leave it "sending"
         logger.exception("Could not make outbound message %s", message_id)
-        return _failed_attempt(message, error, permanent=False)
+        return _failed_attempt(ours, message, error, permanent=False)
     sent = {"state": OutboundMessage.State.SENT, "sent_at": timezone.now(), "last_error": ""}
     if not settings.DEMO_MAILBOX:
         # The recipient has the links now; the outbox keeps no usable copy of them.
         sent |= {"body_text": redact(message.body_text), "body_html": redact(message.body_html)}
-    OutboundMessage.objects.filter(pk=message_id).update(**sent)
+    ours.update(**sent)
     return None
 
 
-def _failed_attempt(message, error, *, permanent):
+_connection = None
+
+
+def send(email):
+    """Send over one connection kept open for the worker's life, reopened once if the server dropped it."""
+    global _connection
+    if _connection is None:
+        _connection = get_connection()
+    for attempt in (1, 2):
+        try:
+            _connection.open()
+            _connection.send_messages([email])
+            return
+        except smtplib.SMTPServerDisconnected:
+            _connection.close()
+            if attempt == 2:
+                raise
+
+
+def _failed_attempt(ours, message, error, *, permanent):
     reason = f"{type(error).__name__}: {error}"[:500]
     if permanent or message.attempts >= MAX_ATTEMPTS:
-        OutboundMessage.objects.filter(pk=message.pk).update(state=OutboundMessage.State.FAILED, last_error=reason)
+        ours.update(state=OutboundMessage.State.FAILED, last_error=reason)
         logger.warning("Outbound message %s failed for good: %s", message.pk, reason)
         return None
     wait = backoff(message.attempts)
-    OutboundMessage.objects.filter(pk=message.pk).update(
+    ours.update(
         state=OutboundMessage.State.QUEUED,
         last_error=reason,
         next_attempt_at=timezone.now() + timedelta(seconds=wait),

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from notifications import services
+from notifications.note_deletion import delete_signed_off_notes  # noqa: F401 - registers the daily task
 
 
 @shared_task(ignore_result=True)

@@ -22,6 +22,7 @@ def layout(request):
                     ("Agencies", "agency_list"),
                     ("Factsheets", "factsheet_list"),
                     ("Staff", "staff_list"),
+                    ("Audit log", "audit_log"),
                 ]
             for label, name in pages:
                 url = reverse(name, args=[partnership.slug])
