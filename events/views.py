@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from events import invitations, services
+from events import invitations, notes, services
 from events.forms import (
     CancelEventForm,
     DirectorySearchForm,
@@ -181,6 +181,7 @@ def event_detail(request, slug, event_id):
             "by_agency": list(by_agency),
             "can_manage": can_manage and not event.is_cancelled,
             "is_manager": can_manage,
+            "can_keep_notes": notes.can_keep_notes(request.user, event.review),
             "progress": sending_progress(event),
             "not_yet_invited": by_status[Invitation.Status.NOT_SENT],
             "access_needs": event.invitations.accepted()
