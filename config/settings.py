@@ -157,6 +157,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Staff addresses are entered by a business manager and proved by the set-password link.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Convene")
+# Accept the code from the 30 seconds before or after too: people type as the code changes.
+MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 
 # Sessions end after 30 minutes idle and 12 hours in all; a warning shows before the idle end.

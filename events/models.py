@@ -83,6 +83,10 @@ class Event(models.Model):
         return format_when(self.starts_at, self.ends_at)
 
     @property
+    def venue_address_one_line(self):
+        return ", ".join(line.strip() for line in self.venue_address.splitlines() if line.strip())
+
+    @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
 

@@ -307,7 +307,7 @@ def _with_email_state(queryset):
 def sending_progress(event):
     """Counts of the event's emails by state, for the live progress panel."""
     counts = dict(
-        OutboundMessage.objects.filter(invitation__event=event)
+        OutboundMessage.objects.filter(invitation__event=event, kind="invitation")
         .order_by()
         .values_list("state")
         .annotate(n=Count("pk"))
@@ -323,7 +323,12 @@ def sending_progress(event):
 def event_sending(request, slug, event_id):
     """The progress panel alone (polled by htmx while emails are on their way)."""
     event = event_for(request, slug, event_id)
-    return render(request, "events/_sending_progress.html", {"event": event, "progress": sending_progress(event)})
+    progress = sending_progress(event)
+    response = render(request, "events/_sending_progress.html", {"event": event, "progress": progress})
+    if not progress["busy"]:
+        # Everything has gone: reload the whole page so each invitee's email status is current.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

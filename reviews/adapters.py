@@ -63,6 +63,10 @@ class StaffAccountAdapter(DefaultAccountAdapter):
 class StaffMFAAdapter(DefaultMFAAdapter):
     """TOTP secrets are encrypted at rest; staff cannot remove their authenticator app."""
 
+    error_messages = DefaultMFAAdapter.error_messages | {
+        "incorrect_code": "Enter the 6-digit code your authenticator app shows now.",
+    }
+
     def encrypt(self, text):
         return crypto.encrypt(text)
 

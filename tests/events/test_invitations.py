@@ -152,8 +152,10 @@ def test_event_page_shows_each_invitees_email_state(invited, event, bm_client, p
     page = bm_client.get(reverse("event_detail", args=[partnership.slug, event.pk])).content.decode()
     assert "550 no such user" in page
     assert "Try again" in page
-    progress = bm_client.get(reverse("event_sending", args=[partnership.slug, event.pk])).content.decode()
-    assert "2 emails sent" in progress or "All 2" in progress or "1 failed" in progress
+    response = bm_client.get(reverse("event_sending", args=[partnership.slug, event.pk]))
+    progress = response.content.decode()
+    assert "All 2 invitations sent" in progress and "1 failed" in progress
+    assert response["HX-Refresh"] == "true"
 
 
 def test_replies_export_guards_against_formulas(invited, event, bm_client, partnership):

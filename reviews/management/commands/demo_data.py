@@ -30,28 +30,37 @@ AGENCIES = {
     ],
 }
 
+# (name, job title, the agency type they work in); the first of each type manages the others.
 PEOPLE = [
-    ("Lee Porter", "Police constable"),
-    ("Sam Reid", "Detective sergeant"),
-    ("Mia Hughes", "Health visitor"),
-    ("Noah Evans", "School nurse"),
-    ("Ella Wright", "Social worker"),
-    ("Omar Khan", "Team manager"),
-    ("Ruby Green", "Class teacher"),
-    ("Theo Hall", "Designated safeguarding lead"),
-    ("Ava Lewis", "GP"),
-    ("Jack Wood", "Practice nurse"),
-    ("Isla Scott", "Family support worker"),
-    ("Leo Turner", "Paediatrician"),
+    ("Sam Reid", "Detective sergeant", Agency.Type.POLICE),
+    ("Lee Porter", "Police constable", Agency.Type.POLICE),
+    ("Omar Khan", "Health visitor team leader", Agency.Type.HEALTH),
+    ("Mia Hughes", "Health visitor", Agency.Type.HEALTH),
+    ("Leo Turner", "Community paediatrician", Agency.Type.HEALTH),
+    ("Ella Wright", "Team manager", Agency.Type.CHILDRENS_SOCIAL_CARE),
+    ("Isla Scott", "Social worker", Agency.Type.CHILDRENS_SOCIAL_CARE),
+    ("Theo Hall", "Designated safeguarding lead", Agency.Type.SCHOOL),
+    ("Ruby Green", "Class teacher", Agency.Type.SCHOOL),
+    ("Ava Lewis", "GP partner", Agency.Type.GP),
+    ("Jack Wood", "Practice nurse", Agency.Type.GP),
+    ("Noah Evans", "Adult social worker", Agency.Type.ADULT_SOCIAL_CARE),
+    ("Fay Dunn", "Housing officer", Agency.Type.HOUSING),
+    ("Kit Moss", "Mental health nurse", Agency.Type.HEALTH),
 ]
 
 
 def _practitioners(partnership, agencies):
     made = []
     domain = f"{partnership.slug}.example"
-    for index, (name, title) in enumerate(PEOPLE):
-        agency = agencies[index % len(agencies)]
+    by_type = {agency.agency_type: agency for agency in agencies}
+    managers = {}
+    for index, (name, title, kind) in enumerate(PEOPLE):
+        agency = by_type.get(kind)
+        if agency is None:
+            continue
         first, last = name.lower().split(" ", 1)
+        manager = managers.setdefault(kind, (name, f"{first}.{last}@{domain}"))
+        is_manager = manager[0] == name
         practitioner, _ = Practitioner.objects.get_or_create(
             partnership=partnership,
             email=f"{first}.{last}@{domain}",
@@ -60,8 +69,8 @@ def _practitioners(partnership, agencies):
                 "job_title": title,
                 "agency": agency,
                 "phone": f"01632 960 {300 + index:03d}",
-                "line_manager_name": "Omar Khan" if name != "Omar Khan" else "",
-                "line_manager_email": f"omar.khan@{domain}" if name != "Omar Khan" else "",
+                "line_manager_name": "" if is_manager else manager[0],
+                "line_manager_email": "" if is_manager else manager[1],
             },
         )
         made.append(practitioner)
@@ -118,7 +127,7 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name, themes):
         if partnership.slug == "northvale"
         else "Town Hall\nEastmere",
         access_information="Step-free entrance on Market Street. Hearing loop in the room. Parking on site.",
-        joining_details="A video-call link is sent to those who accept.",
+        joining_details=f"Video call: https://meet.{partnership.slug}.example/practitioner-event (passcode 4821)",
         chair=reviewer,
         facilitator=manager.full_name,
         capacity=20,

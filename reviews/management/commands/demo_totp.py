@@ -23,4 +23,6 @@ class Command(BaseCommand):
         period = 30
         counter = int(time.time()) // period
         remaining = period - int(time.time()) % period
-        self.stdout.write(f"{format_hotp_value(hotp_value(secret, counter))}  (valid for {remaining} more seconds)")
+        # The code alone on standard output, so it can be copied or piped; the hint on standard error.
+        self.stdout.write(format_hotp_value(hotp_value(secret, counter)))
+        self.stderr.write(f"(valid for {remaining} more seconds)")

@@ -10,6 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from reviews.management.commands.seed_demo import DEMO_PASSWORD, PARTNERSHIPS, demo_totp_secret
 
 
+def _stop(*_):
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Seed the demo and serve it with a Celery worker and beat, until Ctrl-C (development only)."
 
@@ -19,6 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, addrport, **options):
         if not settings.DEBUG:
             raise CommandError("The demo runs only in development (DEBUG is on).")
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", verbosity=0)
         call_command("createcachetable")
         call_command("seed_demo")
@@ -46,7 +51,10 @@ class Command(BaseCommand):
             ),
         ]
         self.print_sign_in(addrport)
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+        # Ctrl-C, or a plain kill: both stop everything. (A shell that starts the demo in the
+        # background ignores SIGINT, so handle it explicitly rather than rely on the default.)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, _stop)
         try:
             while all(process.poll() is None for process in processes):
                 time.sleep(0.5)
