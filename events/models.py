@@ -215,3 +215,63 @@ class ReviewerNote(models.Model):
 
     def __str__(self):
         return f"Reviewer note {self.pk}"
+
+
+class SummaryVersion(models.Model):
+    """One version of the reviewer's confidential pre-event summary for an event."""
+
+    class Source(models.TextChoices):
+        WRITTEN = "written", "Written in Convene"
+        PDF = "pdf", "Uploaded PDF"
+        DOCX = "docx", "Uploaded Word document"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="summary_versions")
+    number = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=8, choices=Source.choices)
+    # Sanitised HTML (written, or converted from a Word document); empty for a PDF.
+    body_html = EncryptedTextField(blank=True)
+    # An uploaded file, stored under a generated name outside the web root.
+    file = models.FileField(upload_to="summaries/", blank=True)
+    original_filename = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["event", "number"], name="one_summary_version_number")]
+
+    def __str__(self):
+        return f"Summary version {self.number} for {self.event}"
+
+
+class SummaryRelease(models.Model):
+    """A version released to the event's accepted invitees from a date, until access closes."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="summary_release")
+    version = models.ForeignKey(SummaryVersion, on_delete=models.PROTECT, related_name="releases")
+    available_from = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    released_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Summary release for {self.event}"
+
+
+class SummaryReader(models.Model):
+    """One invitee's access to a released summary: terms accepted, reads, and withdrawal."""
+
+    release = models.ForeignKey(SummaryRelease, on_delete=models.CASCADE, related_name="readers")
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="summary_access")
+    terms_accepted_at = models.DateTimeField(null=True, blank=True)
+    first_read_at = models.DateTimeField(null=True, blank=True)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+    read_count = models.PositiveIntegerField(default=0)
+    download_count = models.PositiveIntegerField(default=0)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["release", "invitation"], name="one_summary_reader_per_invitee")]
+
+    def __str__(self):
+        return f"{self.invitation.practitioner} reading {self.release}"

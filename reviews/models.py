@@ -100,6 +100,9 @@ class Partnership(models.Model):
     notes_deletion_warning_days = models.PositiveSmallIntegerField(
         "days before deletion that reviewers are told", default=7
     )
+    summary_access_days = models.PositiveSmallIntegerField(
+        "days after an event that its confidential summary can still be read", default=14
+    )
     link_follow_up_days = models.PositiveSmallIntegerField(
         "days after an event that practitioners' links keep working", default=90
     )
