@@ -81,29 +81,6 @@ def agency_edit(request, slug, agency_id):
 # The practitioner directory
 
 
-def _page_url(query, number):
-    query = query.copy()
-    query["page"] = number
-    return "?" + query.urlencode()
-
-
-def _pagination(page, query):
-    """Items for the GOV.UK pagination component: first, last, and the pages next to the current one."""
-    last = page.paginator.num_pages
-    wanted = sorted({1, last, page.number - 1, page.number, page.number + 1} & set(range(1, last + 1)))
-    items, previous = [], 0
-    for number in wanted:
-        if number - previous > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "url": _page_url(query, number), "current": number == page.number})
-        previous = number
-    return {
-        "items": items,
-        "previous_url": _page_url(query, page.number - 1) if page.has_previous() else None,
-        "next_url": _page_url(query, page.number + 1) if page.has_next() else None,
-    }
-
-
 def _directory(partnership, search_form):
     text, agency = search_form.filters()
     practitioners = Practitioner.objects.for_partnership(partnership).select_related("agency").search(text)
@@ -128,7 +105,8 @@ def practitioner_list(request, slug):
             "search_form": search_form,
             "page": page,
             "filtered": filtered,
-            "pagination": _pagination(page, query) if page.paginator.num_pages > 1 else None,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "query": query.urlencode(),
             "filter_query": query.urlencode(),
         },
     )
