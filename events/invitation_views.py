@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from events import invitations
+from events import invitations, summary
 from events.models import Invitation
 from events.rsvp_forms import NewLinkForm, ReplyForm
 from events.services import EventError
@@ -87,6 +87,7 @@ def invitation_page(request):
             "partnership": event.review.partnership,
             "form": form,
             "can_reply": invitations.can_reply(invitation),
+            "summary_reader": summary.reader_for(invitation),
         },
     )
 

@@ -20,7 +20,7 @@ from events.forms import (
     format_date,
     format_when,
 )
-from events.models import Event, Invitation
+from events.models import Event, Invitation, SummaryRelease
 from notifications.models import OutboundMessage
 from notifications.services import retry_failed
 from practitioners.csv_import import guard_cell
@@ -182,6 +182,7 @@ def event_detail(request, slug, event_id):
             "can_manage": can_manage and not event.is_cancelled,
             "is_manager": can_manage,
             "can_keep_notes": notes.can_keep_notes(request.user, event.review),
+            "summary_release": SummaryRelease.objects.filter(event=event).first(),
             "progress": sending_progress(event),
             "not_yet_invited": by_status[Invitation.Status.NOT_SENT],
             "access_needs": event.invitations.accepted()

@@ -1,0 +1,268 @@
+"""The confidential summary's release: who may read it, when, and the record of every read."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from events.invitations import _issue_link, link_url
+from events.models import Event, Invitation, SummaryReader, SummaryRelease, SummaryVersion
+from events.services import EventError
+from notifications.models import OutboundMessage
+from notifications.services import queue_email, render_email
+from reviews import audit
+
+
+def closes_at_for(event):
+    """Access closes the partnership's configured number of days after the event ends."""
+    return event.ends_at + timedelta(days=event.review.partnership.summary_access_days)
+
+
+def released_key(release, invitation):
+    return f"summary-released:{release.pk}:{invitation.pk}"
+
+
+def reminder_key(release, invitation, day):
+    return f"summary-reminder:{release.pk}:{invitation.pk}:{day:%Y-%m-%d}"
+
+
+def release_summary(event, *, version, available_from, released_by, request=None):
+    """Release a version to the event's accepted invitees from a date; a later call can swap the version.
+
+    Each invitee who has no access yet gets it, and one email with a fresh personal link.
+    Returns (release, new readers).
+    """
+    with transaction.atomic():
+        locked = Event.objects.select_for_update(of=("self",)).select_related("review__partnership").get(pk=event.pk)
+        if locked.is_cancelled:
+            raise EventError("This event was cancelled, so its summary cannot be released.")
+        if not SummaryVersion.objects.filter(pk=version.pk, event=locked).exists():
+            raise EventError("Choose a version of this event's summary.", field="version")
+        closes_at = closes_at_for(locked)
+        if available_from >= closes_at:
+            raise EventError(
+                "The date it becomes available must be before access closes, "
+                f"{timezone.localdate(closes_at):%d %B %Y}.",
+                field="available_on",
+            )
+        release, created = SummaryRelease.objects.update_or_create(
+            event=locked,
+            defaults={
+                "version": version,
+                "available_from": available_from,
+                "closes_at": closes_at,
+                "released_by": released_by,
+                "released_at": timezone.now(),
+            },
+        )
+        have_access = release.readers.values_list("invitation_id", flat=True)
+        newcomers = list(
+            locked.invitations.accepted()
+            .exclude(pk__in=have_access)
+            .select_for_update(of=("self",))
+            .select_related("practitioner")
+        )
+        readers = SummaryReader.objects.bulk_create(
+            [SummaryReader(release=release, invitation=invitation) for invitation in newcomers]
+        )
+        emailed = 0
+        for invitation in newcomers:
+            invitation.event = locked
+            if _email_reader(
+                invitation, release, "summary_released", key=released_key(release, invitation), actor=released_by
+            ):
+                emailed += 1
+        audit.record(
+            "summary.released",
+            request=request,
+            actor=released_by,
+            partnership=locked.review.partnership,
+            obj=release,
+            version=version.pk,
+            replaced=not created,
+            new_readers=len(readers),
+            emailed=emailed,
+        )
+    return release, readers
+
+
+def _email_reader(invitation, release, name, *, key, actor):
+    """One email with a fresh personal link (only its hash is kept, so the old link stops working)."""
+    if not invitation.practitioner.email:
+        return False
+    if OutboundMessage.objects.filter(idempotency_key=key).exists():
+        return False
+    token = _issue_link(invitation)
+    invitation.save(update_fields=["token_hash", "token_expires_at", "token_revoked_at"])
+    event = invitation.event
+    review = event.review
+    context = {
+        "partnership": review.partnership,
+        "review": review,
+        "event": event,
+        "practitioner": invitation.practitioner,
+        "release": release,
+        "link": link_url(token),
+        "new_link_url": settings.SITE_URL + reverse("invitation_new_link"),
+    }
+    subject, text, html = render_email(name, context)
+    queue_email(
+        kind=name,
+        recipient=invitation.practitioner.email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        partnership=review.partnership,
+        invitation=invitation,
+        idempotency_key=key,
+    )
+    audit.record(
+        "invitation.link_rotated",
+        actor=actor,
+        partnership=review.partnership,
+        obj=invitation,
+        reason=name,
+    )
+    return True
+
+
+def unread(release):
+    """Readers who still have access and have not opened the summary."""
+    return release.readers.filter(
+        first_read_at__isnull=True, withdrawn_at__isnull=True, invitation__status=Invitation.Status.ACCEPTED
+    ).select_related("invitation__practitioner")
+
+
+def remind_unread(release, *, reminded_by, request=None):
+    """Email everyone who has not read the summary yet, at most once a day each. Returns how many."""
+    with transaction.atomic():
+        release = (
+            SummaryRelease.objects.select_for_update(of=("self",))
+            .select_related("event__review__partnership")
+            .get(pk=release.pk)
+        )
+        now = timezone.now()
+        if release.event.is_cancelled:
+            raise EventError("This event was cancelled.")
+        if now >= release.closes_at:
+            raise EventError("Access to the summary has closed, so there is nobody to remind.")
+        if now < release.available_from:
+            raise EventError("The summary cannot be read yet, so there is nobody to remind.")
+        today = timezone.localdate(now)
+        sent = 0
+        for reader in unread(release):
+            invitation = reader.invitation
+            invitation.event = release.event
+            if _email_reader(
+                invitation, release, "summary_reminder", key=reminder_key(release, invitation, today), actor=reminded_by
+            ):
+                sent += 1
+        audit.record(
+            "summary.reminded",
+            request=request,
+            actor=reminded_by,
+            partnership=release.event.review.partnership,
+            obj=release,
+            count=sent,
+        )
+    return sent
+
+
+def withdraw_access(reader, *, withdrawn_by, request=None):
+    """Close one person's access at once. Returns False if it was already withdrawn."""
+    with transaction.atomic():
+        updated = SummaryReader.objects.filter(pk=reader.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now()
+        )
+        if updated:
+            audit.record(
+                "summary.withdrawn",
+                request=request,
+                actor=withdrawn_by,
+                partnership=reader.release.event.review.partnership,
+                obj=reader,
+                release=reader.release_id,
+                invitation=reader.invitation_id,
+            )
+    return bool(updated)
+
+
+def reader_for(invitation, now=None):
+    """The invitee's access to their event's summary, only while it is open to them; otherwise None."""
+    now = now or timezone.now()
+    if invitation.status != Invitation.Status.ACCEPTED or invitation.event.is_cancelled:
+        return None
+    reader = (
+        SummaryReader.objects.select_related("release__version", "release__event")
+        .filter(
+            invitation=invitation,
+            release__event_id=invitation.event_id,
+            release__available_from__lte=now,
+            release__closes_at__gt=now,
+            withdrawn_at__isnull=True,
+        )
+        .first()
+    )
+    if reader is not None:
+        reader.invitation = invitation
+    return reader
+
+
+def _log(action, reader, request, **detail):
+    audit.record(
+        action,
+        request=request,
+        actor_label="invitee",
+        partnership=reader.invitation.event.review.partnership,
+        obj=reader,
+        release=reader.release_id,
+        version=reader.release.version_id,
+        invitation=reader.invitation_id,
+        **detail,
+    )
+
+
+def accept_terms(reader, request=None):
+    """Record (once) when the reader accepted the confidentiality terms."""
+    with transaction.atomic():
+        now = timezone.now()
+        if SummaryReader.objects.filter(pk=reader.pk, terms_accepted_at__isnull=True).update(terms_accepted_at=now):
+            reader.terms_accepted_at = now
+            _log("summary.terms_accepted", reader, request)
+    return reader
+
+
+def record_read(reader, request=None):
+    with transaction.atomic():
+        now = timezone.now()
+        SummaryReader.objects.filter(pk=reader.pk, first_read_at__isnull=True).update(first_read_at=now)
+        SummaryReader.objects.filter(pk=reader.pk).update(last_read_at=now, read_count=F("read_count") + 1)
+        _log("summary.viewed", reader, request)
+    reader.refresh_from_db(fields=["first_read_at", "last_read_at", "read_count"])
+    return reader
+
+
+def record_download(reader, request=None):
+    with transaction.atomic():
+        SummaryReader.objects.filter(pk=reader.pk).update(download_count=F("download_count") + 1)
+        _log("summary.downloaded", reader, request)
+    reader.refresh_from_db(fields=["download_count"])
+    return reader
+
+
+def readers_of(release):
+    return release.readers.select_related("invitation__practitioner__agency").order_by(
+        "invitation__practitioner__full_name", "id"
+    )
+
+
+def accepted_without_access(release):
+    """Invitees who accepted after the release: releasing again gives them access and an email."""
+    return (
+        release.event.invitations.accepted()
+        .exclude(pk__in=release.readers.values_list("invitation_id", flat=True))
+        .select_related("practitioner__agency")
+    )

@@ -1,0 +1,196 @@
+"""The confidential summary: the business manager releases it; each accepted invitee reads their own copy."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from events import summary
+from events.invitation_views import _granted
+from events.models import SummaryReader, SummaryRelease
+from events.services import EventError
+from events.summary_forms import ReleaseForm, TermsForm
+from events.views import event_for
+from reviews.factsheets import pdf_response, safe_name
+
+# The practitioner's side ----------------------------------------------------------------------
+
+
+def _not_available(request, status):
+    """The one page everyone without access sees, whatever the reason, so it tells nobody anything."""
+    return render(request, "summary/reader_unavailable.html", status=status)
+
+
+def _reader(request):
+    """(invitation, reader) for this browser's link, or (invitation or None, None) without access."""
+    invitation = _granted(request)
+    if invitation is None:
+        return None, None
+    return invitation, summary.reader_for(invitation)
+
+
+def _context(invitation, reader):
+    event = invitation.event
+    return {
+        "invitation": invitation,
+        "reader": reader,
+        "event": event,
+        "review": event.review,
+        "partnership": event.review.partnership,
+        "release": reader.release,
+    }
+
+
+@never_cache
+def summary_terms(request):
+    invitation, reader = _reader(request)
+    if reader is None:
+        return _not_available(request, 403 if invitation is None else 404)
+    if reader.terms_accepted_at is not None and request.method != "POST":
+        return redirect("summary_read")
+    form = TermsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        summary.accept_terms(reader, request)
+        return redirect("summary_read")
+    return render(request, "summary/reader_terms.html", _context(invitation, reader) | {"form": form})
+
+
+@never_cache
+def summary_read(request):
+    from events.summary_documents import version_html
+
+    invitation, reader = _reader(request)
+    if reader is None:
+        return _not_available(request, 403 if invitation is None else 404)
+    if reader.terms_accepted_at is None:
+        return redirect("summary_terms")
+    summary.record_read(reader, request)
+    return render(
+        request,
+        "summary/reader_read.html",
+        _context(invitation, reader) | {"body_html": version_html(reader.release.version), "now": timezone.now()},
+    )
+
+
+@never_cache
+def summary_download(request):
+    from events.summary_documents import render_reader_pdf
+
+    invitation, reader = _reader(request)
+    if reader is None:
+        return _not_available(request, 403 if invitation is None else 404)
+    if reader.terms_accepted_at is None:
+        return redirect("summary_terms")
+    pdf = render_reader_pdf(reader.release.version, reader_name=invitation.practitioner.full_name, when=timezone.now())
+    summary.record_download(reader, request)
+    reference = safe_name(invitation.event.review.reference) or "review"
+    response = pdf_response(pdf, f"confidential-summary-{reference}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# The business manager's side ------------------------------------------------------------------
+
+
+def _release_of(event):
+    return SummaryRelease.objects.filter(event=event).select_related("version", "released_by").first()
+
+
+@login_required
+def summary_release(request, slug, event_id):
+    event = event_for(request, slug, event_id, manage=True)
+    release = _release_of(event)
+    form = ReleaseForm(request.POST if request.method == "POST" else None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            release, readers = summary.release_summary(
+                event,
+                version=form.cleaned_data["version"],
+                available_from=form.cleaned_data["available_from"],
+                released_by=request.user,
+                request=request,
+            )
+        except EventError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            if readers:
+                messages.success(
+                    request,
+                    f"The summary is released. {len(readers)} people now have access and have been emailed a link.",
+                )
+            else:
+                messages.success(request, "The summary is released. Everyone attending already had access.")
+            return redirect("summary_readers", slug, event.pk)
+    return render(
+        request,
+        "summary/release.html",
+        {
+            "partnership": request.partnership,
+            "event": event,
+            "review": event.review,
+            "release": release,
+            "form": form,
+            "has_versions": form.fields["version"].queryset.exists(),
+            "closes_at": summary.closes_at_for(event),
+        },
+    )
+
+
+@login_required
+def summary_readers(request, slug, event_id):
+    event = event_for(request, slug, event_id, manage=True)
+    release = _release_of(event)
+    if release is None:
+        return redirect("summary_release", slug, event.pk)
+    readers = list(summary.readers_of(release))
+    now = timezone.now()
+    return render(
+        request,
+        "summary/release_readers.html",
+        {
+            "partnership": request.partnership,
+            "event": event,
+            "review": event.review,
+            "release": release,
+            "readers": readers,
+            "read": sum(1 for reader in readers if reader.first_read_at),
+            "waiting": list(summary.accepted_without_access(release)),
+            "is_open": release.available_from <= now < release.closes_at,
+            "is_closed": now >= release.closes_at,
+        },
+    )
+
+
+@login_required
+@require_POST
+def summary_remind(request, slug, event_id):
+    event = event_for(request, slug, event_id, manage=True)
+    release = get_object_or_404(SummaryRelease, event=event)
+    try:
+        sent = summary.remind_unread(release, reminded_by=request.user, request=request)
+    except EventError as error:
+        messages.error(request, str(error))
+    else:
+        if sent:
+            messages.success(request, f"Reminders are on their way to {sent} people.")
+        else:
+            messages.info(request, "Nobody was reminded: everyone has read it, or was already reminded today.")
+    return redirect("summary_readers", slug, event.pk)
+
+
+@login_required
+@require_POST
+def summary_withdraw(request, slug, event_id, reader_id):
+    event = event_for(request, slug, event_id, manage=True)
+    reader = get_object_or_404(
+        SummaryReader.objects.select_related("release__event__review__partnership", "invitation__practitioner"),
+        pk=reader_id,
+        release__event=event,
+    )
+    if summary.withdraw_access(reader, withdrawn_by=request.user, request=request):
+        messages.success(request, f"{reader.invitation.practitioner.full_name} can no longer read the summary.")
+    else:
+        messages.info(request, f"{reader.invitation.practitioner.full_name}'s access was already withdrawn.")
+    return redirect("summary_readers", slug, event.pk)
