@@ -14,6 +14,7 @@ from events.services import EventError
 from events.views import event_for
 from reviews import audit
 from reviews.factsheets import pdf_response, safe_name
+from reviews.wording import people, people_have
 
 
 @login_required
@@ -70,13 +71,13 @@ def thank_you_send(request, slug, event_id):
         messages.error(request, str(error))
         return redirect("attendance_register", slug, event.pk)
     if result.sent:
-        messages.success(request, f"Thank-you emails are on their way to {result.sent} people.")
+        messages.success(request, f"Thank-you emails are on their way to {people(result.sent)}.")
     elif result.already_sent:
         messages.info(request, "Everyone recorded as attending has already been sent a thank-you email.")
     else:
         messages.info(request, "Nobody is recorded as attending yet, so no thank-you emails were sent.")
     if result.without_email:
-        messages.warning(request, f"{result.without_email} people have no email address, so were not sent one.")
+        messages.warning(request, f"{people_have(result.without_email)} no email address, so were not sent one.")
     return redirect("attendance_register", slug, event.pk)
 
 

@@ -9,7 +9,8 @@ from events.forms import GovukDateField, TimeOfDayField, format_date, london_dat
 
 class VersionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"Version {obj.number}, {obj.get_source_display().lower()}, added {format_date(obj.created_at)}"
+        source = obj.get_source_display()
+        return f"Version {obj.number}, {source[0].lower()}{source[1:]}, added {format_date(obj.created_at)}"
 
 
 class ReleaseForm(forms.Form):

@@ -14,6 +14,7 @@ from events.services import EventError
 from events.summary_forms import ReleaseForm, TermsForm
 from events.views import event_for
 from reviews.factsheets import pdf_response, safe_name
+from reviews.wording import people
 
 # The practitioner's side ----------------------------------------------------------------------
 
@@ -118,7 +119,7 @@ def summary_release(request, slug, event_id):
             if readers:
                 messages.success(
                     request,
-                    f"The summary is released. {len(readers)} people now have access and have been emailed a link.",
+                    _released_message(len(readers)),
                 )
             else:
                 messages.success(request, "The summary is released. Everyone attending already had access.")
@@ -174,7 +175,7 @@ def summary_remind(request, slug, event_id):
         messages.error(request, str(error))
     else:
         if sent:
-            messages.success(request, f"Reminders are on their way to {sent} people.")
+            messages.success(request, f"Reminders are on their way to {people(sent)}.")
         else:
             messages.info(request, "Nobody was reminded: everyone has read it, or was already reminded today.")
     return redirect("summary_readers", slug, event.pk)
@@ -194,3 +195,8 @@ def summary_withdraw(request, slug, event_id, reader_id):
     else:
         messages.info(request, f"{reader.invitation.practitioner.full_name}'s access was already withdrawn.")
     return redirect("summary_readers", slug, event.pk)
+
+
+def _released_message(count):
+    verb = "has" if count == 1 else "have"
+    return f"The summary is released. {people(count)} now {verb} access and {verb} been emailed a link."

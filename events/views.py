@@ -26,6 +26,7 @@ from notifications.services import retry_failed
 from practitioners.csv_import import guard_cell
 from practitioners.models import Practitioner
 from reviews.access import is_business_manager, review_for
+from reviews.wording import people
 
 PAGE_SIZE = 100
 
@@ -215,7 +216,7 @@ def invitee_add(request, slug, event_id):
             messages.error(request, str(error))
             return redirect("event_detail", slug, event.pk)
         if added:
-            messages.success(request, f"{_people(len(added))} added to the invitee list.")
+            messages.success(request, f"{people(len(added))} added to the invitee list.")
         if already_there:
             names = ", ".join(p.full_name for p in already_there)
             verb = "was" if len(already_there) == 1 else "were"
@@ -245,10 +246,6 @@ def invitee_add(request, slug, event_id):
             "filtered": bool(query),
         },
     )
-
-
-def _people(count):
-    return "1 person" if count == 1 else f"{count} people"
 
 
 @login_required
@@ -342,7 +339,7 @@ def event_send(request, slug, event_id):
         messages.error(request, str(error))
     else:
         if sent:
-            messages.success(request, f"{_people(len(sent))} invited. You can watch the emails go out below.")
+            messages.success(request, f"{people(len(sent))} invited. You can watch the emails go out below.")
         else:
             messages.info(request, "Everyone on the list with an email address has already been invited.")
         if skipped:

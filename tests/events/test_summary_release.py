@@ -344,7 +344,7 @@ def test_remind_emails_only_those_who_have_not_read_it(
     url = reverse("summary_remind", args=[event.review.partnership.slug, event.pk])
     with django_capture_on_commit_callbacks(execute=True):
         page = bm_client.post(url, follow=True).content.decode()
-    assert "Reminders are on their way to 1 people." in page
+    assert "Reminders are on their way to 1 person." in page
     assert [m.to for m in mailoutbox] == [["lee.patel@health.example"]]
     message = OutboundMessage.objects.get(kind="summary_reminder")
     assert message.idempotency_key == f"summary-reminder:{event.summary_release.pk}:{people['lee'].pk}:2026-11-20"

@@ -113,7 +113,7 @@ def test_someone_marked_later_gets_theirs_and_nobody_else_again(
     Invitation.objects.filter(pk=people["lee"].pk).update(attendance=Attendance.WITH_MANAGER)
     mailoutbox.clear()
     page = send(after, event, django_capture_on_commit_callbacks).content.decode()
-    assert "on their way to 1 people" in page
+    assert "on their way to 1 person" in page
     assert [m.to for m in mailoutbox] == [["lee.patel@health.example"]]
 
 
