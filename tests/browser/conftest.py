@@ -65,3 +65,41 @@ def a11y(page):
     checker = AccessibilityChecker(page)
     yield checker
     checker.assert_clean()
+
+
+def invited_event(review, reviewer, *, days_ahead, reply_within_days, **details):
+    """An event `days_ahead` days from now with Lee Porter of Northvale Police invited (the email sent)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events import invitations
+    from events.models import Event, Invitation
+    from practitioners.models import Agency, Practitioner
+
+    partnership = review.partnership
+    agency = Agency.objects.create(partnership=partnership, name="Northvale Police")
+    person = Practitioner.objects.create(
+        partnership=partnership,
+        full_name="Lee Porter",
+        job_title="Police constable",
+        agency=agency,
+        email="lee.porter@police.example",
+    )
+    start = (timezone.localtime() + timedelta(days=days_ahead)).replace(hour=10, minute=0, second=0, microsecond=0)
+    event = Event.objects.create(
+        review=review,
+        title="Practitioner learning event",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        venue_name="Northvale Civic Centre",
+        venue_address="1 High Street",
+        access_information="Step-free entrance.",
+        chair=reviewer,
+        capacity=10,
+        rsvp_deadline=timezone.localdate() + timedelta(days=reply_within_days),
+        **details,
+    )
+    Invitation.objects.create(event=event, practitioner=person)
+    invitations.send_invitations(event, sent_by=None)
+    return event

@@ -1,47 +1,27 @@
 """A practitioner follows the link in their invitation email, replies, then changes their mind."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from events import invitations
 from events.models import Event, Invitation
-from practitioners.models import Agency, Practitioner
+from tests.browser.conftest import invited_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def invitation_email(review, partnership, reviewer):
-    agency = Agency.objects.create(partnership=partnership, name="Northvale Police")
-    person = Practitioner.objects.create(
-        partnership=partnership,
-        full_name="Lee Porter",
-        job_title="Police constable",
-        agency=agency,
-        email="lee.porter@police.example",
-    )
-    start = (timezone.localtime() + timedelta(days=14)).replace(hour=10, minute=0, second=0, microsecond=0)
-    event = Event.objects.create(
-        review=review,
-        title="Practitioner learning event",
-        starts_at=start,
-        ends_at=start + timedelta(hours=3),
+def invitation_email(review, reviewer):
+    invited_event(
+        review,
+        reviewer,
+        days_ahead=14,
+        reply_within_days=7,
         format=Event.Format.HYBRID,
-        venue_name="Northvale Civic Centre",
-        venue_address="1 High Street",
-        access_information="Step-free entrance.",
         joining_details="Video call: https://meet.example/abc",
-        chair=reviewer,
-        capacity=10,
-        rsvp_deadline=timezone.localdate() + timedelta(days=7),
     )
-    Invitation.objects.create(event=event, practitioner=person)
-    invitations.send_invitations(event, sent_by=None)
     (message,) = mail.outbox
     return message
 

@@ -7,7 +7,6 @@ business manager sees it read and marks the practitioner as attended. axe-core c
 
 import io
 import re
-from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -17,10 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from events import invitations
 from events.models import Event, Invitation, SummaryReader
-from practitioners.models import Agency, Practitioner
-from tests.browser.conftest import AccessibilityChecker
+from tests.browser.conftest import AccessibilityChecker, invited_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,31 +31,8 @@ Child B lived with their mother and two siblings, and was known to the school nu
 
 
 @pytest.fixture
-def event(review, partnership, reviewer):
-    agency = Agency.objects.create(partnership=partnership, name="Northvale Police")
-    person = Practitioner.objects.create(
-        partnership=partnership,
-        full_name=NAME,
-        job_title="Police constable",
-        agency=agency,
-        email="lee.porter@police.example",
-    )
-    start = (timezone.localtime() + timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
-    event = Event.objects.create(
-        review=review,
-        title="Practitioner learning event",
-        starts_at=start,
-        ends_at=start + timedelta(hours=3),
-        format=Event.Format.IN_PERSON,
-        venue_name="Northvale Civic Centre",
-        venue_address="1 High Street",
-        access_information="Step-free entrance.",
-        chair=reviewer,
-        capacity=10,
-        rsvp_deadline=timezone.localdate() + timedelta(days=1),
-    )
-    Invitation.objects.create(event=event, practitioner=person)
-    invitations.send_invitations(event, sent_by=None)
+def event(review, reviewer):
+    event = invited_event(review, reviewer, days_ahead=3, reply_within_days=1, format=Event.Format.IN_PERSON)
     Invitation.objects.filter(event=event).update(status=Invitation.Status.ACCEPTED)
     return event
 
