@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from events.invitations import _issue_link
+from events.invitations import rotate_link
 from events.models import Attendance, Event, FeedbackResponse, Invitation
 from events.services import EventError
 from notifications.models import OutboundMessage
@@ -143,18 +143,8 @@ def send_thank_yous(event, *, sent_by, request=None):
                 without_email += 1
                 continue
             invitation.event = locked
-            # Only the hash of the old link is kept, so the email needs a new one; the old one stops working.
-            token = _issue_link(invitation)
-            invitation.save(update_fields=["token_hash", "token_expires_at", "token_revoked_at"])
+            token = rotate_link(invitation, actor=sent_by, request=request, reason="thank-you email")
             _email_thank_you(invitation, token)
-            audit.record(
-                "invitation.link_rotated",
-                request=request,
-                actor=sent_by,
-                partnership=locked.review.partnership,
-                obj=invitation,
-                reason="thank-you email",
-            )
             sent += 1
         audit.record(
             "thank_you.sent",

@@ -57,6 +57,26 @@ def _issue_link(invitation):
     return token
 
 
+def rotate_link(invitation, *, actor=None, actor_label="", request=None, **detail):
+    """Give an invitee a new personal link (the old one stops working), audited; returns the new token.
+
+    Only a link's hash is kept, so any email that carries a link needs a fresh one.
+    """
+    token = _issue_link(invitation)
+    invitation.save(update_fields=["token_hash", "token_expires_at", "token_revoked_at"])
+    if actor is None and actor_label:
+        detail["actor_label"] = actor_label
+    audit.record(
+        "invitation.link_rotated",
+        request=request,
+        actor=actor,
+        partnership=invitation.event.review.partnership,
+        obj=invitation,
+        **detail,
+    )
+    return token
+
+
 def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach_factsheet=False, **extra):
     """Write one email about an invitation to the outbox, with its calendar file."""
     event = invitation.event
@@ -159,21 +179,17 @@ def resend_link(invitation, *, sent_by=None, request=None):
             raise EventError("The event is cancelled.")
         if not invitation.practitioner.email:
             raise EventError(f"{invitation.practitioner} has no email address.")
-        token = _issue_link(invitation)
-        invitation.save(update_fields=["token_hash", "token_expires_at", "token_revoked_at"])
+        token = rotate_link(
+            invitation,
+            actor=sent_by,
+            actor_label="" if sent_by else "practitioner's own request",
+            request=request,
+        )
         email_invitee(
             invitation,
             "invitation_link",
             key=f"invitation:{invitation.pk}:link:{invitation.token_hash[:16]}",
             token=token,
-        )
-        audit.record(
-            "invitation.link_rotated",
-            request=request,
-            actor=sent_by,
-            actor_label="" if sent_by else "practitioner's own request",
-            partnership=invitation.event.review.partnership,
-            obj=invitation,
         )
     return invitation
 

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from events.invitations import _issue_link, link_url
+from events.invitations import link_url, rotate_link
 from events.models import Event, Invitation, SummaryReader, SummaryRelease, SummaryVersion
 from events.services import EventError
 from notifications.models import OutboundMessage
@@ -95,8 +95,7 @@ def _email_reader(invitation, release, name, *, key, actor):
         return False
     if OutboundMessage.objects.filter(idempotency_key=key).exists():
         return False
-    token = _issue_link(invitation)
-    invitation.save(update_fields=["token_hash", "token_expires_at", "token_revoked_at"])
+    token = rotate_link(invitation, actor=actor, reason=name)
     event = invitation.event
     review = event.review
     context = {
@@ -118,13 +117,6 @@ def _email_reader(invitation, release, name, *, key, actor):
         partnership=review.partnership,
         invitation=invitation,
         idempotency_key=key,
-    )
-    audit.record(
-        "invitation.link_rotated",
-        actor=actor,
-        partnership=review.partnership,
-        obj=invitation,
-        reason=name,
     )
     return True
 
