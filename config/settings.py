@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "events",
     "practitioners",
     "notifications",
+    "reports",
+    "actions",
 ]
 
 MIDDLEWARE = [

@@ -90,7 +90,17 @@ def run(now=None):
     """One pass of the sweep. Each kind runs in its own transaction so one failure stops only itself."""
     now = now or timezone.now()
     counts = {}
-    for name, sweep in (("rsvp", rsvp_reminders), ("event", event_reminders), ("nomination", nomination_reminders)):
+    from actions.reminders import overdue_reminders
+    from reports.reminders import check_reminders
+
+    sweeps = (
+        ("rsvp", rsvp_reminders),
+        ("event", event_reminders),
+        ("nomination", nomination_reminders),
+        ("factual_accuracy", check_reminders),
+        ("overdue_action", overdue_reminders),
+    )
+    for name, sweep in sweeps:
         with transaction.atomic():
             counts[name] = sweep(now)
     return counts

@@ -1,0 +1,1 @@
+"""The action plan that follows a signed-off review."""

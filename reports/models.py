@@ -1,0 +1,219 @@
+"""The draft report and what follows it: versions, the anonymisation check, the factual-accuracy
+check (circulation, checkers and their comments), sign-off and publication."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from reviews.crypto import EncryptedTextField
+
+
+class ReportVersion(models.Model):
+    """One upload of the reviewer's draft report. Versions never change once stored."""
+
+    class Source(models.TextChoices):
+        DOCX = "docx", "Word document"
+        PDF = "pdf", "PDF"
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="report_versions")
+    number = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=8, choices=Source.choices)
+    # What a reader sees in the browser, numbered: a Word document's paragraphs, or a PDF's text page by page.
+    body_html = EncryptedTextField(blank=True)
+    # Paragraphs (Word) or pages (PDF): what a comment may point at is 1..unit_count.
+    unit_count = models.PositiveIntegerField(default=0)
+    # An uploaded PDF, kept as it is, under a generated name outside the web root.
+    file = models.FileField(upload_to="reports/", blank=True)
+    original_filename = models.CharField(max_length=200, blank=True)
+    name_check_at = models.DateTimeField("anonymisation check run", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["review", "number"], name="one_report_version_number")]
+
+    def __str__(self):
+        return f"Draft report version {self.number} for {self.review}"
+
+    @property
+    def unit(self):
+        """What its numbers count: "paragraph" or "page"."""
+        return "page" if self.source == self.Source.PDF else "paragraph"
+
+
+class NameHit(models.Model):
+    """A place where a version seems to name a person: circulation waits until each is dealt with."""
+
+    class Kind(models.TextChoices):
+        SUBJECT = "subject", "The real name kept for the review"
+        INVITEE = "invitee", "An invitee"
+        PRACTITIONER = "practitioner", "A practitioner in the directory"
+        NOMINEE = "nominee", "A nominated person"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        NOT_A_PERSON = "not_a_person", "Marked as not a person"
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="name_hits")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    paragraph = models.PositiveIntegerField()
+    matched = EncryptedTextField()
+    context = EncryptedTextField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    reason = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["paragraph", "id"]
+        indexes = [models.Index(fields=["version", "status"])]
+
+    def __str__(self):
+        return f"Name found in {self.version.unit} {self.paragraph}"
+
+
+class Circulation(models.Model):
+    """A version sent out for its factual-accuracy check, with the date answers are due."""
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="circulations")
+    version = models.OneToOneField(ReportVersion, on_delete=models.PROTECT, related_name="circulation")
+    working_days = models.PositiveSmallIntegerField()
+    deadline = models.DateField()
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    # Set by sign-off, or when a later version is circulated: every link closes with it.
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"Factual-accuracy check of {self.version}"
+
+    @property
+    def is_closed(self):
+        return self.closed_at is not None
+
+
+class CheckerQuerySet(models.QuerySet):
+    def responded(self):
+        return self.filter(responded_at__isnull=False)
+
+    def waiting(self):
+        return self.filter(responded_at__isnull=True)
+
+
+class Checker(models.Model):
+    """One person asked to check a circulated version, with their personal link."""
+
+    class Role(models.TextChoices):
+        ATTENDEE = "attendee", "Attended the event"
+        LEAD = "lead", "Agency safeguarding lead"
+        OTHER = "other", "Other"
+
+    circulation = models.ForeignKey(Circulation, on_delete=models.CASCADE, related_name="checkers")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    agency = models.ForeignKey(
+        "practitioners.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    practitioner = models.ForeignKey(
+        "practitioners.Practitioner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    token_revoked_at = models.DateTimeField(null=True, blank=True)
+    first_read_at = models.DateTimeField(null=True, blank=True)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+    read_count = models.PositiveIntegerField(default=0)
+    download_count = models.PositiveIntegerField(default=0)
+    # Set when they send their comments, or say they have none.
+    responded_at = models.DateTimeField(null=True, blank=True)
+    no_comments = models.BooleanField(default=False)
+
+    objects = CheckerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["circulation", "email"], name="one_checker_per_email")]
+
+    def __str__(self):
+        return f"{self.name} checking {self.circulation.version}"
+
+
+class Comment(models.Model):
+    """A checker's comment on one paragraph (or page), with the correction they propose, and its answer."""
+
+    class Response(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        AMENDED = "amended", "Amended"
+        NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+    checker = models.ForeignKey(Checker, on_delete=models.CASCADE, related_name="comments")
+    paragraph = models.PositiveIntegerField()
+    text = EncryptedTextField()
+    correction = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    response = models.CharField(max_length=12, choices=Response.choices, blank=True)
+    # What was amended, or why it was not accepted.
+    response_text = EncryptedTextField(blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["paragraph", "created_at", "id"]
+
+    def __str__(self):
+        return f"Comment on {self.checker.circulation.version.unit} {self.paragraph}"
+
+
+class SignOff(models.Model):
+    """The partnership's sign-off of one version: after it, drafts cannot change."""
+
+    review = models.OneToOneField("reviews.Review", on_delete=models.CASCADE, related_name="sign_off")
+    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT, related_name="sign_offs")
+    body = models.CharField("signed off by", max_length=200)
+    signed_off_on = models.DateField("date of sign-off")
+    minute_reference = models.CharField(max_length=100)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Sign-off of {self.review}"
+
+
+class Publication(models.Model):
+    """Whether the signed-off report is held back or published, and where the public finds it."""
+
+    class State(models.TextChoices):
+        HELD = "held", "Held"
+        PUBLISHED = "published", "Published"
+
+    review = models.OneToOneField("reviews.Review", on_delete=models.CASCADE, related_name="publication")
+    state = models.CharField(max_length=10, choices=State.choices)
+    hold_reason = models.TextField(blank=True)
+    # The last part of the public address: unique within the partnership.
+    slug = models.SlugField(max_length=80)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    practitioners_told_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="held") | Q(published_at__isnull=False), name="published_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Publication of {self.review}"

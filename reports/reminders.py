@@ -1,0 +1,5 @@
+"""Reminders to checkers who have not answered before the factual-accuracy deadline."""
+
+
+def check_reminders(now):
+    return 0
