@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The Nu Html Checker (vnu-jar, pinned in package-lock.json) checks every page the tests render.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: demo test install lint check suite prod-check clean
 
@@ -12,7 +14,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+# --ignore-scripts: vnu-jar's install script would fetch a Java runtime; it runs on the machine's own Java 17.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund && touch $(NODE_STAMP); \
+	else \
+		echo "npm is not installed, so the tests will skip the HTML check. Install Node.js, then run make install."; \
+	fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 demo: install
 	DEBUG=true $(BIN)/python manage.py rundemo
