@@ -3,11 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from reviews import health
+
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Convene administration"
 admin.site.site_title = "Convene administration"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
