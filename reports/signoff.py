@@ -1,5 +1,285 @@
-"""Sign-off and publication."""
+"""Sign-off and publication: the partnership signs a version off, then holds it back or publishes it."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from events.models import Attendance, Invitation
+from notifications.models import OutboundMessage
+from notifications.services import queue_email, render_email
+from reports import responses
+from reports.circulation import close_circulation
+from reports.models import Checker, Circulation, NameHit, Publication, ReportVersion, SignOff
+from reviews import audit
+from reviews.access import is_business_manager
+from reviews.models import Partnership, Review, ReviewStatusChange
+from reviews.services import DomainError
+
+STATUS_ORDER = list(Review.Status)
+ATTENDED = (Attendance.ATTENDED, Attendance.WITH_MANAGER)
+
+
+def passed_name_check(version):
+    """Checked for names, with every place it found dealt with."""
+    return version.name_check_at is not None and not version.name_hits.filter(status=NameHit.Status.OPEN).exists()
+
+
+def signable_versions(review):
+    """The versions that may be signed off, the latest first."""
+    return (
+        ReportVersion.objects.filter(review=review, name_check_at__isnull=False)
+        .exclude(name_hits__status=NameHit.Status.OPEN)
+        .distinct()
+        .order_by("-number")
+    )
+
+
+def sign_off_of(review):
+    return SignOff.objects.filter(review=review).select_related("version", "recorded_by").first()
+
+
+def publication_of(review):
+    return Publication.objects.filter(review=review).first()
+
+
+def is_published(review):
+    return Publication.objects.filter(review=review, state=Publication.State.PUBLISHED).exists()
+
+
+def _move_to(review, to_status, *, by, request):
+    """Move a locked review forward to `to_status`, however many stages that is; never backwards."""
+    if STATUS_ORDER.index(review.status) >= STATUS_ORDER.index(to_status):
+        return
+    previous = review.status
+    review.status = to_status
+    review.save(update_fields=["status"])
+    ReviewStatusChange.objects.create(review=review, from_status=previous, to_status=to_status, changed_by=by)
+    audit.record(
+        "review.status_changed",
+        request=request,
+        actor=by,
+        partnership=review.partnership,
+        obj=review,
+        previous=previous,
+        status=to_status,
+    )
+
+
+def sign_off(review, *, version, body, signed_off_on, minute_reference, recorded_by, request=None):
+    """Record that a named body signed off a checked version; close the check; the review moves to signed off."""
+    body, minute_reference = (body or "").strip(), (minute_reference or "").strip()
+    if not body:
+        raise DomainError("Enter who signed the review off.", field="body")
+    if not minute_reference:
+        raise DomainError("Enter the minute reference.", field="minute_reference")
+    if signed_off_on is None:
+        raise DomainError("Enter the date of sign-off.", field="signed_off_on")
+    if signed_off_on > timezone.localdate():
+        raise DomainError("The date of sign-off must be today or in the past.", field="signed_off_on")
+    with transaction.atomic():
+        review = Review.objects.select_for_update().select_related("partnership").get(pk=review.pk)
+        if SignOff.objects.filter(review=review).exists():
+            raise DomainError("This review has already been signed off. A sign-off cannot be recorded twice.")
+        if version is None or version.review_id != review.pk:
+            raise DomainError("Choose a version of this review's report.", field="version")
+        version = ReportVersion.objects.get(pk=version.pk)
+        if not passed_name_check(version):
+            raise DomainError(
+                f"Version {version.number} has not passed the check for names. "
+                "Run the check and deal with every name it finds first.",
+                field="version",
+            )
+        sign_off = SignOff.objects.create(
+            review=review,
+            version=version,
+            body=body,
+            signed_off_on=signed_off_on,
+            minute_reference=minute_reference,
+            recorded_by=recorded_by,
+        )
+        audit.record(
+            "review.signed_off",
+            request=request,
+            actor=recorded_by,
+            partnership=review.partnership,
+            obj=review,
+            version=version.number,
+            body=body,
+            signed_off_on=signed_off_on.isoformat(),
+            minute_reference=minute_reference,
+        )
+        for circulation in Circulation.objects.filter(review=review, closed_at__isnull=True).select_related(
+            "review__partnership"
+        ):
+            close_circulation(circulation, reason="signed_off", by=recorded_by, request=request)
+        _move_to(review, Review.Status.SIGNED_OFF, by=recorded_by, request=request)
+    return sign_off
+
+
+def _locked_for_publication(review):
+    review = Review.objects.select_for_update().select_related("partnership").get(pk=review.pk)
+    if not SignOff.objects.filter(review=review).exists():
+        raise DomainError("Record the sign-off before the report is held or published.")
+    return review
+
+
+def _free_slug(review):
+    """The review's reference as an address, unique among the partnership's reports."""
+    # Two reports of one partnership published at once take turns over the name.
+    Partnership.objects.select_for_update().filter(pk=review.partnership_id).first()
+    base = slugify(review.reference)[:70].strip("-") or "report"
+    taken = set(
+        Publication.objects.filter(review__partnership_id=review.partnership_id)
+        .exclude(review=review)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def hold_publication(review, *, reason, by, request=None):
+    """Hold the signed-off report back from publication, with the reason (for example, criminal proceedings)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Enter why the report is held back.", field="reason")
+    with transaction.atomic():
+        review = _locked_for_publication(review)
+        publication = Publication.objects.select_for_update().filter(review=review).first()
+        if publication is not None and publication.state == Publication.State.PUBLISHED:
+            raise DomainError("The report is already published, so it cannot be held back.")
+        if publication is None:
+            publication = Publication(review=review, slug=_free_slug(review))
+        publication.state = Publication.State.HELD
+        publication.hold_reason = reason
+        publication.save()
+        audit.record("report.publication_held", request=request, actor=by, partnership=review.partnership, obj=review)
+    return publication
+
+
+def publish(review, *, by, request=None):
+    """Publish the signed-off report at its public address; the review moves to published."""
+    with transaction.atomic():
+        review = _locked_for_publication(review)
+        publication = Publication.objects.select_for_update().filter(review=review).first()
+        if publication is not None and publication.state == Publication.State.PUBLISHED:
+            raise DomainError("The report is already published.")
+        if publication is None:
+            publication = Publication(review=review, slug=_free_slug(review))
+        publication.state = Publication.State.PUBLISHED
+        publication.hold_reason = ""
+        publication.published_at = timezone.now()
+        publication.published_by = by
+        publication.save()
+        audit.record(
+            "report.published",
+            request=request,
+            actor=by,
+            partnership=review.partnership,
+            obj=review,
+            slug=publication.slug,
+        )
+        _move_to(review, Review.Status.PUBLISHED, by=by, request=request)
+    return publication
+
+
+def public_url(publication):
+    review = publication.review
+    return settings.SITE_URL + reverse("published_report", args=[review.partnership.slug, publication.slug])
+
+
+def people_to_tell(review):
+    """[(name, email)]: everyone who checked the draft and everyone who attended its events, once each."""
+    people = {}
+    for checker in Checker.objects.filter(circulation__review=review).order_by("pk"):
+        people.setdefault(checker.email.strip().lower(), checker.name)
+    attended = (
+        Invitation.objects.filter(event__review=review, attendance__in=ATTENDED)
+        .exclude(practitioner__email="")
+        .select_related("practitioner")
+        .order_by("pk")
+    )
+    for invitation in attended:
+        people.setdefault(invitation.practitioner.email.strip().lower(), invitation.practitioner.full_name)
+    return [(name, email) for email, name in people.items() if email]
+
+
+def told_key(review, email):
+    # The address is hashed so that the key, shown in the outbox, adds nothing to what the row holds.
+    digest = hashlib.sha256(email.encode()).hexdigest()[:24]
+    return f"report-published:{review.pk}:{digest}"
+
+
+def tell_practitioners(review, *, by, request=None):
+    """Email everyone who checked the draft or attended an event that the report is published; once each.
+
+    Returns how many emails were queued now.
+    """
+    with transaction.atomic():
+        review = Review.objects.select_for_update().select_related("partnership").get(pk=review.pk)
+        publication = Publication.objects.select_for_update().filter(review=review).first()
+        if publication is None or publication.state != Publication.State.PUBLISHED:
+            raise DomainError("Publish the report before telling the practitioners.")
+        due = {told_key(review, email): (name, email) for name, email in people_to_tell(review)}
+        sent = set(OutboundMessage.objects.filter(idempotency_key__in=due).values_list("idempotency_key", flat=True))
+        url = public_url(publication)
+        queued = 0
+        for key, (name, email) in due.items():
+            if key in sent:
+                continue
+            context = {"review": review, "partnership": review.partnership, "name": name, "url": url}
+            subject, text, html = render_email("report_published", context)
+            queue_email(
+                kind="report_published",
+                recipient=email,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                idempotency_key=key,
+                partnership=review.partnership,
+            )
+            queued += 1
+        if publication.practitioners_told_at is None and due:
+            publication.practitioners_told_at = timezone.now()
+            publication.save(update_fields=["practitioners_told_at", "updated_at"])
+        audit.record(
+            "report.practitioners_told",
+            request=request,
+            actor=by,
+            partnership=review.partnership,
+            obj=review,
+            count=queued,
+        )
+    return queued
 
 
 def panel_context(review, user):
-    return {}
+    """What the draft report page shows of the comments, the sign-off and the publication."""
+    slug = review.partnership.slug
+    circulation = responses.circulations_of(review).first()
+    sign_off = sign_off_of(review)
+    publication = publication_of(review)
+    manager = is_business_manager(user, review.partnership)
+    args = [slug, review.pk]
+    panel = {
+        "circulation": circulation,
+        "counts": responses.counts(responses.sent_comments_of_review(review)),
+        "sign_off": sign_off,
+        "publication": publication,
+        "is_manager": manager,
+        "can_answer": responses.can_answer(user, review),
+        "responses_url": reverse("report_responses", args=args),
+        "sign_off_url": reverse("report_sign_off", args=args) if manager else None,
+        "publication_url": reverse("report_publication", args=args) if manager else None,
+        "public_url": (
+            reverse("published_report", args=[slug, publication.slug])
+            if publication is not None and publication.state == Publication.State.PUBLISHED
+            else None
+        ),
+    }
+    return {"signoff_panel": panel}
