@@ -1,6 +1,9 @@
-"""What the PDF benchmarks share: a throwaway SQLite database and upload folder, a sample event, a timer.
+"""What the benchmarks share: a throwaway database and upload folder, a sample event, a timer.
 
 Import it before anything from Django: it sets the environment, then calls django.setup().
+The database is SQLite in a temporary folder, whatever DATABASE_URL says, unless
+BENCH_POSTGRES_URL names a PostgreSQL database of the benchmark's own
+(postgres://postgres@127.0.0.1:5432/bench_perf): it is created here and dropped by run().
 """
 
 import os
@@ -13,11 +16,18 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import databases  # isort: skip - the sibling module, no Django
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 VAR_DIR = tempfile.mkdtemp(prefix="convene-bench-")
 os.environ["CONVENE_VAR_DIR"] = VAR_DIR
 os.environ["MEDIA_ROOT"] = str(Path(VAR_DIR) / "uploads")
-os.environ.pop("DATABASE_URL", None)
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "")
+if POSTGRES_URL:
+    databases.create(POSTGRES_URL)
+    os.environ["DATABASE_URL"] = POSTGRES_URL
+else:
+    os.environ.pop("DATABASE_URL", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # WeasyPrint logs every step at INFO
 
@@ -75,9 +85,18 @@ def sample_event():
     return partnership, event
 
 
+def database_label():
+    return "PostgreSQL" if POSTGRES_URL else "SQLite"
+
+
 def run(main):
-    """Run a benchmark's main(), then remove the temporary folder whatever happens."""
+    """Run a benchmark's main(), then remove the temporary folder (and database) whatever happens."""
     try:
         main()
     finally:
+        if POSTGRES_URL:
+            from django.db import connections
+
+            connections.close_all()
+            databases.drop(POSTGRES_URL)
         shutil.rmtree(VAR_DIR, ignore_errors=True)
