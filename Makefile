@@ -43,5 +43,9 @@ suite: install
 
 test: lint check suite
 
+# The production profile served by gunicorn against the local PostgreSQL and Redis, checked as a proxy sees it.
+prod-check: install
+	$(BIN)/python scripts/prod_check.py
+
 clean:
 	rm -rf var $(VENV)
