@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from events import notes
 from events.note_forms import NoteForm
+from notifications import note_deletion
 
 
 def _posted(request):
@@ -22,10 +23,17 @@ def _back_to_list(request, review_id, event_id):
 def _notes_page(request, review, event):
     listed = list(notes.notes_of(request.user, review, event))
     notes.record_list_viewed(request, review, event, listed)
+    signed_off = note_deletion.signed_off_reviews().filter(pk=review.pk).first()
     return render(
         request,
         "notes/note_list.html",
-        {"partnership": request.partnership, "review": review, "event": event, "notes": listed},
+        {
+            "partnership": request.partnership,
+            "review": review,
+            "event": event,
+            "notes": listed,
+            "delete_on": note_deletion.deletion_date(signed_off) if signed_off else None,
+        },
     )
 
 
