@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fixed, Fluid, Layout, Size
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -77,8 +78,21 @@ def london_datetime(day, at):
     return aware
 
 
+class _DateWidget(DateInputWidget):
+    def get_context(self, name, value, attrs):
+        # crispy-forms-gds leaves aria-describedby="" (invalid HTML) on the boxes of a date with an
+        # error; the fieldset around them already points to the error.
+        context = super().get_context(name, value, attrs)
+        for box in context["widget"]["subwidgets"]:
+            if box["attrs"].get("aria-describedby") == "":
+                del box["attrs"]["aria-describedby"]
+        return context
+
+
 class GovukDateField(DateInputField):
     """A GOV.UK date input (day, month and year boxes) with messages that name the date."""
+
+    widget = _DateWidget
 
     def __init__(self, *, name, **kwargs):
         # `name` is how the messages refer to the date, e.g. "the date of the event".

@@ -6,6 +6,9 @@ from django.core.cache import cache
 from config.celery import app as celery_app
 from reviews.models import Membership, Partnership, Review, User
 
+# Every HTML page the test client receives is checked with the Nu Html Checker when the run ends.
+pytest_plugins = ["tests.html_validity"]
+
 PASSWORD = "a long and memorable passphrase"
 
 

@@ -1,0 +1,199 @@
+"""Every HTML page the test client receives is checked with the Nu Html Checker at the end of the run.
+
+A middleware, added to the front of the stack for the session, keeps one copy of each distinct page
+(view name, status and body, with the per-request nonce and CSRF token blanked out) in a temporary
+folder. When the session ends, one run of vnu.jar checks them all; any error fails the run, and the
+summary names the page's URL and its first errors. Without Java or vnu.jar the check is skipped,
+and the summary says so.
+"""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHECKED_STATUSES = {200} | set(range(400, 500))
+FIRST_ERRORS = 5
+# Per-request values that would make every copy of a page look new.
+VOLATILE = [
+    (re.compile(rb'nonce="[^"]*"'), b'nonce=""'),
+    (re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*"'), rb'\1"'),
+    (re.compile(rb'(value=")[^"]*(" name="csrfmiddlewaretoken")'), rb"\1\2"),
+]
+# htmx swaps these into a page; they are checked inside a minimal document of their own.
+FRAGMENT_WRAPPER = (
+    b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Fragment</title></head><body>',
+    b"</body></html>",
+)
+
+
+@dataclass
+class Page:
+    url: str
+    view: str
+    status: int
+    fragment: bool
+
+
+@dataclass
+class Collection:
+    folder: Path
+    pages: dict = field(default_factory=dict)  # file name -> Page
+    seen: set = field(default_factory=set)
+
+    def add(self, request, response):
+        if request.method == "HEAD" or response.streaming or response.status_code not in CHECKED_STATUSES:
+            return
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return
+        body = response.content
+        if not body.strip():
+            return
+        match = getattr(request, "resolver_match", None)
+        view = match.view_name if match is not None else "(no view)"
+        normalised = body
+        for pattern, replacement in VOLATILE:
+            normalised = pattern.sub(replacement, normalised)
+        key = (view, response.status_code, hashlib.sha1(normalised, usedforsecurity=False).hexdigest())
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        fragment = not body.lstrip()[:15].lower().startswith(b"<!doctype html")
+        name = f"page-{len(self.pages):05d}.html"
+        (self.folder / name).write_bytes(
+            FRAGMENT_WRAPPER[0] + body + FRAGMENT_WRAPPER[1] if fragment else body,
+        )
+        self.pages[name] = Page(request.get_full_path(), view, response.status_code, fragment)
+
+
+_collection = None
+
+
+class RecordHTML:
+    """Test-only middleware: hands each response to the collection, unchanged."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if _collection is not None:
+            _collection.add(request, response)
+        return response
+
+
+def _jar():
+    return Path(os.environ.get("VNU_JAR", DEFAULT_JAR))
+
+
+def _why_not():
+    """Why the check cannot run here, or None when it can."""
+    if shutil.which("java") is None:
+        return "Java is not installed"
+    if not _jar().is_file():
+        return f"vnu.jar is not at {_jar()} (run make install, or set VNU_JAR)"
+    return None
+
+
+@dataclass
+class Outcome:
+    skipped: str | None = None
+    checked: int = 0
+    invalid: list = field(default_factory=list)  # (Page, [message, ...])
+
+
+_outcome = Outcome()
+
+
+def pytest_configure(config):
+    global _collection
+    _outcome.skipped = _why_not()
+    if _outcome.skipped is None:
+        _collection = Collection(Path(tempfile.mkdtemp(prefix="convene-html-")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _record_html():
+    """For the whole session, so that it changes no function-scoped fixture's order of teardown."""
+    if _collection is None:
+        yield
+        return
+    from django.conf import settings
+    from django.test import override_settings
+
+    with override_settings(MIDDLEWARE=["tests.html_validity.RecordHTML", *settings.MIDDLEWARE]):
+        yield
+
+
+def pytest_sessionfinish(session):
+    global _collection
+    collection, _collection = _collection, None
+    if collection is None:
+        return
+    try:
+        if collection.pages:
+            _outcome.invalid = _validate(collection)
+            _outcome.checked = len(collection.pages)
+    finally:
+        shutil.rmtree(collection.folder, ignore_errors=True)
+    if _outcome.invalid and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _validate(collection):
+    """One run of the checker over every saved page: [(Page, [error, ...])] for the invalid ones."""
+    result = subprocess.run(
+        ["java", "-jar", str(_jar()), "--errors-only", "--format", "json", *sorted(collection.pages)],
+        cwd=collection.folder,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    try:
+        messages = json.loads(result.stderr or "{}").get("messages", [])
+    except json.JSONDecodeError:
+        failed = Page("(every page)", "vnu.jar", result.returncode, fragment=False)
+        return [(failed, [f"The checker did not answer in JSON: {result.stderr[:500]}"])]
+    errors = {}
+    for message in messages:
+        if message.get("type") not in ("error", "non-document-error"):
+            continue
+        name = message.get("url", "").rsplit("/", 1)[-1]
+        where = f"line {message['lastLine']}: " if "lastLine" in message else ""
+        extract = message.get("extract", "").replace("\n", " ").strip()
+        errors.setdefault(name, []).append(f"{where}{message.get('message')}  [{extract}]")
+    if result.returncode != 0 and not errors:
+        failed = Page("(every page)", "vnu.jar", result.returncode, fragment=False)
+        return [(failed, [f"The checker failed without naming a page: {result.stderr[:500]}"])]
+    unknown = Page("?", "?", 0, fragment=False)
+    return [(collection.pages.get(name, unknown), found) for name, found in sorted(errors.items())]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _outcome.skipped:
+        terminalreporter.write_sep("=", "HTML check skipped", yellow=True)
+        terminalreporter.write_line(f"The pages were not checked for valid HTML: {_outcome.skipped}.")
+        return
+    if not _outcome.checked:
+        return
+    if not _outcome.invalid:
+        terminalreporter.write_line(f"HTML check: {_outcome.checked} distinct pages, all valid.")
+        return
+    terminalreporter.write_sep("=", f"invalid HTML on {len(_outcome.invalid)} of {_outcome.checked} pages", red=True)
+    for page, errors in _outcome.invalid:
+        kind = " (an htmx fragment)" if page.fragment else ""
+        terminalreporter.write_line(f"{page.url} [{page.view}, {page.status}]{kind}")
+        for error in errors[:FIRST_ERRORS]:
+            terminalreporter.write_line(f"    {error}")
+        if len(errors) > FIRST_ERRORS:
+            terminalreporter.write_line(f"    … and {len(errors) - FIRST_ERRORS} more")
