@@ -102,6 +102,8 @@ class AgencyLink(models.Model):
     email = models.EmailField()
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     token_revoked_at = models.DateTimeField(null=True, blank=True)
+    # A link is good for a year from when it was last sent; the business manager can send a new one.
+    token_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
 

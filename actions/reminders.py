@@ -1,5 +1,67 @@
 """Reminders for overdue actions, run by the periodic reminder sweep."""
 
+from django.utils import timezone
+
+from actions.models import Action, AgencyLink
+from notifications.models import OutboundMessage
+from notifications.services import queue_email, render_email
+from reviews.models import Review
+
+
+def weeks_overdue(due_date, today):
+    """1 in the first week after the due date, 2 in the second, and so on."""
+    return (today - due_date).days // 7 + 1
+
 
 def overdue_reminders(now):
-    return 0
+    """One email per overdue action per week it is overdue, to its lead or else the agency's action owner."""
+    today = timezone.localdate(now)
+    overdue = (
+        Action.objects.overdue(today)
+        .exclude(recommendation__review__status=Review.Status.CLOSED)
+        .select_related("recommendation__review__partnership", "agency")
+    )
+    owners = {
+        (link.review_id, link.agency_id): link
+        for link in AgencyLink.objects.filter(review__in=overdue.values("recommendation__review"))
+    }
+    due = {}
+    for action in overdue:
+        review = action.recommendation.review
+        owner = owners.get((review.pk, action.agency_id))
+        if action.lead_email:
+            name, email = action.lead_name, action.lead_email
+        elif owner is not None and owner.email:
+            name, email = owner.name, owner.email
+        else:
+            continue
+        week = weeks_overdue(action.due_date, today)
+        due[f"reminder:action_overdue:{action.pk}:{week}"] = (action, name, email, week)
+    sent = set(OutboundMessage.objects.filter(idempotency_key__in=list(due)).values_list("idempotency_key", flat=True))
+    for key, (action, name, email, week) in due.items():
+        if key not in sent:
+            _email(action, name=name, email=email, weeks=week, key=key)
+    return len(due)
+
+
+def _email(action, *, name, email, weeks, key):
+    review = action.recommendation.review
+    context = {
+        "partnership": review.partnership,
+        "review": review,
+        "action": action,
+        "recommendation": action.recommendation,
+        "agency": action.agency,
+        "name": name,
+        "weeks": weeks,
+    }
+    subject, text, html = render_email("action_overdue", context)
+    queue_email(
+        kind="action_overdue",
+        recipient=email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        partnership=review.partnership,
+        idempotency_key=key,
+    )

@@ -1,0 +1,121 @@
+"""The agency's action owner: no account, a personal link to their agency's actions on one review."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from actions import services
+from actions.forms import UpdateForm
+from actions.models import Action, AgencyLink
+from reviews import links
+from reviews.services import DomainError
+
+LINK_PURPOSE = "actions"
+
+
+def _not_available(request, status=404):
+    """The one page for every link or action this browser cannot use, whatever the reason."""
+    return render(request, "actions/link_unavailable.html", status=status)
+
+
+@never_cache
+def action_link(request, token):
+    """Opening the link (a person or a mail scanner) changes nothing; the button's POST opens the actions."""
+    if links.is_limited(request):
+        return _not_available(request, status=429)
+    agency_link = services.link_for_token(token)
+    if agency_link is None:
+        links.too_many_bad_links(request)
+        return _not_available(request)
+    request.partnership = agency_link.review.partnership
+    if request.method == "POST":
+        links.grant(request, LINK_PURPOSE, agency_link)
+        services.record_link_opened(agency_link, request=request)
+        return redirect("action_owner_list")
+    return render(request, "actions/owner_start.html", {"agency_link": agency_link, "review": agency_link.review})
+
+
+def _granted(request):
+    agency_link = links.granted(
+        request, LINK_PURPOSE, AgencyLink.objects.select_related("review__partnership", "agency")
+    )
+    if agency_link is None or not services.link_works(agency_link):
+        return None
+    request.partnership = agency_link.review.partnership
+    return agency_link
+
+
+def _context(agency_link, **extra):
+    return {
+        "agency_link": agency_link,
+        "agency": agency_link.agency,
+        "review": agency_link.review,
+        "partnership": agency_link.review.partnership,
+        **extra,
+    }
+
+
+@never_cache
+@require_GET
+def action_owner_list(request):
+    agency_link = _granted(request)
+    if agency_link is None:
+        return _not_available(request, status=403)
+    today = timezone.localdate()
+    actions = list(services.actions_for_agency(agency_link).order_by("recommendation__number", "due_date", "id"))
+    for action in actions:
+        action.is_overdue = action.status != Action.Status.COMPLETE and action.due_date < today
+    return render(request, "actions/owner_list.html", _context(agency_link, actions=actions))
+
+
+@never_cache
+def action_owner_update(request, action_id):
+    agency_link = _granted(request)
+    if agency_link is None:
+        return _not_available(request, status=403)
+    # Only the link's own agency's actions on the link's own review: any other is simply not found.
+    action = services.actions_for_agency(agency_link).filter(pk=action_id).first()
+    if action is None:
+        return _not_available(request, status=404)
+    posted = request.method == "POST"
+    form = UpdateForm(request.POST if posted else None, request.FILES if posted else None, action=action)
+    if posted and form.is_valid():
+        try:
+            services.add_update(
+                action,
+                text=form.cleaned_data["text"],
+                status=form.cleaned_data["status"],
+                rag=form.cleaned_data["rag"],
+                evidence_file=form.cleaned_data["evidence"],
+                author_name=agency_link.name,
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "Thank you. Your update is saved and the partnership can see it.")
+            return redirect("action_owner_list")
+    return render(
+        request,
+        "actions/owner_update.html",
+        _context(
+            agency_link,
+            action=action,
+            updates=action.updates.all(),
+            form=form,
+            is_overdue=action.status != Action.Status.COMPLETE and action.due_date < timezone.localdate(),
+        ),
+    )
+
+
+@require_POST
+def action_owner_leave(request):
+    links.forget(request, LINK_PURPOSE)
+    return redirect("action_owner_left")
+
+
+@require_GET
+def action_owner_left(request):
+    return render(request, "actions/owner_left.html")
