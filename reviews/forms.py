@@ -6,6 +6,15 @@ from events.forms import GovukDateField
 from events.services import contains_real_name
 from reviews.models import Membership, Partnership, Review, User
 
+# The partnership's own targets for its statutory clocks (see reviews.clocks).
+CLOCK_FIELDS = (
+    "rapid_review_working_days",
+    "cspr_completion_months",
+    "sar_decision_working_days",
+    "sar_completion_months",
+)
+OWN_TARGET = "This is your partnership's own target, not a time limit set in law."
+
 
 class StaffMemberForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150)
@@ -40,8 +49,67 @@ class RoleForm(forms.Form):
         self.helper.layout = Layout(Field.radios("role", legend_size=Size.SMALL), Button("submit", "Save role"))
 
 
+class KeptIfBlankNumberField(forms.IntegerField):
+    """A whole number that keeps its current value when a post leaves it blank or out."""
+
+    def __init__(self, *, minimum, maximum, unit, **kwargs):
+        super().__init__(
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+            min_value=minimum,
+            max_value=maximum,
+            required=False,
+            error_messages={
+                "invalid": f"Enter a whole number of {unit}",
+                "min_value": f"Enter {minimum} {unit} or more",
+                "max_value": f"Enter {maximum} {unit} or fewer",
+            },
+            **kwargs,
+        )
+
+    def has_changed(self, initial, data):
+        return data not in (None, "") and super().has_changed(initial, data)
+
+
 class PartnershipDetailsForm(forms.ModelForm):
     website = forms.URLField(label="Website (optional)", required=False, assume_scheme="https")
+    rapid_review_working_days = KeptIfBlankNumberField(
+        label="CSPR: rapid review finished, this many working days after the serious incident was notified",
+        help_text=f"{OWN_TARGET} Weekends and bank holidays in England do not count.",
+        minimum=1,
+        maximum=250,
+        unit="working days",
+    )
+    cspr_completion_months = KeptIfBlankNumberField(
+        label="CSPR: review completed and published, this many months after it was commissioned",
+        help_text=OWN_TARGET,
+        minimum=1,
+        maximum=60,
+        unit="months",
+    )
+    sar_decision_working_days = KeptIfBlankNumberField(
+        label="SAR: decision on the referral, this many working days after it was received",
+        help_text=f"{OWN_TARGET} Weekends and bank holidays in England do not count.",
+        minimum=1,
+        maximum=250,
+        unit="working days",
+    )
+    sar_completion_months = KeptIfBlankNumberField(
+        label="SAR: review completed, this many months after it was commissioned",
+        help_text=OWN_TARGET,
+        minimum=1,
+        maximum=60,
+        unit="months",
+    )
+    retention_days = KeptIfBlankNumberField(
+        label="Keep practitioners' details, links, confidential files and comments for this many days after a "
+        "review closes",
+        help_text="From 30 days to 7305 days (20 years). After this, names and email addresses are replaced, links "
+        "stop working, and summaries, drafts, evidence and comments are deleted. The signed-off report and its "
+        "publication are kept.",
+        minimum=30,
+        maximum=7305,
+        unit="days",
+    )
 
     class Meta:
         model = Partnership
@@ -56,6 +124,8 @@ class PartnershipDetailsForm(forms.ModelForm):
             "event_reminder_days",
             "nomination_reminder_working_days",
             "link_follow_up_days",
+            *CLOCK_FIELDS,
+            "retention_days",
         ]
         labels = {
             "contact_name": "Business manager's name",
@@ -98,8 +168,25 @@ class PartnershipDetailsForm(forms.ModelForm):
                 legend="Reminders and links",
                 legend_size=Size.MEDIUM,
             ),
+            Fieldset(
+                *(Field.text(name, field_width=Fluid.ONE_QUARTER) for name in CLOCK_FIELDS),
+                legend="Targets for reviews",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("retention_days", field_width=Fluid.ONE_QUARTER),
+                legend="How long personal details are kept",
+                legend_size=Size.MEDIUM,
+            ),
             Button("submit", "Save details"),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in (*CLOCK_FIELDS, "retention_days"):
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
 
     def clean_event_reminder_days(self):
         return _clean_day_list(self.cleaned_data["event_reminder_days"])

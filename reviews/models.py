@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -105,6 +106,32 @@ class Partnership(models.Model):
     )
     link_follow_up_days = models.PositiveSmallIntegerField(
         "days after an event that practitioners' links keep working", default=90
+    )
+    # The partnership's own targets for its statutory clocks: editable, and not time limits set in law.
+    rapid_review_working_days = models.PositiveSmallIntegerField(
+        "CSPR rapid review (working days after the serious incident was notified)",
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(250)],
+    )
+    cspr_completion_months = models.PositiveSmallIntegerField(
+        "CSPR completed and published (months after it was commissioned)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    sar_decision_working_days = models.PositiveSmallIntegerField(
+        "SAR decision on the referral (working days after it was received)",
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(250)],
+    )
+    sar_completion_months = models.PositiveSmallIntegerField(
+        "SAR completed (months after it was commissioned)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        "days after a review closes that practitioners' details, links, confidential files and comments are kept",
+        default=365,
+        validators=[MinValueValidator(30), MaxValueValidator(7305)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

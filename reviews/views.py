@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from events import notes
-from reviews import dashboard, services
+from reviews import clocks, dashboard, services
 from reviews.access import business_manager_of, is_business_manager, partnership_for, review_for
 from reviews.forms import PartnershipDetailsForm, ReviewForm, RoleForm, StaffMemberForm, StatusForm
 from reviews.models import Partnership, Review
@@ -215,6 +215,7 @@ def _review_page(request, review, **extra):
             "status_form": extra.pop("status_form", None) or StatusForm(),
             "can_keep_notes": notes.can_keep_notes(request.user, review),
             "next_status": review.next_status(),
+            "clocks": clocks.for_review(review),
             **extra,
         },
     )
