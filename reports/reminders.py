@@ -1,5 +1,43 @@
 """Reminders to checkers who have not answered before the factual-accuracy deadline."""
 
+from django.utils import timezone
+
+from reports.circulation import AFTER_SIGN_OFF, email_checker
+from reports.models import Checker
+from reviews.workdays import subtract_working_days
+
+
+def reminder_key(checker, deadline):
+    return f"reminder:draft:{checker.pk}:{deadline:%Y%m%d}"
+
 
 def check_reminders(now):
-    return 0
+    """Checkers who have not answered, from N working days before the deadline until the deadline day, once each.
+
+    The email points to the link they were sent: rotating it here would close the draft in front of
+    anyone who is part way through their comments.
+    """
+    from notifications.reminders import _not_yet
+
+    today = timezone.localdate(now)
+    waiting = (
+        Checker.objects.waiting()
+        .filter(
+            token_revoked_at__isnull=True,
+            circulation__closed_at__isnull=True,
+            circulation__deadline__gte=today,
+            circulation__review__sign_off__isnull=True,
+        )
+        .exclude(token_hash="")
+        .exclude(circulation__review__status__in=AFTER_SIGN_OFF)
+        .select_related("circulation__review__partnership", "circulation__version")
+    )
+    due = {}
+    for checker in waiting:
+        deadline = checker.circulation.deadline
+        days = checker.circulation.review.partnership.rsvp_reminder_working_days
+        if days and today >= subtract_working_days(deadline, days):
+            due[reminder_key(checker, deadline)] = checker
+    for key in _not_yet(list(due)):
+        email_checker(due[key], "draft_reminder", key=key)
+    return len(due)

@@ -1,0 +1,359 @@
+"""The factual-accuracy check: staff send a draft out and follow it; each checker reads and comments by link."""
+
+from functools import wraps
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from events.forms import format_date
+from reports import circulation
+from reports.circulation_forms import CirculateForm, CommentForm
+from reports.models import Checker, ReportVersion
+from reviews import links
+from reviews.access import review_for
+from reviews.factsheets import pdf_response, safe_name
+from reviews.services import DomainError
+from reviews.wording import people as people_count
+from reviews.workdays import add_working_days
+
+# The staff's side -----------------------------------------------------------------------------
+
+
+def _staff_context(request, review, **extra):
+    return {"partnership": request.partnership, "review": review, **extra}
+
+
+def _show_error(form, error):
+    form.add_error(error.field if error.field in form.fields else None, str(error))
+
+
+@login_required
+def report_circulate(request, slug, review_id, number):
+    review = review_for(request, slug, review_id)
+    version = get_object_or_404(ReportVersion, review=review, number=number)
+    context = _staff_context(request, review, version=version)
+    blocked = circulation.refusal(version, review)
+    if blocked:
+        return render(request, "circulation/circulate.html", context | {"blocked": blocked})
+
+    people = circulation.default_checkers(review)
+    form = CirculateForm(request.POST if request.method == "POST" else None, people=people)
+    context |= {"form": form, "unreachable": [person for person in people if not person.reachable]}
+    if request.method == "POST" and form.is_valid():
+        days, chosen = form.cleaned_data["working_days"], form.people()
+        if "confirm" in request.POST:
+            try:
+                started = circulation.circulate(
+                    version, people=chosen, working_days=days, started_by=request.user, request=request
+                )
+            except DomainError as error:
+                _show_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Version {version.number} is on its way to {people_count(len(chosen))}. "
+                    f"Comments are due by {format_date(started.deadline)}.",
+                )
+                return redirect("report_check_progress", slug, review.pk)
+        elif "change" not in request.POST:
+            deadline = add_working_days(timezone.localdate(), days)
+            return render(
+                request,
+                "circulation/circulate_confirm.html",
+                context | {"chosen": chosen, "deadline": format_date(deadline), "days": days},
+            )
+    return render(request, "circulation/circulate.html", context)
+
+
+def _by_agency(checkers):
+    """[(agency name, checkers, counts)] in the order the checkers come."""
+    groups = []
+    for name, group in groupby(checkers, key=lambda checker: checker.agency.name if checker.agency else ""):
+        group = list(group)
+        groups.append(
+            (
+                name or "No agency recorded",
+                group,
+                {
+                    "asked": len(group),
+                    "read": sum(1 for checker in group if checker.first_read_at),
+                    "responded": sum(1 for checker in group if checker.responded_at),
+                },
+            )
+        )
+    return groups
+
+
+@login_required
+def report_check_progress(request, slug, review_id):
+    review = review_for(request, slug, review_id)
+    current = circulation.current_circulation(review)
+    context = _staff_context(request, review, circulation=current)
+    if current is None:
+        latest = review.report_versions.first()
+        context |= {"latest": latest, "blocked": circulation.refusal(latest, review) if latest else None}
+        return render(request, "circulation/progress.html", context)
+    checkers = list(circulation.checkers_of(current))
+    context |= {
+        "groups": _by_agency(checkers),
+        "counts": circulation.counts(current),
+        "is_open": circulation.is_open(current),
+        "deadline": format_date(current.deadline),
+        "earlier": review.circulations.exclude(pk=current.pk).select_related("version"),
+    }
+    return render(request, "circulation/progress.html", context)
+
+
+@login_required
+@require_POST
+def report_check_remind(request, slug, review_id):
+    review = review_for(request, slug, review_id)
+    current = circulation.current_circulation(review)
+    if current is None:
+        return redirect("report_check_progress", slug, review.pk)
+    try:
+        sent = circulation.remind_waiting(current, reminded_by=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        if sent:
+            messages.success(request, f"Reminders are on their way to {people_count(sent)}, each with a new link.")
+        else:
+            messages.info(request, "Nobody was reminded: everyone has answered, or was already reminded today.")
+    return redirect("report_check_progress", slug, review.pk)
+
+
+def _checker_of(review, checker_id):
+    return get_object_or_404(
+        Checker.objects.select_related("circulation__review__partnership", "circulation__version"),
+        pk=checker_id,
+        circulation__review=review,
+    )
+
+
+@login_required
+@require_POST
+def report_check_stop(request, slug, review_id, checker_id):
+    review = review_for(request, slug, review_id)
+    checker = _checker_of(review, checker_id)
+    if circulation.stop_link(checker, stopped_by=request.user, request=request):
+        messages.success(request, f"{checker.name}'s link has stopped working.")
+    else:
+        messages.info(request, f"{checker.name}'s link had already stopped.")
+    return redirect("report_check_progress", slug, review.pk)
+
+
+@login_required
+@require_POST
+def report_check_new_link(request, slug, review_id, checker_id):
+    review = review_for(request, slug, review_id)
+    checker = _checker_of(review, checker_id)
+    try:
+        circulation.send_new_link(checker, sent_by=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{checker.name} has been emailed a new link. Their old link no longer works.")
+    return redirect("report_check_progress", slug, review.pk)
+
+
+# The checker's side ---------------------------------------------------------------------------
+
+
+def _not_available(request, status):
+    """One page for every refusal, whatever the reason, so that it tells nobody anything."""
+    return render(request, "circulation/unavailable.html", status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def draft_link(request, token):
+    """Opening the link (GET or HEAD, by a person or a mail scanner) changes nothing; the button's POST does."""
+    if links.is_limited(request):
+        return _not_available(request, 429)
+    checker = circulation.checker_for_token(token)
+    if checker is None:
+        links.too_many_bad_links(request)
+        return _not_available(request, 404)
+    request.partnership = checker.circulation.review.partnership
+    if request.method == "POST":
+        links.grant(request, circulation.LINK_PURPOSE, checker)
+        return redirect("draft_read")
+    return render(request, "circulation/draft_start.html", _checker_context(checker))
+
+
+def _checker_context(checker, **extra):
+    current = checker.circulation
+    return {
+        "checker": checker,
+        "circulation": current,
+        "version": current.version,
+        "review": current.review,
+        "partnership": current.review.partnership,
+        "deadline": format_date(current.deadline),
+        **extra,
+    }
+
+
+def with_checker(view):
+    """The checker this browser holds an open link for is passed on; anyone else gets the plain refusal."""
+
+    @wraps(view)
+    @never_cache
+    def wrapper(request, *args, **kwargs):
+        checker = circulation.granted_checker(request)
+        if checker is None:
+            return _not_available(request, 403)
+        request.partnership = checker.circulation.review.partnership
+        return view(request, checker, *args, **kwargs)
+
+    return wrapper
+
+
+@with_checker
+def draft_read(request, checker):
+    from reports.documents import version_html
+
+    circulation.record_read(checker, request)
+    version = checker.circulation.version
+    return render(
+        request,
+        "circulation/draft_read.html",
+        _checker_context(
+            checker,
+            body_html=version_html(version),
+            comments=list(checker.comments.all()),
+            now=timezone.now(),
+            unit=version.unit,
+        ),
+    )
+
+
+@with_checker
+def draft_download(request, checker):
+    from reports.documents import render_reader_pdf
+
+    version = checker.circulation.version
+    pdf = render_reader_pdf(version, reader_name=checker.name, when=timezone.now())
+    circulation.record_download(checker, request)
+    reference = safe_name(checker.circulation.review.reference) or "review"
+    return pdf_response(pdf, f"draft-report-{reference}-version-{version.number}.pdf")
+
+
+def _comment_page(request, checker, form, comment=None):
+    return render(
+        request,
+        "circulation/draft_comment.html",
+        _checker_context(checker, form=form, comment=comment, unit=checker.circulation.version.unit),
+    )
+
+
+def _comment_values(form):
+    return {name: form.cleaned_data[name] for name in ("paragraph", "text", "correction")}
+
+
+@with_checker
+@require_http_methods(["GET", "HEAD", "POST"])
+def draft_comment_add(request, checker):
+    version = checker.circulation.version
+    initial = {}
+    if request.GET.get("paragraph", "").isdigit():
+        initial["paragraph"] = int(request.GET["paragraph"])
+    form = CommentForm(request.POST if request.method == "POST" else None, initial=initial, version=version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            circulation.add_comment(checker, **_comment_values(form), request=request)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, _saved_message(checker, "Your comment is saved."))
+            return redirect(reverse("draft_read") + "#your-comments")
+    return _comment_page(request, checker, form)
+
+
+def _saved_message(checker, text):
+    checker.refresh_from_db(fields=["responded_at", "no_comments"])
+    if checker.responded_at:
+        return f"{text} The reviewer can see it."
+    return f"{text} Send your comments when you have finished."
+
+
+def _own_comment(checker, comment_id):
+    return checker.comments.filter(pk=comment_id).first()
+
+
+@with_checker
+@require_http_methods(["GET", "HEAD", "POST"])
+def draft_comment_edit(request, checker, comment_id):
+    comment = _own_comment(checker, comment_id)
+    if comment is None:
+        return _not_available(request, 404)
+    if comment.response:
+        messages.info(request, "The reviewer has already answered this comment, so it cannot be changed.")
+        return redirect(reverse("draft_read") + "#your-comments")
+    version = checker.circulation.version
+    initial = {"paragraph": comment.paragraph, "text": comment.text, "correction": comment.correction}
+    form = CommentForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        version=version,
+        submit_label="Save changes",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            circulation.change_comment(checker, comment, **_comment_values(form), request=request)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, _saved_message(checker, "Your comment is changed."))
+            return redirect(reverse("draft_read") + "#your-comments")
+    return _comment_page(request, checker, form, comment)
+
+
+@with_checker
+@require_POST
+def draft_comment_delete(request, checker, comment_id):
+    comment = _own_comment(checker, comment_id)
+    if comment is None:
+        return _not_available(request, 404)
+    try:
+        circulation.delete_comment(checker, comment, request=request)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Your comment is deleted.")
+    return redirect(reverse("draft_read") + "#your-comments")
+
+
+@with_checker
+@require_POST
+def draft_submit(request, checker):
+    try:
+        circulation.send_comments(checker, request=request)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "Thank you. Your comments are sent to the reviewer. "
+            f"You can still change them until the end of {format_date(checker.circulation.deadline)}.",
+        )
+    return redirect("draft_read")
+
+
+@with_checker
+@require_POST
+def draft_no_comments(request, checker):
+    try:
+        circulation.say_no_comments(checker, request=request)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Thank you. We have recorded that you have no comments on the draft.")
+    return redirect("draft_read")
