@@ -146,9 +146,11 @@ def text_to_html(text):
 # Checking uploads.
 
 
-def check_upload(uploaded_file):
+def check_upload(uploaded_file, *, docx_check=None):
     """(source, payload) for an acceptable upload: a PDF's bytes, or a Word document's sanitised HTML.
 
+    `docx_check(archive)`, if given, looks inside a Word document's zip once its size is known to be
+    safe and before anything converts it; it raises DomainError to refuse the document.
     Raises DomainError(field="file") with a message for the person uploading.
     """
     size = getattr(uploaded_file, "size", None)
@@ -163,7 +165,7 @@ def check_upload(uploaded_file):
     if data.startswith(b"%PDF-"):
         return SummaryVersion.Source.PDF, _checked_pdf(data)
     if data.startswith(b"PK\x03\x04"):
-        return SummaryVersion.Source.DOCX, _docx_html(data)
+        return SummaryVersion.Source.DOCX, _docx_html(data, docx_check)
     name = (getattr(uploaded_file, "name", "") or "").lower()
     if name.endswith(".docx"):
         # The name is only used to choose the friendlier message, never to decide.
@@ -228,7 +230,7 @@ def _forbidden_in_pdf(reader):
     return False
 
 
-def _docx_html(data):
+def _docx_html(data, docx_check=None):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -248,6 +250,8 @@ def _docx_html(data):
         )
     if "word/document.xml" not in archive.namelist():
         raise DomainError(_NOT_WORD, field="file")
+    if docx_check is not None:
+        docx_check(archive)
     try:
         result = mammoth.convert_to_html(io.BytesIO(data), style_map=MAMMOTH_STYLE_MAP)
     # mammoth raises whatever its zip and XML readers raise on a malformed document.
@@ -358,7 +362,7 @@ def _context(version, stamp=None):
 def render_reader_pdf(version, *, reader_name, when):
     """The version as a PDF for one reader: every page stamped with their name, the date and "Confidential"."""
     stamp = {"reader": reader_name, "date": uk_date(when)}
-    return _stamp_pdf(render_plain_pdf(version), version, stamp)
+    return stamp_pdf(render_plain_pdf(version), "pdfs/summary_stamp.html", _context(version, stamp))
 
 
 def render_plain_pdf(version):
@@ -391,8 +395,11 @@ def _read_file(version):
         return stored.read()
 
 
-def _stamp_pdf(data, version, stamp):
-    """Lay the stamp over every page, each size of page getting a stamp of its own size.
+def stamp_pdf(data, template_name, context):
+    """Lay a stamp over every page, each size of page getting a stamp of its own size.
+
+    The stamp is `template_name` rendered with `context` plus the page's `width` and `height` in
+    points; every document stamped for a reader (the summary, the draft report) comes through here.
 
     The stamp is a form XObject drawn by a short content stream added after the page's own, so
     the page's content is kept byte for byte and never parsed (pypdf's merge_page parses it,
@@ -408,7 +415,7 @@ def _stamp_pdf(data, version, stamp):
         box = page.mediabox
         size = (round(float(box.width), 2), round(float(box.height), 2))
         if size not in forms:
-            forms[size] = (NameObject(f"/ConveneStamp{len(forms)}"), _stamp_form(writer, version, stamp, *size))
+            forms[size] = (NameObject(f"/ConveneStamp{len(forms)}"), _stamp_form(writer, template_name, context, *size))
         name, form = forms[size]
         _page_xobjects(page)[name] = form
         raw = page.raw_get("/Contents") if "/Contents" in page else None
@@ -448,10 +455,10 @@ def _page_xobjects(page):
     return xobjects.get_object()
 
 
-def _stamp_form(writer, version, stamp, width, height):
+def _stamp_form(writer, template_name, context, width, height):
     """The stamp, rendered by WeasyPrint at the page's size, as a form XObject in `writer`."""
-    context = _context(version, stamp) | {"width": width, "height": height}
-    page = PdfReader(io.BytesIO(render_pdf("pdfs/summary_stamp.html", context))).pages[0]
+    context = context | {"width": width, "height": height}
+    page = PdfReader(io.BytesIO(render_pdf(template_name, context))).pages[0]
     form = DecodedStreamObject()
     form.set_data(page.get_contents().get_data())
     form.update(
