@@ -193,6 +193,26 @@ def public_url(publication):
     return settings.SITE_URL + reverse("published_report", args=[review.partnership.slug, publication.slug])
 
 
+def published_pdf(publication):
+    """The signed-off version as the public reads it: an uploaded PDF exactly as it was uploaded; a Word
+    version laid out under the review's title, without the draft's marking."""
+    from reports.documents import render_plain_pdf, version_html
+    from reviews.factsheets import render_pdf
+
+    review = publication.review
+    version = review.sign_off.version
+    if version.source == ReportVersion.Source.PDF:
+        return render_plain_pdf(version)
+    context = {
+        "review": review,
+        "partnership": review.partnership,
+        "publication": publication,
+        "sign_off": review.sign_off,
+        "body": version_html(version),
+    }
+    return render_pdf("published/report_pdf.html", context)
+
+
 def people_to_tell(review):
     """[(name, email)]: everyone who checked the draft and everyone who attended its events, once each."""
     people = {}

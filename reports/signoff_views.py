@@ -279,11 +279,8 @@ def published_report(request, slug, report_slug):
 
 @require_GET
 def published_report_pdf(request, slug, report_slug):
-    from reports.documents import render_plain_pdf
-
     partnership, publication = _published_report(slug, report_slug)
-    review = publication.review
-    pdf = render_plain_pdf(review.sign_off.version)
+    pdf = signoff.published_pdf(publication)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{safe_name(partnership.slug)}-{safe_name(publication.slug) or 'report'}.pdf"
     response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename)
