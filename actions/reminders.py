@@ -9,8 +9,8 @@ from reviews.models import Review
 
 
 def weeks_overdue(due_date, today):
-    """1 in the first week after the due date, 2 in the second, and so on."""
-    return (today - due_date).days // 7 + 1
+    """1 for the first seven days after the due date, 2 for the next seven, and so on."""
+    return ((today - due_date).days - 1) // 7 + 1
 
 
 def overdue_reminders(now):
