@@ -133,13 +133,28 @@ def test_editing_keeps_the_name_unless_a_new_one_is_given(bm_client, partnership
     assert review.subject_name == "Alex Jones"
 
 
+# The overview's queries, whether the partnership has 5 reviews or 50.
+OVERVIEW_QUERIES = 13
+
+
 @pytest.mark.django_db
+@pytest.mark.parametrize("count", [5, 50])
 def test_dashboard_lists_reviews_and_what_needs_attention(
-    bm_client, partnership, review, django_assert_max_num_queries
+    bm_client, partnership, review, reviewer, count, django_assert_num_queries
 ):
-    with django_assert_max_num_queries(20):
+    from tests.reviews.test_overview import populate
+
+    populate(partnership, count, reviewer=reviewer)
+    with django_assert_num_queries(OVERVIEW_QUERIES):
         response = bm_client.get(reverse("partnership_overview", args=[partnership.slug]))
-    assert review in response.context["reviews"]
+    reviews = response.context["reviews"]
+    assert review in reviews
+    assert len(reviews) == count + 1
+    busy = [row for row in reviews if row != review]
+    assert {(row.events_held, row.events_to_come, row.replies_outstanding) for row in busy} == {(1, 1, 2)}
+    assert {(row.check_responded, row.check_asked, row.actions_overdue) for row in busy} == {(1, 2, 1)}
+    assert len(response.context["agencies_not_nominated"]) == count
+    assert response.content.decode().count("2 invitees of") == count
 
 
 @pytest.mark.django_db
