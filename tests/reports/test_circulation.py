@@ -452,3 +452,14 @@ def test_outsiders_and_unassigned_reviewers_get_404_on_every_staff_page(
     assert client.get(progress_url(review)).status_code == 302
     assert not Checker.objects.filter(token_revoked_at__isnull=False).exists()
     assert set(OutboundMessage.objects.values_list("kind", flat=True)) == {"draft_circulated"}
+
+
+def test_the_draft_report_page_shows_the_panel(frozen, bm_client, business_manager, review, people, version):
+    report_page = reverse("report_home", args=[review.partnership.slug, review.pk])
+    page = bm_client.get(report_page).content.decode()
+    assert "No version has been sent for checking yet." in page and circulate_url(review) in page
+    start(review, version, business_manager)
+    page = bm_client.get(report_page).content.decode()
+    assert "Comments are due by the end of Wednesday 30 December 2026" in page
+    assert "0 of 4</strong> have answered" in page and progress_url(review) in page
+    assert circulate_url(review) not in page
