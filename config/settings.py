@@ -277,7 +277,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.note_deletion.delete_signed_off_notes",
         "schedule": crontab(hour=2, minute=15),
     },
+    "apply-retention": {"task": "reviews.retention.apply_retention", "schedule": crontab(hour=2, minute=45)},
 }
+# Task modules outside an app's tasks.py, so workers know them.
+CELERY_IMPORTS = ["reviews.retention"]
 
 # Security headers: on in every profile; the transport rules only where HTTPS is certain.
 SECURE_CONTENT_TYPE_NOSNIFF = True
