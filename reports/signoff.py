@@ -12,6 +12,7 @@ from events.models import Attendance, Invitation
 from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
 from reports import responses
+from reports.anonymisation import can_circulate
 from reports.circulation import close_circulation
 from reports.models import Checker, Circulation, NameHit, Publication, ReportVersion, SignOff
 from reviews import audit
@@ -87,7 +88,7 @@ def sign_off(review, *, version, body, signed_off_on, minute_reference, recorded
         if version is None or version.review_id != review.pk:
             raise DomainError("Choose a version of this review's report.", field="version")
         version = ReportVersion.objects.get(pk=version.pk)
-        if not passed_name_check(version):
+        if not can_circulate(version):
             raise DomainError(
                 f"Version {version.number} has not passed the check for names. "
                 "Run the check and deal with every name it finds first.",

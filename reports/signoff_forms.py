@@ -22,14 +22,14 @@ class AnswerForm(forms.Form):
         },
     )
     amended_text = forms.CharField(
-        label="What did you change?",
+        label="If amended, what did you change?",
         required=False,
         max_length=ANSWER_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": f"What you changed must be {ANSWER_TEXT_LENGTH:,} characters or fewer"},
     )
     reason = forms.CharField(
-        label="Why is it not accepted?",
+        label="If not accepted, why not?",
         required=False,
         max_length=ANSWER_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),

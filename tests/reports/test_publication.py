@@ -342,6 +342,10 @@ def test_the_panel_shows_the_state(business_manager, reviewer, published):
     assert panel["counts"] == {"total": 0, "answered": 0, "outstanding": 0}
     assert panel["publication_url"] == publication_url(published)
 
+    page = logged_in(business_manager).get(reverse("report_home", args=[published.partnership.slug, published.pk]))
+    assert "Comments, sign-off and publication" in page.content.decode()
+    assert "Published on" in page.content.decode()
+
     as_reviewer = signoff.panel_context(published, reviewer)["signoff_panel"]
     assert as_reviewer["sign_off_url"] is None and as_reviewer["publication_url"] is None
     assert as_reviewer["can_answer"] is False
