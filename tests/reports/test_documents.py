@@ -187,6 +187,23 @@ def blank_pdf():
     return output.getvalue()
 
 
+def with_entities():
+    """A Word document whose relationships part declares entities (a "billion laughs" in small)."""
+    original = zipfile.ZipFile(io.BytesIO(docx(["Hello"])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in original.namelist():
+            content = original.read(name)
+            if name == "word/_rels/document.xml.rels":
+                content = (
+                    '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">&b;'
+                    "</Relationships>"
+                )
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
 REFUSALS = {
     "password-protected pdf": (lambda: encrypted_pdf(["Hello"]), "draft.pdf", "protected with a password"),
     "pdf with a script": (with_javascript, "draft.pdf", "contains scripts, actions"),
@@ -202,6 +219,7 @@ REFUSALS = {
         "draft.docx",
         "content kept outside it",
     ),
+    "word part declaring entities": (with_entities, "draft.docx", "could not be read"),
     "empty word document": (lambda: docx([]), "draft.docx", "has no text"),
     "word document of blank lines": (lambda: docx(["", "   ", ""]), "draft.docx", "has no text"),
     "too big": (lambda: b"%PDF-1.7\n" + bytes(10 * 1024 * 1024), "draft.pdf", "smaller than 10 MB"),

@@ -1,0 +1,188 @@
+"""The draft report for the review's reviewers and the partnership's business managers.
+
+Everyone else gets 404, as for the review itself. Opening or downloading a version is logged.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from reports import anonymisation, documents, panels
+from reports.models import NameHit, ReportVersion
+from reports.staff_forms import NotAPersonForm, ReportUploadForm
+from reviews import audit
+from reviews.access import review_for
+from reviews.factsheets import pdf_response, safe_name
+from reviews.services import DomainError
+
+
+def plural(count, word):
+    """ "1 place", "3 places"."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _version_for(request, slug, review_id, number):
+    review = review_for(request, slug, review_id)
+    version = get_object_or_404(ReportVersion.objects.select_related("created_by"), review=review, number=number)
+    version.review = review
+    return version
+
+
+def _record(request, action, version):
+    audit.record(
+        action,
+        request=request,
+        partnership=request.partnership,
+        obj=version,
+        review_id=version.review_id,
+        number=version.number,
+    )
+
+
+def _check_result(version, open_count, total):
+    if version.name_check_at is None:
+        return "Not checked"
+    if total == 0:
+        return "No names found"
+    if open_count == 0:
+        return f"{plural(total, 'name')} found, all dealt with"
+    return f"{plural(open_count, 'name')} to check"
+
+
+@never_cache
+@login_required
+def report_home(request, slug, review_id):
+    review = review_for(request, slug, review_id)
+    form = ReportUploadForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = documents.add_version(
+                review, upload=form.cleaned_data["file"], created_by=request.user, request=request
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            found = anonymisation.open_hits(version).count()
+            if found:
+                messages.warning(
+                    request,
+                    f"Version {version.number} is saved. The check found {plural(found, 'place')} "
+                    "that may name someone: deal with each before the draft is circulated.",
+                )
+            else:
+                messages.success(request, f"Version {version.number} is saved. The check found no names.")
+            return redirect("report_version", slug, review.pk, version.number)
+    versions = list(documents.versions_of(review))
+    for version in versions:
+        hits = list(version.name_hits.values_list("status", flat=True))
+        open_count = sum(status == NameHit.Status.OPEN for status in hits)
+        version.check_result = _check_result(version, open_count, len(hits))
+        version.check_clear = version.name_check_at is not None and open_count == 0
+    context = {
+        **panels.circulation_panel(review, request.user),
+        **panels.signoff_panel(review, request.user),
+        "partnership": request.partnership,
+        "review": review,
+        "versions": versions,
+        "signed_off": documents.is_signed_off(review),
+        "form": form,
+    }
+    return render(request, "reports/report_home.html", context)
+
+
+def _version_page(request, version, *, failed=None):
+    """The version page; `failed` is a bound form for one hit that did not pass."""
+    review = version.review
+    hits = list(version.name_hits.select_related("resolved_by"))
+    signed_off = documents.is_signed_off(review)
+    for hit in hits:
+        hit.kind_label = anonymisation.kind_label(hit, review)
+        hit.context_parts = _marked(hit.context, hit.matched)
+        if hit.status == NameHit.Status.OPEN and not signed_off:
+            hit.form = (
+                failed if failed is not None and failed.hit.pk == hit.pk else NotAPersonForm(hit=hit, review=review)
+            )
+    context = {
+        "partnership": request.partnership,
+        "review": review,
+        "version": version,
+        "hits": hits,
+        "open_count": sum(hit.status == NameHit.Status.OPEN for hit in hits),
+        "signed_off": signed_off,
+        "body": documents.version_html(version),
+        # For the page title and the error summary at the top.
+        "form": failed,
+    }
+    return render(request, "reports/report_version.html", context, status=200)
+
+
+def _marked(context, matched):
+    """The context cut into (text, is_the_match) pieces, so the template can mark each match."""
+    pieces = []
+    rest = context
+    while matched and (at := rest.find(matched)) >= 0:
+        pieces.extend([(rest[:at], False), (matched, True)])
+        rest = rest[at + len(matched) :]
+    pieces.append((rest, False))
+    return [piece for piece in pieces if piece[0]]
+
+
+@never_cache
+@login_required
+def report_version(request, slug, review_id, number):
+    version = _version_for(request, slug, review_id, number)
+    _record(request, "report.version_viewed", version)
+    return _version_page(request, version)
+
+
+@never_cache
+@login_required
+def report_version_pdf(request, slug, review_id, number):
+    """The version's PDF without a stamp: a Word version laid out with its numbers, or the PDF uploaded."""
+    version = _version_for(request, slug, review_id, number)
+    reference = safe_name(version.review.reference) or "review"
+    response = pdf_response(documents.render_plain_pdf(version), f"draft-report-{reference}-v{version.number}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    _record(request, "report.version_downloaded", version)
+    return response
+
+
+@never_cache
+@login_required
+@require_POST
+def report_hit_dismiss(request, slug, review_id, number, hit_id):
+    version = _version_for(request, slug, review_id, number)
+    hit = get_object_or_404(NameHit, version=version, pk=hit_id)
+    hit.version = version
+    form = NotAPersonForm(request.POST, hit=hit, review=version.review)
+    try:
+        if form.is_valid():
+            anonymisation.mark_not_a_person(hit, reason=form.cleaned_data["reason"], by=request.user, request=request)
+        elif not _still_open(hit):
+            anonymisation.refuse_change(hit)
+    except DomainError as error:
+        if not _still_open(hit):
+            # Signed off, or already marked: the page no longer offers this form, so say why at the top.
+            messages.error(request, str(error))
+            return redirect("report_version", slug, version.review.pk, version.number)
+        form.add_error(error.field if error.field in form.fields else None, str(error))
+    if form.errors:
+        return _version_page(request, version, failed=form)
+    left = anonymisation.open_hits(version).count()
+    messages.success(
+        request,
+        f"Marked as not a person. {plural(left, 'place')} left to check."
+        if left
+        else "Marked as not a person. Every place the check found has been dealt with.",
+    )
+    return redirect("report_version", slug, version.review.pk, version.number)
+
+
+def _still_open(hit):
+    hit.refresh_from_db(fields=["status"])
+    return hit.status == NameHit.Status.OPEN and not documents.is_signed_off(hit.version.review)
