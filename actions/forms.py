@@ -130,7 +130,7 @@ class UpdateForm(forms.Form):
             Field.textarea("text", label_size=Size.SMALL, rows=5),
             Field.radios("status", legend_size=Size.SMALL, small=True),
             Field.radios("rag", legend_size=Size.SMALL, small=True),
-            Field("evidence"),
+            Field("evidence", context={"label_size": Size.for_label(Size.SMALL)}),
             Button("submit", "Save the update"),
         )
 
