@@ -79,12 +79,18 @@ def queue_email(
     return message
 
 
+# One immediate retry, enough to replace a pooled connection that Redis dropped on a restart. Celery's
+# default (three retries, 0.6 s in all) would make a batch of 60 invitations wait half a minute
+# while the broker is down, for rows that stay queued for the sweep anyway.
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+
+
 def dispatch(message_id):
     """Ask a worker to send a row; if the broker is down the sweep will find the row later."""
     from notifications.tasks import send_message
 
     try:
-        send_message.delay(message_id)
+        send_message.apply_async((message_id,), retry_policy=PUBLISH_RETRY)
     except Exception:  # the broker may be unreachable; the row stays queued for the sweep
         logger.warning("Could not reach the broker for outbound message %s; the sweep will retry", message_id)
 

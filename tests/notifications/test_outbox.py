@@ -110,7 +110,7 @@ def test_the_sweep_finds_rows_queued_too_long_or_stuck_in_sending(mailoutbox):
 
 @pytest.mark.django_db
 def test_an_unreachable_broker_leaves_the_row_for_the_sweep(django_capture_on_commit_callbacks):
-    broker_down = mock.patch("notifications.tasks.send_message.delay", side_effect=ConnectionError("broker down"))
+    broker_down = mock.patch("notifications.tasks.send_message.apply_async", side_effect=ConnectionError("broker down"))
     with broker_down, django_capture_on_commit_callbacks(execute=True):
         message = queue()
     message.refresh_from_db()
