@@ -32,10 +32,34 @@ def version(review, reviewer, people):
     return add_version(review, upload=upload(docx(paragraphs, headings=[0])), created_by=reviewer)
 
 
+def another_review(partnership, reviewer, business_manager):
+    from reviews import services
+
+    return services.create_review(
+        partnership=partnership,
+        data={
+            "review_type": "sar",
+            "reference": "SAR 2026-02",
+            "pseudonym": "Adult C",
+            "subject_name": "",
+            "scope_start": "2024-01-01",
+            "scope_end": "2025-12-31",
+            "incident_notified_on": None,
+            "commissioned_on": None,
+            "target_completion_on": None,
+            "reviewers": [reviewer],
+            "theme_titles": [],
+        },
+        created_by=business_manager,
+    )
+
+
 @pytest.fixture
-def other_reviewer(partnership):
-    """A reviewer in the same partnership who is not assigned to this review."""
-    return make_staff("nadia@northvale.example", "Nadia Rahman", partnership, Membership.Role.REVIEWER)
+def other_reviewer(partnership, business_manager):
+    """A reviewer in the same partnership, assigned to another of its reviews but not to this one."""
+    user = make_staff("nadia@northvale.example", "Nadia Rahman", partnership, Membership.Role.REVIEWER)
+    another_review(partnership, user, business_manager)
+    return user
 
 
 def home_url(review):
@@ -95,25 +119,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, review, version):
 
 
 def test_a_version_of_another_review_is_not_found(client, reviewer, review, version, partnership, business_manager):
-    from reviews import services
-
-    second = services.create_review(
-        partnership=partnership,
-        data={
-            "review_type": "sar",
-            "reference": "SAR 2026-02",
-            "pseudonym": "Adult C",
-            "subject_name": "",
-            "scope_start": "2024-01-01",
-            "scope_end": "2025-12-31",
-            "incident_notified_on": None,
-            "commissioned_on": None,
-            "target_completion_on": None,
-            "reviewers": [reviewer],
-            "theme_titles": [],
-        },
-        created_by=business_manager,
-    )
+    second = another_review(partnership, reviewer, business_manager)
     client.force_login(reviewer)
 
     assert client.get(version_url(second)).status_code == 404
