@@ -17,8 +17,8 @@ from practitioners.models import Agency, NominationRequest
 from reports.anonymisation import can_circulate
 from reports.models import Checker, Circulation, Comment, ReportVersion, SignOff
 from reviews import audit, links
-from reviews.models import Review, ReviewStatusChange
-from reviews.services import DomainError
+from reviews.models import Review
+from reviews.services import DomainError, move_forward
 from reviews.workdays import add_working_days
 
 LINK_PURPOSE = "draft"
@@ -209,25 +209,6 @@ def email_checker(checker, name, *, key, token=None):
 # Circulating and closing ----------------------------------------------------------------------
 
 
-def _reach_factual_accuracy(review, *, by, request):
-    """Move the review on to the factual-accuracy check if it is at an earlier stage, recorded as one move."""
-    if STAGES.index(review.status) >= STAGES.index(Review.Status.FACTUAL_ACCURACY):
-        return
-    previous = review.status
-    review.status = Review.Status.FACTUAL_ACCURACY
-    review.save(update_fields=["status"])
-    ReviewStatusChange.objects.create(review=review, from_status=previous, to_status=review.status, changed_by=by)
-    audit.record(
-        "review.status_changed",
-        request=request,
-        actor=by,
-        partnership=review.partnership,
-        obj=review,
-        previous=previous,
-        status=review.status,
-    )
-
-
 def _chosen(people):
     """The people with an email address, once each (by address, whatever its case)."""
     chosen, seen = [], set()
@@ -281,7 +262,7 @@ def circulate(version, *, people, working_days, started_by, request=None):
             )
             checker.circulation = circulation
             email_checker(checker, "draft_circulated", key=f"draft-circulated:{checker.pk}", token=token)
-        _reach_factual_accuracy(review, by=started_by, request=request)
+        move_forward(review, Review.Status.FACTUAL_ACCURACY, changed_by=started_by, request=request)
         audit.record(
             "report.circulated",
             request=request,

@@ -32,7 +32,7 @@ from reports.models import ReportVersion, SignOff
 from reviews import audit, crypto
 from reviews.factsheets import render_pdf
 from reviews.models import Review
-from reviews.services import DomainError
+from reviews.services import DomainError, move_forward
 
 DRAFT_STAMP = "Draft — for factual-accuracy check only"
 PDF_CACHE_SECONDS = 7 * 24 * 3600
@@ -343,6 +343,8 @@ def add_version(review, *, upload, created_by, request=None):
                 units=unit_count,
                 names_found=len(hits),
             )
+            # A first draft means the review is being written up, if it was not already.
+            move_forward(locked, Review.Status.DRAFTING, changed_by=created_by, request=request)
             if source == ReportVersion.Source.DOCX:
                 # Lay it out once now, so the first reader does not wait; a failure only costs that wait.
                 transaction.on_commit(lambda: _word_pdf(version), robust=True)

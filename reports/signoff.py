@@ -8,25 +8,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from events.models import Attendance, Invitation
+from events.models import Invitation
 from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
 from reports import responses
 from reports.anonymisation import can_circulate
-from reports.circulation import close_circulation
+from reports.circulation import ATTENDED, close_circulation
 from reports.models import Checker, Circulation, NameHit, Publication, ReportVersion, SignOff
 from reviews import audit
 from reviews.access import is_business_manager
-from reviews.models import Partnership, Review, ReviewStatusChange
-from reviews.services import DomainError
-
-STATUS_ORDER = list(Review.Status)
-ATTENDED = (Attendance.ATTENDED, Attendance.WITH_MANAGER)
-
-
-def passed_name_check(version):
-    """Checked for names, with every place it found dealt with."""
-    return version.name_check_at is not None and not version.name_hits.filter(status=NameHit.Status.OPEN).exists()
+from reviews.models import Partnership, Review
+from reviews.services import DomainError, move_forward
 
 
 def signable_versions(review):
@@ -49,25 +41,6 @@ def publication_of(review):
 
 def is_published(review):
     return Publication.objects.filter(review=review, state=Publication.State.PUBLISHED).exists()
-
-
-def _move_to(review, to_status, *, by, request):
-    """Move a locked review forward to `to_status`, however many stages that is; never backwards."""
-    if STATUS_ORDER.index(review.status) >= STATUS_ORDER.index(to_status):
-        return
-    previous = review.status
-    review.status = to_status
-    review.save(update_fields=["status"])
-    ReviewStatusChange.objects.create(review=review, from_status=previous, to_status=to_status, changed_by=by)
-    audit.record(
-        "review.status_changed",
-        request=request,
-        actor=by,
-        partnership=review.partnership,
-        obj=review,
-        previous=previous,
-        status=to_status,
-    )
 
 
 def sign_off(review, *, version, body, signed_off_on, minute_reference, recorded_by, request=None):
@@ -117,7 +90,7 @@ def sign_off(review, *, version, body, signed_off_on, minute_reference, recorded
             "review__partnership"
         ):
             close_circulation(circulation, reason="signed_off", by=recorded_by, request=request)
-        _move_to(review, Review.Status.SIGNED_OFF, by=recorded_by, request=request)
+        move_forward(review, Review.Status.SIGNED_OFF, changed_by=recorded_by, request=request)
     return sign_off
 
 
@@ -185,7 +158,7 @@ def publish(review, *, by, request=None):
             obj=review,
             slug=publication.slug,
         )
-        _move_to(review, Review.Status.PUBLISHED, by=by, request=request)
+        move_forward(review, Review.Status.PUBLISHED, changed_by=by, request=request)
     return publication
 
 

@@ -209,6 +209,10 @@ def update_review(*, review, data, changed_by, request=None):
     return review
 
 
+# These stages are reached by recording what happened (the sign-off, the publication), not by the stage button.
+RECORDED_STAGES = {Review.Status.SIGNED_OFF: "Record the sign-off", Review.Status.PUBLISHED: "Publish the report"}
+
+
 def advance_status(*, review, to_status, changed_by, request=None):
     """Move a review one step along its lifecycle; any other move is refused."""
     with transaction.atomic():
@@ -217,22 +221,38 @@ def advance_status(*, review, to_status, changed_by, request=None):
             raise DomainError(
                 f"A review at “{review.get_status_display()}” can only move to the next stage, one step at a time."
             )
-        previous = review.status
-        review.status = to_status
-        review.save(update_fields=["status"])
-        ReviewStatusChange.objects.create(
-            review=review, from_status=previous, to_status=to_status, changed_by=changed_by
-        )
-        audit.record(
-            "review.status_changed",
-            request=request,
-            actor=changed_by,
-            partnership=review.partnership,
-            obj=review,
-            previous=previous,
-            status=to_status,
-        )
+        if to_status in RECORDED_STAGES:
+            raise DomainError(
+                f"“{Review.Status(to_status).label}” is reached from the draft report page: "
+                f"{RECORDED_STAGES[to_status].lower()} there."
+            )
+        move_forward(review, to_status, changed_by=changed_by, request=request)
     return review
+
+
+def move_forward(review, to_status, *, changed_by, request=None):
+    """Move a review, locked by the caller, forward to `to_status` however many stages that is; never backwards.
+
+    For what the review's own records decide (a draft uploaded or circulated, a sign-off, a publication).
+    Returns whether it moved.
+    """
+    order = list(Review.Status)
+    if order.index(review.status) >= order.index(to_status):
+        return False
+    previous = review.status
+    review.status = to_status
+    review.save(update_fields=["status"])
+    ReviewStatusChange.objects.create(review=review, from_status=previous, to_status=to_status, changed_by=changed_by)
+    audit.record(
+        "review.status_changed",
+        request=request,
+        actor=changed_by,
+        partnership=review.partnership,
+        obj=review,
+        previous=previous,
+        status=to_status,
+    )
+    return True
 
 
 def reveal_subject_name(*, review, viewer, request=None):
