@@ -215,6 +215,7 @@ def _review_page(request, review, **extra):
             "status_form": extra.pop("status_form", None) or StatusForm(),
             "can_keep_notes": notes.can_keep_notes(request.user, review),
             "next_status": review.next_status(),
+            "recorded_stages": list(services.RECORDED_STAGES),
             "clocks": clocks.for_review(review),
             **extra,
         },

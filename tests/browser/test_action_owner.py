@@ -13,7 +13,7 @@ from actions.models import ActionUpdate, AgencyLink
 from practitioners.models import Agency
 from tests.actions.conftest import action_data
 from tests.browser.conftest import AccessibilityChecker
-from tests.browser.test_summary_and_the_day import signed_in_context
+from tests.browser.journey import signed_in_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

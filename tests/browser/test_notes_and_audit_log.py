@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from events.models import ReviewerNote
 from reviews.models import AuditEntry
-from tests.browser.test_summary_and_the_day import sign_in
+from tests.browser.journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,15 +9,14 @@ import io
 import re
 
 import pytest
-from django.conf import settings
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from events.models import Event, Invitation, SummaryReader
 from tests.browser.conftest import AccessibilityChecker, invited_event
+from tests.browser.journey import follow, link, open_page, sign_in, signed_in_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,52 +36,11 @@ def event(review, reviewer):
     return event
 
 
-def sign_in(context, live_server, user):
-    """Give the browser context a session for the user (who has TOTP set up, so the MFA gate passes)."""
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context
-
-
-def signed_in_context(browser, live_server, user):
-    return sign_in(browser.new_context(base_url=live_server.url), live_server, user)
-
-
-def follow(page, checker, action, h1):
-    """Click a link or button, wait for the page it loads, check its status and heading, and run axe."""
-    with page.expect_navigation() as navigation:
-        action.click()
-    status = navigation.value.status if navigation.value else None
-    assert status == 200, f"{status} from {page.url}"
-    expect(page.get_by_role("heading", level=1)).to_have_text(h1)
-    checker.check()
-
-
-def open_page(page, checker, path, h1):
-    response = page.goto(path)
-    assert response.status == 200, f"{response.status} from {page.url}"
-    expect(page.get_by_role("heading", level=1)).to_have_text(h1)
-    checker.check()
-
-
 def check_wording(wording, locator, where, *, present=(), absent=()):
     """Note wrong wording instead of stopping, so the rest of the journey still runs; asserted at the end."""
     text = " ".join(locator.inner_text().split())
     wording += [f"{where}: expected {part!r} in {text!r}" for part in present if part not in text]
     wording += [f"{where}: did not expect {part!r} in {text!r}" for part in absent if part in text]
-
-
-def link(page, name):
-    return page.get_by_role("main").get_by_role("link", name=name, exact=True)
 
 
 def test_summary_is_written_released_read_and_attendance_recorded(

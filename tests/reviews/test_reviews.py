@@ -89,6 +89,20 @@ def test_status_moves_one_step_at_a_time_and_records_who(bm_client, partnership,
 
 
 @pytest.mark.django_db
+def test_the_stage_button_cannot_skip_the_sign_off_or_the_publication(bm_client, partnership, review):
+    url = reverse("review_advance", args=[partnership.slug, review.pk])
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.AWAITING_SIGN_OFF)
+    page = bm_client.get(reverse("review_detail", args=[partnership.slug, review.pk])).content.decode()
+    assert "Move to the next stage" not in page
+    assert reverse("report_home", args=[partnership.slug, review.pk]) in page
+    response = bm_client.post(url, {"confirm": "on", "to_status": "signed_off"}, follow=True)
+    assert "record the sign-off there" in response.content.decode()
+    review.refresh_from_db()
+    assert review.status == Review.Status.AWAITING_SIGN_OFF
+    assert not review.status_changes.filter(to_status="signed_off").exists()
+
+
+@pytest.mark.django_db
 def test_real_name_is_shown_only_on_request_and_audited(bm_client, partnership, review):
     detail = reverse("review_detail", args=[partnership.slug, review.pk])
     assert "Alex Smith" not in bm_client.get(detail).content.decode()
