@@ -1,11 +1,13 @@
 """Time sending invitations: 1,000 through a real Celery worker, against plain smtplib on one connection.
 
     REDIS_URL=redis://127.0.0.1:6379/0 DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \\
-        .venv/bin/python bench/bench_sending.py [--invitees 1000] [--concurrency 2]
+        .venv/bin/python bench/bench_sending.py [--invitees 1000] [--concurrency 2] [--redis-db 6] \\
+        [--database-name convene_bench_<pid>]
 
-The broker is Redis database 6 of the server REDIS_URL names (flushed before and after). With a
-postgres:// DATABASE_URL it creates a throwaway database on that server and drops it at the end;
-without one it uses SQLite in a temporary folder. The SMTP listener is aiosmtpd in a child process.
+The broker is Redis database --redis-db (6 unless told) of the server REDIS_URL names (flushed
+before and after). With a postgres:// DATABASE_URL it creates a throwaway database on that server
+(--database-name) and drops it at the end; without one it uses SQLite in a temporary folder. The
+SMTP listener is aiosmtpd in a child process.
 """
 
 import argparse
@@ -21,7 +23,9 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+import databases
+from figures import record
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_REDIS_DB = 6
@@ -54,33 +58,6 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def with_path(url, path):
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-
-
-def create_postgres_database(url, name):
-    import psycopg
-
-    parts = urlsplit(url)
-    with psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password, dbname="postgres"
-    ) as admin:
-        admin.autocommit = True
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_postgres_database(url, name):
-    import psycopg
-
-    parts = urlsplit(url)
-    with psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password, dbname="postgres"
-    ) as admin:
-        admin.autocommit = True
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def make_invitees(count):
@@ -237,21 +214,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--invitees", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2, help="worker processes")
+    parser.add_argument("--redis-db", type=int, default=BENCH_REDIS_DB, help="the broker's Redis database number")
+    parser.add_argument("--database-name", default=f"convene_bench_{os.getpid()}", help="on PostgreSQL")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         raise SystemExit("Set REDIS_URL (for example redis://127.0.0.1:6379/0): the worker's broker is Redis.")
 
     var_dir = tempfile.mkdtemp(prefix="convene-bench-")
     database_url = os.environ.get("DATABASE_URL", "")
-    bench_database = f"convene_bench_{os.getpid()}" if database_url.startswith(("postgres", "pgsql")) else None
-    broker_url = with_path(os.environ["REDIS_URL"], f"/{BENCH_REDIS_DB}")
+    bench_database = args.database_name if database_url.startswith(("postgres", "pgsql")) else None
+    broker_url = databases.with_name(os.environ["REDIS_URL"], str(args.redis_db))
     port = free_port()
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "CONVENE_VAR_DIR": var_dir,
         "MEDIA_ROOT": str(Path(var_dir) / "uploads"),
         "DATABASE_URL": (
-            with_path(database_url, f"/{bench_database}")
+            databases.with_name(database_url, bench_database)
             if bench_database
             else f"sqlite:///{Path(var_dir) / 'bench.sqlite3'}"
         ),
@@ -275,7 +254,7 @@ def main():
         if not ready.wait(10):
             raise SystemExit("The SMTP listener did not start")
         if bench_database:
-            create_postgres_database(database_url, bench_database)
+            databases.create(databases.with_name(database_url, bench_database))
 
         sys.path.insert(0, str(ROOT))
         import django
@@ -318,6 +297,14 @@ def main():
         )
         print(f"  smtplib, pre-built, one connection:        {smtplib_seconds:6.1f}s  {smtplib_rate:7.1f} msg/s")
         print(f"  smtplib / worker: {smtplib_rate / worker_rate:.1f}x")
+        record(
+            f"Sending {n} invitations: worker rate after commit (prefork x{args.concurrency})",
+            round(worker_rate, 1),
+            "msg/s",
+            note=f"press to last sent {end_to_end_rate:.1f} msg/s; writing the outbox {queueing:.1f}s",
+        )
+        record("Sending: plain smtplib, pre-built, one connection", round(smtplib_rate, 1), "msg/s")
+        record("Sending: smtplib rate / worker rate", round(smtplib_rate / worker_rate, 1), "x")
     finally:
         if worker is not None:
             stop_worker(worker)
@@ -331,7 +318,7 @@ def main():
 
             connections.close_all()
         if bench_database:
-            drop_postgres_database(database_url, bench_database)
+            databases.drop(databases.with_name(database_url, bench_database))
         shutil.rmtree(var_dir, ignore_errors=True)
 
 

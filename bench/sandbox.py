@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 VAR_DIR = tempfile.mkdtemp(prefix="convene-bench-")
 os.environ["CONVENE_VAR_DIR"] = VAR_DIR
 os.environ["MEDIA_ROOT"] = str(Path(VAR_DIR) / "uploads")
+os.environ["STATIC_ROOT"] = str(Path(VAR_DIR) / "static")  # read only on the production profile
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "")
 if POSTGRES_URL:
     databases.create(POSTGRES_URL)

@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from reviews.crypto import EncryptedTextField
 
+# Events still open to invitations and replies: drafts and those whose invitations have gone.
+EVENT_IS_OPEN = Q(status__in=["draft", "invitations_sent"])
+
 
 class EventQuerySet(models.QuerySet):
     def visible_to(self, user, partnership=None):
@@ -66,6 +69,11 @@ class Event(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="event_capacity_positive"),
+        ]
+        indexes = [
+            # The reminder sweep looks for open events whose reply-by date or start is close.
+            models.Index(fields=["rsvp_deadline"], name="event_open_by_reply_date", condition=EVENT_IS_OPEN),
+            models.Index(fields=["starts_at"], name="event_open_by_start", condition=EVENT_IS_OPEN),
         ]
 
     def __str__(self):
@@ -160,8 +168,18 @@ class Invitation(models.Model):
         ]
         indexes = [
             models.Index(fields=["event", "status"], name="invitation_by_status"),
-            # The reminder sweep looks only at invitations still waiting for a reply.
-            models.Index(fields=["event"], name="invitation_awaiting", condition=Q(status="invited")),
+            # The reminder sweep reads, for the few events it is due at, the invitations still waiting
+            # for a reply and those attending, with links not stopped (it checks the expiry too).
+            models.Index(
+                fields=["event", "token_expires_at"],
+                name="invitation_awaiting_live",
+                condition=Q(status="invited", token_revoked_at__isnull=True),
+            ),
+            models.Index(
+                fields=["event", "token_expires_at"],
+                name="invitation_attending_live",
+                condition=Q(status="accepted", token_revoked_at__isnull=True),
+            ),
         ]
 
     def __str__(self):
