@@ -161,9 +161,13 @@ def cookies(response):
     return found
 
 
+PASSED = []
+
+
 def expect(condition, what, detail=""):
     if not condition:
         raise CheckFailed(f"{what}{': ' + detail if detail else ''}")
+    PASSED.append(what)
     say(f"  ok  {what}")
 
 
@@ -381,4 +385,6 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    say(f"prod-check: {len(PASSED)} passed, {0 if status == 0 else 1} failed")
+    sys.exit(status)
