@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from reviews.management.commands import demo_data
+from reviews.management.commands import demo_data, demo_reports
 from reviews.models import Membership, Partnership, Review, User
 
 DEMO_PASSWORD = "convene-demo-password"  # noqa: S105 - the demo accounts only
@@ -88,5 +88,19 @@ class Command(BaseCommand):
                 pseudonym="Adult F",
                 real_name="Robin Sample-Person",
                 themes=["Self-neglect and mental capacity", "Working with a family who avoid contact"],
+            )
+            demo_reports.seed(
+                Partnership.objects.get(slug="northvale"),
+                review_type=Review.Type.CSPR,
+                reference="CSPR 2025-09",
+                pseudonym="Child B",
+                real_name="Jordan Example-Child",
+            )
+            demo_reports.seed(
+                Partnership.objects.get(slug="eastmere"),
+                review_type=Review.Type.SAR,
+                reference="SAR 2025-03",
+                pseudonym="Adult K",
+                real_name="Morgan Sample-Adult",
             )
         self.stdout.write(self.style.SUCCESS("Demo partnerships, staff, reviews and events are ready."))
