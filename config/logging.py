@@ -4,12 +4,19 @@ import logging
 import re
 
 # Paths whose last segment is a secret: practitioners' and leads' links, and set-password keys.
-TOKEN_PATHS = re.compile(r"(/(?:invitation|nominate)/)(?!new-link/|leave/|signed-out/|done/|people/)[^/\s?\"']+")
+TOKEN_PATHS = re.compile(
+    r"(/(?:invitation|nominate|draft-report)/)"
+    r"(?!new-link/|leave/|signed-out/|done/|people/|read/|download/|send/|no-comments/|comments/)[^/\s?\"']+"
+)
+# An action owner's link; the staff's action plan pages share the word but never a segment this long.
+ACTION_LINKS = re.compile(r"(/actions/)(?!agency/)[A-Za-z0-9_-]{16,}")
 RESET_KEYS = re.compile(r"(/accounts/password/reset/key/)[^/\s?\"']+")
 
 
 def redact(text):
-    return RESET_KEYS.sub(r"\1[redacted]", TOKEN_PATHS.sub(r"\1[redacted]", text))
+    for pattern in (TOKEN_PATHS, ACTION_LINKS, RESET_KEYS):
+        text = pattern.sub(r"\1[redacted]", text)
+    return text
 
 
 class RedactTokens(logging.Filter):

@@ -361,8 +361,8 @@ def _context(version, stamp=None):
 
 def render_reader_pdf(version, *, reader_name, when):
     """The version as a PDF for one reader: every page stamped with their name, the date and "Confidential"."""
-    stamp = {"reader": reader_name, "date": uk_date(when)}
-    return stamp_pdf(render_plain_pdf(version), "pdfs/summary_stamp.html", _context(version, stamp))
+    stamp = {"reader": reader_name, "date": uk_date(when), "label": CONFIDENTIAL, "title": "Confidential summary stamp"}
+    return stamp_pdf(render_plain_pdf(version), "pdfs/reader_stamp.html", _context(version, stamp))
 
 
 def render_plain_pdf(version):

@@ -408,8 +408,8 @@ def render_plain_pdf(version):
 def render_reader_pdf(version, *, reader_name, when):
     """The version's PDF, every page stamped with the reader's name, the date and
     "Draft — for factual-accuracy check only"."""
-    stamp = {"reader": reader_name, "date": long_date(when)}
-    return stamp_pdf(render_plain_pdf(version), "pdfs/report_stamp.html", _context(version, stamp))
+    stamp = {"reader": reader_name, "date": long_date(when), "label": DRAFT_STAMP, "title": "Draft report stamp"}
+    return stamp_pdf(render_plain_pdf(version), "pdfs/reader_stamp.html", _context(version, stamp))
 
 
 def _word_pdf(version):

@@ -184,7 +184,7 @@ def published_pdf(publication):
         "sign_off": review.sign_off,
         "body": version_html(version),
     }
-    return render_pdf("published/report_pdf.html", context)
+    return render_pdf("pdfs/report.html", context)
 
 
 def people_to_tell(review):

@@ -9,6 +9,12 @@ def test_link_tokens_are_redacted():
     assert redact("Not Found: /invitation/abcDEF123_-x/") == "Not Found: /invitation/[redacted]/"
     assert redact('"GET /nominate/s3cr3t/ HTTP/1.1" 404') == '"GET /nominate/[redacted]/ HTTP/1.1" 404'
     assert redact("/accounts/password/reset/key/1-abc-def/") == "/accounts/password/reset/key/[redacted]/"
+    token = "N8IODX7tvsgtm4xTHKtHDUq8I_k7c0OLcgwYDrL9RmQ"
+    assert redact(f"GET /draft-report/{token}/") == "GET /draft-report/[redacted]/"
+    assert redact(f"http://127.0.0.1:8000/actions/{token}/") == "http://127.0.0.1:8000/actions/[redacted]/"
+    # The pages a link's session opens, and the staff's own pages, are left as they are.
+    for path in ("/draft-report/read/", "/actions/agency/3/", "/p/northvale/reviews/4/actions/recommendations/new/"):
+        assert redact(path) == path
     assert redact("/invitation/new-link/") == "/invitation/new-link/"
 
 
