@@ -1,6 +1,7 @@
-"""Every HTML page the test client receives is checked with the Nu Html Checker at the end of the run.
+"""Every HTML page the tests receive is checked with the Nu Html Checker at the end of the run.
 
-A middleware, added to the front of the stack for the session, keeps one copy of each distinct page
+A middleware, added to the front of the stack for the session (so the test client and the browser
+tests' live server both pass through it), keeps one copy of each distinct page
 (view name, status and body, with the per-request nonce and CSRF token blanked out) in a temporary
 folder. When the session ends, one run of vnu.jar checks them all; any error fails the run, and the
 summary names the page's URL and its first errors. Without Java or vnu.jar the check is skipped,
@@ -8,6 +9,7 @@ and the summary says so.
 """
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -49,6 +51,8 @@ class Collection:
     folder: Path
     pages: dict = field(default_factory=dict)  # file name -> Page
     seen: set = field(default_factory=set)
+    # The live server answers in its own thread: names come from a counter, not from len(pages).
+    numbers: itertools.count = field(default_factory=itertools.count)
 
     def add(self, request, response):
         if request.method == "HEAD" or response.streaming or response.status_code not in CHECKED_STATUSES:
@@ -68,7 +72,7 @@ class Collection:
             return
         self.seen.add(key)
         fragment = not body.lstrip()[:15].lower().startswith(b"<!doctype html")
-        name = f"page-{len(self.pages):05d}.html"
+        name = f"page-{next(self.numbers):05d}.html"
         (self.folder / name).write_bytes(
             FRAGMENT_WRAPPER[0] + body + FRAGMENT_WRAPPER[1] if fragment else body,
         )

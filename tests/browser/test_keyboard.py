@@ -1,0 +1,151 @@
+"""A practitioner replies to their invitation, and changes their reply, with the keyboard alone.
+
+No clicks: Tab, Shift+Tab, Enter and Space, and the arrow keys inside a group of radios (the only way
+a keyboard moves between them). On every page: the skip link comes first and takes focus to the
+main content, focus moves through the page in reading order, and wherever focus lands it shows.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from events.models import Event, Invitation
+from tests.browser.conftest import invited_event
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# What has focus: its accessible name, as a sighted keyboard user would read it, and whether the
+# GOV.UK focus style (the yellow ring or highlight) is showing. Radios and checkboxes are drawn by
+# their label's ::before, so that is where their focus shows.
+FOCUSED = """() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  const yellow = "rgb(255, 221, 0)";
+  const shows = (style) =>
+    style.boxShadow.includes(yellow) || style.backgroundColor === yellow ||
+    (style.outlineStyle !== "none" && style.outlineColor === yellow && parseFloat(style.outlineWidth) > 0) ||
+    style.borderColor === yellow;
+  const labelled = element.labels && element.labels.length ? element.labels[0] : null;
+  const drawn = element.matches(".govuk-radios__input, .govuk-checkboxes__input");
+  const box = (drawn ? labelled : element).getBoundingClientRect();
+  return {
+    name: ((labelled ? labelled.innerText : element.innerText) || element.getAttribute("aria-label") || "").trim(),
+    tag: element.tagName.toLowerCase(),
+    checked: element.checked === true,
+    shows: drawn ? shows(getComputedStyle(labelled, "::before")) : shows(getComputedStyle(element)),
+    onScreen: box.width > 0 && box.height > 0,
+    inMain: element.closest("main") !== null,
+  };
+}"""
+
+# The invitation page's own controls, in reading order, from the top of the main content.
+REPLY_FORM = [
+    "Download the factsheet (PDF)",
+    "Add the event to your calendar (ICS file)",
+    "Yes, I will attend",
+    "Do you have any access needs? (optional)",
+    "Yes",  # will your line manager come with you?
+    "Why can you not attend? (optional)",
+    "Colleague who knew the family better (optional)",
+    "Their work email address (optional)",
+]
+
+
+def focused(page):
+    state = page.evaluate(FOCUSED)
+    assert state is not None, "nothing has focus"
+    assert state["onScreen"], f"{state['name']!r} has focus but is not on screen"
+    assert state["shows"], f"{state['name']!r} has focus but shows no focus style"
+    return state
+
+
+def tab(page, *, back=False):
+    page.keyboard.press("Shift+Tab" if back else "Tab")
+    return focused(page)
+
+
+def skip_to_main(page):
+    """From the top of a freshly loaded page: the skip link is the first stop, and Enter jumps past the header."""
+    state = tab(page)
+    assert state["name"] == "Skip to main content" and state["tag"] == "a", state
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+@pytest.fixture
+def invitation_link(review, reviewer):
+    invited_event(review, reviewer, days_ahead=14, reply_within_days=7, format=Event.Format.IN_PERSON)
+    (message,) = mail.outbox
+    return re.search(r"https?://[^/\s]+(/invitation/[^/\s]+/)", message.body).group(1)
+
+
+def test_a_practitioner_replies_and_changes_their_reply_by_keyboard(page, a11y, live_server, invitation_link):
+    page.goto(invitation_link)
+    a11y.check()
+    # Without the skip link: the header's links come first, then the page's own button.
+    stops = [tab(page)]
+    while stops[-1]["name"] != "Open your invitation" and len(stops) < 10:
+        stops.append(tab(page))
+    assert stops[0]["name"] == "Skip to main content" and stops[-1]["tag"] == "button", stops
+    assert not any(stop["inMain"] for stop in stops[:-1]) and stops[-1]["inMain"], stops
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/invitation/$"))
+    a11y.check()
+
+    # The skip link, then every control of the main content in reading order; sending nothing is an error.
+    skip_to_main(page)
+    assert [tab(page)["name"] for _ in REPLY_FORM] == REPLY_FORM
+    assert tab(page)["name"] == "Send your reply"
+    page.keyboard.press("Enter")
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    a11y.check()
+
+    # The error summary's link takes focus to the question; Shift+Tab goes back the way it came.
+    state = tab(page)
+    assert state["name"] == "Select yes if you will attend, or no if you cannot.", state
+    page.keyboard.press("Enter")
+    assert focused(page)["name"] == "Yes, I will attend"
+    assert tab(page, back=True)["name"] == "Add the event to your calendar (ICS file)"
+    assert tab(page)["name"] == "Yes, I will attend"
+
+    # Space chooses a radio; typing fills the box that has focus; Enter on the button sends.
+    page.keyboard.press("Space")
+    assert focused(page)["checked"]
+    assert tab(page)["name"] == "Do you have any access needs? (optional)"
+    page.keyboard.type("A hearing loop, please")
+    assert tab(page)["name"] == "Yes"
+    page.keyboard.press("Space")
+    for _ in range(4):
+        state = tab(page)
+    assert state["name"] == "Send your reply"
+    page.keyboard.press("Enter")
+    banner = page.locator(".govuk-notification-banner--success")
+    expect(banner).to_contain_text("You are down as attending")
+    expect(banner).to_be_focused()
+    a11y.check()
+    invitation = Invitation.objects.get()
+    assert invitation.status == Invitation.Status.ACCEPTED
+    assert invitation.access_needs == "A hearing loop, please" and invitation.line_manager_attending is True
+
+    # Change the reply. Tab stops once in a group of radios, on the chosen one; the arrow keys move
+    # the choice within the group.
+    assert [tab(page)["name"] for _ in range(3)] == REPLY_FORM[:3]
+    assert focused(page)["checked"]
+    page.keyboard.press("ArrowDown")
+    state = focused(page)
+    assert state["name"] == "No, I cannot attend" and state["checked"], state
+    assert [tab(page)["name"] for _ in range(3)] == REPLY_FORM[3:6]
+    page.keyboard.type("I am on leave that week")
+    for _ in range(3):
+        state = tab(page)
+    assert state["name"] == "Change your reply"
+    page.keyboard.press("Enter")
+    banner = page.locator(".govuk-notification-banner--success")
+    expect(banner).to_contain_text("Thank you for letting us know")
+    expect(banner).to_be_focused()
+    a11y.check()
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.DECLINED
+    assert invitation.decline_reason == "I am on leave that week"
