@@ -16,6 +16,7 @@ from sandbox import run, sample_event, timed  # isort: skip - sets up Django fir
 
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from figures import record
 from pypdf import PdfReader
 
 from events.summary_documents import add_version, render_plain_pdf, render_reader_pdf
@@ -86,6 +87,7 @@ def main():
     print(f"A summary of {pages_of(plain)} pages, median of {RUNS}:")
     for label, seconds in rows:
         print(f"  {label:60} {seconds:6.3f}s")
+        record(f"Summary of {pages_of(plain)} pages, {label} (median of {RUNS})", round(seconds, 3), "s")
 
 
 if __name__ == "__main__":
