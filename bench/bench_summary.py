@@ -87,7 +87,7 @@ def main():
     print(f"A summary of {pages_of(plain)} pages, median of {RUNS}:")
     for label, seconds in rows:
         print(f"  {label:60} {seconds:6.3f}s")
-        record(f"Summary of {pages_of(plain)} pages, {label} (median of {RUNS})", round(seconds, 3), "s")
+        record(f"Summary of {pages_of(plain)} pages, {label} (median of {RUNS})", round(seconds, 4), "s")
 
 
 if __name__ == "__main__":
