@@ -13,11 +13,12 @@ a pass (EXPLAIN ANALYZE). Without BENCH_POSTGRES_URL it runs on SQLite in a temp
 
 import argparse
 import hashlib
+import os
 import statistics
 import time
 from datetime import date, datetime, timedelta
 
-from sandbox import LONDON, POSTGRES_URL, database_label, run  # isort: skip - sets up Django first
+from sandbox import LONDON, POSTGRES_URL, VAR_DIR, database_label, run  # isort: skip - sets up Django first
 
 from django.conf import settings
 from django.core.management import call_command
@@ -216,6 +217,7 @@ def main():
     args = parser.parse_args()
     for folder in ("queue", "processed"):  # the demo broker's folders: each reminder is handed to it
         (settings.BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    os.chdir(VAR_DIR)  # the demo broker also writes a control folder where it runs
 
     now = datetime.now(LONDON).replace(hour=9, minute=0, second=0, microsecond=0)
     started = time.perf_counter()
