@@ -26,9 +26,10 @@ class Command(BaseCommand):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", verbosity=0)
         call_command("createcachetable")
-        call_command("seed_demo")
-        for folder in ("queue", "processed"):
+        # Before the seed, which queues emails: the broker's folders must be there to take them.
+        for folder in ("queue", "processed", "control"):
             (settings.BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+        call_command("seed_demo")
         python = sys.executable
         processes = [
             subprocess.Popen([python, "manage.py", "runserver", "--noreload", addrport]),
