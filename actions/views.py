@@ -3,10 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,7 +14,7 @@ from actions.models import Action, ActionUpdate, AgencyLink, Recommendation
 from practitioners.models import Agency
 from reviews import audit
 from reviews.access import is_business_manager, review_for
-from reviews.factsheets import pdf_response
+from reviews.factsheets import file_response, pdf_response
 from reviews.services import DomainError
 
 
@@ -227,13 +225,7 @@ def action_evidence(request, slug, review_id, action_id, update_id):
     if not update.evidence:
         return redirect("action_detail", slug, review.pk, action.pk)
     with update.evidence.open("rb") as stored:
-        response = HttpResponse(stored.read(), content_type=evidence.kind_of(update).content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=evidence.download_name(update)
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
+        response = file_response(stored.read(), evidence.kind_of(update).content_type, evidence.download_name(update))
     audit.record(
         "action.evidence_downloaded", request=request, partnership=review.partnership, obj=update, action_id=action.pk
     )
@@ -324,11 +316,7 @@ def action_plan_pdf(request, slug, review_id):
 @require_GET
 def action_plan_csv(request, slug, review_id):
     review = review_for(request, slug, review_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=report.csv_filename(review)
-    )
-    response["Cache-Control"] = "private, no-store"
+    response = file_response("", "text/csv; charset=utf-8", report.csv_filename(review))
     response.write("\ufeff")  # a byte order mark, so Excel reads the file as UTF-8
     report.write_csv(response, report.plan_of(review))
     services.record_export(review, kind="csv", by=request.user, request=request)

@@ -5,10 +5,8 @@ Everyone else gets 404, as for the event itself. Opening a version is logged lik
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from events import summary_documents
@@ -120,11 +118,7 @@ def summary_version_file(request, slug, event_id, number):
     if version.source != SummaryVersion.Source.PDF:
         return redirect("summary_version", slug, event_id, number)
     with version.file.open("rb") as stored:
-        response = HttpResponse(stored.read(), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=_filename(version, "pdf"))
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
+        response = pdf_response(stored.read(), _filename(version, "pdf"))
     _record(request, "summary.version_downloaded", version)
     return response
 
@@ -137,7 +131,5 @@ def summary_version_pdf(request, slug, event_id, number):
     reader_name = request.user.full_name or request.user.email
     pdf = summary_documents.render_reader_pdf(version, reader_name=reader_name, when=timezone.now())
     response = pdf_response(pdf, _filename(version, "pdf").replace(".pdf", "-stamped.pdf"))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
     _record(request, "summary.version_stamped_downloaded", version)
     return response

@@ -87,9 +87,7 @@ def summary_download(request):
     pdf = render_reader_pdf(reader.release.version, reader_name=invitation.practitioner.full_name, when=timezone.now())
     summary.record_download(reader, request)
     reference = safe_name(invitation.event.review.reference) or "review"
-    response = pdf_response(pdf, f"confidential-summary-{reference}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf, f"confidential-summary-{reference}.pdf")
 
 
 # The business manager's side ------------------------------------------------------------------

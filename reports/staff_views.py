@@ -146,8 +146,6 @@ def report_version_pdf(request, slug, review_id, number):
     version = _version_for(request, slug, review_id, number)
     reference = safe_name(version.review.reference) or "review"
     response = pdf_response(documents.render_plain_pdf(version), f"draft-report-{reference}-v{version.number}.pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
     _record(request, "report.version_downloaded", version)
     return response
 

@@ -380,8 +380,15 @@ def render_pdf(template_name, context):
     return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
-def pdf_response(pdf, filename):
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+def file_response(content, content_type, filename, *, inline=False):
+    """A file for the browser to save (or, inline, to show), never to sniff or run, and never to keep."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=not inline, filename=filename)
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
     return response
+
+
+def pdf_response(pdf, filename, *, inline=False):
+    return file_response(pdf, "application/pdf", filename, inline=inline)
