@@ -49,3 +49,16 @@ def test_the_client_address_comes_from_the_trusted_proxy(client, settings, partn
     request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="127.0.0.1")
     ClientAddressMiddleware(view)(request)
     assert seen["ip"] == "203.0.113.9"
+
+
+@pytest.mark.django_db
+def test_a_download_is_an_attachment_the_browser_must_not_sniff_run_or_keep(bm_client, partnership):
+    """Every file Convene serves to staff or practitioners comes through the same response (here, a factsheet)."""
+    from reviews.models import Review
+
+    response = bm_client.get(reverse("factsheet_download", args=[partnership.slug, Review.Type.CSPR]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert "no-store" in response["Cache-Control"]
