@@ -263,8 +263,10 @@ def _comment_values(form):
 def draft_comment_add(request, checker):
     version = checker.circulation.version
     initial = {}
-    if request.GET.get("paragraph", "").isdigit():
-        initial["paragraph"] = int(request.GET["paragraph"])
+    paragraph = request.GET.get("paragraph", "")
+    # ASCII digits only, and not absurdly many: int() refuses "²" and numbers thousands of digits long.
+    if paragraph.isascii() and paragraph.isdigit() and len(paragraph) <= 9:
+        initial["paragraph"] = int(paragraph)
     form = CommentForm(request.POST if request.method == "POST" else None, initial=initial, version=version)
     if request.method == "POST" and form.is_valid():
         try:

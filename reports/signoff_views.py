@@ -28,7 +28,7 @@ def _chosen_circulation(request, review):
     circulations = responses.circulations_of(review)
     number = request.GET.get("version", "")
     if number.isdigit():
-        return get_object_or_404(circulations, version__number=int(number))
+        return get_object_or_404(circulations, version__number=_int(number))
     return circulations.first()
 
 
@@ -102,7 +102,10 @@ def report_responses(request, slug, review_id):
 
 
 def _int(value):
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    """A whole number written in ASCII digits, or None (int() refuses "²" and numbers thousands of digits long)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
 
 
 @never_cache

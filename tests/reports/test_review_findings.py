@@ -1,0 +1,62 @@
+"""Bugs found by reading the draft report code, each shown failing before its fix."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from reports.models import Comment
+from tests.reports.test_circulation import CIRCULATED
+from tests.reports.test_draft_reader import opened, send_out
+
+pytestmark = pytest.mark.django_db
+
+# Digits that str.isdigit() accepts and int() refuses, and a number too long for int() to read.
+SUPERSCRIPT_TWO = "\u00b2"
+TOO_LONG = "9" * 5000
+
+
+@pytest.fixture
+def checkers(review, business_manager):
+    """Sam Green and Lee Patel asked to check version 1, due by the end of Wednesday 30 December 2026.
+
+    The test runs on the day they were asked.
+    """
+    with time_machine.travel(CIRCULATED, tick=False):
+        yield send_out(review, ["Sam Green", "Lee Patel"], by=business_manager)
+
+
+# Bad input in the query string or form gets a page, never a 500 -------------------------------
+
+
+@pytest.mark.parametrize("paragraph", [SUPERSCRIPT_TWO, TOO_LONG])
+def test_an_odd_paragraph_number_in_the_comment_link_is_ignored(checkers, paragraph):
+    browser = opened(checkers["Sam Green"][1])
+    response = browser.get(reverse("draft_comment_add"), {"paragraph": paragraph})
+    assert response.status_code == 200
+    assert "What is not accurate" in response.content.decode()
+
+
+@pytest.fixture
+def sent_comment(checkers):
+    sam, _ = checkers["Sam Green"]
+    comment = Comment.objects.create(checker=sam, paragraph=2, text="The visit was in April.")
+    sam.responded_at = sam.circulation.started_at
+    sam.save(update_fields=["responded_at"])
+    return comment
+
+
+@pytest.mark.parametrize("version", [SUPERSCRIPT_TWO, TOO_LONG])
+def test_an_odd_version_number_on_the_comment_pages_is_not_found(client, reviewer, review, sent_comment, version):
+    client.force_login(reviewer)
+    args = [review.partnership.slug, review.pk]
+    assert client.get(reverse("report_responses", args=args), {"version": version}).status_code == 404
+    assert client.get(reverse("report_comment_report", args=args), {"version": version}).status_code == 404
+
+
+@pytest.mark.parametrize("comment_id", [SUPERSCRIPT_TWO, TOO_LONG])
+def test_an_odd_comment_id_in_an_answer_is_not_found(client, reviewer, review, sent_comment, comment_id):
+    client.force_login(reviewer)
+    url = reverse("report_responses", args=[review.partnership.slug, review.pk])
+    response = client.post(url, {"comment": comment_id, f"comment-{sent_comment.pk}-response": "accepted"})
+    assert response.status_code == 404
+    assert Comment.objects.get(pk=sent_comment.pk).response == ""
