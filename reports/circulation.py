@@ -1,7 +1,7 @@
 """The factual-accuracy check: circulating a version, the checkers' personal links and comments, closing."""
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -126,14 +126,14 @@ def link_url(token):
 
 
 def closes_at(circulation):
-    """Comments can be made and changed until the end of the deadline day, UK time."""
-    return timezone.make_aware(datetime.combine(circulation.deadline, time(23, 59, 59)))
+    """Comments can be made and changed until the end of the deadline day, UK time: the first moment after it."""
+    return timezone.make_aware(datetime.combine(circulation.deadline + timedelta(days=1), time.min))
 
 
 def is_open(circulation, now=None):
     """Still taking comments: not closed, before the deadline passes, and not signed off."""
     now = now or timezone.now()
-    return circulation.closed_at is None and now <= closes_at(circulation) and not is_signed_off(circulation.review)
+    return circulation.closed_at is None and now < closes_at(circulation) and not is_signed_off(circulation.review)
 
 
 def link_works(checker, now=None):

@@ -1,11 +1,14 @@
 """Bugs found by reading the draft report code, each shown failing before its fix."""
 
+from datetime import datetime, timedelta
+
 import pytest
 import time_machine
 from django.urls import reverse
 
+from reports import circulation
 from reports.models import Comment
-from tests.reports.test_circulation import CIRCULATED
+from tests.reports.test_circulation import CIRCULATED, LONDON
 from tests.reports.test_draft_reader import opened, send_out
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +63,16 @@ def test_an_odd_comment_id_in_an_answer_is_not_found(client, reviewer, review, s
     response = client.post(url, {"comment": comment_id, f"comment-{sent_comment.pk}-response": "accepted"})
     assert response.status_code == 404
     assert Comment.objects.get(pk=sent_comment.pk).response == ""
+
+
+# The deadline runs to the very end of its day -------------------------------------------------
+
+
+def test_a_checker_can_still_comment_in_the_last_second_of_the_deadline_day(checkers):
+    sam, _ = checkers["Sam Green"]
+    deadline = sam.circulation.deadline
+    last_moment = datetime.combine(deadline, datetime.min.time(), tzinfo=LONDON) + timedelta(days=1, microseconds=-1)
+    with time_machine.travel(last_moment, tick=False):
+        assert circulation.link_works(sam)
+    with time_machine.travel(last_moment + timedelta(microseconds=1), tick=False):
+        assert not circulation.link_works(sam)
