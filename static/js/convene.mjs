@@ -87,3 +87,15 @@ const sessionTimeout = document.getElementById('session-timeout')
 if (sessionTimeout) {
   setUpSessionTimeout(sessionTimeout)
 }
+
+/**
+ * A form with no action posts to the page's own address, fragment and all: after the skip link
+ * ("#main-content"), the page that comes back with errors would jump to the main content and the
+ * error summary would not get focus. Post to the address without its fragment instead.
+ */
+document.addEventListener('submit', (event) => {
+  const form = event.target
+  if (form instanceof HTMLFormElement && !form.getAttribute('action') && window.location.hash) {
+    form.setAttribute('action', window.location.pathname + window.location.search)
+  }
+}, true)
