@@ -5,6 +5,7 @@ Everyone else gets 404, as for the review itself. Opening or downloading a versi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -144,6 +145,9 @@ def report_version(request, slug, review_id, number):
 def report_version_pdf(request, slug, review_id, number):
     """The version's PDF without a stamp: a Word version laid out with its numbers, or the PDF uploaded."""
     version = _version_for(request, slug, review_id, number)
+    if version.source == ReportVersion.Source.PDF and not version.file:
+        # The retention schedule removed the uploaded file: there is nothing left to download.
+        raise Http404
     reference = safe_name(version.review.reference) or "review"
     response = pdf_response(documents.render_plain_pdf(version), f"draft-report-{reference}-v{version.number}.pdf")
     _record(request, "report.version_downloaded", version)

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from reports import circulation
-from reports.models import Comment
+from reports.models import Comment, ReportVersion
 from tests.reports.test_circulation import CIRCULATED, LONDON
 from tests.reports.test_draft_reader import opened, send_out
 
@@ -76,3 +76,13 @@ def test_a_checker_can_still_comment_in_the_last_second_of_the_deadline_day(chec
         assert circulation.link_works(sam)
     with time_machine.travel(last_moment + timedelta(microseconds=1), tick=False):
         assert not circulation.link_works(sam)
+
+
+# A version whose content the retention schedule removed ----------------------------------------
+
+
+def test_a_pdf_version_whose_file_was_removed_is_not_found_rather_than_a_500(bm_client, review):
+    version = ReportVersion.objects.create(review=review, number=1, source=ReportVersion.Source.PDF, unit_count=2)
+    args = [review.partnership.slug, review.pk, version.number]
+    assert bm_client.get(reverse("report_version", args=args)).status_code == 200
+    assert bm_client.get(reverse("report_version_pdf", args=args)).status_code == 404
