@@ -5,6 +5,7 @@ Everyone else gets 404, as for the review itself. Opening or downloading a versi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -77,12 +78,15 @@ def report_home(request, slug, review_id):
             else:
                 messages.success(request, f"Version {version.number} is saved. The check found no names.")
             return redirect("report_version", slug, review.pk, version.number)
-    versions = list(documents.versions_of(review))
+    versions = list(
+        documents.versions_of(review).annotate(
+            hit_count=Count("name_hits"),
+            open_hit_count=Count("name_hits", filter=Q(name_hits__status=NameHit.Status.OPEN)),
+        )
+    )
     for version in versions:
-        hits = list(version.name_hits.values_list("status", flat=True))
-        open_count = sum(status == NameHit.Status.OPEN for status in hits)
-        version.check_result = _check_result(version, open_count, len(hits))
-        version.check_clear = version.name_check_at is not None and open_count == 0
+        version.check_result = _check_result(version, version.open_hit_count, version.hit_count)
+        version.check_clear = version.name_check_at is not None and version.open_hit_count == 0
     context = {
         **panels.circulation_panel(review, request.user),
         **panels.signoff_panel(review, request.user),

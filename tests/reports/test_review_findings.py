@@ -4,11 +4,13 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports import circulation
-from reports.models import Comment, ReportVersion
-from tests.reports.test_circulation import CIRCULATED, LONDON
+from reports.models import Comment, NameHit, ReportVersion
+from tests.reports.test_circulation import CIRCULATED, LONDON, make_version
 from tests.reports.test_draft_reader import opened, send_out
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +88,29 @@ def test_a_pdf_version_whose_file_was_removed_is_not_found_rather_than_a_500(bm_
     args = [review.partnership.slug, review.pk, version.number]
     assert bm_client.get(reverse("report_version", args=args)).status_code == 200
     assert bm_client.get(reverse("report_version_pdf", args=args)).status_code == 404
+
+
+# Queries on list pages ------------------------------------------------------------------------
+
+
+def _report_home_queries(client, review):
+    url = reverse("report_home", args=[review.partnership.slug, review.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_draft_report_page_asks_the_same_number_of_queries_however_many_versions(bm_client, review):
+    def add_versions(first, last):
+        for number in range(first, last + 1):
+            version = make_version(review, number)
+            NameHit.objects.create(version=version, kind="subject", paragraph=1, matched="Alex", context="Alex")
+
+    add_versions(1, 2)
+    _report_home_queries(bm_client, review)  # the first visit also saves the session
+    few = _report_home_queries(bm_client, review)
+    add_versions(3, 8)
+    assert _report_home_queries(bm_client, review) == few
+    NameHit.objects.filter(version__number=8).update(status=NameHit.Status.NOT_A_PERSON)
+    page = bm_client.get(reverse("report_home", args=[review.partnership.slug, review.pk])).content.decode()
+    assert page.count("1 name to check") == 7 and page.count("1 name found, all dealt with") == 1
