@@ -103,7 +103,7 @@ def action_owner_update(request, action_id):
         _context(
             agency_link,
             action=action,
-            updates=action.updates.all(),
+            updates=action.updates.select_related("author"),
             form=form,
             is_overdue=action.status != Action.Status.COMPLETE and action.due_date < timezone.localdate(),
         ),
