@@ -2,7 +2,8 @@
 
 A set number of days (Partnership.retention_days) after a review closes, a daily sweep:
 - takes the personal details and links off its invitations, and the addresses and bodies off the
-  emails sent to its invitees;
+  emails sent to its invitees, to those asked to check its draft, to those told it was published,
+  and to its action leads and owners;
 - deletes its summary versions' content and files, its draft report versions' content and files
   (never the signed-off version), the event factsheet PDFs kept in file storage, and the names the
   anonymisation check found;
@@ -17,6 +18,7 @@ Anonymous feedback, the signed-off report and its publication are kept. Each rev
 audited with counts only. A run finds only what is left to remove, so a second run does nothing.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -27,7 +29,7 @@ from django.db.models import CharField, Max, ProtectedError, Q, RestrictedError,
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from actions.models import ActionUpdate, AgencyLink
+from actions.models import Action, ActionUpdate, AgencyLink
 from events.models import Event, Invitation, SummaryVersion
 from notifications.models import OutboundMessage
 from practitioners.models import Nomination, NominationRequest, Practitioner
@@ -46,6 +48,10 @@ REMOVED_LINK = "removed-"
 LABELS = {
     "invitations": ("invitation with personal details or a link", "invitations with personal details or a link"),
     "emails": ("email to an invitee", "emails to invitees"),
+    "other_emails": (
+        "email about the draft report, its publication or the action plan",
+        "emails about the draft report, its publication or the action plan",
+    ),
     "summary_versions": ("summary version", "summary versions"),
     "report_versions": ("draft report version", "draft report versions"),
     "name_hits": ("name found by the anonymisation check", "names found by the anonymisation check"),
@@ -118,6 +124,45 @@ def _not_blank(*names):
     return condition
 
 
+# Emails about a review that no invitation points at: each key starts "<purpose>:<id>", the id being
+# that of one of the review's checkers, agency links or actions, or of the review itself.
+KEYED_EMAILS = {
+    "draft-circulated": "checkers",
+    "draft-reminder": "checkers",
+    "draft-link": "checkers",
+    "reminder:draft": "checkers",
+    "report-published": "review",
+    "action_link": "agency_links",
+    "reminder:action_overdue": "actions",
+}
+KEYED_EMAIL_RE = re.compile(rf"({'|'.join(map(re.escape, KEYED_EMAILS))}):(\d+)(?::.*)?")
+
+
+def _keyed_emails(review):
+    """The review's emails to those who checked its draft, were told of its publication, or lead or own its actions."""
+    ids = {
+        "checkers": set(Checker.objects.filter(circulation__review=review).values_list("pk", flat=True)),
+        "review": {review.pk},
+        "agency_links": set(AgencyLink.objects.filter(review=review).values_list("pk", flat=True)),
+        "actions": set(Action.objects.filter(recommendation__review=review).values_list("pk", flat=True)),
+    }
+    keyed = Q()
+    for purpose in KEYED_EMAILS:
+        keyed |= Q(idempotency_key__startswith=f"{purpose}:")
+    candidates = (
+        OutboundMessage.objects.filter(partnership_id=review.partnership_id)
+        .filter(keyed)
+        .exclude(recipient=REMOVED_EMAIL)
+        .values_list("pk", "idempotency_key")
+    )
+    found = []
+    for pk, key in candidates:
+        match = KEYED_EMAIL_RE.fullmatch(key)
+        if match and int(match[2]) in ids[KEYED_EMAILS[match[1]]]:
+            found.append(pk)
+    return OutboundMessage.objects.filter(pk__in=found).exclude(recipient=REMOVED_EMAIL)
+
+
 def _left_to_remove(review):
     """For each kind of row, a queryset of the review's rows that still hold something to remove."""
     signed_off = SignOff.objects.filter(review=review).values("version_id")
@@ -127,6 +172,7 @@ def _left_to_remove(review):
             | _not_blank("decline_reason", "suggested_colleague_name", "suggested_colleague_email", "access_needs")
         ),
         "emails": OutboundMessage.objects.filter(invitation__event__review=review).exclude(recipient=REMOVED_EMAIL),
+        "other_emails": _keyed_emails(review),
         "summary_versions": SummaryVersion.objects.filter(event__review=review).filter(
             _not_blank("file", "body_html", "original_filename")
         ),
@@ -196,11 +242,11 @@ def _purge_review(review, now):
         suggested_colleague_email="",
         access_needs="",
     )
-    emails = left["emails"]
-    emails.filter(state__in=[OutboundMessage.State.QUEUED, OutboundMessage.State.SENDING]).update(
-        state=OutboundMessage.State.FAILED, last_error="Not sent: removed under the retention schedule."
-    )
-    emails.update(recipient=REMOVED_EMAIL, body_text="", body_html="", attachments=[])
+    for emails in (left["emails"], left["other_emails"]):
+        emails.filter(state__in=[OutboundMessage.State.QUEUED, OutboundMessage.State.SENDING]).update(
+            state=OutboundMessage.State.FAILED, last_error="Not sent: removed under the retention schedule."
+        )
+        emails.update(recipient=REMOVED_EMAIL, body_text="", body_html="", attachments=[])
 
     left["summary_versions"].update(file="", body_html="", original_filename="")
     left["report_versions"].update(file="", body_html="", original_filename="")

@@ -1,6 +1,6 @@
 """Bugs found by reading the draft report code, each shown failing before its fix."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -8,10 +8,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from actions.models import Action, AgencyLink, Recommendation
+from notifications.models import OutboundMessage
+from practitioners.models import Agency
 from reports import circulation
-from reports.models import Comment, NameHit, ReportVersion
+from reports.models import Checker, Circulation, Comment, NameHit, ReportVersion
+from reviews import retention
+from reviews.models import AuditEntry, Review
 from tests.reports.test_circulation import CIRCULATED, LONDON, make_version
 from tests.reports.test_draft_reader import opened, send_out
+from tests.reviews.test_retention import TODAY as RETENTION_DAY
+from tests.reviews.test_retention import make_review as review_at_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +121,69 @@ def test_the_draft_report_page_asks_the_same_number_of_queries_however_many_vers
     NameHit.objects.filter(version__number=8).update(status=NameHit.Status.NOT_A_PERSON)
     page = bm_client.get(reverse("report_home", args=[review.partnership.slug, review.pk])).content.decode()
     assert page.count("1 name to check") == 7 and page.count("1 name found, all dealt with") == 1
+
+
+# Retention ------------------------------------------------------------------------------------
+
+
+def _sent_email(partnership, key):
+    return OutboundMessage.objects.create(
+        partnership=partnership,
+        kind=key.split(":")[0],
+        idempotency_key=key,
+        recipient="sam@police.example",
+        subject="Review CSPR 2024-1 (Child 1)",
+        body_text="Dear Sam Green",
+        body_html="<p>Dear Sam Green</p>",
+        state=OutboundMessage.State.SENT,
+        sent_at=RETENTION_DAY - timedelta(days=500),
+    )
+
+
+def _emails_about(review, police):
+    """The keys of the emails a review sends that are not tied to an invitation, each written to the outbox."""
+    version = ReportVersion.objects.create(review=review, number=1, source="docx", body_html="<p>A</p>", unit_count=1)
+    check = Circulation.objects.create(review=review, version=version, working_days=10, deadline=date(2025, 3, 3))
+    checker = Checker.objects.create(circulation=check, role="attendee", name="Sam Green", email="sam@police.example")
+    recommendation = Recommendation.objects.create(review=review, number=1, text="Train staff.")
+    action = Action.objects.create(
+        recommendation=recommendation,
+        description="Run training.",
+        agency=police,
+        lead_name="Training lead",
+        created_on=date(2025, 4, 2),
+        due_date=date(2025, 5, 1),
+    )
+    link = AgencyLink.objects.create(review=review, agency=police, name="Pat Lead", email="pat@police.example")
+    keys = [
+        f"draft-circulated:{checker.pk}",
+        f"draft-reminder:{checker.pk}:2025-02-20",
+        f"draft-link:{checker.pk}:0123456789abcdef",
+        f"reminder:draft:{checker.pk}:20250303",
+        f"report-published:{review.pk}:0123456789abcdef01234567",
+        f"action_link:{link.pk}:0123456789abcdef01234567",
+        f"reminder:action_overdue:{action.pk}:1",
+    ]
+    for key in keys:
+        _sent_email(review.partnership, key)
+    return keys
+
+
+def test_retention_takes_people_off_the_emails_about_the_draft_report_and_the_action_plan(partnership):
+    police = Agency.objects.create(partnership=partnership, name="Northvale Police")
+    with time_machine.travel(RETENTION_DAY, tick=False):
+        closed = review_at_stage(partnership, "CSPR 2024-1", Review.Status.CLOSED, closed_on=date(2025, 6, 1))
+        still_open = review_at_stage(partnership, "CSPR 2026-3", Review.Status.DRAFTING)
+        removed, kept = _emails_about(closed, police), _emails_about(still_open, police)
+        retention.run()
+
+        for key in removed:
+            message = OutboundMessage.objects.get(idempotency_key=key)
+            assert (message.recipient, message.body_text, message.body_html) == (retention.REMOVED_EMAIL, "", "")
+            assert message.subject == "Review CSPR 2024-1 (Child 1)"
+        for key in kept:
+            message = OutboundMessage.objects.get(idempotency_key=key)
+            assert (message.recipient, message.body_text) == ("sam@police.example", "Dear Sam Green")
+        purged = AuditEntry.objects.get(action="retention.review_purged", object_id=str(closed.pk))
+        assert "sam@police.example" not in str(purged.detail)
+        assert retention.run() == []
