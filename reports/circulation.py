@@ -106,6 +106,12 @@ def refusal(version, review=None):
         return "The review has been signed off, so the draft can no longer be sent for checking."
     if Circulation.objects.filter(version_id=version.pk).exists():
         return f"Version {version.number} has already been sent for checking."
+    later = Circulation.objects.filter(review_id=review.pk, version__number__gt=version.number).first()
+    if later is not None:
+        return (
+            f"A later version (version {later.version.number}) has already been sent for checking, "
+            f"so version {version.number} cannot be."
+        )
     if version.name_check_at is None:
         return f"Version {version.number} has not been checked for names yet."
     if not can_circulate(version):

@@ -3,6 +3,7 @@
 import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -167,6 +168,9 @@ def public_url(publication):
     return settings.SITE_URL + reverse("published_report", args=[review.partnership.slug, publication.slug])
 
 
+PUBLISHED_PDF_CACHE_SECONDS = 24 * 3600
+
+
 def published_pdf(publication):
     """The signed-off version as the public reads it: an uploaded PDF exactly as it was uploaded; a Word
     version laid out under the review's title, without the draft's marking."""
@@ -177,6 +181,10 @@ def published_pdf(publication):
     version = review.sign_off.version
     if version.source == ReportVersion.Source.PDF:
         return render_plain_pdf(version)
+    # Anyone can ask for it without signing in: lay it out once per publication, not once per request.
+    key = f"published-pdf:{publication.pk}:{version.pk}:{publication.published_at:%Y%m%d%H%M%S}"
+    if (cached := cache.get(key)) is not None:
+        return cached
     context = {
         "review": review,
         "partnership": review.partnership,
@@ -184,7 +192,9 @@ def published_pdf(publication):
         "sign_off": review.sign_off,
         "body": version_html(version),
     }
-    return render_pdf("pdfs/report.html", context)
+    pdf = render_pdf("pdfs/report.html", context)
+    cache.set(key, pdf, PUBLISHED_PDF_CACHE_SECONDS)
+    return pdf
 
 
 def people_to_tell(review):

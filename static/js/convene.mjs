@@ -99,3 +99,19 @@ document.addEventListener('submit', (event) => {
     form.setAttribute('action', window.location.pathname + window.location.search)
   }
 }, true)
+
+/**
+ * A second press of a form's button within a moment of the first is ignored, so a double click
+ * sends one link, adds one action or one comment (as GOV.UK Frontend's preventDoubleClick does,
+ * for every form).
+ */
+document.addEventListener('submit', (event) => {
+  const form = event.target
+  if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== 'post') return
+  const last = Number(form.dataset.submittedAt || 0)
+  if (Date.now() - last < 2000) {
+    event.preventDefault()
+    return
+  }
+  form.dataset.submittedAt = String(Date.now())
+})

@@ -329,6 +329,14 @@ def test_a_new_version_closes_the_earlier_check_and_its_links(
     assert AuditEntry.objects.get(action="report.circulation_closed").detail == {"reason": "replaced"}
 
 
+def test_an_older_version_cannot_be_sent_over_a_later_ones_check(frozen, business_manager, review, people):
+    older = make_version(review, 1)
+    start(review, make_version(review, 2), business_manager)
+    with pytest.raises(DomainError, match="later version"):
+        start(review, older, business_manager)
+    assert Circulation.objects.filter(closed_at__isnull=True).get().version.number == 2
+
+
 def test_close_circulation_stops_every_link_once(frozen, business_manager, review, people, version):
     sent = start(review, version, business_manager)
     assert circulation.close_circulation(sent, reason="signed off", by=business_manager) is True
