@@ -2,11 +2,14 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -25,16 +28,28 @@ from notifications.models import OutboundMessage
 from notifications.services import retry_failed
 from practitioners.csv_import import guard_cell
 from practitioners.models import Practitioner
-from reviews.access import is_business_manager, review_for
+from reviews.access import is_business_manager, partnership_for, review_for
+from reviews.models import Review
 from reviews.wording import people
 
 PAGE_SIZE = 100
 
 
-def event_for(request, slug, event_id, *, manage=False):
-    """An event the user may see (through its review); 404 outside, 403 for a reviewer when manage=True."""
-    event = get_object_or_404(Event.objects.select_related("chair"), pk=event_id, review__partnership__slug=slug)
-    event.review = review_for(request, slug, event.review_id, manage=manage)
+def event_for(request, slug, event_id, *, manage=False, events=None):
+    """An event the user may see (through its review); 404 outside, 403 for a reviewer when manage=True.
+
+    The event and its review come in one query, limited to the reviews the user may see (the same
+    rule as review_for); `events` may add annotations for the page that asks.
+    """
+    partnership = partnership_for(request, slug)
+    visible = Review.objects.visible_to(request.user, partnership)
+    event = get_object_or_404(
+        (events if events is not None else Event.objects).select_related("chair", "review").filter(review__in=visible),
+        pk=event_id,
+    )
+    if manage and not is_business_manager(request.user, partnership):
+        raise PermissionDenied
+    event.review.partnership = partnership  # the same row, with the user's role already known
     return event
 
 
@@ -147,25 +162,99 @@ def event_cancel(request, slug, event_id):
     )
 
 
+# The invitee table shows this many people a page.
+INVITEES_PAGE_SIZE = 100
+
+# The reply tags of the invitee table, as the reply tag include draws them.
+REPLY_TAG_CLASSES = {
+    Invitation.Status.NOT_SENT: "govuk-tag--grey",
+    Invitation.Status.INVITED: "govuk-tag--blue",
+    Invitation.Status.ACCEPTED: "govuk-tag--green",
+    Invitation.Status.DECLINED: "govuk-tag--red",
+}
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told how many rows there are, so it does not count them again."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
+
+
+def _url_maker(name, *args):
+    """Make `name`'s URL for any id given last, reversing it only once (a table reverses it per row)."""
+    before, _, after = reverse(name, args=[*args, 0]).rpartition("/0/")
+    return lambda last: f"{before}/{last}/{after}"
+
+
+def _invitee_rows(event, invitations, *, slug):
+    """The table's rows: each invitee's display values worked out here, not by the template."""
+    labels = dict(Invitation.Status.choices)
+    detail_url = _url_maker("invitee_detail", slug, event.pk)
+    remove_url = _url_maker("invitee_remove", slug, event.pk)
+    retry_url = _url_maker("email_retry", slug, event.pk)
+    rows = []
+    for invitation in invitations:
+        status, state = invitation["status"], invitation["email_state"]
+        not_sent = status == Invitation.Status.NOT_SENT
+        rows.append(
+            {
+                "name": invitation["practitioner__full_name"],
+                "job_title": invitation["practitioner__job_title"],
+                "agency": invitation["practitioner__agency__name"],
+                "email": invitation["practitioner__email"] or "None given",
+                "reply": labels[status],
+                "reply_class": REPLY_TAG_CLASSES[status],
+                "failed": state == OutboundMessage.State.FAILED,
+                "email_state": state[:1].upper() + state[1:] if state else "None yet",
+                "email_error": invitation["email_error"],
+                "retry_url": retry_url(invitation["email_id"]) if state == OutboundMessage.State.FAILED else "",
+                "detail_url": "" if not_sent else detail_url(invitation["pk"]),
+                "remove_url": remove_url(invitation["pk"]) if not_sent else "",
+            }
+        )
+    return rows
+
+
 @login_required
 def event_detail(request, slug, event_id):
-    event = event_for(request, slug, event_id)
-    invitee_rows = _with_email_state(
-        event.invitations.select_related("practitioner__agency").order_by("practitioner__full_name", "pk")
+    event = event_for(
+        request,
+        slug,
+        event_id,
+        events=Event.objects.annotate(summary_released=Exists(SummaryRelease.objects.filter(event=OuterRef("pk")))),
     )
-    # The counts by reply and the line managers coming, in one pass over the event's invitations.
-    counts = event.invitations.aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in Invitation.Status.values},
-        managers_attending=Count("pk", filter=Q(status=Invitation.Status.ACCEPTED, line_manager_attending=True)),
-    )
-    by_status = {status: counts[status] for status in Invitation.Status.values}
-    total = sum(by_status.values())
-    by_agency = (
+    # The counts by agency, by reply and the line managers coming, in one pass over the invitations.
+    accepted = Q(status=Invitation.Status.ACCEPTED)
+    by_agency = list(
         event.invitations.values("practitioner__agency__name")
-        .annotate(invited=Count("pk"), attending=Count("pk", filter=Q(status=Invitation.Status.ACCEPTED)))
+        .annotate(
+            invited=Count("pk"),
+            attending=Count("pk", filter=accepted),
+            managers_attending=Count("pk", filter=accepted & Q(line_manager_attending=True)),
+            **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in Invitation.Status.values},
+        )
         .order_by("practitioner__agency__name")
     )
-    paginator = Paginator(invitee_rows, PAGE_SIZE)
+    by_status = {status: sum(row[f"status_{status}"] for row in by_agency) for status in Invitation.Status.values}
+    total = sum(row["invited"] for row in by_agency)
+    invitee_rows = _with_email_state(event.invitations.order_by("practitioner__full_name", "pk")).values(
+        "pk",
+        "status",
+        "practitioner__full_name",
+        "practitioner__job_title",
+        "practitioner__agency__name",
+        "practitioner__email",
+        "email_state",
+        "email_error",
+        "email_id",
+    )
+    paginator = _CountedPaginator(invitee_rows, INVITEES_PAGE_SIZE, count=total)
     page = paginator.get_page(_page_number(request))
     can_manage = is_business_manager(request.user, request.partnership)
     return render(
@@ -180,22 +269,23 @@ def event_detail(request, slug, event_id):
             "cancelled_on": format_date(timezone.localdate(event.cancelled_at)) if event.cancelled_at else "",
             "learning_themes": list(event.learning_themes.all()),
             "page": page,
+            "invitees": _invitee_rows(event, page.object_list, slug=request.partnership.slug),
             "page_range": paginator.get_elided_page_range(page.number),
             "total": total,
             "by_status": [(status, label, by_status[status]) for status, label in Invitation.Status.choices],
             "accepted": by_status[Invitation.Status.ACCEPTED],
-            "by_agency": list(by_agency),
+            "by_agency": by_agency,
             "can_manage": can_manage and not event.is_cancelled,
             "is_manager": can_manage,
             "can_keep_notes": notes.can_keep_notes(request.user, event.review),
-            "summary_release": SummaryRelease.objects.filter(event=event).first(),
+            "summary_release": event.summary_released,
             "progress": sending_progress(event),
             "not_yet_invited": by_status[Invitation.Status.NOT_SENT],
             "access_needs": event.invitations.accepted()
             .exclude(access_needs="")
-            .select_related("practitioner")
+            .values_list("practitioner__full_name", "access_needs")
             .order_by("practitioner__full_name"),
-            "managers_attending": counts["managers_attending"],
+            "managers_attending": sum(row["managers_attending"] for row in by_agency),
         },
     )
 

@@ -149,9 +149,19 @@ class Partnership(models.Model):
         )
 
     def role_of(self, user):
-        """The user's role here, or None."""
-        membership = self.memberships.filter(user=user).first()
-        return membership.role if membership else None
+        """The user's role here, or None: asked of the database once per user for this instance.
+
+        Staff pages ask it several times a request (the view, the navigation, the notes check), always
+        of the partnership the request loaded, so the answer lives as long as that request.
+        """
+        roles = self.__dict__.setdefault("_roles_by_user", {})
+        if user.pk not in roles:
+            roles[user.pk] = self.memberships.filter(user=user).order_by().values_list("role", flat=True).first()
+        return roles[user.pk]
+
+    def remember_role(self, user, role):
+        """Record the user's role (or None), already read with this partnership, for role_of."""
+        self.__dict__.setdefault("_roles_by_user", {})[user.pk] = role
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -148,7 +148,7 @@ def test_editing_keeps_the_name_unless_a_new_one_is_given(bm_client, partnership
 
 
 # The overview's queries, whether the partnership has 5 reviews or 50.
-OVERVIEW_QUERIES = 13
+OVERVIEW_QUERIES = 11
 
 
 @pytest.mark.django_db
