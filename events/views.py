@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -29,6 +28,7 @@ from notifications.services import retry_failed
 from practitioners.csv_import import guard_cell
 from practitioners.models import Practitioner
 from reviews.access import is_business_manager, partnership_for, review_for
+from reviews.dashboard import url_maker
 from reviews.models import Review
 from reviews.wording import people
 
@@ -186,18 +186,12 @@ class _CountedPaginator(Paginator):
         return self._known_count
 
 
-def _url_maker(name, *args):
-    """Make `name`'s URL for any id given last, reversing it only once (a table reverses it per row)."""
-    before, _, after = reverse(name, args=[*args, 0]).rpartition("/0/")
-    return lambda last: f"{before}/{last}/{after}"
-
-
 def _invitee_rows(event, invitations, *, slug):
     """The table's rows: each invitee's display values worked out here, not by the template."""
     labels = dict(Invitation.Status.choices)
-    detail_url = _url_maker("invitee_detail", slug, event.pk)
-    remove_url = _url_maker("invitee_remove", slug, event.pk)
-    retry_url = _url_maker("email_retry", slug, event.pk)
+    detail_url = url_maker("invitee_detail", slug, event.pk)
+    remove_url = url_maker("invitee_remove", slug, event.pk)
+    retry_url = url_maker("email_retry", slug, event.pk)
     rows = []
     for invitation in invitations:
         status, state = invitation["status"], invitation["email_state"]

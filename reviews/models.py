@@ -62,7 +62,8 @@ class PartnershipQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(memberships__user=user).distinct()
+        # A user has at most one membership of a partnership (a constraint), so the join repeats no row.
+        return self.filter(memberships__user=user)
 
 
 class Partnership(models.Model):
@@ -163,6 +164,10 @@ class Partnership(models.Model):
         """Record the user's role (or None), already read with this partnership, for role_of."""
         self.__dict__.setdefault("_roles_by_user", {})[user.pk] = role
 
+    def remembered_role(self, user):
+        """The user's role if role_of has already read it for this instance; None if not (or if they have none)."""
+        return self.__dict__.get("_roles_by_user", {}).get(user.pk)
+
 
 class MembershipQuerySet(models.QuerySet):
     def business_managers(self):
@@ -253,8 +258,12 @@ class ReviewQuerySet(models.QuerySet):
             return qs.none()
         if user.is_superuser:
             return qs
+        if partnership is not None and partnership.remembered_role(user) == Membership.Role.BUSINESS_MANAGER:
+            return qs  # the request has already read that they manage this partnership
         managed = Membership.objects.filter(user=user, role=Membership.Role.BUSINESS_MANAGER).values("partnership_id")
-        return qs.filter(Q(partnership_id__in=managed) | Q(reviewers=user)).distinct()
+        # Subqueries rather than a join to the reviewers: each review comes once, with no DISTINCT to sort out.
+        assigned = self.model.reviewers.through.objects.filter(user=user).values("review_id")
+        return qs.filter(Q(partnership_id__in=managed) | Q(pk__in=assigned))
 
     def open(self):
         return self.exclude(status__in=[Review.Status.PUBLISHED, Review.Status.CLOSED])
