@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from reviews.models import Review
-from reviews.workdays import add_working_days, is_working_day
+from reviews.workdays import add_working_days, working_days_between
 
 # A deadline this close (calendar days) is "due soon": the overview looks two weeks ahead.
 DUE_SOON_DAYS = 14
@@ -46,18 +46,6 @@ def add_months(day, months):
     year, month = divmod(day.month - 1 + months, 12)
     year, month = day.year + year, month + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def working_days_between(start, end):
-    """Working days after `start` up to and including `end`; negative when `end` is earlier."""
-    sign = 1 if end >= start else -1
-    low, high = (start, end) if sign > 0 else (end, start)
-    count, day = 0, low
-    while day < high:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            count += 1
-    return sign * count
 
 
 @dataclass(frozen=True)
