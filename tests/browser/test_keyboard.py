@@ -13,32 +13,9 @@ from playwright.sync_api import expect
 
 from events.models import Event, Invitation
 from tests.browser.conftest import invited_event
+from tests.browser.keyboard import focused, skip_to_main, tab, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# What has focus: its accessible name, as a sighted keyboard user would read it, and whether the
-# GOV.UK focus style (the yellow ring or highlight) is showing. Radios and checkboxes are drawn by
-# their label's ::before, so that is where their focus shows.
-FOCUSED = """() => {
-  const element = document.activeElement;
-  if (!element || element === document.body) return null;
-  const yellow = "rgb(255, 221, 0)";
-  const shows = (style) =>
-    style.boxShadow.includes(yellow) || style.backgroundColor === yellow ||
-    (style.outlineStyle !== "none" && style.outlineColor === yellow && parseFloat(style.outlineWidth) > 0) ||
-    style.borderColor === yellow;
-  const labelled = element.labels && element.labels.length ? element.labels[0] : null;
-  const drawn = element.matches(".govuk-radios__input, .govuk-checkboxes__input");
-  const box = (drawn ? labelled : element).getBoundingClientRect();
-  return {
-    name: ((labelled ? labelled.innerText : element.innerText) || element.getAttribute("aria-label") || "").trim(),
-    tag: element.tagName.toLowerCase(),
-    checked: element.checked === true,
-    shows: drawn ? shows(getComputedStyle(labelled, "::before")) : shows(getComputedStyle(element)),
-    onScreen: box.width > 0 && box.height > 0,
-    inMain: element.closest("main") !== null,
-  };
-}"""
 
 # The invitation page's own controls, in reading order, from the top of the main content.
 REPLY_FORM = [
@@ -51,27 +28,6 @@ REPLY_FORM = [
     "Colleague who knew the family better (optional)",
     "Their work email address (optional)",
 ]
-
-
-def focused(page):
-    state = page.evaluate(FOCUSED)
-    assert state is not None, "nothing has focus"
-    assert state["onScreen"], f"{state['name']!r} has focus but is not on screen"
-    assert state["shows"], f"{state['name']!r} has focus but shows no focus style"
-    return state
-
-
-def tab(page, *, back=False):
-    page.keyboard.press("Shift+Tab" if back else "Tab")
-    return focused(page)
-
-
-def skip_to_main(page):
-    """From the top of a freshly loaded page: the skip link is the first stop, and Enter jumps past the header."""
-    state = tab(page)
-    assert state["name"] == "Skip to main content" and state["tag"] == "a", state
-    page.keyboard.press("Enter")
-    expect(page.locator("main")).to_be_focused()
 
 
 @pytest.fixture
@@ -149,3 +105,69 @@ def test_a_practitioner_replies_and_changes_their_reply_by_keyboard(page, a11y, 
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.DECLINED
     assert invitation.decline_reason == "I am on leave that week"
+
+
+@pytest.fixture
+def draft_link(review, business_manager):
+    """A checked draft sent to one practitioner for its factual-accuracy check; the path of their link."""
+    from django.utils import timezone
+
+    from reports import circulation
+    from reports.models import ReportVersion
+
+    body = "".join(
+        f'<p id="paragraph-{n}"><span class="convene-number">{n}</span> {text}</p>'
+        for n, text in enumerate(["Child B lived with their mother.", "Police visited twice in March."], start=1)
+    )
+    version = ReportVersion.objects.create(
+        review=review,
+        number=1,
+        source=ReportVersion.Source.DOCX,
+        body_html=body,
+        unit_count=2,
+        name_check_at=timezone.now(),
+    )
+    person = circulation.Person(role="other", name="Sam Green", email="sam.green@police.example")
+    mail.outbox.clear()
+    circulation.circulate(version, people=[person], working_days=10, started_by=business_manager)
+    (message,) = mail.outbox
+    return re.search(r"https?://[^/\s]+(/draft-report/[^/\s]+/)", message.body).group(1)
+
+
+def test_a_practitioner_comments_on_the_draft_by_keyboard(page, a11y, live_server, draft_link):
+    from reports.models import Checker
+
+    page.goto(draft_link)
+    a11y.check()
+    skip_to_main(page)
+    tab_to(page, "Read the draft report")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/draft-report/read/$"))
+    a11y.check()
+
+    # Add a comment on paragraph 2: the link, then each box in turn, then the button.
+    skip_to_main(page)
+    tab_to(page, "Add a comment")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/draft-report/comments/add/"))
+    a11y.check()
+    skip_to_main(page)
+    tab_to(page, "Paragraph number")
+    page.keyboard.type("2")
+    assert tab(page)["name"].startswith("What is not accurate")
+    page.keyboard.type("They visited three times, not twice.")
+    assert tab(page)["name"].startswith("Your proposed correction")
+    page.keyboard.type("Police visited three times in March.")
+    tab_to(page, "Save comment")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/draft-report/read/#your-comments$"))
+    a11y.check()
+
+    # Send it: the page opens at their comments, so Tab goes on from there.
+    tab_to(page, "Send my comments")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    a11y.check()
+    checker = Checker.objects.get()
+    assert checker.responded_at is not None and not checker.no_comments
+    assert [(c.paragraph, c.text) for c in checker.comments.all()] == [(2, "They visited three times, not twice.")]
