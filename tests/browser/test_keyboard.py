@@ -171,3 +171,55 @@ def test_a_practitioner_comments_on_the_draft_by_keyboard(page, a11y, live_serve
     checker = Checker.objects.get()
     assert checker.responded_at is not None and not checker.no_comments
     assert [(c.paragraph, c.text) for c in checker.comments.all()] == [(2, "They visited three times, not twice.")]
+
+
+def test_a_business_manager_records_the_sign_off_by_keyboard(page, a11y, live_server, review, business_manager):
+    from django.utils import timezone
+
+    from reports.models import ReportVersion, SignOff
+    from reviews.models import Review
+    from tests.browser.journey import sign_in
+
+    ReportVersion.objects.create(
+        review=review,
+        number=1,
+        source=ReportVersion.Source.DOCX,
+        body_html='<p id="paragraph-1"><span class="convene-number">1</span> Introduction.</p>',
+        unit_count=1,
+        name_check_at=timezone.now(),
+    )
+    sign_in(page.context, live_server, business_manager)
+    page.goto(f"/p/{review.partnership.slug}/reviews/{review.pk}/report/sign-off/")
+    a11y.check()
+    skip_to_main(page)
+    # The only version is the first radio; Space chooses it.
+    for _ in range(40):
+        state = tab(page)
+        if state["tag"] == "input" and state["name"].startswith("Version 1"):
+            break
+    page.keyboard.press("Space")
+    assert focused(page)["checked"]
+    assert tab(page)["name"].startswith("Who signed it off?")
+    page.keyboard.type("Safeguarding Partnership Executive")
+    today = timezone.localdate()
+    for part in (today.day, today.month, today.year):
+        tab(page)
+        page.keyboard.type(str(part))
+    assert tab(page)["name"].startswith("Minute reference")
+    page.keyboard.type("SPE 2026/41")
+    state = tab(page)
+    assert state["name"] == "I understand that sign-off cannot be undone", state
+    page.keyboard.press("Space")
+    state = tab(page)
+    assert state["tag"] == "button", state
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    a11y.check()
+    sign_off = SignOff.objects.get()
+    assert (sign_off.body, sign_off.minute_reference, sign_off.signed_off_on) == (
+        "Safeguarding Partnership Executive",
+        "SPE 2026/41",
+        today,
+    )
+    review.refresh_from_db()
+    assert review.status == Review.Status.SIGNED_OFF
