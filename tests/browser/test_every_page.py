@@ -1,0 +1,1242 @@
+"""Every page of the product, in every state, in a real browser with axe-core (WCAG 2.2 A and AA).
+
+One data set is built once through the product's own services: a partnership with a business
+manager and a reviewer (both with an authenticator app) and a review at each stage that matters —
+a new one with nothing in it; one whose events have invitees who replied in every way, a released
+summary, attendance, feedback and private notes; one whose draft report has names to check and is
+out for checking with comments and answers; one signed off and published with an action plan; one
+signed off and held back — and a second partnership with nothing in it, for the empty states.
+
+Then every URL name in the access table (tests/test_url_access.py) is visited by the person it is
+for: a member of staff, a practitioner or action owner through their personal link, or the public.
+Each page is checked with axe-core in its full state and, where it has one, its empty state; each
+form is sent once with nothing in it (or clearly wrong input) and the page with its errors is
+checked too. Files (PDF, CSV, calendar) are fetched and only their status and type are checked.
+The test fails listing every violation, and naming any URL in the table it neither visited nor
+skipped with a reason.
+"""
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
+from weasyprint import HTML
+
+from actions import services as actions
+from actions.models import Action, AgencyLink
+from events import attendance, invitations, notes, summary, summary_documents
+from events import services as events
+from events.models import Attendance, Event, Invitation
+from notifications.models import OutboundMessage
+from practitioners import nominations
+from practitioners.models import Agency, NominationRequest, Practitioner
+from reports import anonymisation, circulation, documents, responses, signoff
+from reports.models import Checker, Comment, NameHit
+from reviews import links
+from reviews import services as reviews
+from reviews.models import Membership, Partnership, Review
+from tests.browser.conftest import AXE_TAGS, AccessibilityChecker
+from tests.browser.journey import sign_in
+from tests.conftest import PASSWORD, make_staff
+from tests.reports.documents import docx
+from tests.test_url_access import ACCESS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The data set ------------------------------------------------------------------------------------
+
+SUMMARY_TEXT = """## What is known
+
+Child C lived with their father and was known to the school nurse and the health visitor.
+
+- The family moved twice in the year the review covers.
+- Two referrals were made to children's social care.
+"""
+FIRST_DRAFT = [
+    "Introduction",
+    "Lee Porter, a police constable, visited the family twice in March.",
+    "Jordan Example was seen by the health visitor at home in April.",
+    "The family lived near Ruby Green Park.",
+]
+CLEAN_DRAFT = [
+    "Introduction",
+    "A police constable visited the family twice in March.",
+    "The school shared its concerns with children's social care in May.",
+    "Agencies met in June to plan what to do next.",
+]
+PEOPLE = [
+    # name, job title, agency key
+    ("Lee Porter", "Police constable", "police"),
+    ("Mia Hughes", "Health visitor", "health"),
+    ("Isla Scott", "Social worker", "social_care"),
+    ("Ruby Green", "Class teacher", "school"),
+    ("Omar Khan", "Health visitor team leader", "health"),
+    ("Sam Reid", "Detective sergeant", "police"),
+    ("Theo Hall", "Designated safeguarding lead", "school"),
+    ("Ella Wright", "Team manager", "social_care"),
+]
+
+
+class World:
+    """The data set: its people and objects as attributes, and the secret of each personal link the browsers open."""
+
+    def __init__(self, **objects):
+        self.tokens = {}
+        self.add(**objects)
+
+    def add(self, **objects):
+        self.__dict__.update(objects)
+
+
+def _new_review(partnership, manager, reviewer, *, reference, pseudonym, real_name, at_event_stage=True, kind="cspr"):
+    """A review through the product's service, moved on to its practitioner event stage unless told not to."""
+    today = timezone.localdate()
+    review = reviews.create_review(
+        partnership=partnership,
+        data={
+            "review_type": kind,
+            "reference": reference,
+            "pseudonym": pseudonym,
+            "subject_name": real_name,
+            "scope_start": today - timedelta(days=900),
+            "scope_end": today - timedelta(days=200),
+            "incident_notified_on": today - timedelta(days=180),
+            "commissioned_on": today - timedelta(days=150),
+            "target_completion_on": today + timedelta(days=60),
+            "reviewers": [reviewer],
+            "theme_titles": ["Hearing the voice of the child", "Sharing information between agencies"],
+        },
+        created_by=manager,
+    )
+    if at_event_stage:
+        for status in (Review.Status.GATHERING, Review.Status.PRACTITIONER_EVENT):
+            reviews.advance_status(review=review, to_status=status, changed_by=manager)
+    return Review.objects.get(pk=review.pk)
+
+
+def _at(days, hour=10):
+    return (timezone.localtime() + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def _new_event(review, manager, reviewer, *, title, days, reply_days):
+    event = events.create_event(
+        review,
+        details={
+            "title": title,
+            "starts_at": _at(days),
+            "ends_at": _at(days, 13),
+            "format": Event.Format.HYBRID,
+            "venue_name": "Northvale Civic Centre, Committee Room 2",
+            "venue_address": "1 High Street\nNorthvale\nNV1 2AB",
+            "access_information": "Step-free entrance on High Street. Hearing loop in the room.",
+            "joining_details": "Video call: https://meet.northvale.example/event (passcode 4821)",
+            "chair": reviewer,
+            "facilitator": manager.full_name,
+            "capacity": 20,
+            "rsvp_deadline": timezone.localdate() + timedelta(days=reply_days),
+            "agenda": "10:00 Welcome\n10:15 First-hand accounts\n11:30 Break\n11:45 Learning themes",
+        },
+        learning_themes=list(review.learning_themes.all()),
+        created_by=manager,
+    )
+    return event
+
+
+def _invite(event, people, manager):
+    events.add_invitees(event, people, source=Invitation.Source.DIRECTORY, added_by=manager)
+    invitations.send_invitations(event, sent_by=manager)
+    return {i.practitioner_id: i for i in event.invitations.select_related("practitioner")}
+
+
+def _reply(invitation, **answer):
+    return invitations.record_rsvp(Invitation.objects.get(pk=invitation.pk), **answer)
+
+
+def _pdf(text):
+    return HTML(
+        string=f"<html lang='en'><head><title>{text}</title></head><body><p>{text}</p></body></html>"
+    ).write_pdf()
+
+
+def _upload_draft(review, reviewer, paragraphs, name):
+    upload = SimpleUploadedFile(name, docx(paragraphs), content_type="application/octet-stream")
+    return documents.add_version(review, upload=upload, created_by=reviewer)
+
+
+def _token_for(model, pk):
+    """Give a personal link a fresh secret (only its hash is kept) and return the secret for the browser."""
+    token, token_hash = links.new_token()
+    model.objects.filter(pk=pk).update(token_hash=token_hash)
+    return token
+
+
+def build_directory(world):
+    partnership, manager = world.partnership, world.manager
+    agencies = {
+        "police": ("Northvale Police", Agency.Type.POLICE, "DS Kim Lowe", "kim.lowe@police.example"),
+        "health": ("Northvale Community Health Trust", Agency.Type.HEALTH, "Ann Berry", "ann.berry@health.example"),
+        "social_care": (
+            "Northvale Children's Services",
+            Agency.Type.CHILDRENS_SOCIAL_CARE,
+            "Raj Patel",
+            "raj.patel@northvale.example",
+        ),
+        "school": ("Hillside Primary School", Agency.Type.SCHOOL, "", ""),
+    }
+    made = {}
+    for key, (name, kind, lead, email) in agencies.items():
+        made[key] = Agency.objects.create(
+            partnership=partnership, name=name, agency_type=kind, lead_name=lead, lead_email=email
+        )
+    world.agencies = made
+    people = []
+    for index, (name, title, agency) in enumerate(PEOPLE):
+        first, last = name.lower().split(" ", 1)
+        people.append(
+            Practitioner.objects.create(
+                partnership=partnership,
+                full_name=name,
+                job_title=title,
+                agency=made[agency],
+                email=f"{first}.{last}@{agency.replace('_', '-')}.example",
+                phone=f"01632 960 {300 + index:03d}",
+                line_manager_name="" if index > 5 else "Ella Wright",
+                line_manager_email="" if index > 5 else "ella.wright@social-care.example",
+            )
+        )
+    world.people = people
+    world.manager_membership = Membership.objects.get(user=manager, partnership=partnership)
+    world.reviewer_membership = Membership.objects.get(user=world.reviewer, partnership=partnership)
+
+
+def build_events_review(world):
+    """A review with an upcoming event with every kind of reply and a released summary; a held one; a cancelled one."""
+    manager, reviewer, people = world.manager, world.reviewer, world.people
+    review = _new_review(
+        world.partnership,
+        manager,
+        reviewer,
+        reference="CSPR 2026-02",
+        pseudonym="Child C",
+        real_name="Casey Sample",
+    )
+    world.events_review = review
+
+    # The upcoming event: accepted (with and without needs), declined (with and without a reason), no reply.
+    upcoming = _new_event(review, manager, reviewer, title="Practitioner learning event", days=14, reply_days=7)
+    invited = _invite(upcoming, people[:6], manager)
+    lee, mia, isla, ruby, omar, sam = (invited[p.pk] for p in people[:6])
+    _reply(lee, attending=True, access_needs="I use a wheelchair.", line_manager_attending=True)
+    _reply(mia, attending=True, line_manager_attending=False)
+    _reply(
+        isla,
+        attending=False,
+        decline_reason="I am on leave that week.",
+        suggested_colleague_name="Ella Wright",
+        suggested_colleague_email="ella.wright@social-care.example",
+    )
+    _reply(ruby, attending=False)
+    # Sam's invitation email failed; Theo is on the list but not yet invited.
+    OutboundMessage.objects.filter(invitation=sam).update(
+        state=OutboundMessage.State.FAILED, last_error="Mailbox unavailable (550)"
+    )
+    events.add_invitees(upcoming, [people[6]], source=Invitation.Source.DIRECTORY, added_by=manager)
+    # Omar's invitation email is still waiting to go: the event page shows the emails on their way.
+    OutboundMessage.objects.filter(invitation=omar, kind="invitation").update(state=OutboundMessage.State.QUEUED)
+    world.add(upcoming=upcoming, lee=lee, mia=mia, isla=isla, omar=omar, sam=sam)
+
+    # Its confidential summary: a written version and an uploaded PDF; the first released today.
+    written = summary_documents.add_version(upcoming, text=SUMMARY_TEXT, created_by=reviewer)
+    upload = SimpleUploadedFile("summary.pdf", _pdf("Confidential summary"), content_type="application/pdf")
+    summary_documents.add_version(upcoming, upload=upload, created_by=reviewer)
+    summary.release_summary(upcoming, version=written, available_from=timezone.now(), released_by=manager)
+    mia_reader = summary.reader_for(Invitation.objects.get(pk=mia.pk))
+    summary.accept_terms(mia_reader)
+    summary.record_read(mia_reader)
+
+    # Notes: one on the review, one on the event.
+    world.note = notes.create_note(
+        review=review, author=reviewer, title="Themes to explore", body="Ask about the missed appointments."
+    )
+    notes.create_note(
+        review=review, event=upcoming, author=reviewer, title="On the day", body="Start with the timeline."
+    )
+
+    # The held event: Lee attended, Mia came with her manager, Isla did not; Mia gave feedback.
+    held = _new_event(review, manager, reviewer, title="First practitioner learning event", days=3, reply_days=1)
+    invited = _invite(held, [people[0], people[1], people[2]], manager)
+    for invitation in invited.values():
+        _reply(invitation, attending=True, line_manager_attending=False)
+    Event.objects.filter(pk=held.pk).update(
+        starts_at=_at(-7), ends_at=_at(-7, 13), rsvp_deadline=timezone.localdate() - timedelta(days=10)
+    )
+    held.refresh_from_db()
+    attendance.record_attendance(
+        held,
+        {
+            invited[people[0].pk].pk: Attendance.ATTENDED,
+            invited[people[1].pk].pk: Attendance.WITH_MANAGER,
+            invited[people[2].pk].pk: Attendance.DID_NOT_ATTEND,
+        },
+        recorded_by=manager,
+    )
+    attendance.send_thank_yous(held, sent_by=manager)
+    attendance.give_feedback(
+        Invitation.objects.get(pk=invited[people[1].pk].pk),
+        safe_space="yes",
+        felt_heard="partly",
+        what_would_help="More time for the timeline.",
+    )
+    world.add(held=held, held_lee=invited[people[0].pk])
+
+    # A cancelled event.
+    cancelled = _new_event(review, manager, reviewer, title="Extra practitioner event", days=20, reply_days=10)
+    _invite(cancelled, [people[4]], manager)
+    events.cancel_event(cancelled, reason="The venue is closed for repairs.", cancelled_by=manager)
+    world.add(cancelled=cancelled, cancelled_invitation=cancelled.invitations.get())
+
+    # Nominations: the police's lead named two people and finished; one was accepted onto the upcoming event.
+    police, health = world.agencies["police"], world.agencies["health"]
+    nominations.request_nominations(
+        review=review,
+        agencies=[police, health],
+        deadline=timezone.localdate() + timedelta(days=7),
+        requested_by=manager,
+    )
+    police_request = NominationRequest.objects.get(review=review, agency=police)
+    first = nominations.add_nomination(
+        nomination_request=police_request,
+        data={
+            "full_name": "Dana Brooks",
+            "job_title": "Police community support officer",
+            "email": "dana.brooks@police.example",
+            "line_manager_name": "Sam Reid",
+            "line_manager_email": "sam.reid@police.example",
+        },
+    )
+    nominations.add_nomination(
+        nomination_request=police_request,
+        data={"full_name": "Kit Moss", "job_title": "Detective constable", "email": "kit.moss@police.example"},
+    )
+    nominations.mark_complete(nomination_request=police_request)
+    nominations.accept_nominations(review=review, nominations=[first], event=upcoming, accepted_by=manager)
+    world.nomination_request = police_request
+    world.empty_nomination_request = NominationRequest.objects.get(review=review, agency=health)
+
+
+def build_draft_review(world):
+    """A review in its factual-accuracy check: a draft naming people, a clean one out with comments and answers."""
+    manager, reviewer, people = world.manager, world.reviewer, world.people
+    review = _new_review(
+        world.partnership,
+        manager,
+        reviewer,
+        reference="CSPR 2025-09",
+        pseudonym="Child E",
+        real_name="Jordan Example",
+    )
+    held = Event.objects.create(
+        review=review,
+        title="Practitioner learning event",
+        starts_at=_at(-30),
+        ends_at=_at(-30, 13),
+        venue_name="Northvale Civic Centre",
+        chair=reviewer,
+        capacity=20,
+        rsvp_deadline=timezone.localdate() - timedelta(days=40),
+        status=Event.Status.HELD,
+        created_by=manager,
+    )
+    for person in people[:3]:
+        Invitation.objects.create(
+            event=held, practitioner=person, status=Invitation.Status.ACCEPTED, attendance=Attendance.ATTENDED
+        )
+    first = _upload_draft(review, reviewer, FIRST_DRAFT, "draft report.docx")
+    park = NameHit.objects.get(version=first, kind=NameHit.Kind.PRACTITIONER)  # "Ruby Green Park"
+    anonymisation.mark_not_a_person(park, reason="It is the name of a park.", by=reviewer)
+    second = _upload_draft(review, reviewer, CLEAN_DRAFT, "draft report v2.docx")
+    started = circulation.circulate(
+        second, people=circulation.default_checkers(review), working_days=10, started_by=manager
+    )
+    checkers = {checker.name: checker for checker in started.checkers.all()}
+    lee, mia = checkers["Lee Porter"], checkers["Mia Hughes"]
+    circulation.add_comment(lee, paragraph=2, text="I visited three times in March.", correction="three times")
+    circulation.add_comment(lee, paragraph=3, text="The school shared its concerns in April.")
+    circulation.send_comments(lee)
+    answered, _waiting = lee.comments.order_by("paragraph")
+    responses.answer_comment(answered, response=Comment.Response.AMENDED, text="Now says three.", by=reviewer)
+    circulation.say_no_comments(mia)
+    # A third version, checked and clean, not yet sent.
+    _upload_draft(review, reviewer, [*CLEAN_DRAFT, "Next steps are set out below."], "draft report v3.docx")
+    world.add(
+        draft_review=review,
+        hit=NameHit.objects.filter(version=first, status=NameHit.Status.OPEN).first(),
+        checker=lee,
+        checker_done=mia,
+        comment=_waiting,
+    )
+
+
+def build_published_review(world):
+    """A review signed off and published, with an action plan; another signed off and held back."""
+    manager, reviewer, agencies = world.manager, world.reviewer, world.agencies
+    review = _new_review(
+        world.partnership,
+        manager,
+        reviewer,
+        reference="CSPR 2025-04",
+        pseudonym="Child D",
+        real_name="Morgan Sample",
+    )
+    version = _upload_draft(review, reviewer, CLEAN_DRAFT, "final report.docx")
+    signoff.sign_off(
+        review,
+        version=version,
+        body="Safeguarding Partnership Executive",
+        signed_off_on=timezone.localdate() - timedelta(days=30),
+        minute_reference="SPE 2026/12",
+        recorded_by=manager,
+    )
+    world.publication = signoff.publish(review, by=manager)
+    today = timezone.localdate()
+    first = actions.add_recommendation(
+        review, text="Agencies should share concerns about neglect without waiting to be asked.", by=manager
+    )
+    second = actions.add_recommendation(
+        review, text="The partnership should check that the child's voice is recorded.", by=manager
+    )
+    overdue = actions.add_action(
+        first,
+        data={
+            "description": "Brief every response team on sharing concerns about neglect",
+            "agency": agencies["police"],
+            "lead_name": "DS Kim Lowe",
+            "lead_email": "kim.lowe@police.example",
+            "due_date": today + timedelta(days=30),
+        },
+        by=manager,
+    )
+    complete = actions.add_action(
+        first,
+        data={
+            "description": "Remind health visitors how to raise a concern with another agency",
+            "agency": agencies["health"],
+            "lead_name": "Ann Berry",
+            "lead_email": "ann.berry@health.example",
+            "due_date": today + timedelta(days=45),
+        },
+        by=manager,
+    )
+    actions.add_action(
+        second,
+        data={
+            "description": "Audit twenty case files for the child's voice",
+            "agency": agencies["social_care"],
+            "lead_name": "Raj Patel",
+            "lead_email": "raj.patel@northvale.example",
+            "due_date": today + timedelta(days=90),
+        },
+        by=manager,
+    )
+    evidence = SimpleUploadedFile("briefing register.pdf", _pdf("Briefing register"), content_type="application/pdf")
+    update = actions.add_update(
+        overdue,
+        text="Four of six teams briefed.",
+        status=Action.Status.IN_PROGRESS,
+        rag=Action.Rag.AMBER,
+        evidence_file=evidence,
+        by=manager,
+    )
+    actions.add_update(
+        complete, text="Reminder sent to every team.", status=Action.Status.COMPLETE, rag=Action.Rag.GREEN, by=manager
+    )
+    # Agreed months ago and now overdue.
+    Action.objects.filter(pk=overdue.pk).update(
+        created_on=today - timedelta(days=100), due_date=today - timedelta(days=10), rag=Action.Rag.RED
+    )
+    actions.send_agency_link(review, agencies["police"], name="Jo Kent", email="jo.kent@police.example", by=manager)
+    actions.send_agency_link(review, agencies["health"], name="Ann Berry", email="ann.berry@health.example", by=manager)
+    actions.stop_agency_link(AgencyLink.objects.get(review=review, agency=agencies["health"]), by=manager)
+    world.add(
+        published_review=review,
+        recommendation=first,
+        action=overdue,
+        update=update,
+        agency=agencies["police"],
+        agency_link=AgencyLink.objects.get(review=review, agency=agencies["police"]),
+    )
+
+    held_back = _new_review(
+        world.partnership,
+        manager,
+        reviewer,
+        reference="CSPR 2025-07",
+        pseudonym="Child F",
+        real_name="Riley Sample",
+    )
+    version = _upload_draft(held_back, reviewer, CLEAN_DRAFT, "final report.docx")
+    signoff.sign_off(
+        held_back,
+        version=version,
+        body="Safeguarding Partnership Executive",
+        signed_off_on=timezone.localdate() - timedelta(days=3),
+        minute_reference="SPE 2026/15",
+        recorded_by=manager,
+    )
+    signoff.hold_publication(held_back, reason="Criminal proceedings have not ended.", by=manager)
+    world.held_review = held_back
+
+
+def build_empty(world):
+    """The empty partnership's review and event, added once its partnership pages have been seen empty."""
+    review = _new_review(
+        world.empty,
+        world.empty_manager,
+        world.reviewer,
+        reference="SAR 2026-01",
+        pseudonym="Adult A",
+        real_name="Robin Sample",
+        at_event_stage=False,
+        kind=Review.Type.SAR,
+    )
+    event = _new_event(review, world.empty_manager, world.reviewer, title="Practitioner event", days=30, reply_days=20)
+    world.add(empty_review=review, empty_event=event)
+
+
+def build_world(partnership, business_manager, reviewer, review):
+    empty = Partnership.objects.create(
+        name="Southfield Safeguarding Adults Board",
+        slug="southfield",
+        kind=Partnership.Kind.ADULTS,
+        contact_name="Ada Mensah",
+        contact_email="board@southfield.example",
+    )
+    empty_manager = make_staff("manager@southfield.example", "Ada Mensah", empty, Membership.Role.BUSINESS_MANAGER)
+    # The reviewer works for both partnerships, so their home page lists the two.
+    Membership.objects.create(user=reviewer, partnership=empty, role=Membership.Role.REVIEWER)
+    world = World(
+        partnership=partnership,
+        empty=empty,
+        manager=business_manager,
+        reviewer=reviewer,
+        empty_manager=empty_manager,
+        new_review=review,
+    )
+    build_directory(world)
+    build_events_review(world)
+    build_draft_review(world)
+    build_published_review(world)
+    world.message = OutboundMessage.objects.filter(kind="invitation").first()
+
+    # Fresh secrets for each personal link the browsers open (only their hashes are stored).
+    world.tokens["attendee"] = invitations.rotate_link(Invitation.objects.get(pk=world.lee.pk))
+    world.tokens["invitee"] = invitations.rotate_link(Invitation.objects.get(pk=world.omar.pk))
+    world.tokens["feedback"] = invitations.rotate_link(Invitation.objects.get(pk=world.held_lee.pk))
+    world.tokens["checker"] = _token_for(Checker, world.checker.pk)
+    world.tokens["owner"] = _token_for(AgencyLink, world.agency_link.pk)
+    world.tokens["lead"] = _token_for(NominationRequest, world.nomination_request.pk)
+    world.tokens["declined"] = invitations.rotate_link(Invitation.objects.get(pk=world.isla.pk))
+    world.tokens["cancelled"] = invitations.rotate_link(Invitation.objects.get(pk=world.cancelled_invitation.pk))
+    world.tokens["checker_done"] = _token_for(Checker, world.checker_done.pk)
+    world.tokens["lead_empty"] = _token_for(NominationRequest, world.empty_nomination_request.pk)
+    return world
+
+
+# What the browsers do ----------------------------------------------------------------------------
+
+PAGE, FILE, FRAGMENT = "page", "file", "fragment"
+# Text-like fields a form can be emptied of (file inputs, radios and checkboxes are left alone).
+TEXT_FIELDS = (
+    "input:not([type]), input[type=text], input[type=email], input[type=number], input[type=tel], "
+    "input[type=url], input[type=search], input[type=date], input[type=password], textarea"
+)
+
+
+# Empties the form's text fields in one step (one round trip instead of one for each field).
+CLEAR = """(form, selector) => {
+  for (const box of form.querySelectorAll(selector)) {
+    if (!box.disabled && !box.readOnly && box.offsetParent !== null) box.value = "";
+  }
+}"""
+
+
+def bad_input(button, *, clear=True, fill=(), check=(), files=()):
+    """Send the form that `button` belongs to emptied (and with `fill`, `check` and `files` applied)."""
+
+    def send(page):
+        submit = page.get_by_role("main").get_by_role("button", name=button).first
+        form = submit.locator("xpath=ancestor::form[1]")
+        if clear:
+            form.evaluate(CLEAR, TEXT_FIELDS)
+        for label, value in fill:
+            form.get_by_label(label, exact=True).first.fill(value)
+        for label in check:
+            # Every box of that name: "Yes" may answer several questions.
+            for box in form.get_by_label(label, exact=True).all():
+                box.check()
+        for label, path in files:
+            form.get_by_label(label, exact=True).set_input_files(path)
+        with page.expect_navigation():
+            submit.click()
+
+    return send
+
+
+def press(button):
+    """Press a button on the page (a personal link's start page, a confirmation) and wait for the next page."""
+
+    def run(page):
+        target = page.locator(button) if button.startswith(("main ", ".", "#")) else None
+        if target is None:
+            target = page.get_by_role("main").get_by_role("button", name=button)
+        with page.expect_navigation():
+            target.first.click()
+
+    return run
+
+
+@dataclass
+class Step:
+    """One URL visited by one person: a page (axe-core), or a file or fragment (status and type only)."""
+
+    name: str
+    who: str
+    kwargs: dict = field(default_factory=dict)
+    state: str = "full"
+    query: str = ""
+    kind: str = PAGE
+    content_type: str = "text/html"
+    status: int = 200
+    # Sends the page's form with nothing (or something wrong) in it; the page with its errors is checked.
+    error: Callable | None = None
+    # Something to do on the page after it is checked (press a button); the page it leads to is checked too.
+    then: Callable | None = None
+    # A path of its own, for pages outside the table (refusals, signing in).
+    url: str = ""
+    # False for a page already checked in this state by an earlier step (a link's start page, opened again).
+    check: bool = True
+
+    def path(self):
+        return (self.url or reverse(self.name, kwargs=self.kwargs)) + (f"?{self.query}" if self.query else "")
+
+    def label(self):
+        return f"{self.name} ({self.state}, as {self.who})"
+
+
+class PipelinedChecker(AccessibilityChecker):
+    """The suite's checker (the same WCAG 2.2 A and AA rules), able to run in the background.
+
+    `start` sets axe-core going on the page as it is and returns at once; `finish` waits for its
+    violations. Meanwhile the next page loads in another tab, so the browser checks one page while
+    the server renders the next. Only the violations come back: the full results list every rule
+    that passed with every node it looked at, which costs more to bring back than the rules to run.
+    """
+
+    START = """options => {
+      if (typeof axe === "undefined") return false;
+      window.conveneAxe = axe.run(document, options).then(results => results.violations);
+      return true;
+    }"""
+    OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+
+    def __init__(self, page):
+        super().__init__(page)
+        self.pending = None
+
+    def start(self, where):
+        self.finish()
+        self.page.wait_for_load_state("load")
+        # The browser context adds axe-core to every page as it loads (see Visitors); in case it did not:
+        if not self.page.evaluate(self.START, self.OPTIONS):
+            self.page.evaluate(self.axe.axe_script)
+            self.page.evaluate(self.START, self.OPTIONS)
+        self.pending = (where, self.page.url)
+
+    def finish(self):
+        """Wait for the check under way, if any; returns the new violations, each labelled."""
+        if self.pending is None:
+            return []
+        where, url = self.pending
+        self.pending = None
+        self.checked.append(url)
+        found = []
+        for violation in self.page.evaluate("() => window.conveneAxe"):
+            targets = [node["target"] for node in violation["nodes"]]
+            found.append(f"{where} {url}: {violation['id']} ({violation['impact']}) {violation['help']} {targets}")
+        self.violations += found
+        return found
+
+    def check(self):
+        self.start(self.page.url)
+        self.finish()
+
+
+AXE_SCRIPT = Axe().axe_script
+
+# Everyone holding a personal link shares one browser, as one person might; each member of staff has
+# their own; signing in happens last in the public's browser.
+LINK_HOLDERS = {"invitee", "attendee", "feedback", "declined", "cancelled", "lead", "checker", "owner"}
+BROWSER_OF = {"signing_in": "public"} | dict.fromkeys(LINK_HOLDERS, "link holder")
+
+
+@dataclass
+class Report:
+    visited: set = field(default_factory=set)
+    violations: list = field(default_factory=list)
+    failures: list = field(default_factory=list)
+    checked: int = 0
+    # URL names whose page has a form to fill in, and those whose form was sent with bad input.
+    forms: set = field(default_factory=set)
+    errors_shown: set = field(default_factory=set)
+
+
+class Visitors:
+    """A browser context for each person, with two tabs taken in turn: one is checked while the other loads."""
+
+    def __init__(self, browser, live_server, people, report):
+        self.browser, self.live_server, self.people, self.report = browser, live_server, people, report
+        self.contexts, self.tabs, self.turn = {}, {}, {}
+
+    def tab(self, who):
+        key = BROWSER_OF.get(who, who)
+        if key not in self.contexts:
+            context = self.browser.new_context(base_url=self.live_server.url)
+            context.set_default_timeout(10_000)
+            # axe-core in every page from the start, as the browser loads it: sending the script to each
+            # page after it has loaded costs a third of the time the check takes.
+            context.add_init_script(AXE_SCRIPT)
+            if self.people.get(who) is not None:
+                sign_in(context, self.live_server, self.people[who])
+            self.contexts[key] = context
+            self.tabs[key] = [PipelinedChecker(context.new_page()) for _ in range(2)]
+            self.turn[key] = 0
+        self.turn[key] = 1 - self.turn[key]
+        checker = self.tabs[key][self.turn[key]]
+        self.collect(checker)
+        return checker
+
+    def collect(self, checker):
+        if checker.pending is not None:
+            self.report.checked += 1
+            self.report.violations += checker.finish()
+
+    def finish_all(self):
+        for tabs in self.tabs.values():
+            for checker in tabs:
+                self.collect(checker)
+
+    def close(self):
+        for context in self.contexts.values():
+            context.close()
+
+
+# Whether the main content has a form with something to fill in or choose (not just a button).
+HAS_FORM = """() => [...document.querySelectorAll("main form")].some(form => form.querySelector(
+  "textarea, select, input:not([type=hidden]):not([type=submit]):not([type=button])"))"""
+
+
+def run_step(step, visitors, report):
+    checker = visitors.tab(step.who)
+    page = checker.page
+    path = step.path()
+    where = step.label()
+    if step.kind != PAGE:
+        response = page.context.request.get(path, max_redirects=0)
+        content_type = response.headers.get("content-type", "")
+        if response.status != step.status or not content_type.startswith(step.content_type):
+            report.failures.append(f"{where} {path}: {response.status} {content_type!r}")
+        else:
+            report.visited.add(step.name)
+        return
+    response = page.goto(path)
+    if response is None or response.status != step.status:
+        report.failures.append(f"{where} {path}: {response.status if response else 'no response'}")
+        return
+    report.visited.add(step.name)
+    if page.evaluate(HAS_FORM):
+        report.forms.add(step.name)
+    check_now = step.check
+    for action, label in ((step.error, "with errors"), (step.then, "after that")):
+        if action is None:
+            continue
+        if check_now:
+            # The page is about to change: its check must end first.
+            checker.start(where)
+            visitors.collect(checker)
+        action(page)
+        check_now = True
+        where = f"{step.label()}, {label}"
+        if action is step.error:
+            report.errors_shown.add(step.name)
+            if not page.locator(".govuk-error-summary").first.is_visible():
+                report.failures.append(f"{where} {page.url}: no error summary after sending bad input")
+    if check_now:
+        checker.start(where)
+
+
+# The plan: who visits what, in which state --------------------------------------------------------
+
+
+def _partnership(partnership):
+    return {"slug": partnership.slug}
+
+
+def _review(review):
+    return {"slug": review.partnership.slug, "review_id": review.pk}
+
+
+def _event(event):
+    return {"slug": event.review.partnership.slug, "event_id": event.pk}
+
+
+def empty_partnership_steps(world):
+    """The empty partnership's own pages, before it has a review."""
+    empty = _partnership(world.empty)
+    who = "empty_manager"
+    return [
+        Step("partnership_overview", who, empty, "empty"),
+        Step("review_list", who, empty, "empty"),
+        Step("staff_list", who, empty, "only the business manager"),
+        Step("audit_log", who, empty, "empty"),
+        Step("factsheet_list", who, empty, "the standard wording"),
+        Step("agency_list", who, empty, "empty"),
+        Step("practitioner_list", who, empty, "empty"),
+        Step("practitioner_add", who, empty, "no agencies yet"),
+        Step("published_list", "public", empty, "empty"),
+    ]
+
+
+def empty_review_steps(world):
+    """A review and an event with nothing in them yet, in the empty partnership."""
+    review, event = _review(world.empty_review), _event(world.empty_event)
+    who = "empty_manager"
+    return [
+        Step("review_detail", who, review, "a new review with one event"),
+        Step("nomination_list", who, review, "nobody asked yet"),
+        Step("event_detail", who, event, "nobody invited"),
+        Step("invitee_add", who, event, "empty directory"),
+        Step("summary_versions", who, event, "no summary"),
+        Step("summary_release", who, event, "nothing to release"),
+        Step("attendance_register", who, event, "nobody on the register"),
+        Step("feedback_summary", who, event, "no feedback"),
+        Step("event_notes", "reviewer", event, "no notes"),
+        Step("review_notes", "reviewer", review, "no notes"),
+        Step("report_home", who, review, "no draft"),
+        Step("report_check_progress", who, review, "no draft"),
+        Step("report_responses", who, review, "no draft"),
+        Step("report_sign_off", who, review, "no draft"),
+        Step("report_publication", who, review, "not signed off"),
+        Step("action_plan", who, review, "not started"),
+        Step("agency_links", who, review, "not started"),
+    ]
+
+
+def full_steps(world, files):
+    p = _partnership(world.partnership)
+    new, ev_review, draft, published, held_back = (
+        _review(world.new_review),
+        _review(world.events_review),
+        _review(world.draft_review),
+        _review(world.published_review),
+        _review(world.held_review),
+    )
+    upcoming, held, cancelled = _event(world.upcoming), _event(world.held), _event(world.cancelled)
+    pdf, csv = "application/pdf", "text/csv"
+    bm, rv = "manager", "reviewer"
+    return [
+        # Public pages, and signing in.
+        Step("accessibility", "public"),
+        Step("privacy", "public"),
+        Step("healthz", "public", kind=FILE, content_type="text/plain"),
+        Step("published_list", "public", p),
+        Step("published_report", "public", p | {"report_slug": world.publication.slug}),
+        Step(
+            "published_report_pdf", "public", p | {"report_slug": world.publication.slug}, kind=FILE, content_type=pdf
+        ),
+        Step("demo_mailbox", "public"),
+        Step("demo_message", "public", {"message_id": world.message.pk}),
+        Step(
+            "invitation_new_link",
+            "public",
+            error=bad_input("Send me a new link"),
+            then=bad_input("Send me a new link", fill=[("Your work email address", "nobody@example.org")]),
+        ),
+        Step("invitation_left", "public"),
+        Step("action_owner_left", "public"),
+        # The staff's own pages.
+        Step("home", rv, state="two partnerships"),
+        Step("account", bm),
+        Step("partnership_overview", bm, p),
+        Step("partnership_overview", rv, p, "a reviewer's"),
+        Step("review_list", bm, p),
+        Step("review_list", rv, p, "a reviewer's"),
+        Step("partnership_edit", bm, p, error=bad_input("Save details")),
+        Step("staff_list", bm, p),
+        Step("staff_add", bm, p, error=bad_input("Add and send the invitation")),
+        Step("staff_edit", bm, p | {"membership_id": world.reviewer_membership.pk}),
+        Step(
+            "staff_edit",
+            bm,
+            p | {"membership_id": world.manager_membership.pk},
+            "the last business manager",
+            error=bad_input("Save role", check=["Independent reviewer"]),
+        ),
+        Step("audit_log", bm, p, error=bad_input("Show entries", fill=[("Day", "31"), ("Month", "2"), ("Year", "x")])),
+        Step("factsheet_list", bm, p),
+        Step("factsheet_edit", bm, p | {"review_type": "cspr"}, error=bad_input("Save the factsheet")),
+        Step("factsheet_preview", bm, p | {"review_type": "sar"}),
+        Step("factsheet_download", bm, p | {"review_type": "cspr"}, kind=FILE, content_type=pdf),
+        Step("agency_list", bm, p),
+        Step("agency_add", bm, p, error=bad_input("Save agency")),
+        Step("agency_edit", bm, p | {"agency_id": world.agency.pk}, error=bad_input("Save agency")),
+        Step("practitioner_list", bm, p),
+        Step("practitioner_list", bm, p, "nobody found", query="q=nobody+by+this+name"),
+        Step("practitioner_add", bm, p, error=bad_input("Save practitioner")),
+        Step(
+            "practitioner_edit", bm, p | {"practitioner_id": world.people[0].pk}, error=bad_input("Save practitioner")
+        ),
+        Step(
+            "practitioner_import",
+            bm,
+            p,
+            error=bad_input("Upload and check the file"),
+            then=bad_input("Upload and check the file", files=[("Upload a CSV file", files["bad csv"])]),
+        ),
+        Step(
+            "practitioner_import",
+            bm,
+            p,
+            "a good file",
+            then=bad_input("Upload and check the file", files=[("Upload a CSV file", files["good csv"])]),
+        ),
+        Step("practitioner_import_confirm", bm, p, "the good file checked"),
+        Step("practitioner_import_template", bm, p, kind=FILE, content_type=csv),
+        Step("practitioner_export", bm, p, kind=FILE, content_type=csv),
+        # Reviews.
+        Step("review_add", bm, p, error=bad_input("Save review")),
+        Step("review_detail", bm, new, "a new review", then=press("Show the real name")),
+        Step("review_detail", bm, ev_review, "with events", error=bad_input("Move to the next stage")),
+        Step("review_detail", rv, ev_review, "a reviewer's"),
+        Step("review_detail", bm, draft, "in its factual-accuracy check"),
+        Step("review_detail", bm, published, "published"),
+        Step("review_edit", bm, ev_review, error=bad_input("Save review")),
+        Step(
+            "nomination_list",
+            bm,
+            ev_review,
+            error=bad_input("Send the requests"),
+            then=bad_input("Accept the people chosen"),
+        ),
+        # Events.
+        Step("event_add", bm, ev_review, error=bad_input("Create the event")),
+        Step("event_detail", bm, upcoming, "replies of every kind"),
+        Step("event_detail", rv, upcoming, "a reviewer's"),
+        Step("event_detail", bm, held, "held"),
+        Step("event_detail", bm, cancelled, "cancelled"),
+        Step("event_sending", bm, upcoming, kind=FRAGMENT),
+        Step("event_edit", bm, upcoming, error=bad_input("Save the changes")),
+        Step("event_cancel", bm, upcoming, error=bad_input("Cancel the event")),
+        Step("event_replies_csv", bm, upcoming, kind=FILE, content_type=csv),
+        Step("event_sign_in_sheet", bm, upcoming, kind=FILE, content_type=pdf),
+        Step("invitee_add", bm, upcoming, error=bad_input("Add the people you chose", clear=False)),
+        Step("invitee_add", bm, upcoming, "nobody found", query="q=nobody+by+this+name"),
+        Step("invitee_add_new", bm, upcoming, error=bad_input("Add to the invitee list")),
+        Step("invitee_detail", bm, upcoming | {"invitation_id": world.sam.pk}, "an email that failed"),
+        Step("invitee_detail", bm, upcoming | {"invitation_id": world.lee.pk}, "attending"),
+        # The confidential summary, staff side.
+        Step("summary_versions", rv, upcoming),
+        Step("summary_write", rv, upcoming, error=bad_input("Save as a new version")),
+        Step("summary_upload", rv, upcoming, error=bad_input("Upload as a new version")),
+        Step("summary_version", rv, upcoming | {"number": 1}, "written"),
+        Step("summary_version", rv, upcoming | {"number": 2}, "an uploaded PDF"),
+        Step("summary_version_file", rv, upcoming | {"number": 2}, kind=FILE, content_type=pdf),
+        Step("summary_version_pdf", rv, upcoming | {"number": 1}, kind=FILE, content_type=pdf),
+        Step("summary_release", bm, upcoming, "released", error=bad_input("Release the summary")),
+        Step("summary_readers", bm, upcoming),
+        # The day itself.
+        Step("attendance_register", bm, held, "held"),
+        Step("attendance_register", bm, upcoming, "before the day"),
+        Step("attendance_register_pdf", bm, held, kind=FILE, content_type=pdf),
+        Step("feedback_summary", bm, held),
+        # A reviewer's private notes.
+        Step("review_notes", rv, ev_review),
+        Step("review_note_add", rv, ev_review, error=bad_input("Save the note")),
+        Step("event_notes", rv, upcoming),
+        Step("event_note_add", rv, upcoming, error=bad_input("Save the note")),
+        Step("note_detail", rv, p | {"note_id": world.note.pk}),
+        Step("note_edit", rv, p | {"note_id": world.note.pk}, error=bad_input("Save the changes")),
+        Step("note_delete", rv, p | {"note_id": world.note.pk}),
+        # The draft report and its check.
+        Step("report_home", rv, draft, error=bad_input("Upload and check for names")),
+        Step("report_home", bm, draft, "a business manager's"),
+        Step(
+            "report_version",
+            rv,
+            draft | {"number": 1},
+            "names to check",
+            error=bad_input(re.compile("Mark as not a person")),
+        ),
+        Step("report_version", rv, draft | {"number": 2}, "out for checking"),
+        Step("report_version_pdf", rv, draft | {"number": 2}, kind=FILE, content_type=pdf),
+        Step("report_circulate", bm, draft | {"number": 1}, "names not dealt with"),
+        Step("report_circulate", bm, draft | {"number": 2}, "already sent"),
+        Step(
+            "report_circulate",
+            bm,
+            draft | {"number": 3},
+            "ready to send",
+            error=bad_input("Continue", fill=[("Working days to check it", "0")]),
+            then=bad_input("Continue", fill=[("Working days to check it", "10")]),
+        ),
+        Step("report_check_progress", bm, draft),
+        Step("report_responses", rv, draft, error=bad_input(re.compile("Save your answer"))),
+        Step("report_responses", bm, draft, "a business manager's"),
+        Step("report_responses", rv, draft, "unanswered only", query="show=unanswered"),
+        Step("report_comment_report", bm, draft, kind=FILE, content_type=pdf),
+        Step("report_sign_off", bm, draft, "ready to sign off", error=bad_input("Record the sign-off")),
+        Step("report_sign_off", bm, published, "signed off"),
+        Step("report_publication", bm, draft, "not signed off"),
+        Step("report_publication", bm, published, "published"),
+        Step("report_publication", bm, held_back, "held back", error=bad_input("Hold the report back")),
+        # The action plan.
+        Step("action_plan", bm, published),
+        Step("action_plan", rv, published, "a reviewer's"),
+        Step("action_plan", bm, held_back, "started, nothing in it"),
+        Step("action_plan", bm, new, "not started"),
+        Step("action_plan_pdf", bm, published, kind=FILE, content_type=pdf),
+        Step("action_plan_csv", bm, published, kind=FILE, content_type=csv),
+        Step("recommendation_add", bm, published, error=bad_input("Add the recommendation")),
+        Step(
+            "recommendation_edit",
+            bm,
+            published | {"recommendation_id": world.recommendation.pk},
+            error=bad_input("Save the recommendation"),
+        ),
+        Step(
+            "action_add",
+            bm,
+            published | {"recommendation_id": world.recommendation.pk},
+            error=bad_input("Add the action"),
+        ),
+        Step("action_edit", bm, published | {"action_id": world.action.pk}, error=bad_input("Save the action")),
+        Step(
+            "action_detail",
+            bm,
+            published | {"action_id": world.action.pk},
+            "overdue, with evidence",
+            error=bad_input("Save the update"),
+        ),
+        Step("action_detail", rv, published | {"action_id": world.action.pk}, "a reviewer's"),
+        Step(
+            "action_evidence",
+            bm,
+            published | {"action_id": world.action.pk, "update_id": world.update.pk},
+            kind=FILE,
+            content_type=pdf,
+        ),
+        Step("agency_links", bm, published),
+        Step("agency_links", bm, held_back, "no actions yet"),
+        Step("agency_link_send", bm, published | {"agency_id": world.agency.pk}, error=bad_input("Send the link")),
+        # A practitioner invited to the upcoming event who has not replied.
+        Step(
+            "invitation_start", "invitee", {"token": world.tokens["invitee"]}, then=press("main .govuk-button--start")
+        ),
+        Step("invitation_page", "invitee", state="no reply yet", error=bad_input("Send your reply")),
+        # A practitioner attending it, who reads the summary.
+        Step(
+            "invitation_start",
+            "attendee",
+            {"token": world.tokens["attendee"]},
+            "attending",
+            then=press("main .govuk-button--start"),
+        ),
+        Step("invitation_page", "attendee", state="attending, summary released"),
+        Step("invitation_calendar", "attendee", kind=FILE, content_type="text/calendar"),
+        Step("invitation_factsheet", "attendee", kind=FILE, content_type=pdf),
+        Step(
+            "summary_terms",
+            "attendee",
+            error=bad_input("Accept and read the summary"),
+            then=bad_input("Accept and read the summary", check=["I accept these terms"]),
+        ),
+        Step("summary_read", "attendee"),
+        Step("summary_download", "attendee", kind=FILE, content_type=pdf),
+        # A practitioner who attended the held event: feedback.
+        Step(
+            "invitation_start",
+            "feedback",
+            {"token": world.tokens["feedback"]},
+            "after the event",
+            then=press("main .govuk-button--start"),
+        ),
+        Step("invitation_page", "feedback", state="after the event"),
+        Step(
+            "invitation_feedback",
+            "feedback",
+            error=bad_input("Send your feedback"),
+            then=bad_input("Send your feedback", check=["Yes"]),
+        ),
+        # Practitioners who are not coming, or whose event was cancelled (the start page is as above).
+        Step(
+            "invitation_start",
+            "declined",
+            {"token": world.tokens["declined"]},
+            "not attending",
+            check=False,
+            then=press("main .govuk-button--start"),
+        ),
+        Step(
+            "invitation_start",
+            "cancelled",
+            {"token": world.tokens["cancelled"]},
+            "the event cancelled",
+            check=False,
+            then=press("main .govuk-button--start"),
+        ),
+        # The health trust's safeguarding lead, who has named nobody yet.
+        Step(
+            "nomination_start",
+            "lead",
+            {"token": world.tokens["lead_empty"]},
+            "nobody named yet",
+            check=False,
+            then=press("main .govuk-button--start"),
+        ),
+        # The police's safeguarding lead, nominating key staff.
+        Step("nomination_start", "lead", {"token": world.tokens["lead"]}, then=press("main .govuk-button--start")),
+        Step("nomination_page", "lead", error=bad_input("Add this person")),
+        # A practitioner checking the draft report.
+        Step("draft_link", "checker", {"token": world.tokens["checker"]}, then=press("main .govuk-button--start")),
+        Step("draft_read", "checker"),
+        Step("draft_download", "checker", kind=FILE, content_type=pdf),
+        Step("draft_comment_add", "checker", error=bad_input("Save comment")),
+        Step("draft_comment_edit", "checker", {"comment_id": world.comment.pk}, error=bad_input("Save changes")),
+        # A practitioner who had no comments on the draft.
+        Step(
+            "draft_link",
+            "checker",
+            {"token": world.tokens["checker_done"]},
+            "no comments",
+            check=False,
+            then=press("main .govuk-button--start"),
+        ),
+        # The police's action owner.
+        Step("action_link", "owner", {"token": world.tokens["owner"]}, then=press("main .govuk-button--start")),
+        Step("action_owner_list", "owner"),
+        Step("action_owner_update", "owner", {"action_id": world.action.pk}, error=bad_input("Save the update")),
+    ]
+
+
+def refusal_steps(world):
+    """The pages people see when they are refused, or their link does not work; and signing in."""
+    bogus = {"token": "not-a-real-link"}
+    return [
+        Step(
+            "(403)",
+            "reviewer",
+            state="a reviewer on a business manager's page",
+            status=403,
+            url=reverse("partnership_edit", args=[world.partnership.slug]),
+        ),
+        Step("(404)", "manager", state="no such page", status=404, url="/no-such-page/"),
+        Step("invitation_start", "public", bogus, "a link that does not work", status=404),
+        Step("nomination_start", "public", bogus, "a link that does not work", status=404),
+        Step("draft_link", "public", bogus, "a link that does not work", status=404),
+        Step("action_link", "public", bogus, "a link that does not work", status=404),
+        Step("invitation_page", "public", state="no link opened", status=403),
+        Step("summary_read", "public", state="no link opened", status=403),
+        Step("action_owner_list", "public", state="no link opened", status=403),
+        Step(
+            "account_login",
+            "signing_in",
+            state="signing in",
+            error=bad_input("Sign in"),
+            then=bad_input("Sign in", fill=[("Email address", world.manager.email), ("Password", PASSWORD)]),
+        ),
+        Step(
+            "(sign in)",
+            "signing_in",
+            state="the security code",
+            url=reverse("mfa_authenticate"),
+            error=bad_input("Continue", fill=[("Security code", "000000")]),
+        ),
+    ]
+
+
+# Names in the access table that no browser opens as a page, and why.
+SKIPPED = {
+    name: "takes POST only: its button is on a page that is visited, and what it leads to is visited too"
+    for name, rule in ACCESS.items()
+    if rule.get is None
+}
+
+
+# Pages with a form to fill in that nothing typed or chosen can make wrong, and why.
+NO_ERROR_STATE = {
+    "attendance_register": "each person's answer is one of three radios and may be left empty, which changes nothing",
+    "practitioner_list": "its only form is the search: any words are a search, and the page with no results is visited",
+}
+
+
+def test_every_page_in_every_state_passes_axe(
+    browser, live_server, partnership, business_manager, reviewer, review, tmp_path
+):
+    started = time.monotonic()
+    world = build_world(partnership, business_manager, reviewer, review)
+    files = {"bad csv": tmp_path / "practitioners with problems.csv", "good csv": tmp_path / "practitioners.csv"}
+    header = "full_name,job_title,agency,email,phone,line_manager_name,line_manager_email\n"
+    files["bad csv"].write_text(
+        header + "Ava Lewis,GP partner,Northvale Police,not-an-email,,,\n,Nurse,Nowhere Trust,jack@gp.example,,,\n"
+    )
+    files["good csv"].write_text(header + "Ava Lewis,GP partner,Northvale Police,ava.lewis@gp.example,,,\n")
+    built = time.monotonic()
+
+    report = Report()
+    visitors = Visitors(
+        browser,
+        live_server,
+        {"manager": business_manager, "reviewer": reviewer, "empty_manager": world.empty_manager},
+        report,
+    )
+
+    def run(steps):
+        for step in steps:
+            try:
+                run_step(step, visitors, report)
+            except PlaywrightError as error:
+                report.failures.append(f"{step.label()} {step.path()}: {str(error).splitlines()[0]}")
+
+    try:
+        run(empty_partnership_steps(world))
+        build_empty(world)
+        run(empty_review_steps(world))
+        run(full_steps(world, files))
+        run(refusal_steps(world))
+        visitors.finish_all()
+    finally:
+        visitors.close()
+
+    missing = sorted(set(ACCESS) - report.visited - set(SKIPPED))
+    untried = sorted(report.forms - report.errors_shown - set(NO_ERROR_STATE))
+    problems = []
+    if missing:
+        problems.append("URL names neither visited nor skipped with a reason:\n  " + "\n  ".join(missing))
+    if untried:
+        problems.append("pages with a form never sent with bad input (nor said why not):\n  " + "\n  ".join(untried))
+    if report.failures:
+        problems.append("steps that did not go as planned:\n  " + "\n  ".join(report.failures))
+    if report.violations:
+        problems.append("axe-core found:\n  " + "\n  ".join(report.violations))
+    print(
+        f"{report.checked} pages checked with axe-core; data built in {built - started:.0f} s, "
+        f"pages visited in {time.monotonic() - built:.0f} s"
+    )
+    assert not problems, "\n".join(problems)
