@@ -718,6 +718,10 @@ AXE_SCRIPT = Axe().axe_script
 # their own; signing in happens last in the public's browser.
 LINK_HOLDERS = {"invitee", "attendee", "feedback", "declined", "cancelled", "lead", "checker", "owner"}
 BROWSER_OF = {"signing_in": "public"} | dict.fromkeys(LINK_HOLDERS, "link holder")
+# People who follow a link in an email often do so on a phone: their pages are checked in a phone-sized
+# window (where the layout, and the space between links and buttons, differ); staff use Playwright's
+# desktop-sized default.
+VIEWPORTS = {"link holder": {"width": 360, "height": 740}, "public": {"width": 360, "height": 740}}
 
 
 @dataclass
@@ -741,7 +745,7 @@ class Visitors:
     def tab(self, who):
         key = BROWSER_OF.get(who, who)
         if key not in self.contexts:
-            context = self.browser.new_context(base_url=self.live_server.url)
+            context = self.browser.new_context(base_url=self.live_server.url, viewport=VIEWPORTS.get(key))
             context.set_default_timeout(10_000)
             # axe-core in every page from the start, as the browser loads it: sending the script to each
             # page after it has loaded costs a third of the time the check takes.
