@@ -8,12 +8,14 @@ out for checking with comments and answers; one signed off and published with an
 signed off and held back — and a second partnership with nothing in it, for the empty states.
 
 Then every URL name in the access table (tests/test_url_access.py) is visited by the person it is
-for: a member of staff, a practitioner or action owner through their personal link, or the public.
-Each page is checked with axe-core in its full state and, where it has one, its empty state; each
-form is sent once with nothing in it (or clearly wrong input) and the page with its errors is
-checked too. Files (PDF, CSV, calendar) are fetched and only their status and type are checked.
-The test fails listing every violation, and naming any URL in the table it neither visited nor
-skipped with a reason.
+for: a member of staff, a practitioner, safeguarding lead or action owner through their personal
+link (in a phone-sized window), or the public. Each page is checked with axe-core in its full state
+and, where it has one, its empty state; each form is sent once with nothing in it (or clearly wrong
+input) and the page with its errors is checked too; so are the pages people see when refused, the
+sign-in and account pages, and pages with a message after saving. Files (PDF, CSV, calendar) are
+fetched and only their status and type are checked. The test fails listing every violation, and
+naming any URL in the table it neither visited nor skipped with a reason, and any page with a form
+that was never sent with bad input (nor said why it cannot be wrong).
 """
 
 import re
@@ -372,17 +374,16 @@ def build_draft_review(world):
     circulation.add_comment(lee, paragraph=2, text="I visited three times in March.", correction="three times")
     circulation.add_comment(lee, paragraph=3, text="The school shared its concerns in April.")
     circulation.send_comments(lee)
-    answered, _waiting = lee.comments.order_by("paragraph")
+    answered, waiting = lee.comments.order_by("paragraph")
     responses.answer_comment(answered, response=Comment.Response.AMENDED, text="Now says three.", by=reviewer)
     circulation.say_no_comments(mia)
     # A third version, checked and clean, not yet sent.
     _upload_draft(review, reviewer, [*CLEAN_DRAFT, "Next steps are set out below."], "draft report v3.docx")
     world.add(
         draft_review=review,
-        hit=NameHit.objects.filter(version=first, status=NameHit.Status.OPEN).first(),
         checker=lee,
         checker_done=mia,
-        comment=_waiting,
+        comment=waiting,
     )
 
 
