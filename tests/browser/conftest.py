@@ -47,7 +47,8 @@ class AccessibilityChecker:
     def check(self):
         """Check the page as it is now (call after every navigation, and after a state change)."""
         self.page.wait_for_load_state("load")
-        results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        results = self.axe.run(self.page, options=options)
         url = self.page.url
         self.checked.append(url)
         for violation in results.response["violations"]:
