@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from events.summary_documents import (
+from core.downloads import safe_name
+from core.errors import DomainError
+from core.uploads import (
     MAX_UPLOAD_BYTES,
     MAX_UPLOAD_LABEL,
     MAX_ZIP_ENTRIES,
@@ -18,8 +20,6 @@ from events.summary_documents import (
     MAX_ZIP_UNCOMPRESSED,
     _checked_pdf,
 )
-from reviews.factsheets import safe_name
-from reviews.services import DomainError
 
 FIELD = "evidence"
 

@@ -5,8 +5,8 @@ from django import forms
 from actions import evidence
 from actions.models import Action
 from actions.services import MAX_TEXT
-from events.forms import GovukDateField
-from events.summary_documents import MAX_UPLOAD_LABEL
+from core.forms import GovukDateField
+from core.uploads import MAX_UPLOAD_LABEL
 from practitioners.models import Agency
 
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from reviews.crypto import EncryptedTextField
+from core.crypto import EncryptedTextField
 
 
 class Recommendation(models.Model):

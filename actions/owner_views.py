@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 from actions import services
 from actions.forms import UpdateForm
 from actions.models import Action, AgencyLink
-from reviews import links
-from reviews.services import DomainError
+from core import links
+from core.errors import DomainError
 
 LINK_PURPOSE = "actions"
 

@@ -7,9 +7,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from actions.models import Action, ActionUpdate
-from events.forms import format_date
-from practitioners.csv_import import guard_cell
-from reviews.factsheets import render_pdf, safe_name
+from core.downloads import guard_cell, safe_name
+from core.formatting import format_date
+from core.pdfs import render_pdf
 
 
 @dataclass

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from actions import evidence
 from actions.models import Action, ActionUpdate, AgencyLink, Recommendation
+from core import audit, links
+from core.errors import DomainError
 from notifications.services import queue_email, render_email
-from reviews import audit, links
 from reviews.models import Review
-from reviews.services import DomainError
 
 SIGNED_OFF = (Review.Status.SIGNED_OFF, Review.Status.PUBLISHED, Review.Status.CLOSED)
 LINK_LIFETIME = timedelta(days=365)

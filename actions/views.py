@@ -11,11 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 from actions import evidence, report, services
 from actions.forms import ActionForm, AgencyLinkForm, RecommendationForm, UpdateForm
 from actions.models import Action, ActionUpdate, AgencyLink, Recommendation
+from core import audit
+from core.access import is_business_manager
+from core.downloads import file_response, pdf_response
+from core.errors import DomainError
 from practitioners.models import Agency
-from reviews import audit
-from reviews.access import is_business_manager, review_for
-from reviews.factsheets import file_response, pdf_response
-from reviews.services import DomainError
+from reviews.access import review_for
 
 
 def _posted(request):

@@ -52,9 +52,9 @@ from django.urls import reverse
 from django.utils import timezone
 from figures import record
 
+from core import links
 from events.models import Event, Invitation
 from practitioners.models import Agency, Practitioner
-from reviews import links
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADERS = {"X-Forwarded-Proto": "https"}

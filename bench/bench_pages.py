@@ -30,11 +30,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from figures import record
 
+from core import links
+from core.models import Membership, Partnership, User
 from events.models import Event, Invitation
 from notifications.models import OutboundMessage
 from practitioners.models import Agency, NominationRequest, Practitioner
-from reviews import links
-from reviews.models import LearningTheme, Membership, Partnership, Review, User
+from reviews.models import LearningTheme, Review
 
 WARM_UP = 5
 AIM = 2.0

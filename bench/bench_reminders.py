@@ -26,11 +26,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from figures import record
 
+from core.models import Partnership
 from events.models import Event, Invitation
 from notifications import reminders
 from notifications.models import OutboundMessage
 from practitioners.models import Agency, NominationRequest, Practitioner
-from reviews.models import Partnership, Review
+from reviews.models import Review
 
 AIM_SECONDS = 2.0
 REVIEWS_EACH = 5

@@ -64,9 +64,10 @@ def make_invitees(count):
     """A partnership, a review, an event a month away and `count` practitioners on its list."""
     from django.utils import timezone
 
+    from core.models import Partnership
     from events.models import Event, Invitation
     from practitioners.models import Agency, Practitioner
-    from reviews.models import Partnership, Review
+    from reviews.models import Review
 
     partnership = Partnership.objects.create(
         name="Benchmark Safeguarding Partnership",

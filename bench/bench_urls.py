@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from config.urls import urlpatterns as product_urlpatterns
-from reviews.access import partnership_for
+from core.access import partnership_for
 
 
 @login_required

@@ -38,8 +38,9 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
+from core.models import Partnership  # noqa: E402
 from events.models import Event  # noqa: E402
-from reviews.models import Partnership, Review  # noqa: E402
+from reviews.models import Review  # noqa: E402
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -48,28 +48,33 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "csp",
     "django_htmx",
+    "core",
     "reviews",
     "events",
     "practitioners",
     "notifications",
     "reports",
     "actions",
+    "overview",
 ]
+# The demo seed and `rundemo`: development only.
+if not PRODUCTION:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
-    "reviews.middleware.ClientAddressMiddleware",
+    "core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "reviews.middleware.NoStoreMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "reviews.middleware.SessionTimeoutMiddleware",
+    "core.middleware.SessionTimeoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "reviews.middleware.RequireMFAMiddleware",
+    "core.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -87,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "reviews.context_processors.layout",
+                "overview.context_processors.layout",
             ],
         },
     },
@@ -126,7 +131,7 @@ else:
         }
     }
 
-AUTH_USER_MODEL = "reviews.User"
+AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -141,7 +146,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: email only, no usernames, no public sign-up, MFA for everyone.
-ACCOUNT_ADAPTER = "reviews.adapters.StaffAccountAdapter"
+ACCOUNT_ADAPTER = "core.adapters.StaffAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -161,7 +166,7 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-MFA_ADAPTER = "reviews.adapters.StaffMFAAdapter"
+MFA_ADAPTER = "core.adapters.StaffMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Staff addresses are entered by a business manager and proved by the set-password link.
 MFA_ALLOW_UNVERIFIED_EMAIL = True

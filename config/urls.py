@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from reviews import health
+from core import health
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Convene administration"
@@ -28,7 +28,9 @@ urlpatterns = [
     path("", include("reports.signoff_urls")),
     path("", include("actions.urls")),
     path("", include("events.urls")),
-    path("", include("reviews.audit_urls")),
+    path("", include("core.audit_urls")),
+    path("", include("core.urls")),
+    path("", include("overview.urls")),
     path("", include("reviews.factsheet_urls")),
     path("", include("reviews.urls")),
 ]

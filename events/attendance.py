@@ -9,14 +9,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core import audit
+from core.models import AuditEntry
+from core.pdfs import render_pdf
+from events.factsheets import event_place
 from events.invitations import rotate_link
 from events.models import Attendance, Event, FeedbackResponse, Invitation
 from events.services import EventError
 from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
-from reviews import audit
-from reviews.factsheets import event_place, render_pdf
-from reviews.models import AuditEntry
 
 QUESTIONS = {
     "safe_space": "Did the event feel like a safe space?",

@@ -7,14 +7,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import audit
+from core.downloads import pdf_response, safe_name
+from core.formatting import people, people_have
 from events import attendance
 from events.attendance_forms import AttendanceForm, FeedbackForm
 from events.invitation_views import _granted, _link_does_not_work
 from events.services import EventError
 from events.views import event_for
-from reviews import audit
-from reviews.factsheets import pdf_response, safe_name
-from reviews.wording import people, people_have
 
 
 @login_required

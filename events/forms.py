@@ -1,160 +1,16 @@
 """Forms for events and invitee lists, and the way dates and times are read and written here."""
 
-import re
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
-
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fixed, Fluid, Layout, Size
-from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from core.formatting import LONDON, london_datetime
+from core.forms import GovukDateField, TimeOfDayField
 from events import services
 from events.models import Event
 from practitioners.models import Agency, Practitioner
-
-LONDON = ZoneInfo("Europe/London")
-
-
-# Reading and writing dates and times the way people in England do ---------------------------
-
-
-def parse_time(text):
-    """A time of day from what someone typed: "10am", "2:30pm", "14:30", "9.15", "midday". None if unreadable."""
-    text = "".join(text.lower().split()).replace(".", ":")
-    if text in ("midday", "noon", "12noon"):
-        return time(12)
-    if text == "midnight":
-        return time(0)
-    match = re.fullmatch(r"(\d{1,2})(?::?(\d{2}))?(am|pm|a:m:|p:m:)?", text)
-    if match is None:
-        return None
-    hour, minute, half = int(match[1]), int(match[2] or 0), (match[3] or "")[:1]
-    if minute > 59:
-        return None
-    if half:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if half == "p" else 0)
-    elif hour > 23:
-        return None
-    return time(hour, minute)
-
-
-def format_time(value):
-    """ "10am", "2:30pm", "midday", "midnight"."""
-    if value.hour == 12 and value.minute == 0:
-        return "midday"
-    if value.hour == 0 and value.minute == 0:
-        return "midnight"
-    hour = value.hour % 12 or 12
-    minutes = f":{value.minute:02d}" if value.minute else ""
-    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
-
-
-def format_date(value):
-    """ "Tuesday 8 December 2026"."""
-    return f"{value:%A} {value.day} {value:%B %Y}"
-
-
-def format_when(starts_at, ends_at):
-    """ "Tuesday 8 December 2026, 10am to 1pm", in UK time."""
-    start, end = timezone.localtime(starts_at, LONDON), timezone.localtime(ends_at, LONDON)
-    if start.date() == end.date():
-        return f"{format_date(start)}, {format_time(start.time())} to {format_time(end.time())}"
-    return f"{format_date(start)}, {format_time(start.time())} to {format_date(end)}, {format_time(end.time())}"
-
-
-def london_datetime(day, at):
-    """The aware datetime for a UK date and time; None if the clocks going forward skip that time."""
-    naive = datetime.combine(day, at)
-    aware = naive.replace(tzinfo=LONDON)
-    if aware.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != naive:
-        return None
-    return aware
-
-
-class _DateWidget(DateInputWidget):
-    def get_context(self, name, value, attrs):
-        # crispy-forms-gds leaves aria-describedby="" (invalid HTML) on the boxes of a date with an
-        # error; the fieldset around them already points to the error.
-        context = super().get_context(name, value, attrs)
-        for box in context["widget"]["subwidgets"]:
-            if box["attrs"].get("aria-describedby") == "":
-                del box["attrs"]["aria-describedby"]
-        return context
-
-
-class GovukDateField(DateInputField):
-    """A GOV.UK date input (day, month and year boxes) with messages that name the date."""
-
-    widget = _DateWidget
-
-    def __init__(self, *, name, **kwargs):
-        # `name` is how the messages refer to the date, e.g. "the date of the event".
-        sentence = name[0].upper() + name[1:]
-        real = f"{sentence} must be a real date"
-        fields = (
-            forms.CharField(
-                error_messages={"incomplete": f"{sentence} must include a day"},
-                validators=[RegexValidator(r"^\d{1,2}$", real)],
-            ),
-            forms.CharField(
-                error_messages={"incomplete": f"{sentence} must include a month"},
-                validators=[RegexValidator(r"^\d{1,2}$", real)],
-            ),
-            forms.CharField(
-                error_messages={"incomplete": f"{sentence} must include a year"},
-                validators=[RegexValidator(r"^\d{4}$", "Year must include 4 numbers")],
-            ),
-        )
-        self.real_date_message = real
-        forms.MultiValueField.__init__(
-            self,
-            fields=fields,
-            require_all_fields=False,
-            error_messages={"required": f"Enter {name}", "incomplete": f"Enter {name}"},
-            **kwargs,
-        )
-
-    def compress(self, data_list):
-        if not all(data_list):
-            return None
-        day, month, year = (int(part) for part in data_list)
-        if not 1900 <= year <= 2200:
-            raise ValidationError(self.real_date_message, code="invalid")
-        try:
-            return date(year, month, day)
-        except ValueError:
-            raise ValidationError(self.real_date_message, code="invalid") from None
-
-
-class TimeOfDayField(forms.CharField):
-    """A time typed the way people write it ("10am", "2:30pm", "14:30")."""
-
-    def __init__(self, *, name, **kwargs):
-        self.name = name
-        super().__init__(error_messages={"required": f"Enter the {name}"}, **kwargs)
-
-    def _invalid_message(self):
-        return f"Enter the {self.name} as a time of day, like 10am, 2:30pm or 14:30"
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return None
-        parsed = parse_time(text) if len(text) <= 20 else None
-        if parsed is None:
-            raise ValidationError(self._invalid_message(), code="invalid")
-        return parsed
-
-    def prepare_value(self, value):
-        return format_time(value) if isinstance(value, time) else value
-
 
 # Events ---------------------------------------------------------------------------------------
 

@@ -6,12 +6,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import links
 from events import invitations, summary
 from events.models import Invitation
 from events.rsvp_forms import NewLinkForm, ReplyForm
 from events.services import EventError
 from notifications import calendar
-from reviews import links
 
 LINK_PURPOSE = "invitation"
 
@@ -107,7 +107,7 @@ def invitation_calendar(request):
 
 @never_cache
 def invitation_factsheet(request):
-    from reviews.factsheets import event_factsheet
+    from events.factsheets import event_factsheet
 
     invitation = _granted(request)
     if invitation is None:

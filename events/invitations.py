@@ -7,11 +7,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core import audit, links
 from events.models import Event, Invitation
 from events.services import EventError
 from notifications import calendar
 from notifications.services import queue_email, render_email
-from reviews import audit, links
 
 SENDABLE = (Event.Status.DRAFT, Event.Status.INVITATIONS_SENT)
 CHANGE_WORDS = {

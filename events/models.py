@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from reviews.crypto import EncryptedTextField
+from core.crypto import EncryptedTextField
 
 # Events still open to invitations and replies: drafts and those whose invitations have gone.
 EVENT_IS_OPEN = Q(status__in=["draft", "invitations_sent"])
@@ -86,7 +86,7 @@ class Event(models.Model):
     @property
     def when(self):
         """As people in England write it: "Tuesday 8 December 2026, 10am to 1pm"."""
-        from events.forms import format_when
+        from core.formatting import format_when
 
         return format_when(self.starts_at, self.ends_at)
 

@@ -6,9 +6,9 @@ The audit entries carry ids only, never a note's title or text.
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 
+from core import audit
+from core.access import partnership_for
 from events.models import Event, ReviewerNote
-from reviews import audit
-from reviews.access import partnership_for
 from reviews.models import Review
 
 

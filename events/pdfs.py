@@ -3,10 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
+from core import audit
+from core.downloads import pdf_response, safe_name
+from core.pdfs import render_pdf
+from events.factsheets import event_place
 from events.models import Invitation
 from events.views import event_for
-from reviews import audit
-from reviews.factsheets import event_place, pdf_response, render_pdf, safe_name
 
 # Spare rows for people who come without being on the list (a colleague sent in someone's place).
 BLANK_ROWS = 6

@@ -1,14 +1,14 @@
 """State changes for practitioner events and their invitee lists: one function each, audited."""
 
-import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
+from core.errors import DomainError
 from events.models import Event, Invitation
-from reviews import audit
-from reviews.services import DomainError
+from reviews.names import contains_real_name
 
 # The fields that say when and where an event is: changing one after the invitations have gone
 # out means every invitee needs an updated calendar entry.
@@ -48,24 +48,6 @@ class EventUpdate:
     changed: list[str] = field(default_factory=list)
     time_or_place_changed: bool = False
     invitees_need_update: bool = False
-
-
-def name_parts(real_name):
-    """The full real name and every part of it with 3 or more letters, longest first."""
-    real_name = " ".join(real_name.split())
-    if not real_name:
-        return []
-    parts = {real_name}
-    parts.update(part for part in re.split(r"[\s\-]+", real_name) if sum(ch.isalpha() for ch in part) >= 3)
-    return sorted(parts, key=len, reverse=True)
-
-
-def contains_real_name(text, real_name):
-    """Whether `text` names the person as a whole word (or words), ignoring case."""
-    for part in name_parts(real_name):
-        if re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text, flags=re.IGNORECASE):
-            return True
-    return False
 
 
 def check_title(review, title):

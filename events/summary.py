@@ -8,12 +8,12 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from core import audit
 from events.invitations import link_url, rotate_link
 from events.models import Event, Invitation, SummaryReader, SummaryRelease, SummaryVersion
 from events.services import EventError
 from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
-from reviews import audit
 
 
 def closes_at_for(event):

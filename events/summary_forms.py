@@ -4,7 +4,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Layout, Size
 from django import forms
 
-from events.forms import GovukDateField, TimeOfDayField, format_date, london_datetime
+from core.formatting import format_date, london_datetime
+from core.forms import GovukDateField, TimeOfDayField
 
 
 class VersionChoiceField(forms.ModelChoiceField):

@@ -2,7 +2,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
-from events.summary_documents import MAX_TEXT_LENGTH, MAX_UPLOAD_LABEL
+from core.uploads import MAX_UPLOAD_LABEL
+from events.summary_documents import MAX_TEXT_LENGTH
 
 MARKUP_HINT = (
     "Start a line with ## for a heading or ### for a smaller heading. Start a line with - for a bullet point, "

@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from core import audit
+from core.downloads import pdf_response, safe_name
+from core.errors import DomainError
 from events import summary_documents
 from events.models import SummaryVersion
 from events.summary_staff_forms import SummaryTextForm, SummaryUploadForm
 from events.views import event_for
-from reviews import audit
-from reviews.factsheets import pdf_response, safe_name
-from reviews.services import DomainError
 
 
 def _posted(request):

@@ -7,14 +7,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.downloads import pdf_response, safe_name
+from core.formatting import people
 from events import summary
 from events.invitation_views import _granted
 from events.models import SummaryReader, SummaryRelease
 from events.services import EventError
 from events.summary_forms import ReleaseForm, TermsForm
 from events.views import event_for
-from reviews.factsheets import pdf_response, safe_name
-from reviews.wording import people
 
 # The practitioner's side ----------------------------------------------------------------------
 

@@ -12,25 +12,18 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from core.access import is_business_manager, partnership_for
+from core.downloads import guard_cell
+from core.formatting import format_date, format_when, people
 from events import invitations, notes, services
-from events.forms import (
-    CancelEventForm,
-    DirectorySearchForm,
-    EventForm,
-    NewPersonForm,
-    PickInviteesForm,
-    format_date,
-    format_when,
-)
+from events.forms import CancelEventForm, DirectorySearchForm, EventForm, NewPersonForm, PickInviteesForm
 from events.models import Event, Invitation, SummaryRelease
 from notifications.models import OutboundMessage
 from notifications.services import retry_failed
-from practitioners.csv_import import guard_cell
+from overview.dashboard import url_maker
 from practitioners.models import Practitioner
-from reviews.access import is_business_manager, partnership_for, review_for
-from reviews.dashboard import url_maker
+from reviews.access import review_for
 from reviews.models import Review
-from reviews.wording import people
 
 PAGE_SIZE = 100
 

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from reviews.crypto import EncryptedTextField
+from core.crypto import EncryptedTextField
 
 # After this many tries a message is failed for good (a business manager can try again).
 MAX_ATTEMPTS = 6
@@ -32,7 +32,7 @@ class OutboundMessage(models.Model):
         FAILED = "failed", "Failed"
 
     partnership = models.ForeignKey(
-        "reviews.Partnership", null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_messages"
+        "core.Partnership", null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_messages"
     )
     invitation = models.ForeignKey(
         "events.Invitation", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"

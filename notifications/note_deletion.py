@@ -10,10 +10,10 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from core import audit
 from events.models import ReviewerNote
 from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
-from reviews import audit
 from reviews.models import Review
 
 AUTOMATIC = "Convene (automatic note deletion)"

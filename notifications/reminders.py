@@ -13,12 +13,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.models import Partnership
+from core.workdays import add_working_days, subtract_working_days
 from events.invitations import email_invitee
 from events.models import Event, Invitation
 from notifications.models import OutboundMessage
 from practitioners.models import NominationRequest
-from reviews.models import Partnership
-from reviews.workdays import add_working_days, subtract_working_days
 
 OPEN_EVENT = (Event.Status.DRAFT, Event.Status.INVITATIONS_SENT)
 

@@ -142,8 +142,8 @@ def attach(email, attachment):
         part.add_header("Content-Disposition", "attachment", filename="invite.ics")
         email.attach(part)
     elif attachment["type"] == "factsheet":
+        from events.factsheets import event_factsheet
         from events.models import Event
-        from reviews.factsheets import event_factsheet
 
         filename, pdf = event_factsheet(Event.objects.select_related("review__partnership").get(pk=attachment["event"]))
         email.attach(filename, pdf, "application/pdf")

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
 
+from core.downloads import FORMULA_STARTS, guard_cell
 from practitioners.models import Agency, Practitioner
 
 COLUMNS = ("full_name", "job_title", "agency", "email", "phone", "line_manager_name", "line_manager_email")
@@ -42,8 +43,6 @@ EXAMPLE_ROW = {
 }
 
 # Cells a spreadsheet would read as a formula (OWASP's list: = + - @ and tab or carriage return).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 # Signatures of files people upload by mistake: Excel workbooks (zip and the old format) and PDFs.
 BINARY_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")
 
@@ -258,12 +257,6 @@ def check_rows(partnership, rows):
 
 def _column_order(column):
     return COLUMNS.index(column) + 1 if column in COLUMNS else 0
-
-
-def guard_cell(value):
-    """A cell made safe to open in a spreadsheet: a formula-like value gets a leading quote."""
-    value = "" if value is None else str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def write_csv(out, rows):

@@ -25,7 +25,7 @@ class Agency(models.Model):
         VOLUNTARY = "voluntary", "Voluntary sector"
         OTHER = "other", "Other"
 
-    partnership = models.ForeignKey("reviews.Partnership", on_delete=models.CASCADE, related_name="agencies")
+    partnership = models.ForeignKey("core.Partnership", on_delete=models.CASCADE, related_name="agencies")
     name = models.CharField(max_length=200)
     agency_type = models.CharField("type", max_length=30, choices=Type.choices, default=Type.OTHER)
     lead_name = models.CharField("safeguarding lead's name", max_length=150, blank=True)
@@ -64,7 +64,7 @@ class PractitionerQuerySet(models.QuerySet):
 class Practitioner(models.Model):
     """A person in the partnership's directory: a front-line practitioner or a manager."""
 
-    partnership = models.ForeignKey("reviews.Partnership", on_delete=models.CASCADE, related_name="practitioners")
+    partnership = models.ForeignKey("core.Partnership", on_delete=models.CASCADE, related_name="practitioners")
     full_name = models.CharField(max_length=150)
     job_title = models.CharField(max_length=150)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="practitioners")

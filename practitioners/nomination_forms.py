@@ -4,7 +4,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from events.forms import GovukDateField
+from core.forms import GovukDateField
 from events.models import Event
 from practitioners.models import Agency, Nomination
 

@@ -4,12 +4,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core import links
+from core.errors import DomainError
 from practitioners import nominations as services
 from practitioners.models import Nomination, NominationRequest
 from practitioners.nomination_forms import AcceptNominationsForm, NominationForm, RequestNominationsForm
-from reviews import links
 from reviews.access import review_for
-from reviews.services import DomainError
 
 LINK_PURPOSE = "nomination"
 

@@ -7,11 +7,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core import audit, links
+from core.errors import DomainError
 from notifications.services import queue_email, render_email
 from practitioners.models import Nomination, NominationRequest
-from reviews import audit, links
 from reviews.models import Review
-from reviews.services import DomainError
 
 LINK_LIFETIME_AFTER_DEADLINE = timedelta(days=60)
 

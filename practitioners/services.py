@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
+from core import audit
+from core.errors import DomainError
+from core.models import Partnership
 from practitioners import csv_import
 from practitioners.models import Agency, Practitioner
-from reviews import audit
-from reviews.models import Partnership
-from reviews.services import DomainError
 
 AGENCY_FIELDS = ("name", "agency_type", "lead_name", "lead_email", "lead_phone")
 PRACTITIONER_FIELDS = (

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
+from core.access import business_manager_of
 from practitioners import csv_import, services
 from practitioners.forms import AgencyForm, DirectorySearchForm, ImportUploadForm, PractitionerForm
 from practitioners.models import Agency, Practitioner
-from reviews.access import business_manager_of
 
 PAGE_SIZE = 100
 PREVIEW_ROWS = 100  # rows shown on the preview page; every row is still checked and imported

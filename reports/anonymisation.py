@@ -18,9 +18,9 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
+from core.errors import DomainError
 from reports.models import NameHit, ReportVersion, SignOff
-from reviews import audit
-from reviews.services import DomainError
 
 CONTEXT_CHARS = 60
 MAX_REASON_LENGTH = 500

@@ -9,17 +9,18 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from events.forms import format_date
+from core import audit, links
+from core.errors import DomainError
+from core.formatting import format_date
+from core.workdays import add_working_days
 from events.models import Attendance, Invitation
 from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
 from practitioners.models import Agency, NominationRequest
 from reports.anonymisation import can_circulate
 from reports.models import Checker, Circulation, Comment, ReportVersion, SignOff
-from reviews import audit, links
 from reviews.models import Review
-from reviews.services import DomainError, move_forward
-from reviews.workdays import add_working_days
+from reviews.services import move_forward
 
 LINK_PURPOSE = "draft"
 DEFAULT_WORKING_DAYS = 10

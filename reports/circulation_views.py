@@ -11,16 +11,16 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from events.forms import format_date
+from core import links
+from core.downloads import pdf_response, safe_name
+from core.errors import DomainError
+from core.formatting import format_date
+from core.formatting import people as people_count
+from core.workdays import add_working_days
 from reports import circulation
 from reports.circulation_forms import CirculateForm, CommentForm
 from reports.models import Checker, ReportVersion
-from reviews import links
 from reviews.access import review_for
-from reviews.factsheets import pdf_response, safe_name
-from reviews.services import DomainError
-from reviews.wording import people as people_count
-from reviews.workdays import add_working_days
 
 # The staff's side -----------------------------------------------------------------------------
 

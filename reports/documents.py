@@ -14,7 +14,6 @@ import io
 import re
 import uuid
 import xml.etree.ElementTree as ElementTree
-from datetime import datetime
 from html.parser import HTMLParser
 
 import nh3
@@ -22,17 +21,19 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from events.summary_documents import ALLOWED_TAGS, check_upload, stamp_pdf
+from core import audit, crypto
+from core.errors import DomainError
+from core.formatting import long_date
+from core.pdfs import render_pdf
+from core.stamping import stamp_pdf
+from core.uploads import ALLOWED_TAGS, check_upload
 from reports.models import ReportVersion, SignOff
-from reviews import audit, crypto
-from reviews.factsheets import render_pdf
 from reviews.models import Review
-from reviews.services import DomainError, move_forward
+from reviews.services import move_forward
 
 DRAFT_STAMP = "Draft — for factual-accuracy check only"
 PDF_CACHE_SECONDS = 7 * 24 * 3600
@@ -375,14 +376,6 @@ def version_html(version):
 
 
 # Rendering.
-
-
-def long_date(when):
-    """ "Tuesday 8 December 2026", for a date or a datetime (in Europe/London)."""
-    if isinstance(when, datetime):
-        when = timezone.localtime(when) if timezone.is_aware(when) else when
-        when = when.date()
-    return dateformat.format(when, "l j F Y")
 
 
 def _context(version, stamp=None):

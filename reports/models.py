@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from reviews.crypto import EncryptedTextField
+from core.crypto import EncryptedTextField
 
 
 class ReportVersion(models.Model):

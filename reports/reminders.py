@@ -2,9 +2,9 @@
 
 from django.utils import timezone
 
+from core.workdays import subtract_working_days
 from reports.circulation import AFTER_SIGN_OFF, email_checker
 from reports.models import Checker
-from reviews.workdays import subtract_working_days
 
 
 def reminder_key(checker, deadline):

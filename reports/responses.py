@@ -7,10 +7,10 @@ Answers can change until the review is signed off, never after.
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
+from core.errors import DomainError
 from reports.models import Checker, Circulation, Comment, SignOff
-from reviews import audit
 from reviews.models import Review
-from reviews.services import DomainError
 
 NO_AGENCY = "No agency recorded"
 
@@ -143,6 +143,6 @@ def comment_report_context(circulation):
 
 def render_comment_report(circulation):
     """The comment report as an A4 tagged PDF."""
-    from reviews.factsheets import render_pdf
+    from core.pdfs import render_pdf
 
     return render_pdf("pdfs/comment_report.html", comment_report_context(circulation))

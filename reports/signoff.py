@@ -9,6 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core import audit
+from core.access import is_business_manager
+from core.errors import DomainError
+from core.models import Partnership
 from events.models import Invitation
 from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
@@ -16,10 +20,8 @@ from reports import responses
 from reports.anonymisation import can_circulate
 from reports.circulation import ATTENDED, close_circulation
 from reports.models import Checker, Circulation, NameHit, Publication, ReportVersion, SignOff
-from reviews import audit
-from reviews.access import is_business_manager
-from reviews.models import Partnership, Review
-from reviews.services import DomainError, move_forward
+from reviews.models import Review
+from reviews.services import move_forward
 
 
 def signable_versions(review):
@@ -174,8 +176,8 @@ PUBLISHED_PDF_CACHE_SECONDS = 24 * 3600
 def published_pdf(publication):
     """The signed-off version as the public reads it: an uploaded PDF exactly as it was uploaded; a Word
     version laid out under the review's title, without the draft's marking."""
+    from core.pdfs import render_pdf
     from reports.documents import render_plain_pdf, version_html
-    from reviews.factsheets import render_pdf
 
     review = publication.review
     version = review.sign_off.version

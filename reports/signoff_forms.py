@@ -2,7 +2,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Layout, Size
 from django import forms
 
-from events.forms import GovukDateField, format_date
+from core.formatting import format_date
+from core.forms import GovukDateField
 from reports.models import Comment
 
 ANSWER_TEXT_LENGTH = 5000

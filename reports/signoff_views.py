@@ -10,15 +10,15 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core import audit
+from core.downloads import pdf_response, safe_name
+from core.errors import DomainError
+from core.formatting import people
+from core.models import Partnership
 from reports import responses, signoff
 from reports.models import Publication
 from reports.signoff_forms import AnswerForm, HoldForm, SignOffForm
-from reviews import audit
 from reviews.access import review_for
-from reviews.factsheets import pdf_response, safe_name
-from reviews.models import Partnership
-from reviews.services import DomainError
-from reviews.wording import people
 
 # Answers to comments --------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.urls import reverse
 
-from events.summary_documents import MAX_UPLOAD_LABEL
+from core.uploads import MAX_UPLOAD_LABEL
 from reports.anonymisation import MAX_REASON_LENGTH
 
 

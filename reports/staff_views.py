@@ -11,13 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import audit
+from core.downloads import pdf_response, safe_name
+from core.errors import DomainError
 from reports import anonymisation, documents, panels
 from reports.models import NameHit, ReportVersion
 from reports.staff_forms import NotAPersonForm, ReportUploadForm
-from reviews import audit
 from reviews.access import review_for
-from reviews.factsheets import pdf_response, safe_name
-from reviews.services import DomainError
 
 
 def plural(count, word):

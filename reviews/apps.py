@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
-    verbose_name = "Partnerships and reviews"
+    verbose_name = "Reviews"
 
     def ready(self):
-        from reviews import signals  # noqa: F401 - connects the sign-in audit receivers
+        from reviews import signals  # noqa: F401 - takes removed staff off their reviews

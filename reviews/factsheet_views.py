@@ -5,8 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from core.access import business_manager_of
+from core.downloads import pdf_response
 from reviews import factsheets
-from reviews.access import business_manager_of
 from reviews.factsheet_forms import FactsheetForm
 from reviews.models import Review
 
@@ -60,4 +61,4 @@ def factsheet_preview(request, slug, review_type):
 def factsheet_download(request, slug, review_type):
     factsheet = _factsheet(request, slug, review_type)
     pdf = factsheets.render_factsheet_pdf(factsheet)
-    return factsheets.pdf_response(pdf, factsheets.factsheet_filename(factsheet.review_type))
+    return pdf_response(pdf, factsheets.factsheet_filename(factsheet.review_type))

@@ -4,24 +4,13 @@ The PDF helpers at the bottom (`safe_url_fetcher`, `render_pdf`, `pdf_response`)
 every document Convene renders (the sign-in sheet in events/pdfs.py, and later ones).
 """
 
-import hashlib
-import mimetypes
 import re
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import HttpResponse
-from django.template.loader import render_to_string
-from django.utils.http import content_disposition_header
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reviews import audit
+from core import audit
+from core.downloads import safe_name
+from core.pdfs import render_pdf
 from reviews.models import Factsheet, Review
 
 SECTIONS = (
@@ -242,19 +231,7 @@ def factsheet_sections(factsheet):
     return sections
 
 
-def event_place(event):
-    """Where the event is, in one line for a document: the venue, online, or both."""
-    from events.models import Event
-
-    venue = ", ".join(part for part in [event.venue_name, *event.venue_address.splitlines()] if part.strip())
-    if event.format == Event.Format.ONLINE:
-        return "Online. The joining details go to everyone who accepts."
-    if event.format == Event.Format.HYBRID:
-        return f"{venue}, or online" if venue else "In person or online"
-    return venue
-
-
-def factsheet_context(factsheet, *, event=None):
+def factsheet_context(factsheet, *, event=None, place=""):
     partnership = factsheet.partnership
     context = {
         "factsheet": factsheet,
@@ -264,131 +241,16 @@ def factsheet_context(factsheet, *, event=None):
         "event": event,
     }
     if event is not None:
-        context |= {"review": event.review, "place": event_place(event)}
+        context |= {"review": event.review, "place": place}
     return context
 
 
-def render_factsheet_pdf(factsheet, *, event=None):
-    """The factsheet as an A4 tagged PDF; with `event`, a box with its date, place and contact."""
-    context = factsheet_context(factsheet, event=event)
+def render_factsheet_pdf(factsheet, *, event=None, place=""):
+    """The factsheet as an A4 tagged PDF; with `event`, a box with its date, `place` and contact."""
+    context = factsheet_context(factsheet, event=event, place=place)
     return render_pdf("pdfs/factsheet.html", context)
-
-
-def safe_name(text):
-    """Letters, digits and hyphens only: safe in a file name and a Content-Disposition header."""
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
 
 
 def factsheet_filename(review_type, reference=""):
     parts = ["practitioner-event-factsheet", safe_name(reference) or review_type.upper()]
     return "-".join(parts) + ".pdf"
-
-
-def _fingerprint(factsheet, event):
-    """A short hash of everything an event's factsheet shows.
-
-    It keeps a stored PDF from being reused when something it shows changed without a new sequence
-    or version (the review's pseudonym, the partnership's contact details), or when a database
-    restored from a backup hands an event number to a different event.
-    """
-    review, partnership = event.review, factsheet.partnership
-    parts = [
-        str(event.uid),
-        event.when,
-        event_place(event),
-        review.reference,
-        review.pseudonym,
-        *(str(getattr(partnership, field)) for field in ("name", *PARTNERSHIP_FIELDS)),
-        *(getattr(factsheet, name) for name in SECTIONS),
-    ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:12]
-
-
-def event_factsheet(event):
-    """(filename, PDF) of the factsheet for an event, rendered once per event time and wording.
-
-    Every invitation email attaches it, so it is kept in file storage under a name that changes
-    when the event moves (`sequence`), the wording changes (`version`) or anything else it shows.
-    """
-    review = event.review
-    factsheet = factsheet_for(review.partnership, review.review_type)
-    filename = factsheet_filename(review.review_type, review.reference)
-    stored_name = (
-        f"factsheets/event-{event.pk}-s{event.sequence}-v{factsheet.version}-{_fingerprint(factsheet, event)}.pdf"
-    )
-    if default_storage.exists(stored_name):
-        with default_storage.open(stored_name, "rb") as stored:
-            return filename, stored.read()
-    pdf = render_factsheet_pdf(factsheet, event=event)
-    saved_name = default_storage.save(stored_name, ContentFile(pdf))
-    if saved_name != stored_name:
-        # Another worker stored it first; storage kept both under different names.
-        default_storage.delete(saved_name)
-    _drop_older_copies(event, keep=stored_name)
-    return filename, pdf
-
-
-def _drop_older_copies(event, *, keep):
-    """Keep one stored factsheet per event: the copies for its earlier times or wording go."""
-    prefix = f"event-{event.pk}-"
-    for name in default_storage.listdir("factsheets")[1]:
-        if name.startswith(prefix) and f"factsheets/{name}" != keep:
-            default_storage.delete(f"factsheets/{name}")
-
-
-# PDF rendering shared by every document.
-
-
-class ResourceRefused(ValueError):
-    """A document asked for something outside the project's static files."""
-
-
-def static_dir():
-    """The project's own static files: the only place a document may load anything from."""
-    return (Path(settings.BASE_DIR) / "static").resolve()
-
-
-def safe_url_fetcher(url):
-    """Fetch a file:// URL inside the project's static files; refuse everything else.
-
-    WeasyPrint would otherwise follow any URL in a document (the network, /etc, the uploads).
-    """
-    parts = urlsplit(url)
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-        raise ResourceRefused(f"PDFs may only use the project's static files, not {url!r}")
-    path = Path(url2pathname(unquote(parts.path))).resolve()
-    if not path.is_relative_to(static_dir()) or not path.is_file():
-        raise ResourceRefused(f"PDFs may only use the project's static files, not {url!r}")
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
-
-
-class StaticFilesFetcher(URLFetcher):
-    """WeasyPrint's fetcher, narrowed to `safe_url_fetcher`; a refusal stops the rendering."""
-
-    def __init__(self):
-        super().__init__(fail_on_errors=True)
-
-    def fetch(self, url, headers=None):
-        return safe_url_fetcher(url)
-
-
-def render_pdf(template_name, context):
-    """Render a template to a tagged A4 PDF (PDF/UA-1). The template sets <title> and lang."""
-    html = render_to_string(template_name, context)
-    document = HTML(string=html, base_url=static_dir().as_uri() + "/", url_fetcher=StaticFilesFetcher())
-    return document.write_pdf(pdf_variant="pdf/ua-1")
-
-
-def file_response(content, content_type, filename, *, inline=False):
-    """A file for the browser to save (or, inline, to show), never to sniff or run, and never to keep."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=not inline, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
-
-
-def pdf_response(pdf, filename, *, inline=False):
-    return file_response(pdf, "application/pdf", filename, inline=inline)

@@ -30,12 +30,13 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from actions.models import Action, ActionUpdate, AgencyLink
+from core import audit
+from core.models import Partnership
 from events.models import Event, Invitation, SummaryVersion
 from notifications.models import OutboundMessage
 from practitioners.models import Nomination, NominationRequest, Practitioner
 from reports.models import Checker, Comment, NameHit, ReportVersion, SignOff
-from reviews import audit
-from reviews.models import Partnership, Review
+from reviews.models import Review
 
 AUTOMATIC = "Convene (retention schedule)"
 REMOVED_NAME = "Name removed"

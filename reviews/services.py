@@ -1,14 +1,11 @@
-"""State changes for partnerships and their staff: one function each, audited."""
+"""State changes for reviews: commissioning, editing, the stages of their lifecycle; one function each, audited."""
 
-from allauth.account.forms import default_token_generator
-from allauth.account.utils import user_pk_to_url_str
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 
-from notifications.services import queue_email, render_email
-from reviews import audit
-from reviews.models import LearningTheme, Membership, Partnership, Review, ReviewStatusChange, User
+from core import audit
+from core.errors import DomainError
+from core.services import lock_partnership
+from reviews.models import LearningTheme, Review, ReviewStatusChange
 
 REVIEW_FIELDS = (
     "review_type",
@@ -22,141 +19,12 @@ REVIEW_FIELDS = (
 )
 
 
-class DomainError(Exception):
-    """A move the rules do not allow; its message is shown to the user, next to `field` if given."""
-
-    def __init__(self, message, *, field=None):
-        super().__init__(message)
-        self.field = field
-
-
-def set_password_url(user):
-    """A one-time link to allauth's set-password page (the same one "forgotten password" uses)."""
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
-    )
-    return settings.SITE_URL + path
-
-
-def add_staff_member(*, partnership, email, full_name, role, added_by, request=None):
-    """Add someone to a partnership's staff; a new account gets an emailed link to set its password."""
-    email = email.strip().lower()
-    with transaction.atomic():
-        _lock_partnership(partnership.pk)
-        user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name.strip()})
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        if Membership.objects.filter(user=user, partnership=partnership).exists():
-            raise DomainError(f"{email} is already a member of staff at {partnership.name}.")
-        membership = Membership.objects.create(user=user, partnership=partnership, role=role, added_by=added_by)
-        audit.record("staff.added", request=request, actor=added_by, partnership=partnership, obj=membership, role=role)
-        context = {
-            "partnership": partnership,
-            "user": user,
-            "added_by": added_by,
-            "role": membership.get_role_display(),
-            "new_account": created,
-            "set_password_url": set_password_url(user) if created else None,
-            "sign_in_url": settings.SITE_URL + reverse("account_login"),
-        }
-        subject, text, html = render_email("staff_added", context)
-        queue_email(
-            kind="staff_added",
-            recipient=user.email,
-            subject=subject,
-            body_text=text,
-            body_html=html,
-            partnership=partnership,
-            idempotency_key=f"staff_added:{membership.pk}",
-        )
-    return membership
-
-
-def change_role(*, membership, role, changed_by, request=None):
-    with transaction.atomic():
-        _lock_partnership(membership.partnership_id)
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        if membership.role == role:
-            return membership
-        if membership.role == Membership.Role.BUSINESS_MANAGER:
-            _keep_one_business_manager(membership)
-        previous = membership.role
-        membership.role = role
-        membership.save(update_fields=["role"])
-        audit.record(
-            "staff.role_changed",
-            request=request,
-            actor=changed_by,
-            partnership=membership.partnership,
-            obj=membership,
-            previous=previous,
-            role=role,
-        )
-    return membership
-
-
-def remove_staff_member(*, membership, removed_by, request=None):
-    """Take someone off a partnership's staff, and off its reviews and the chair of its events."""
-    from events.models import Event
-
-    with transaction.atomic():
-        _lock_partnership(membership.partnership_id)
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        if membership.role == Membership.Role.BUSINESS_MANAGER:
-            _keep_one_business_manager(membership)
-        partnership_reviews = Review.objects.filter(partnership_id=membership.partnership_id)
-        for review in partnership_reviews.filter(reviewers=membership.user):
-            review.reviewers.remove(membership.user)
-        Event.objects.filter(review__in=partnership_reviews, chair=membership.user).update(chair=None)
-        audit.record(
-            "staff.removed",
-            request=request,
-            actor=removed_by,
-            partnership=membership.partnership,
-            obj=membership,
-            email=membership.user.email,
-        )
-        membership.delete()
-
-
 def _check_reference_free(partnership, reference, exclude=None):
     clash = Review.objects.filter(partnership=partnership, reference__iexact=reference)
     if exclude is not None:
         clash = clash.exclude(pk=exclude.pk)
     if clash.exists():
         raise DomainError("Another review of this partnership already has this reference.", field="reference")
-
-
-def _lock_partnership(partnership_id):
-    """Staff changes of one partnership take turns, so two managers cannot demote each other at once."""
-    Partnership.objects.select_for_update().filter(pk=partnership_id).first()
-
-
-def _keep_one_business_manager(membership):
-    others = (
-        Membership.objects.select_for_update()
-        .business_managers()
-        .filter(partnership=membership.partnership)
-        .exclude(pk=membership.pk)
-    )
-    if not others.exists():
-        raise DomainError("A partnership needs at least one business manager. Add another one first.")
-
-
-def update_partnership(*, partnership, changed_by, fields, request=None):
-    with transaction.atomic():
-        partnership.save()
-        audit.record(
-            "partnership.updated",
-            request=request,
-            actor=changed_by,
-            partnership=partnership,
-            obj=partnership,
-            fields=sorted(fields),
-        )
-    return partnership
 
 
 def _save_themes(review, titles):
@@ -177,7 +45,7 @@ def _save_themes(review, titles):
 def create_review(*, partnership, data, created_by, request=None):
     """Commission a review: it starts in scoping, and its first timeline entry says who and when."""
     with transaction.atomic():
-        _lock_partnership(partnership.pk)
+        lock_partnership(partnership.pk)
         _check_reference_free(partnership, data["reference"])
         review = Review(
             partnership=partnership,
@@ -195,7 +63,7 @@ def create_review(*, partnership, data, created_by, request=None):
 
 def update_review(*, review, data, changed_by, request=None):
     with transaction.atomic():
-        _lock_partnership(review.partnership_id)
+        lock_partnership(review.partnership_id)
         review = Review.objects.select_for_update().get(pk=review.pk)
         _check_reference_free(review.partnership, data["reference"], exclude=review)
         for field in REVIEW_FIELDS:

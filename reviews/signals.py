@@ -1,21 +1,12 @@
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from reviews import audit
+from core.signals import staff_removed
+from reviews.models import Review
 
 
-@receiver(user_logged_in)
-def record_sign_in(sender, request, user, **kwargs):
-    audit.record("auth.signed_in", request=request, actor=user)
-
-
-@receiver(user_logged_out)
-def record_sign_out(sender, request, user, **kwargs):
-    if user is not None:
-        audit.record("auth.signed_out", request=request, actor=user)
-
-
-@receiver(user_login_failed)
-def record_failed_sign_in(sender, credentials, request=None, **kwargs):
-    # The attempted address is kept for security review; the password never is.
-    audit.record("auth.sign_in_failed", request=request, actor_label=str(credentials.get("email", ""))[:200])
+@receiver(staff_removed)
+def take_off_reviews(sender, membership, **kwargs):
+    """Someone who left the partnership's staff is no longer a reviewer of any of its reviews."""
+    Review.reviewers.through.objects.filter(
+        user_id=membership.user_id, review__partnership_id=membership.partnership_id
+    ).delete()

@@ -4,7 +4,8 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from django.core.cache import cache
 
 from config.celery import app as celery_app
-from reviews.models import Membership, Partnership, Review, User
+from core.models import Membership, Partnership, User
+from reviews.models import Review
 
 # Every HTML page the test client receives is checked with the Nu Html Checker when the run ends.
 pytest_plugins = ["tests.html_validity"]

@@ -35,7 +35,7 @@ def test_pages_are_not_stored_by_browsers_or_caches(bm_client, partnership):
 
 @pytest.mark.django_db
 def test_the_client_address_comes_from_the_trusted_proxy(client, settings, partnership):
-    from reviews.middleware import ClientAddressMiddleware
+    from core.middleware import ClientAddressMiddleware
 
     settings.TRUSTED_PROXY_COUNT = 1
     seen = {}

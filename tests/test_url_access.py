@@ -19,6 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from actions.models import Action, ActionUpdate, AgencyLink, Recommendation
+from core import links
+from core.models import Membership
 from events.models import (
     Event,
     Invitation,
@@ -30,8 +32,7 @@ from events.models import (
 from notifications.models import OutboundMessage
 from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
 from reports.models import Checker, Circulation, Comment, NameHit, Publication, ReportVersion, SignOff
-from reviews import links
-from reviews.models import Membership, Review
+from reviews.models import Review
 from tests.conftest import make_staff
 
 # What an outsider gets ----------------------------------------------------------------------------
@@ -465,7 +466,7 @@ def world(partnership, other_partnership, business_manager, reviewer, review):
 @dataclass(frozen=True)
 class LinkFamily:
     start: str  # the URL name of the link itself
-    purpose: str  # its key in the session (reviews.links.grant)
+    purpose: str  # its key in the session (core.links.grant)
     holder: str  # the world's object the link belongs to
     stop: object  # stop(world): the business manager stops it
 

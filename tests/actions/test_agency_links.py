@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import Action, ActionUpdate, AgencyLink
+from core.errors import DomainError
+from core.models import AuditEntry
 from notifications.models import OutboundMessage
-from reviews.models import AuditEntry, Review
-from reviews.services import DomainError
+from reviews.models import Review
 from tests.actions.conftest import action_data, link_in, make_pdf, upload
 
 pytestmark = pytest.mark.django_db

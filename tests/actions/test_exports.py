@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from actions import services
 from actions.models import Action
-from reviews.models import AuditEntry
+from core.models import AuditEntry
 from tests.actions.conftest import action_data
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import Action, ActionUpdate, Recommendation
-from reviews.models import AuditEntry, Review
+from core.models import AuditEntry
+from reviews.models import Review
 from tests.actions.conftest import DUE, make_png, upload
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,7 @@ def test_the_reviewer_sees_the_plan_but_cannot_change_it(
 
 
 def test_a_reviewer_not_assigned_to_the_review_gets_404(client, partnership, review):
-    from reviews.models import Membership
+    from core.models import Membership
     from tests.conftest import make_staff
 
     stranger = make_staff("nadia@northvale.example", "Nadia Rahman", partnership, Membership.Role.REVIEWER)

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import Action, ActionUpdate, Recommendation
-from events.summary_documents import MAX_UPLOAD_BYTES
-from reviews.models import AuditEntry, Review
-from reviews.services import DomainError
+from core.errors import DomainError
+from core.models import AuditEntry
+from core.uploads import MAX_UPLOAD_BYTES
+from reviews.models import Review
 from tests.actions.conftest import (
     DUE,
     action_data,

@@ -35,6 +35,8 @@ from weasyprint import HTML
 
 from actions import services as actions
 from actions.models import Action, AgencyLink
+from core import links
+from core.models import Membership, Partnership
 from events import attendance, invitations, notes, summary, summary_documents
 from events import services as events
 from events.models import Attendance, Event, Invitation
@@ -43,9 +45,8 @@ from practitioners import nominations
 from practitioners.models import Agency, NominationRequest, Practitioner
 from reports import anonymisation, circulation, documents, responses, signoff
 from reports.models import Checker, Comment, NameHit
-from reviews import links
 from reviews import services as reviews
-from reviews.models import Membership, Partnership, Review
+from reviews.models import Review
 from tests.browser.conftest import AXE_TAGS, AccessibilityChecker
 from tests.browser.journey import sign_in
 from tests.conftest import PASSWORD, make_staff

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from core.models import AuditEntry
 from events.models import ReviewerNote
-from reviews.models import AuditEntry
 from tests.browser.journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

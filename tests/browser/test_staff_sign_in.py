@@ -6,7 +6,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
-from reviews.models import Membership
+from core.models import Membership
 from tests.conftest import PASSWORD, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ from django.core.cache import caches
 from django.urls import reverse
 
 from config.cache import TolerantRedisCache
-from reviews import links
+from core import links
 
 
 def closed_port():

@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from core.models import Membership
 from events.models import Event, Invitation
 from practitioners.models import Agency, Practitioner
-from reviews.models import LearningTheme, Membership, Review
+from reviews.models import LearningTheme, Review
 from tests.conftest import make_staff
 
 LONDON = ZoneInfo("Europe/London")

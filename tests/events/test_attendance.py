@@ -8,8 +8,8 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
+from core.models import AuditEntry
 from events.models import Attendance, Event, Invitation
-from reviews.models import AuditEntry
 from tests.events.conftest import LONDON, REAL_NAME, invite, make_practitioners
 
 pytestmark = pytest.mark.django_db

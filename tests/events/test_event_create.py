@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEntry
 from events.models import Event
-from reviews.models import AuditEntry, LearningTheme, Review
+from reviews.models import LearningTheme, Review
 from tests.conftest import make_staff
 from tests.events.conftest import LONDON, REAL_NAME
 

@@ -6,9 +6,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from core.models import AuditEntry
 from events import services
 from events.models import Event, Invitation
-from reviews.models import AuditEntry
 from tests.events.conftest import LONDON, invite, make_event, make_practitioners
 
 pytestmark = pytest.mark.usefixtures("frozen")

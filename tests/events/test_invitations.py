@@ -7,11 +7,11 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
+from core.models import AuditEntry
 from events import invitations
 from events.models import Event, Invitation
 from notifications.models import OutboundMessage
 from practitioners.models import Practitioner
-from reviews.models import AuditEntry
 from tests.events.conftest import REAL_NAME, invite, make_practitioners
 
 pytestmark = pytest.mark.django_db

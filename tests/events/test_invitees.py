@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEntry
 from events import services
 from events.models import Event, Invitation
 from practitioners.models import Agency, Practitioner
-from reviews.models import AuditEntry
 from tests.events.conftest import invite, make_event, make_practitioners
 
 pytestmark = pytest.mark.usefixtures("frozen")

@@ -8,11 +8,12 @@ from django.contrib import admin
 from django.db import connection
 from django.urls import reverse
 
+from core.models import AuditEntry, Membership, User
 from events.models import ReviewerNote
 from events.notes import can_keep_notes
 from notifications import note_deletion
 from notifications.models import OutboundMessage
-from reviews.models import AuditEntry, Membership, Review, ReviewStatusChange, User
+from reviews.models import Review, ReviewStatusChange
 from tests.conftest import make_staff
 from tests.events.conftest import LONDON, REAL_NAME
 

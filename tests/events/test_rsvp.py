@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.models import AuditEntry
 from events import invitations
 from events.models import Invitation
 from notifications.models import OutboundMessage
-from reviews.models import AuditEntry
 from tests.events.conftest import invite, make_event, make_practitioners
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
+from core.models import AuditEntry
 from events.models import Event, Invitation
 from events.pdfs import event_sign_in_sheet, render_sign_in_sheet
-from reviews.models import AuditEntry
 from tests.events.conftest import REAL_NAME, invite, make_practitioners
 
 

@@ -16,12 +16,13 @@ from pypdf.actions import JavaScript
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 from weasyprint import HTML
 
+from core import crypto, uploads
+from core.errors import DomainError
+from core.models import AuditEntry
+from core.uploads import check_upload, sanitise
 from events import summary_documents
 from events.models import SummaryVersion
-from events.summary_documents import add_version, check_upload, render_reader_pdf, sanitise, text_to_html
-from reviews import crypto
-from reviews.models import AuditEntry
-from reviews.services import DomainError
+from events.summary_documents import add_version, render_reader_pdf, text_to_html
 
 pytestmark = pytest.mark.django_db
 
@@ -256,7 +257,7 @@ def test_bad_uploads_are_refused_with_a_clear_message_and_nothing_stored(case, e
 
 def test_a_zip_over_the_total_unpacked_size_is_refused(monkeypatch):
     # A real 50 MB zip with modest compression would be over the upload limit; lower the bar instead.
-    monkeypatch.setattr(summary_documents, "MAX_ZIP_UNCOMPRESSED", 1000)
+    monkeypatch.setattr(uploads, "MAX_ZIP_UNCOMPRESSED", 1000)
     docx = make_docx(["x" * 600, "y" * 600])
 
     with pytest.raises(DomainError, match="unpacks to far more"):

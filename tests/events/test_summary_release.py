@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.models import AuditEntry
 from events import invitations, summary
 from events.models import Event, Invitation, SummaryReader, SummaryRelease, SummaryVersion
 from notifications.models import OutboundMessage
-from reviews.models import AuditEntry
 from tests.events.conftest import LONDON, invite, make_event, make_practitioners
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from core.models import AuditEntry
 from events import invitations
 from events.models import Attendance, Event, FeedbackResponse, Invitation
 from notifications.models import OutboundMessage
-from reviews.models import AuditEntry
 from tests.events.conftest import LONDON, invite, make_practitioners
 
 pytestmark = pytest.mark.django_db

@@ -7,13 +7,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core import links
+from core.workdays import subtract_working_days
 from events import invitations
 from events.models import Event, Invitation
 from notifications import reminders
 from notifications.models import OutboundMessage
 from practitioners.models import Agency, NominationRequest
-from reviews import links
-from reviews.workdays import subtract_working_days
 from tests.events.conftest import invite, make_event, make_practitioners
 
 LONDON = ZoneInfo("Europe/London")

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEntry
 from practitioners import services
 from practitioners.models import Agency
-from reviews.models import AuditEntry
 
 
 def agency_data(**changes):

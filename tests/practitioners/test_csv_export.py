@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.models import AuditEntry, Membership
 from practitioners import csv_import
 from practitioners.models import Agency, Practitioner
-from reviews.models import AuditEntry, Membership
 
 
 def read(response):

@@ -6,9 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.models import AuditEntry
 from practitioners import csv_import, services
 from practitioners.models import Agency, Practitioner
-from reviews.models import AuditEntry
 
 HEADER = "full_name,job_title,agency,email,phone,line_manager_name,line_manager_email"
 GOOD_FILE = "\n".join(
@@ -337,7 +337,7 @@ def test_the_check_page_without_an_upload_sends_you_to_upload(bm_client, partner
 
 @pytest.mark.django_db
 def test_an_upload_is_kept_apart_for_each_partnership(bm_client, partnership, other_partnership, business_manager):
-    from reviews.models import Membership
+    from core.models import Membership
 
     Membership.objects.create(
         user=business_manager, partnership=other_partnership, role=Membership.Role.BUSINESS_MANAGER

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEntry
 from practitioners import services
 from practitioners.models import Agency, Practitioner
-from reviews.models import AuditEntry
 
 # Session, user, authenticator check, partnership, role (twice: the view and the layout's navigation),
 # count, page of rows, agencies for the filter, and saving the session's last-seen time (a savepoint,

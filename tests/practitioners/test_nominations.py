@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditEntry
 from notifications.models import OutboundMessage
 from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
-from reviews.models import AuditEntry
 
 DEADLINE = timezone.localdate() + timedelta(days=14)
 

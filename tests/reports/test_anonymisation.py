@@ -5,13 +5,13 @@ from datetime import date
 
 import pytest
 
+from core.errors import DomainError
+from core.models import AuditEntry
 from practitioners.models import Agency, Practitioner
 from reports import anonymisation
 from reports.anonymisation import can_circulate, find_names, mark_not_a_person, open_hits
 from reports.documents import add_version
 from reports.models import NameHit, SignOff
-from reviews.models import AuditEntry
-from reviews.services import DomainError
 from tests.reports.documents import docx, pdf, seed_people, upload
 
 pytestmark = pytest.mark.django_db

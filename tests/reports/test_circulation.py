@@ -8,14 +8,15 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from core import links
+from core.errors import DomainError
+from core.models import AuditEntry, Membership
 from events.models import Attendance, Event, Invitation
 from notifications.models import OutboundMessage
 from practitioners.models import Agency, NominationRequest, Practitioner
 from reports import circulation
 from reports.models import Checker, Circulation, NameHit, ReportVersion, SignOff
-from reviews import links
-from reviews.models import AuditEntry, Membership, Review, ReviewStatusChange
-from reviews.services import DomainError
+from reviews.models import Review, ReviewStatusChange
 from tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db

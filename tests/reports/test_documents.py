@@ -13,12 +13,12 @@ from django.core.cache import cache
 from pypdf import PdfReader, PdfWriter
 from pypdf.actions import JavaScript
 
+from core import crypto
+from core.errors import DomainError
+from core.models import AuditEntry
 from reports import documents
 from reports.documents import add_version, render_plain_pdf, render_reader_pdf, version_html
 from reports.models import NameHit, ReportVersion, SignOff
-from reviews import crypto
-from reviews.models import AuditEntry
-from reviews.services import DomainError
 from tests.reports.documents import docx, encrypted_pdf, pdf, pdf_text, upload
 
 pytestmark = pytest.mark.django_db

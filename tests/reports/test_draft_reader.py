@@ -10,13 +10,14 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from core import links
+from core.models import AuditEntry
 from notifications.models import OutboundMessage
 from practitioners.models import Agency
 from reports import circulation
 from reports.circulation import Person
 from reports.models import Checker, Comment, SignOff
-from reviews import links
-from reviews.models import AuditEntry, Review
+from reviews.models import Review
 from tests.reports.test_circulation import CIRCULATED, LONDON, make_version
 
 pytestmark = pytest.mark.django_db

@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
+from core.errors import DomainError
+from core.models import AuditEntry
 from events.models import Attendance, Invitation
 from notifications.models import OutboundMessage
 from practitioners.models import Practitioner
 from reports import signoff
 from reports.models import Publication, ReportVersion
-from reviews.models import AuditEntry, Review, ReviewStatusChange
-from reviews.services import DomainError
+from reviews.models import Review, ReviewStatusChange
 from tests.events.conftest import invite, make_event
 from tests.reports.test_responses import PARAGRAPHS, logged_in, make_checker, make_circulation, make_version
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEntry, Membership
 from reports.documents import add_version
 from reports.models import NameHit, ReportVersion, SignOff
-from reviews.models import AuditEntry, Membership
 from tests.browser.conftest import (  # noqa: F401 (the browser fixtures, for this folder too)
     AccessibilityChecker,
     browser_context_args,

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from core.errors import DomainError
+from core.models import AuditEntry, Membership
 from practitioners.models import Agency
 from reports import responses
 from reports.models import Checker, Circulation, Comment, ReportVersion, SignOff
-from reviews.models import AuditEntry, Membership
-from reviews.services import DomainError
 from tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db

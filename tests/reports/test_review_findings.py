@@ -9,12 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action, AgencyLink, Recommendation
+from core.models import AuditEntry
 from notifications.models import OutboundMessage
 from practitioners.models import Agency
 from reports import circulation
 from reports.models import Checker, Circulation, Comment, NameHit, ReportVersion
 from reviews import retention
-from reviews.models import AuditEntry, Review
+from reviews.models import Review
 from tests.reports.test_circulation import CIRCULATED, LONDON, make_version
 from tests.reports.test_draft_reader import opened, send_out
 from tests.reviews.test_retention import TODAY as RETENTION_DAY

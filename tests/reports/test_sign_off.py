@@ -7,13 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core import links
+from core.errors import DomainError
+from core.models import AuditEntry
 from events.models import ReviewerNote
 from reports import circulation as circulation_service
 from reports import documents, signoff
 from reports.models import NameHit, SignOff
-from reviews import links
-from reviews.models import AuditEntry, Review, ReviewStatusChange
-from reviews.services import DomainError
+from reviews.models import Review, ReviewStatusChange
 from tests.reports.test_responses import (
     answer,
     logged_in,

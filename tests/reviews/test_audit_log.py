@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from reviews.models import AuditEntry, Membership, User
+from core.models import AuditEntry, Membership, User
 from tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db

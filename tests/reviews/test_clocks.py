@@ -7,9 +7,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from core.models import AuditEntry
+from overview import clocks
 from reports.models import Checker, Circulation, ReportVersion
-from reviews import clocks
-from reviews.models import AuditEntry, Review
+from reviews.models import Review
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -240,8 +241,7 @@ def test_a_bad_target_is_a_field_error_and_nothing_changes(bm_client, partnershi
     partnership.refresh_from_db()
     assert partnership.contact_phone == "01632 960 101"
     assert (
-        getattr(partnership, field)
-        == Review._meta.apps.get_model("reviews", "Partnership")._meta.get_field(field).default
+        getattr(partnership, field) == Review._meta.apps.get_model("core", "Partnership")._meta.get_field(field).default
     )
 
 

@@ -11,18 +11,13 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
+from core.models import AuditEntry
+from core.pdfs import ResourceRefused, StaticFilesFetcher, safe_url_fetcher
+from events import factsheets as event_factsheets
+from events.factsheets import event_factsheet
 from reviews import factsheets
-from reviews.factsheets import (
-    DEFAULT_WORDING,
-    SECTIONS,
-    ResourceRefused,
-    StaticFilesFetcher,
-    event_factsheet,
-    factsheet_for,
-    safe_url_fetcher,
-    update_factsheet,
-)
-from reviews.models import AuditEntry, Factsheet
+from reviews.factsheets import DEFAULT_WORDING, SECTIONS, factsheet_for, update_factsheet
+from reviews.models import Factsheet
 from tests.browser.conftest import (  # noqa: F401 (the browser fixtures, for the test at the end)
     AccessibilityChecker,
     browser_context_args,
@@ -226,7 +221,7 @@ def stored_factsheets():
 @pytest.mark.django_db
 def test_an_events_factsheet_is_rendered_once_per_time_and_wording(partnership, review, business_manager):
     event = make_event(review)
-    with mock.patch.object(factsheets, "render_factsheet_pdf", wraps=factsheets.render_factsheet_pdf) as render:
+    with mock.patch.object(event_factsheets, "render_factsheet_pdf", wraps=factsheets.render_factsheet_pdf) as render:
         first = event_factsheet(event)
         second = event_factsheet(event)
         assert render.call_count == 1
@@ -259,9 +254,9 @@ def test_an_events_factsheet_is_rendered_once_per_time_and_wording(partnership, 
 
 def test_online_events_say_so_instead_of_a_venue():
     event = mock.Mock(format="online", venue_name="", venue_address="")
-    assert factsheets.event_place(event).startswith("Online")
+    assert event_factsheets.event_place(event).startswith("Online")
     event = mock.Mock(format="hybrid", venue_name="Civic Centre", venue_address="1 High Street\nNorthvale")
-    assert factsheets.event_place(event) == "Civic Centre, 1 High Street, Northvale, or online"
+    assert event_factsheets.event_place(event) == "Civic Centre, 1 High Street, Northvale, or online"
 
 
 # Fetching nothing from outside the project's static files

@@ -3,7 +3,7 @@ from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 
-from reviews import crypto
+from core import crypto
 from reviews.models import Review
 
 

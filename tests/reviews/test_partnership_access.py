@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from reviews.models import Membership
+from core.models import Membership
 
 PARTNERSHIP_URLS = [
     ("partnership_overview", "get"),

@@ -14,13 +14,14 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from actions.models import Action, ActionUpdate, AgencyLink, Recommendation
+from core.links import new_token
+from core.models import AuditEntry
 from events.models import Event, FeedbackResponse, Invitation, SummaryVersion
 from notifications.models import OutboundMessage
 from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
 from reports.models import Checker, Circulation, Comment, NameHit, Publication, ReportVersion, SignOff
 from reviews import retention
-from reviews.links import new_token
-from reviews.models import AuditEntry, Review, ReviewStatusChange
+from reviews.models import Review, ReviewStatusChange
 
 LONDON = ZoneInfo("Europe/London")
 # A year and a month after the first review closed (1 June 2025); the partnership keeps data 365 days.

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from reviews.models import AuditEntry, Membership, Review, ReviewStatusChange
+from core.models import AuditEntry, Membership
+from reviews.models import Review, ReviewStatusChange
 from tests.conftest import make_staff
 
 

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from reviews.models import AuditEntry, Membership
+from core.models import AuditEntry, Membership
 from tests.conftest import PASSWORD, make_staff, totp_code
 
 LOGIN = "/accounts/login/"
@@ -81,7 +81,7 @@ def test_public_sign_up_is_closed(client):
     )
     assert response.status_code == 200
     assert "Sign up closed" in response.content.decode() or "closed" in response.content.decode().lower()
-    from reviews.models import User
+    from core.models import User
 
     assert not User.objects.filter(email="someone@example.com").exists()
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEntry, Membership, User
 from notifications.models import OutboundMessage
-from reviews.models import AuditEntry, Membership, User
 
 
 def add(client, partnership, **data):
@@ -127,7 +127,7 @@ def test_business_manager_edits_the_contact_details(bm_client, partnership):
 
 @pytest.mark.django_db
 def test_the_audit_log_cannot_be_changed(partnership):
-    from reviews import audit
+    from core import audit
 
     entry = audit.record("test.happened", partnership=partnership)
     with pytest.raises(TypeError):

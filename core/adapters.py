@@ -1,0 +1,77 @@
+import time
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
+from django.utils.crypto import get_random_string
+
+from core import crypto
+from notifications.services import queue_email
+
+# Seconds after signing in during which a new member of staff may set up their app without
+# typing their password again.
+FIRST_SETUP_WINDOW = 15 * 60
+
+
+class StaffAccountAdapter(DefaultAccountAdapter):
+    """Staff are added by a business manager or a superuser; nobody signs themselves up."""
+
+    error_messages = DefaultAccountAdapter.error_messages | {
+        "email_password_mismatch": "Enter the email address and password of your Convene account.",
+        "too_many_login_attempts": "Too many failed sign-in attempts. Wait 5 minutes, then try again.",
+        "incorrect_code": "Enter the 6-digit code your authenticator app shows now.",
+        "invalid_password_reset": "This link to set your password has expired or been used. Ask for a new one.",
+    }
+
+    def is_open_for_signup(self, request):
+        return False
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """No second password prompt while a new member of staff sets up their app just after signing in."""
+        request = allauth_context.request
+        if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
+            now = time.time()
+            totp = Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).first()
+            setting_up = totp is None or now - totp.created_at.timestamp() < FIRST_SETUP_WINDOW
+            if setting_up and now - request.session.get("convene_started", 0) < FIRST_SETUP_WINDOW:
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+    def get_login_redirect_url(self, request):
+        return reverse("home")
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails (password set and reset) go through the outbox like every other."""
+        request = context.get("request") or getattr(allauth_context, "request", None)
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+        html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
+        queue_email(
+            kind=template_prefix.rsplit("/", 1)[-1],
+            recipient=email,
+            subject=message.subject,
+            body_text=message.body,
+            body_html=html,
+            idempotency_key=f"account:{template_prefix}:{email}:{get_random_string(16)}",
+        )
+
+
+class StaffMFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets are encrypted at rest; staff cannot remove their authenticator app."""
+
+    error_messages = DefaultMFAAdapter.error_messages | {
+        "incorrect_code": "Enter the 6-digit code your authenticator app shows now.",
+    }
+
+    def encrypt(self, text):
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text):
+        return crypto.decrypt(encrypted_text)
+
+    def can_delete_authenticator(self, authenticator):
+        return authenticator.type != Authenticator.Type.TOTP

@@ -1,0 +1,102 @@
+"""One way of writing dates, times, numbers and counts, for every page, email and PDF.
+
+Times as people in England write them ("10am", "1:37pm", "midday"); dates as GOV.UK writes them
+("Tuesday 8 December 2026", "8 December 2026"); counts with the right plural.
+"""
+
+import re
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.utils import dateformat, timezone
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def parse_time(text):
+    """A time of day from what someone typed: "10am", "2:30pm", "14:30", "9.15", "midday". None if unreadable."""
+    text = "".join(text.lower().split()).replace(".", ":")
+    if text in ("midday", "noon", "12noon"):
+        return time(12)
+    if text == "midnight":
+        return time(0)
+    match = re.fullmatch(r"(\d{1,2})(?::?(\d{2}))?(am|pm|a:m:|p:m:)?", text)
+    if match is None:
+        return None
+    hour, minute, half = int(match[1]), int(match[2] or 0), (match[3] or "")[:1]
+    if minute > 59:
+        return None
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "p" else 0)
+    elif hour > 23:
+        return None
+    return time(hour, minute)
+
+
+def format_time(value):
+    """ "10am", "2:30pm", "midday", "midnight"."""
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
+def format_date(value):
+    """ "Tuesday 8 December 2026"."""
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def format_when(starts_at, ends_at):
+    """ "Tuesday 8 December 2026, 10am to 1pm", in UK time."""
+    start, end = timezone.localtime(starts_at, LONDON), timezone.localtime(ends_at, LONDON)
+    if start.date() == end.date():
+        return f"{format_date(start)}, {format_time(start.time())} to {format_time(end.time())}"
+    return f"{format_date(start)}, {format_time(start.time())} to {format_date(end)}, {format_time(end.time())}"
+
+
+def london_datetime(day, at):
+    """The aware datetime for a UK date and time; None if the clocks going forward skip that time."""
+    naive = datetime.combine(day, at)
+    aware = naive.replace(tzinfo=LONDON)
+    if aware.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != naive:
+        return None
+    return aware
+
+
+def people(count):
+    """ "1 person", "3 people"."""
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def people_have(count):
+    """ "1 person has", "3 people have"."""
+    return f"{people(count)} {'has' if count == 1 else 'have'}"
+
+
+def uk_date(when):
+    """ "23 November 2026", for a date or a datetime (in Europe/London)."""
+    if isinstance(when, datetime):
+        when = timezone.localtime(when) if timezone.is_aware(when) else when
+        when = when.date()
+    return dateformat.format(when, "j F Y")
+
+
+def long_date(when):
+    """ "Tuesday 8 December 2026", for a date or a datetime (in Europe/London)."""
+    if isinstance(when, datetime):
+        when = timezone.localtime(when) if timezone.is_aware(when) else when
+        when = when.date()
+    return dateformat.format(when, "l j F Y")
+
+
+def uk_datetime(value):
+    """ "23 November 2026, 2:05pm" in UK time, as GOV.UK writes it."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%B %Y}, {format_time(local.time())}"

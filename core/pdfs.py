@@ -1,0 +1,52 @@
+"""PDFs rendered by WeasyPrint: tagged A4 (PDF/UA-1), loading nothing but the project's static files."""
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+
+class ResourceRefused(ValueError):
+    """A document asked for something outside the project's static files."""
+
+
+def static_dir():
+    """The project's own static files: the only place a document may load anything from."""
+    return (Path(settings.BASE_DIR) / "static").resolve()
+
+
+def safe_url_fetcher(url):
+    """Fetch a file:// URL inside the project's static files; refuse everything else.
+
+    WeasyPrint would otherwise follow any URL in a document (the network, /etc, the uploads).
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        raise ResourceRefused(f"PDFs may only use the project's static files, not {url!r}")
+    path = Path(url2pathname(unquote(parts.path))).resolve()
+    if not path.is_relative_to(static_dir()) or not path.is_file():
+        raise ResourceRefused(f"PDFs may only use the project's static files, not {url!r}")
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+
+class StaticFilesFetcher(URLFetcher):
+    """WeasyPrint's fetcher, narrowed to `safe_url_fetcher`; a refusal stops the rendering."""
+
+    def __init__(self):
+        super().__init__(fail_on_errors=True)
+
+    def fetch(self, url, headers=None):
+        return safe_url_fetcher(url)
+
+
+def render_pdf(template_name, context):
+    """Render a template to a tagged A4 PDF (PDF/UA-1). The template sets <title> and lang."""
+    html = render_to_string(template_name, context)
+    document = HTML(string=html, base_url=static_dir().as_uri() + "/", url_fetcher=StaticFilesFetcher())
+    return document.write_pdf(pdf_variant="pdf/ua-1")

@@ -1,0 +1,130 @@
+"""State changes for partnerships and their staff: one function each, audited."""
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from core import audit
+from core.errors import DomainError
+from core.models import Membership, Partnership, User
+from core.signals import staff_removed
+from notifications.services import queue_email, render_email
+
+
+def set_password_url(user):
+    """A one-time link to allauth's set-password page (the same one "forgotten password" uses)."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    return settings.SITE_URL + path
+
+
+def add_staff_member(*, partnership, email, full_name, role, added_by, request=None):
+    """Add someone to a partnership's staff; a new account gets an emailed link to set its password."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        lock_partnership(partnership.pk)
+        user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name.strip()})
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        if Membership.objects.filter(user=user, partnership=partnership).exists():
+            raise DomainError(f"{email} is already a member of staff at {partnership.name}.")
+        membership = Membership.objects.create(user=user, partnership=partnership, role=role, added_by=added_by)
+        audit.record("staff.added", request=request, actor=added_by, partnership=partnership, obj=membership, role=role)
+        context = {
+            "partnership": partnership,
+            "user": user,
+            "added_by": added_by,
+            "role": membership.get_role_display(),
+            "new_account": created,
+            "set_password_url": set_password_url(user) if created else None,
+            "sign_in_url": settings.SITE_URL + reverse("account_login"),
+        }
+        subject, text, html = render_email("staff_added", context)
+        queue_email(
+            kind="staff_added",
+            recipient=user.email,
+            subject=subject,
+            body_text=text,
+            body_html=html,
+            partnership=partnership,
+            idempotency_key=f"staff_added:{membership.pk}",
+        )
+    return membership
+
+
+def change_role(*, membership, role, changed_by, request=None):
+    with transaction.atomic():
+        lock_partnership(membership.partnership_id)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.role == role:
+            return membership
+        if membership.role == Membership.Role.BUSINESS_MANAGER:
+            _keep_one_business_manager(membership)
+        previous = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit.record(
+            "staff.role_changed",
+            request=request,
+            actor=changed_by,
+            partnership=membership.partnership,
+            obj=membership,
+            previous=previous,
+            role=role,
+        )
+    return membership
+
+
+def remove_staff_member(*, membership, removed_by, request=None):
+    """Take someone off a partnership's staff, and off its reviews and the chair of its events."""
+    with transaction.atomic():
+        lock_partnership(membership.partnership_id)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.role == Membership.Role.BUSINESS_MANAGER:
+            _keep_one_business_manager(membership)
+        # The apps above take the person off what they hold in this partnership (reviews, events' chair).
+        staff_removed.send(sender=Membership, membership=membership)
+        audit.record(
+            "staff.removed",
+            request=request,
+            actor=removed_by,
+            partnership=membership.partnership,
+            obj=membership,
+            email=membership.user.email,
+        )
+        membership.delete()
+
+
+def lock_partnership(partnership_id):
+    """Staff changes of one partnership take turns, so two managers cannot demote each other at once."""
+    Partnership.objects.select_for_update().filter(pk=partnership_id).first()
+
+
+def _keep_one_business_manager(membership):
+    others = (
+        Membership.objects.select_for_update()
+        .business_managers()
+        .filter(partnership=membership.partnership)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise DomainError("A partnership needs at least one business manager. Add another one first.")
+
+
+def update_partnership(*, partnership, changed_by, fields, request=None):
+    with transaction.atomic():
+        partnership.save()
+        audit.record(
+            "partnership.updated",
+            request=request,
+            actor=changed_by,
+            partnership=partnership,
+            obj=partnership,
+            fields=sorted(fields),
+        )
+    return partnership

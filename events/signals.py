@@ -1,0 +1,12 @@
+from django.dispatch import receiver
+
+from core.signals import staff_removed
+from events.models import Event
+
+
+@receiver(staff_removed)
+def take_off_chair(sender, membership, **kwargs):
+    """Someone who left the partnership's staff no longer chairs any of its events."""
+    Event.objects.filter(review__partnership_id=membership.partnership_id, chair_id=membership.user_id).update(
+        chair=None
+    )
