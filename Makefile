@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The Nu Html Checker (vnu-jar, pinned in package-lock.json) checks every page the tests render.
 NODE_STAMP := node_modules/.installed
+# The browser tests need a Chromium (they are skipped without one); looked for once per .venv.
+BROWSER_STAMP := $(VENV)/.browser
 
 .PHONY: demo test install lint check suite prod-check clean
 
@@ -22,7 +24,20 @@ $(NODE_STAMP): package.json package-lock.json
 		echo "npm is not installed, so the tests will skip the HTML check. Install Node.js, then run make install."; \
 	fi
 
-install: $(STAMP) $(NODE_STAMP)
+# CHROMIUM_PATH, Debian's or any on PATH will do; else Debian's package (as root), else Playwright's own download.
+$(BROWSER_STAMP): $(STAMP)
+	@if [ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ] || command -v chromium >/dev/null 2>&1; then \
+		:; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" -eq 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+			|| echo "Could not install Debian's chromium: the browser tests will be skipped."; \
+	else \
+		$(BIN)/python -m playwright install chromium \
+			|| echo "Could not download Playwright's Chromium: the browser tests will be skipped."; \
+	fi
+	touch $(BROWSER_STAMP)
+
+install: $(STAMP) $(NODE_STAMP) $(BROWSER_STAMP)
 
 demo: install
 	DEBUG=true $(BIN)/python manage.py rundemo

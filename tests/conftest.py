@@ -6,11 +6,22 @@ from django.core.cache import cache
 from config.celery import app as celery_app
 from core.models import Membership, Partnership, User
 from reviews.models import Review
+from tests.browser import conftest as browser_tests
 
 # Every HTML page the test client receives is checked with the Nu Html Checker when the run ends.
 pytest_plugins = ["tests.html_validity"]
 
 PASSWORD = "a long and memorable passphrase"
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected, so the summary counts what was skipped
+def pytest_collection_modifyitems(items):
+    """Browser tests, in any folder, are skipped when there is no Chromium (see tests/browser/conftest.py)."""
+    browser_tests.skip_without_chromium(items)
+
+
+def pytest_terminal_summary(terminalreporter):
+    browser_tests.report_skipped(terminalreporter)
 
 
 @pytest.fixture(autouse=True)

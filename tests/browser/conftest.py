@@ -1,6 +1,12 @@
-"""Real-browser journeys: Playwright driving Debian's Chromium, with axe-core on every page."""
+"""Real-browser journeys: Playwright driving Debian's Chromium, with axe-core on every page.
 
+Without a Chromium to launch, every browser test in the suite is skipped and the summary says so in
+one line (the hooks are in tests/conftest.py, so that they reach the browser tests in other folders).
+"""
+
+import functools
 import os
+import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -19,11 +25,75 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# Always in the fixture closure of pytest-playwright's page, context and browser, never in that of a
+# test's own fixture that happens to be called "page".
+PLAYWRIGHT_BROWSER_FIXTURE = "launch_browser"
+
+
+def _candidates():
+    """CHROMIUM_PATH alone if it is set; else Debian's, any other on PATH, then Playwright's own download."""
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        yield configured
+        return
+    yield "/usr/bin/chromium"
+    yield shutil.which("chromium")
+    yield _playwright_chromium()
+
+
+def _playwright_chromium():
+    """Where `playwright install chromium` puts its Chromium (it may not be there)."""
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            return playwright.chromium.executable_path
+    except Exception:
+        return None
+
+
+@functools.cache
+def chromium_path():
+    """The Chromium the browser tests launch, or None when there is none."""
+    return next((path for path in _candidates() if path and os.access(path, os.X_OK)), None)
+
+
+def _no_chromium():
+    configured = os.environ.get("CHROMIUM_PATH")
+    missing = f"no Chromium at CHROMIUM_PATH={configured}" if configured else "no Chromium found"
+    return f"{missing} (set CHROMIUM_PATH or install Debian's chromium)"
+
+
+_skipped = []
+
+
+def skip_without_chromium(items):
+    """Mark the browser tests among `items` to be skipped when there is no Chromium to launch."""
+    browser_tests = [
+        item
+        for item in items
+        if item.get_closest_marker("browser") or PLAYWRIGHT_BROWSER_FIXTURE in getattr(item, "fixturenames", ())
+    ]
+    if not browser_tests or chromium_path() is not None:
+        return
+    skip = pytest.mark.skip(reason=f"Browser test: {_no_chromium()}")
+    for item in browser_tests:
+        item.add_marker(skip)
+    _skipped[:] = browser_tests
+
+
+def report_skipped(terminalreporter):
+    """One line in the summary when the browser tests were skipped."""
+    if _skipped:
+        tests = "test" if len(_skipped) == 1 else "tests"
+        terminalreporter.write_line(f"Browser tests: skipped {len(_skipped)} {tests}, {_no_chromium()}", yellow=True)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "executable_path": chromium_path(),
         "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_FLAGS],
     }
 
