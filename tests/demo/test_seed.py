@@ -1,0 +1,77 @@
+"""The demo seed: a second run changes nothing, and the Northvale business manager can sign in with it."""
+
+from io import StringIO
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils.html import escape
+
+from core.models import Membership, Partnership, User
+from demo.management.commands.seed_demo import DEMO_PASSWORD
+from events.models import Event, Invitation
+from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
+from reports.models import ReportVersion
+from reviews.models import Review
+
+pytestmark = pytest.mark.django_db
+
+MANAGER = "manager@northvale.example"
+SEEDED = [
+    Partnership,
+    User,
+    Membership,
+    Authenticator,
+    Review,
+    Agency,
+    Practitioner,
+    NominationRequest,
+    Nomination,
+    Event,
+    Invitation,
+    ReportVersion,
+]
+
+
+@pytest.fixture(autouse=True)
+def _development(settings):
+    """The demo commands run only in development."""
+    settings.DEBUG = True
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in SEEDED}
+
+
+def test_seeding_twice_adds_nothing_the_second_time():
+    call_command("seed_demo", stdout=StringIO())
+    first = counts()
+    assert first["Partnership"] == 2
+    assert first["User"] == 4
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert counts() == first
+    assert sorted(Partnership.objects.values_list("slug", flat=True)) == ["eastmere", "northvale"]
+
+
+def test_the_northvale_business_manager_signs_in_to_the_dashboard(client):
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    partnership = Partnership.objects.get(slug="northvale")
+
+    response = client.post(reverse("account_login"), {"login": MANAGER, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+
+    code = StringIO()
+    call_command("demo_totp", MANAGER, stdout=code, stderr=StringIO())
+    response = client.post(reverse("mfa_authenticate"), {"code": code.getvalue().strip()})
+    assert response.status_code == 302
+
+    response = client.get(reverse("home"), follow=True)
+    dashboard = reverse("partnership_overview", args=[partnership.slug])
+    assert response.redirect_chain[-1][0] == dashboard
+    assert response.status_code == 200
+    assert escape(partnership.name) in response.content.decode()
