@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class ActionsConfig(AppConfig):
     name = "actions"
+    verbose_name = "Action plans"
+
+    def ready(self):
+        from actions.retention import ActionData
+        from core import retention
+
+        retention.register(ActionData())

@@ -1,10 +1,10 @@
-"""Reminders for overdue actions, run by the periodic reminder sweep."""
+"""Reminders for overdue actions, run by the beat's periodic sweep."""
 
+from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action, AgencyLink
-from notifications.models import OutboundMessage
-from notifications.services import queue_email, render_email
+from notifications.services import queue_email, queued_keys, render_email
 from reviews.models import Review
 
 
@@ -37,7 +37,7 @@ def overdue_reminders(now):
             continue
         week = weeks_overdue(action.due_date, today)
         due[f"reminder:action_overdue:{action.pk}:{week}"] = (action, name, email, week)
-    sent = set(OutboundMessage.objects.filter(idempotency_key__in=list(due)).values_list("idempotency_key", flat=True))
+    sent = queued_keys(due)
     for key, (action, name, email, week) in due.items():
         if key not in sent:
             _email(action, name=name, email=email, weeks=week, key=key)
@@ -65,3 +65,9 @@ def _email(action, *, name, email, weeks, key):
         partnership=review.partnership,
         idempotency_key=key,
     )
+
+
+def run(now=None):
+    """One pass of the overdue actions' reminder sweep, in its own transaction."""
+    with transaction.atomic():
+        return overdue_reminders(now or timezone.now())

@@ -150,7 +150,8 @@ def make_event(review, starts_at, invitees, agencies, first):
             messages.append(
                 OutboundMessage(
                     partnership=review.partnership,
-                    invitation=invitation,
+                    about_type="events.invitation",
+                    about_id=invitation.pk,
                     kind=kind,
                     idempotency_key=f"{kind}:{invitation.pk}",
                     recipient=invitation.practitioner.email,

@@ -48,11 +48,13 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "csp",
     "django_htmx",
+    # Convene's own apps, from the foundation up (docs/architecture.md): each imports only those before it.
     "core",
-    "reviews",
-    "events",
-    "practitioners",
     "notifications",
+    "partnerships",
+    "reviews",
+    "practitioners",
+    "events",
     "reports",
     "actions",
     "overview",
@@ -146,7 +148,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: email only, no usernames, no public sign-up, MFA for everyone.
-ACCOUNT_ADAPTER = "core.adapters.StaffAccountAdapter"
+ACCOUNT_ADAPTER = "partnerships.adapters.StaffAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -166,7 +168,7 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-MFA_ADAPTER = "core.adapters.StaffMFAAdapter"
+MFA_ADAPTER = "partnerships.adapters.StaffMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Staff addresses are entered by a business manager and proved by the set-password link.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
@@ -283,17 +285,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=120)
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=600)
+# Each app's periodic work, from its tasks.py.
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
-    "send-reminders": {"task": "notifications.tasks.send_reminders", "schedule": REMINDER_SWEEP_SECONDS},
-    "delete-signed-off-notes": {
-        "task": "notifications.note_deletion.delete_signed_off_notes",
-        "schedule": crontab(hour=2, minute=15),
-    },
-    "apply-retention": {"task": "reviews.retention.apply_retention", "schedule": crontab(hour=2, minute=45)},
+    "remind-invitees": {"task": "events.tasks.send_reminders", "schedule": REMINDER_SWEEP_SECONDS},
+    "remind-agencies": {"task": "practitioners.tasks.send_nomination_reminders", "schedule": REMINDER_SWEEP_SECONDS},
+    "remind-checkers": {"task": "reports.tasks.send_check_reminders", "schedule": REMINDER_SWEEP_SECONDS},
+    "remind-action-owners": {"task": "actions.tasks.send_overdue_reminders", "schedule": REMINDER_SWEEP_SECONDS},
+    "delete-signed-off-notes": {"task": "events.tasks.delete_signed_off_notes", "schedule": crontab(hour=2, minute=15)},
+    "apply-retention": {"task": "reviews.tasks.apply_retention", "schedule": crontab(hour=2, minute=45)},
 }
-# Task modules outside an app's tasks.py, so workers know them.
-CELERY_IMPORTS = ["reviews.retention"]
 
 # Security headers: on in every profile; the transport rules only where HTTPS is certain.
 SECURE_CONTENT_TYPE_NOSNIFF = True

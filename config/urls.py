@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("practitioners.urls")),
     path("", include("practitioners.nomination_urls")),
+    path("", include("events.nomination_urls")),
     # Before events.urls: its invitation/<token>/ pattern would otherwise take invitation/summary/.
     path("", include("events.summary_urls")),
     path("", include("events.summary_staff_urls")),
@@ -28,8 +29,8 @@ urlpatterns = [
     path("", include("reports.signoff_urls")),
     path("", include("actions.urls")),
     path("", include("events.urls")),
-    path("", include("core.audit_urls")),
-    path("", include("core.urls")),
+    path("", include("partnerships.audit_urls")),
+    path("", include("partnerships.urls")),
     path("", include("overview.urls")),
     path("", include("reviews.factsheet_urls")),
     path("", include("reviews.urls")),

@@ -178,7 +178,7 @@ def _email_thank_you(invitation, token):
         body_text=text,
         body_html=html,
         partnership=review.partnership,
-        invitation=invitation,
+        about=invitation,
         idempotency_key=thank_you_key(invitation),
     )
 

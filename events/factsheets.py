@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from events.models import Event
+from notifications.services import attachment_maker
 from reviews.factsheets import PARTNERSHIP_FIELDS, SECTIONS, factsheet_filename, factsheet_for, render_factsheet_pdf
 
 
@@ -69,3 +70,10 @@ def _drop_older_copies(event, *, keep):
     for name in default_storage.listdir("factsheets")[1]:
         if name.startswith(prefix) and f"factsheets/{name}" != keep:
             default_storage.delete(f"factsheets/{name}")
+
+
+@attachment_maker("factsheet")
+def factsheet_attachment(attachment):
+    """The outbox's attachment {"type": "factsheet", "event": id}, made when the message is sent."""
+    filename, pdf = event_factsheet(Event.objects.select_related("review__partnership").get(pk=attachment["event"]))
+    return filename, pdf, "application/pdf"

@@ -7,11 +7,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import links
-from events import invitations, summary
+from events import calendar, invitations, summary
 from events.models import Invitation
 from events.rsvp_forms import NewLinkForm, ReplyForm
 from events.services import EventError
-from notifications import calendar
 
 LINK_PURPOSE = "invitation"
 

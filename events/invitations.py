@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import audit, links
+from events import calendar
 from events.models import Event, Invitation
 from events.services import EventError
-from notifications import calendar
+from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
 
 SENDABLE = (Event.Status.DRAFT, Event.Status.INVITATIONS_SENT)
@@ -102,7 +103,7 @@ def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach
         body_text=text,
         body_html=html,
         partnership=review.partnership,
-        invitation=invitation,
+        about=invitation,
         attachments=attachments,
         idempotency_key=key,
     )
@@ -274,7 +275,7 @@ def record_rsvp(
         email_invitee(
             invitation,
             "rsvp_confirmation",
-            key=f"invitation:{invitation.pk}:reply:{invitation.messages.filter(kind='rsvp_confirmation').count()}",
+            key=f"invitation:{invitation.pk}:reply:{replies_confirmed(invitation)}",
             method="REQUEST" if attending else "CANCEL",
             changed=previous in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED),
         )
@@ -288,6 +289,11 @@ def record_rsvp(
             status=invitation.status,
         )
     return invitation
+
+
+def replies_confirmed(invitation):
+    """How many reply confirmations the invitee has been sent: each new reply gets the next key."""
+    return OutboundMessage.objects.about_one(invitation).filter(kind="rsvp_confirmation").count()
 
 
 def _invitees_to_tell(event):

@@ -5,9 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from events import notes
+from events import note_deletion, notes
 from events.note_forms import NoteForm
-from notifications import note_deletion
 
 
 def _posted(request):

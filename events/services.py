@@ -310,3 +310,30 @@ def upcoming_events_for(user, partnership, now=None):
     return (
         Event.objects.visible_to(user, partnership).upcoming(now).select_related("review").order_by("starts_at", "pk")
     )
+
+
+def accept_nominations(*, review, nominations, event=None, accepted_by, request=None):
+    """Put nominated people into the directory and, if an event is given, onto its invitee list."""
+    from practitioners.nominations import accept_into_directory
+
+    with transaction.atomic():
+        accepted = accept_into_directory(
+            review=review, nominations=nominations, accepted_by=accepted_by, request=request
+        )
+        added = []
+        if event is not None:
+            if event.review_id != review.pk:
+                raise DomainError("That event belongs to another review.")
+            added, _ = add_invitees(
+                event, accepted, source=Invitation.Source.NOMINATION, added_by=accepted_by, request=request
+            )
+        audit.record(
+            "nominations.accepted",
+            request=request,
+            actor=accepted_by,
+            partnership=review.partnership,
+            obj=review,
+            count=len(accepted),
+            event=event.pk if event else None,
+        )
+    return accepted, added

@@ -115,7 +115,7 @@ def _email_reader(invitation, release, name, *, key, actor):
         body_text=text,
         body_html=html,
         partnership=review.partnership,
-        invitation=invitation,
+        about=invitation,
         idempotency_key=key,
     )
     return True

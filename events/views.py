@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 from core.access import is_business_manager, partnership_for
 from core.downloads import guard_cell
 from core.formatting import format_date, format_when, people
+from core.paths import url_maker
 from events import invitations, notes, services
 from events.forms import CancelEventForm, DirectorySearchForm, EventForm, NewPersonForm, PickInviteesForm
 from events.models import Event, Invitation, SummaryRelease
 from notifications.models import OutboundMessage
 from notifications.services import retry_failed
-from overview.dashboard import url_maker
 from practitioners.models import Practitioner
 from reviews.access import review_for
 from reviews.models import Review
@@ -376,7 +376,9 @@ def invitee_remove(request, slug, event_id, invitation_id):
 
 def _with_email_state(queryset):
     """Each invitation with the state of its latest email, in the same query."""
-    latest = OutboundMessage.objects.filter(invitation=OuterRef("pk")).order_by("-created_at", "-pk")
+    latest = OutboundMessage.objects.filter(about_type=Invitation._meta.label_lower, about_id=OuterRef("pk")).order_by(
+        "-created_at", "-pk"
+    )
     return queryset.annotate(
         email_state=Subquery(latest.values("state")[:1]),
         email_error=Subquery(latest.values("last_error")[:1]),
@@ -387,7 +389,8 @@ def _with_email_state(queryset):
 def sending_progress(event):
     """Counts of the event's emails by state, for the live progress panel."""
     counts = dict(
-        OutboundMessage.objects.filter(invitation__event=event, kind="invitation")
+        OutboundMessage.objects.about(Invitation, event.invitations.values("pk"))
+        .filter(kind="invitation")
         .order_by()
         .values_list("state")
         .annotate(n=Count("pk"))
@@ -448,7 +451,7 @@ def invitee_detail(request, slug, event_id, invitation_id):
             "partnership": request.partnership,
             "invitation": invitation,
             "link_works": invitations.link_works(invitation),
-            "history": invitation.messages.order_by("created_at", "pk"),
+            "history": OutboundMessage.objects.about_one(invitation).order_by("created_at", "pk"),
         },
     )
 
@@ -481,7 +484,9 @@ def invitee_revoke_link(request, slug, event_id, invitation_id):
 @require_POST
 def email_retry(request, slug, event_id, message_id):
     event = event_for(request, slug, event_id, manage=True)
-    message = get_object_or_404(OutboundMessage, pk=message_id, invitation__event=event)
+    message = get_object_or_404(
+        OutboundMessage.objects.about(Invitation, event.invitations.values("pk")), pk=message_id
+    )
     if retry_failed(message):
         messages.success(request, f"We will try the email to {message.recipient} again.")
     else:

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from django.db import models
@@ -13,6 +14,27 @@ MAX_ATTEMPTS = 6
 class OutboundMessageQuerySet(models.QuerySet):
     def for_partnership(self, partnership):
         return self.filter(partnership=partnership)
+
+    def about(self, model, ids):
+        """Messages about these objects of `model` (its rows' ids, a list or a values() queryset)."""
+        return self.filter(about_type=model._meta.label_lower, about_id__in=ids)
+
+    def about_one(self, obj):
+        return self.filter(about_type=obj._meta.label_lower, about_id=obj.pk)
+
+    def keyed(self, partnership_id, ids_by_prefix):
+        """Messages whose idempotency key is "<prefix>:<id>" or "<prefix>:<id>:…", for ids given per prefix."""
+        keyed = Q()
+        for prefix in ids_by_prefix:
+            keyed |= Q(idempotency_key__startswith=f"{prefix}:")
+        pattern = re.compile(rf"({'|'.join(map(re.escape, ids_by_prefix))}):(\d+)(?::.*)?")
+        found = []
+        candidates = self.filter(keyed, partnership_id=partnership_id).values_list("pk", "idempotency_key")
+        for pk, key in candidates:
+            match = pattern.fullmatch(key)
+            if match and int(match[2]) in ids_by_prefix[match[1]]:
+                found.append(pk)
+        return self.filter(pk__in=found)
 
     def due(self, now=None, queued_grace=timedelta(seconds=60), sending_timeout=timedelta(minutes=10)):
         """Rows the sweep should hand to a worker: queued too long, or stuck in sending."""
@@ -34,9 +56,10 @@ class OutboundMessage(models.Model):
     partnership = models.ForeignKey(
         "core.Partnership", null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_messages"
     )
-    invitation = models.ForeignKey(
-        "events.Invitation", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
-    )
+    # What the message is about, as its sender names it ("events.invitation" and the row's id): the outbox
+    # knows no domain, and the sender finds its own messages by it (an invitee's history, retention).
+    about_type = models.CharField(max_length=60, blank=True)
+    about_id = models.BigIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=60)
     idempotency_key = models.CharField(max_length=200, unique=True)
     recipient = models.EmailField()
@@ -46,7 +69,8 @@ class OutboundMessage(models.Model):
     # out once the message has gone (see notifications.services.redact_links).
     body_text = EncryptedTextField()
     body_html = EncryptedTextField(blank=True)
-    # What to attach, made at send time: [{"type": "calendar", "content": "..."}, {"type": "factsheet", ...}]
+    # What to attach: [{"type": "calendar", "method": ..., "content": "..."}] kept whole, or
+    # [{"type": "factsheet", ...}] made at send time by the function its app registered for the type.
     attachments = models.JSONField(default=list, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -61,6 +85,7 @@ class OutboundMessage(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            models.Index(fields=["about_type", "about_id"], name="outbox_about"),
             models.Index(
                 fields=["next_attempt_at"],
                 name="outbox_queued",

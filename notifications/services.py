@@ -53,12 +53,13 @@ def queue_email(
     body_html="",
     idempotency_key,
     partnership=None,
-    invitation=None,
+    about=None,
     attachments=(),
 ):
     """Write one message to the outbox and hand it to a worker once the transaction commits.
 
-    A second call with the same idempotency key returns the first row and sends nothing more.
+    `about` is the object the message is about, which its sender can find it by later. A second call
+    with the same idempotency key returns the first row and sends nothing more.
     """
     message, created = OutboundMessage.objects.get_or_create(
         idempotency_key=idempotency_key,
@@ -69,7 +70,8 @@ def queue_email(
             "body_text": body_text,
             "body_html": body_html,
             "partnership": partnership,
-            "invitation": invitation,
+            "about_type": about._meta.label_lower if about is not None else "",
+            "about_id": about.pk if about is not None else None,
             "attachments": list(attachments),
             "from_name": partnership.name if partnership else "Convene",
         },
@@ -132,6 +134,21 @@ def build_email(message):
     return email
 
 
+# Attachments made at send time: type -> function(attachment) returning (filename, content, mimetype).
+# The app that owns a type registers it (in its AppConfig.ready), so the outbox needs to know no domain.
+ATTACHMENT_MAKERS = {}
+
+
+def attachment_maker(kind):
+    """Register the function that makes attachments of type `kind` when a message is sent."""
+
+    def register(function):
+        ATTACHMENT_MAKERS[kind] = function
+        return function
+
+    return register
+
+
 def attach(email, attachment):
     """Make an attachment at send time from what the outbox row says about it."""
     from email.mime.base import MIMEBase
@@ -141,14 +158,22 @@ def attach(email, attachment):
         part.set_payload(attachment["content"].encode(), charset="utf-8")
         part.add_header("Content-Disposition", "attachment", filename="invite.ics")
         email.attach(part)
-    elif attachment["type"] == "factsheet":
-        from events.factsheets import event_factsheet
-        from events.models import Event
-
-        filename, pdf = event_factsheet(Event.objects.select_related("review__partnership").get(pk=attachment["event"]))
-        email.attach(filename, pdf, "application/pdf")
+    elif attachment["type"] in ATTACHMENT_MAKERS:
+        email.attach(*ATTACHMENT_MAKERS[attachment["type"]](attachment))
     else:
         raise ValueError(f"Unknown attachment type {attachment['type']!r}")
+
+
+def queued_keys(keys):
+    """Those of these idempotency keys that the outbox already has."""
+    found = OutboundMessage.objects.filter(idempotency_key__in=list(keys)).order_by()
+    return set(found.values_list("idempotency_key", flat=True))
+
+
+def not_yet_queued(keys):
+    """The keys (in their order) of messages the outbox does not have yet: for sweeps that send each once."""
+    done = queued_keys(keys)
+    return [key for key in keys if key not in done]
 
 
 def is_permanent(error):
@@ -238,3 +263,11 @@ def retry_failed(message):
         if updated:
             transaction.on_commit(lambda: dispatch(message.pk))
     return bool(updated)
+
+
+def forget(messages, *, recipient, reason):
+    """Take the address, bodies and attachments off these messages; any not yet sent never will be."""
+    messages.filter(state__in=[OutboundMessage.State.QUEUED, OutboundMessage.State.SENDING]).update(
+        state=OutboundMessage.State.FAILED, last_error=reason
+    )
+    messages.update(recipient=recipient, body_text="", body_html="", attachments=[])

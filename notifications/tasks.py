@@ -1,7 +1,6 @@
 from celery import shared_task
 
 from notifications import services
-from notifications.note_deletion import delete_signed_off_notes  # noqa: F401 - registers the daily task
 
 
 @shared_task(ignore_result=True)
@@ -18,11 +17,3 @@ def sweep_outbox():
     services.fail_exhausted()
     for message_id in services.due_message_ids():
         send_message.delay(message_id)
-
-
-@shared_task(ignore_result=True)
-def send_reminders():
-    """The periodic reminder sweep over the database."""
-    from notifications import reminders
-
-    reminders.run()

@@ -8,11 +8,11 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db.models import Case, Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
 from core.formatting import format_date, format_when
+from core.paths import url_maker
 from events.models import Event, Invitation
 from overview import clocks
 from practitioners.models import Nomination, NominationRequest
@@ -33,14 +33,6 @@ REVIEW_COLUMNS = [
     "target_completion_on",
     "created_at",
 ]
-
-
-def url_maker(name, *args):
-    """Make `name`'s URL for any id given last, reversing it only once (a long table needs one a row)."""
-    before, found, after = reverse(name, args=[*args, 0]).rpartition("/0/")
-    if not found:
-        raise ValueError(f"{name} does not end in an id")
-    return lambda last: f"{before}/{last}/{after}"
 
 
 def _count(queryset):

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from core import audit, links
 from core.errors import DomainError
-from notifications.services import queue_email, render_email
+from core.reminders import working_day_window
+from core.workdays import subtract_working_days
+from notifications.services import not_yet_queued, queue_email, render_email
 from practitioners.models import Nomination, NominationRequest
 from reviews.models import Review
 
@@ -197,49 +199,65 @@ def mark_complete(*, nomination_request, request=None):
     return nomination_request
 
 
-def accept_nominations(*, review, nominations, event=None, accepted_by, request=None):
-    """Put nominated people into the directory and, if an event is given, onto its invitee list."""
-    from events.models import Invitation
-    from events.services import add_invitees
+def accept_into_directory(*, review, nominations, accepted_by, request=None):
+    """Put nominated people into the partnership's directory (once each); returns them, in order.
+
+    Runs inside the caller's transaction: the caller audits what the whole step did.
+    """
     from practitioners.services import find_or_create_practitioner
 
     accepted = []
-    with transaction.atomic():
-        for nomination in nominations:
-            if nomination.request.review_id != review.pk:
-                raise DomainError("A nomination belongs to another review.")
-            practitioner = nomination.practitioner
-            if practitioner is None:
-                practitioner, _ = find_or_create_practitioner(
-                    review.partnership,
-                    full_name=nomination.full_name,
-                    job_title=nomination.job_title,
-                    agency=nomination.request.agency,
-                    email=nomination.email,
-                    phone=nomination.phone,
-                    line_manager_name=nomination.line_manager_name,
-                    line_manager_email=nomination.line_manager_email,
-                    added_by=accepted_by,
-                    request=request,
-                )
-                nomination.practitioner = practitioner
-                nomination.status = Nomination.Status.ACCEPTED
-                nomination.save(update_fields=["practitioner", "status"])
-            accepted.append(practitioner)
-        added = []
-        if event is not None:
-            if event.review_id != review.pk:
-                raise DomainError("That event belongs to another review.")
-            added, _ = add_invitees(
-                event, accepted, source=Invitation.Source.NOMINATION, added_by=accepted_by, request=request
+    for nomination in nominations:
+        if nomination.request.review_id != review.pk:
+            raise DomainError("A nomination belongs to another review.")
+        practitioner = nomination.practitioner
+        if practitioner is None:
+            practitioner, _ = find_or_create_practitioner(
+                review.partnership,
+                full_name=nomination.full_name,
+                job_title=nomination.job_title,
+                agency=nomination.request.agency,
+                email=nomination.email,
+                phone=nomination.phone,
+                line_manager_name=nomination.line_manager_name,
+                line_manager_email=nomination.line_manager_email,
+                added_by=accepted_by,
+                request=request,
             )
-        audit.record(
-            "nominations.accepted",
-            request=request,
-            actor=accepted_by,
-            partnership=review.partnership,
-            obj=review,
-            count=len(accepted),
-            event=event.pk if event else None,
+            nomination.practitioner = practitioner
+            nomination.status = Nomination.Status.ACCEPTED
+            nomination.save(update_fields=["practitioner", "status"])
+        accepted.append(practitioner)
+    return accepted
+
+
+def nomination_reminders(now):
+    """Agencies that have named nobody, from N working days before the date they were asked for."""
+    today = timezone.localdate(now)
+    window = working_day_window("nomination_reminder_working_days", "deadline", today)
+    if window is None:
+        return 0
+    waiting = (
+        NominationRequest.objects.filter(
+            completed_at__isnull=True, nominations__isnull=True, revoked_at__isnull=True, deadline__gte=today
         )
-    return accepted, added
+        .filter(window)
+        .exclude(review__status__in=["published", "closed"])
+        .select_related("review__partnership", "agency")
+    )
+    due = {}
+    for nomination_request in waiting:
+        days = nomination_request.review.partnership.nomination_reminder_working_days
+        if days and today >= subtract_working_days(nomination_request.deadline, days):
+            due[f"reminder:nomination:{nomination_request.pk}:{nomination_request.deadline:%Y%m%d}"] = (
+                nomination_request
+            )
+    for key in not_yet_queued(list(due)):
+        remind(nomination_request=due[key], key=key)
+    return len(due)
+
+
+def run_reminders(now=None):
+    """One pass of the nominations' reminder sweep, in its own transaction."""
+    with transaction.atomic():
+        return nomination_reminders(now or timezone.now())

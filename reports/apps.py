@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class ReportsConfig(AppConfig):
     name = "reports"
+    verbose_name = "Draft reports, their check and sign-off"
+
+    def ready(self):
+        from core import retention
+        from practitioners.retention import link_practitioners
+        from reports.models import Checker
+        from reports.retention import ReportData
+
+        retention.register(ReportData())
+        link_practitioners(Checker, "circulation__review", keeps_row=False)

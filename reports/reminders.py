@@ -1,8 +1,10 @@
 """Reminders to checkers who have not answered before the factual-accuracy deadline."""
 
+from django.db import transaction
 from django.utils import timezone
 
 from core.workdays import subtract_working_days
+from notifications.services import not_yet_queued
 from reports.circulation import AFTER_SIGN_OFF, email_checker
 from reports.models import Checker
 
@@ -17,8 +19,6 @@ def check_reminders(now):
     The email points to the link they were sent: rotating it here would close the draft in front of
     anyone who is part way through their comments.
     """
-    from notifications.reminders import _not_yet
-
     today = timezone.localdate(now)
     waiting = (
         Checker.objects.waiting()
@@ -38,6 +38,12 @@ def check_reminders(now):
         days = checker.circulation.review.partnership.rsvp_reminder_working_days
         if days and today >= subtract_working_days(deadline, days):
             due[reminder_key(checker, deadline)] = checker
-    for key in _not_yet(list(due)):
+    for key in not_yet_queued(list(due)):
         email_checker(due[key], "draft_reminder", key=key)
     return len(due)
+
+
+def run(now=None):
+    """One pass of the checkers' reminder sweep, in its own transaction."""
+    with transaction.atomic():
+        return check_reminders(now or timezone.now())

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from core import audit
 from core.errors import DomainError
-from core.services import lock_partnership
+from partnerships.services import lock_partnership
 from reviews.models import LearningTheme, Review, ReviewStatusChange
 
 REVIEW_FIELDS = (

@@ -364,7 +364,8 @@ def world(partnership, other_partnership, business_manager, reviewer, review):
     )
     objects["message"] = OutboundMessage.objects.create(
         partnership=partnership,
-        invitation=invitation,
+        about_type="events.invitation",
+        about_id=invitation.pk,
         kind="invitation",
         idempotency_key="invitation:test",
         recipient=person.email,

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from actions import reminders as sweep
 from actions import services
 from actions.models import Action, AgencyLink
 from actions.reminders import overdue_reminders
-from notifications import reminders as sweep
 from notifications.models import OutboundMessage
 from reviews.models import Review
 from tests.actions.conftest import action_data
@@ -42,7 +42,7 @@ def run_on(day, django_capture_on_commit_callbacks, *, whole_sweep=False):
     now = at(day)
     with time_machine.travel(now, tick=False), django_capture_on_commit_callbacks(execute=True):
         if whole_sweep:
-            return sweep.run(now)["overdue_action"]
+            return sweep.run(now)
         return overdue_reminders(now)
 
 

@@ -249,12 +249,12 @@ def build_events_review(world):
     )
     _reply(ruby, attending=False)
     # Sam's invitation email failed; Theo is on the list but not yet invited.
-    OutboundMessage.objects.filter(invitation=sam).update(
+    OutboundMessage.objects.about_one(sam).update(
         state=OutboundMessage.State.FAILED, last_error="Mailbox unavailable (550)"
     )
     events.add_invitees(upcoming, [people[6]], source=Invitation.Source.DIRECTORY, added_by=manager)
     # Omar's invitation email is still waiting to go: the event page shows the emails on their way.
-    OutboundMessage.objects.filter(invitation=omar, kind="invitation").update(state=OutboundMessage.State.QUEUED)
+    OutboundMessage.objects.about_one(omar).filter(kind="invitation").update(state=OutboundMessage.State.QUEUED)
     world.add(upcoming=upcoming, lee=lee, mia=mia, isla=isla, omar=omar, sam=sam)
 
     # Its confidential summary: a written version and an uploaded PDF; the first released today.
@@ -331,7 +331,7 @@ def build_events_review(world):
         data={"full_name": "Kit Moss", "job_title": "Detective constable", "email": "kit.moss@police.example"},
     )
     nominations.mark_complete(nomination_request=police_request)
-    nominations.accept_nominations(review=review, nominations=[first], event=upcoming, accepted_by=manager)
+    events.accept_nominations(review=review, nominations=[first], event=upcoming, accepted_by=manager)
     world.nomination_request = police_request
     world.empty_nomination_request = NominationRequest.objects.get(review=review, agency=health)
 

@@ -9,9 +9,9 @@ from django.db import connection
 from django.urls import reverse
 
 from core.models import AuditEntry, Membership, User
+from events import note_deletion, tasks
 from events.models import ReviewerNote
 from events.notes import can_keep_notes
-from notifications import note_deletion
 from notifications.models import OutboundMessage
 from reviews.models import Review, ReviewStatusChange
 from tests.conftest import make_staff
@@ -357,7 +357,7 @@ def test_the_celery_task_runs_the_sweep(review, note):
     sign_off(review, SIGNED_OFF_ON)
 
     with time_machine.travel(datetime.combine(DELETE_ON, time(2, 0), tzinfo=LONDON), tick=False):
-        note_deletion.delete_signed_off_notes.delay()
+        tasks.delete_signed_off_notes.delay()
 
     assert not ReviewerNote.objects.exists()
 

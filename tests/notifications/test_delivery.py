@@ -18,6 +18,7 @@ from icalendar import Calendar
 
 from config.celery import app as celery_app
 from events import invitations
+from events.models import Invitation
 from notifications import services, tasks
 from notifications.models import OutboundMessage
 from practitioners.models import Agency
@@ -68,7 +69,8 @@ def wait_for(condition, what, timeout=DELIVERY_TIMEOUT):
 
 
 def states(event):
-    return Counter(OutboundMessage.objects.filter(invitation__event=event).values_list("state", flat=True))
+    emails = OutboundMessage.objects.about(Invitation, event.invitations.values("pk"))
+    return Counter(emails.values_list("state", flat=True))
 
 
 def wait_until_settled(event, expected=INVITEES):

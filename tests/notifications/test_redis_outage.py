@@ -23,6 +23,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from config.celery import app as celery_app
+from events.models import Invitation
 from notifications import tasks
 from notifications.models import OutboundMessage
 from practitioners.models import Agency
@@ -132,7 +133,8 @@ def event(review, agency, partnership):
 
 
 def states(event):
-    return Counter(OutboundMessage.objects.filter(invitation__event=event).values_list("state", flat=True))
+    emails = OutboundMessage.objects.about(Invitation, event.invitations.values("pk"))
+    return Counter(emails.values_list("state", flat=True))
 
 
 def wait_for(condition, what, timeout=TIMEOUT):

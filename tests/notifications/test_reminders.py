@@ -10,9 +10,10 @@ from django.utils import timezone
 from core import links
 from core.workdays import subtract_working_days
 from events import invitations
+from events import reminders as invitee_reminders
 from events.models import Event, Invitation
-from notifications import reminders
 from notifications.models import OutboundMessage
+from practitioners import nominations
 from practitioners.models import Agency, NominationRequest
 from tests.events.conftest import invite, make_event, make_practitioners
 
@@ -22,6 +23,15 @@ pytestmark = pytest.mark.django_db
 
 def at(text):
     return datetime.fromisoformat(text).replace(tzinfo=LONDON)
+
+
+class reminders:
+    """Every sweep these tests cover, as the beat runs them: the invitees' and the agencies'."""
+
+    @staticmethod
+    def run():
+        invitee_reminders.run()
+        nominations.run_reminders()
 
 
 def kinds():
@@ -72,9 +82,7 @@ def test_no_reply_reminder_for_those_who_replied_were_revoked_or_whose_event_is_
     Invitation.objects.filter(pk=revoked.pk).update(token_revoked_at=timezone.now())
     with time_machine.travel(at("2026-12-24T09:00"), tick=False):
         reminders.run()
-    assert list(OutboundMessage.objects.filter(kind="rsvp_reminder").values_list("invitation", flat=True)) == [
-        waiting.pk
-    ]
+    assert list(OutboundMessage.objects.filter(kind="rsvp_reminder").values_list("about_id", flat=True)) == [waiting.pk]
     Event.objects.filter(pk=christmas_event.pk).update(status=Event.Status.CANCELLED)
     OutboundMessage.objects.filter(kind="rsvp_reminder").delete()
     with time_machine.travel(at("2026-12-24T10:00"), tick=False):
@@ -107,9 +115,7 @@ def test_no_event_reminder_for_a_cancelled_event_or_a_declined_invitee(christmas
     Invitation.objects.filter(pk=second.pk).update(status=Invitation.Status.ACCEPTED)
     with time_machine.travel(at("2027-01-07T09:00"), tick=False):
         reminders.run()
-    assert list(OutboundMessage.objects.filter(kind="event_reminder").values_list("invitation", flat=True)) == [
-        second.pk
-    ]
+    assert list(OutboundMessage.objects.filter(kind="event_reminder").values_list("about_id", flat=True)) == [second.pk]
     OutboundMessage.objects.filter(kind="event_reminder").delete()
     Event.objects.filter(pk=christmas_event.pk).update(status=Event.Status.CANCELLED)
     with time_machine.travel(at("2027-01-07T10:00"), tick=False):

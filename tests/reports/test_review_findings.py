@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from actions.models import Action, AgencyLink, Recommendation
 from core.models import AuditEntry
+from core.retention import REMOVED_EMAIL
 from notifications.models import OutboundMessage
 from practitioners.models import Agency
 from reports import circulation
@@ -180,7 +181,7 @@ def test_retention_takes_people_off_the_emails_about_the_draft_report_and_the_ac
 
         for key in removed:
             message = OutboundMessage.objects.get(idempotency_key=key)
-            assert (message.recipient, message.body_text, message.body_html) == (retention.REMOVED_EMAIL, "", "")
+            assert (message.recipient, message.body_text, message.body_html) == (REMOVED_EMAIL, "", "")
             assert message.subject == "Review CSPR 2024-1 (Child 1)"
         for key in kept:
             message = OutboundMessage.objects.get(idempotency_key=key)

@@ -16,11 +16,12 @@ from django.core.management import call_command
 from actions.models import Action, ActionUpdate, AgencyLink, Recommendation
 from core.links import new_token
 from core.models import AuditEntry
+from core.retention import AUTOMATIC, REMOVED_EMAIL, REMOVED_NAME
 from events.models import Event, FeedbackResponse, Invitation, SummaryVersion
 from notifications.models import OutboundMessage
 from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
 from reports.models import Checker, Circulation, Comment, NameHit, Publication, ReportVersion, SignOff
-from reviews import retention
+from reviews import retention, tasks
 from reviews.models import Review, ReviewStatusChange
 
 LONDON = ZoneInfo("Europe/London")
@@ -112,7 +113,8 @@ def world(partnership, frozen):
     )
     OutboundMessage.objects.create(
         partnership=partnership,
-        invitation=sam_invite,
+        about_type="events.invitation",
+        about_id=sam_invite.pk,
         kind="invitation",
         idempotency_key="invitation:old",
         recipient="sam@police.example",
@@ -272,10 +274,11 @@ def test_dry_run_reports_counts_and_changes_nothing(world):
     output = run_command("--dry-run")
     assert "The next run would remove:" in output
     assert (
-        "CSPR 2024-1 (Child 1), closed on 1 June 2025: 2 invitations with personal details or a link, "
-        "1 email to an invitee, 2 summary versions, 1 draft report version, "
-        "1 name found by the anonymisation check, 1 person asked to check the draft, 1 factual-accuracy comment, "
-        "1 action update with evidence or a name, 1 agency action-plan link, 1 nomination, 1 nomination link, "
+        # Each app's counts in the order of the review's story (docs/architecture.md), stored files last.
+        "CSPR 2024-1 (Child 1), closed on 1 June 2025: 1 nomination, 1 nomination link, "
+        "2 invitations with personal details or a link, 1 email to an invitee, 2 summary versions, "
+        "1 draft report version, 1 name found by the anonymisation check, 1 person asked to check the draft, "
+        "1 factual-accuracy comment, 1 action update with evidence or a name, 1 agency action-plan link, "
         "4 stored files"
     ) in output
     assert "Directory practitioners: 1 deleted, 1 anonymised" in output
@@ -302,7 +305,7 @@ def test_the_run_removes_personal_data_and_files_and_a_second_run_does_nothing(w
         assert invitation.suggested_colleague_email == ""
     assert lee_invite.attendance == "attended"  # the register stays; the person is no longer named
     message = OutboundMessage.objects.get(idempotency_key="invitation:old")
-    assert (message.recipient, message.body_text) == (retention.REMOVED_EMAIL, "")
+    assert (message.recipient, message.body_text) == (REMOVED_EMAIL, "")
 
     versions = SummaryVersion.objects.filter(event=world["event"]).order_by("number")
     assert [(v.file.name, v.body_html, v.original_filename) for v in versions] == [("", "", ""), ("", "", "")]
@@ -315,7 +318,7 @@ def test_the_run_removes_personal_data_and_files_and_a_second_run_does_nothing(w
     assert (hit.matched, hit.context) == ("", "")
 
     checker = Checker.objects.get(pk=world["checker"].pk)
-    assert checker.name == retention.REMOVED_NAME
+    assert checker.name == REMOVED_NAME
     assert checker.email.endswith("@removed.invalid")
     assert (checker.token_hash, checker.practitioner) == ("", None)
     comment = Comment.objects.get(checker=checker)
@@ -323,14 +326,14 @@ def test_the_run_removes_personal_data_and_files_and_a_second_run_does_nothing(w
     assert comment.response_text == "Paragraph 3 now names the shift, not the officer."
 
     update = ActionUpdate.objects.get()
-    assert (update.evidence.name, update.evidence_filename, update.author_name) == ("", "", retention.REMOVED_NAME)
+    assert (update.evidence.name, update.evidence_filename, update.author_name) == ("", "", REMOVED_NAME)
     assert update.text == "Done."
     link = AgencyLink.objects.get(review=world["old"])
-    assert (link.name, link.email, link.token_hash) == (retention.REMOVED_NAME, retention.REMOVED_EMAIL, "")
+    assert (link.name, link.email, link.token_hash) == (REMOVED_NAME, REMOVED_EMAIL, "")
     nomination = Nomination.objects.get()
     assert (nomination.full_name, nomination.email, nomination.involvement) == (
-        retention.REMOVED_NAME,
-        retention.REMOVED_EMAIL,
+        REMOVED_NAME,
+        REMOVED_EMAIL,
         "",
     )
     request = NominationRequest.objects.get(review=world["old"])
@@ -340,7 +343,7 @@ def test_the_run_removes_personal_data_and_files_and_a_second_run_does_nothing(w
     # Sam is still pointed at by an invitation: anonymised. Kim only by the nomination: deleted.
     # Lee is also in a review still within its retention period, and Jo in an open one: untouched.
     sam = Practitioner.objects.get(pk=world["sam"].pk)
-    assert (sam.full_name, sam.email, sam.job_title) == (retention.REMOVED_NAME, "", "")
+    assert (sam.full_name, sam.email, sam.job_title) == (REMOVED_NAME, "", "")
     assert not Practitioner.objects.filter(pk=world["kim"].pk).exists()
     assert Practitioner.objects.get(pk=world["lee"].pk).email == "lee@police.example"
     assert Practitioner.objects.get(pk=world["bystander"].pk).full_name == "Jo Bell"
@@ -350,7 +353,7 @@ def test_the_run_removes_personal_data_and_files_and_a_second_run_does_nothing(w
 
     purged = AuditEntry.objects.get(action="retention.review_purged")
     assert purged.object_id == str(world["old"].pk)
-    assert purged.actor_label == retention.AUTOMATIC
+    assert purged.actor_label == AUTOMATIC
     assert purged.detail["invitations"] == 2 and purged.detail["files"] == 4
     practitioners = AuditEntry.objects.get(action="retention.practitioners_removed")
     assert practitioners.detail == {"deleted": 1, "anonymised": 1}
@@ -381,7 +384,7 @@ def test_the_recent_review_goes_once_its_own_period_ends(world, partnership):
     results = retention.run()
     assert [purge.review for result in results for purge in result.reviews] == [world["old"], world["recent"]]
     lee = Practitioner.objects.get(pk=world["lee"].pk)
-    assert lee.full_name == retention.REMOVED_NAME
+    assert lee.full_name == REMOVED_NAME
     assert Practitioner.objects.get(pk=world["bystander"].pk).full_name == "Jo Bell"
 
 
@@ -396,6 +399,6 @@ def test_the_day_before_the_period_ends_nothing_goes(world):
 @pytest.mark.django_db
 def test_the_daily_task_runs_the_purge(world):
     assert "apply-retention" in settings.CELERY_BEAT_SCHEDULE
-    retention.apply_retention.delay()
+    tasks.apply_retention.delay()
     assert AuditEntry.objects.filter(action="retention.review_purged").count() == 1
     assert Invitation.objects.get(pk=world["sam_invite"].pk).token_hash is None

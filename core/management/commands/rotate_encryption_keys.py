@@ -1,11 +1,21 @@
 from allauth.mfa.models import Authenticator
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core import crypto
-from events.models import ReviewerNote
-from notifications.models import OutboundMessage
-from reviews.models import Review
+from core.crypto import EncryptedTextField
+
+
+def encrypted_fields():
+    """Every model's encrypted fields: (model, fields kept by EncryptedTextField, fields holding raw tokens)."""
+    for model in apps.get_models():
+        concrete = [field for field in model._meta.concrete_fields]
+        typed = [field.name for field in concrete if isinstance(field, EncryptedTextField)]
+        # A plain text field named "…_encrypted" holds a Fernet token that its model decrypts itself.
+        raw = [field.name for field in concrete if field.name.endswith("_encrypted")]
+        if typed or raw:
+            yield model, typed, raw
 
 
 class Command(BaseCommand):
@@ -17,20 +27,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = {}
         with transaction.atomic():
-            reviews = Review.objects.exclude(subject_name_encrypted="").select_for_update()
-            for review in reviews:
-                review.subject_name_encrypted = crypto.rotate(review.subject_name_encrypted)
-                review.save(update_fields=["subject_name_encrypted"])
-            counts["real names"] = len(reviews)
-            # Encrypted model fields decrypt on read and encrypt (under the newest key) on save.
-            notes = list(ReviewerNote.objects.select_for_update())
-            for note in notes:
-                note.save(update_fields=["title", "body"])
-            counts["reviewer notes"] = len(notes)
-            messages = list(OutboundMessage.objects.select_for_update())
-            for message in messages:
-                message.save(update_fields=["body_text", "body_html"])
-            counts["outbox messages"] = len(messages)
+            for model, typed, raw in encrypted_fields():
+                rows = list(model._default_manager.select_for_update())
+                for row in rows:
+                    # Encrypted fields decrypt on read and encrypt (under the newest key) on save.
+                    for name in raw:
+                        if getattr(row, name):
+                            setattr(row, name, crypto.rotate(getattr(row, name)))
+                    row.save(update_fields=[*typed, *raw])
+                counts[str(model._meta.verbose_name_plural)] = len(rows)
             authenticators = list(Authenticator.objects.filter(type=Authenticator.Type.TOTP).select_for_update())
             for authenticator in authenticators:
                 authenticator.data["secret"] = crypto.rotate(authenticator.data["secret"])

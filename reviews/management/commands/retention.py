@@ -27,11 +27,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {purge.review.reference} ({purge.review.pseudonym}), closed on {closed}: {purge.describe()}"
                 )
-            if result.practitioners_deleted or result.practitioners_anonymised:
-                self.stdout.write(
-                    f"  Directory practitioners: {result.practitioners_deleted} deleted, "
-                    f"{result.practitioners_anonymised} anonymised"
-                )
+            for words, _ in result.across_reviews:
+                self.stdout.write(f"  {words}")
         if dry_run:
             self.stdout.write("This was a dry run: nothing has changed.")
         else:

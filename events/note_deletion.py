@@ -5,7 +5,6 @@ Each assigned reviewer is told beforehand, once (the outbox key), by a daily swe
 
 from datetime import timedelta
 
-from celery import shared_task
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
@@ -86,9 +85,3 @@ def warn_reviewers(review, delete_on):
                 partnership=review.partnership,
             )
     return len(due) - len(sent)
-
-
-@shared_task(ignore_result=True)
-def delete_signed_off_notes():
-    """The daily sweep: warn reviewers, then delete notes whose time has come."""
-    run()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from partnerships import views
 
 urlpatterns = [
     path("account/", views.account, name="account"),

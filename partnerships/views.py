@@ -8,10 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from core import services
 from core.access import business_manager_of
 from core.errors import DomainError
-from core.forms import PartnershipDetailsForm, RoleForm, StaffMemberForm
+from partnerships import services
+from partnerships.forms import PartnershipDetailsForm, RoleForm, StaffMemberForm
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import audit_views
+from partnerships import audit_views
 
 urlpatterns = [
     path("p/<slug:slug>/audit/", audit_views.audit_log, name="audit_log"),

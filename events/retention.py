@@ -1,0 +1,57 @@
+"""What events keep about people for a review, for the retention schedule (see reviews.retention)."""
+
+from django.core.files.storage import default_storage
+from django.db.models import Q
+
+from core.retention import REMOVED_EMAIL, ReviewData, not_blank
+from events.models import Event, Invitation, SummaryVersion
+from notifications.models import OutboundMessage
+from notifications.services import forget
+
+
+class EventData(ReviewData):
+    labels = {
+        "invitations": ("invitation with personal details or a link", "invitations with personal details or a link"),
+        "emails": ("email to an invitee", "emails to invitees"),
+        "summary_versions": ("summary version", "summary versions"),
+    }
+
+    def left(self, review):
+        invitations = Invitation.objects.filter(event__review=review)
+        return {
+            "invitations": invitations.filter(
+                Q(token_hash__isnull=False)
+                | not_blank("decline_reason", "suggested_colleague_name", "suggested_colleague_email", "access_needs")
+            ),
+            "emails": OutboundMessage.objects.about(Invitation, invitations.values("pk")).exclude(
+                recipient=REMOVED_EMAIL
+            ),
+            "summary_versions": SummaryVersion.objects.filter(event__review=review).filter(
+                not_blank("file", "body_html", "original_filename")
+            ),
+        }
+
+    def files(self, review, left):
+        """The summary files still stored, and the factsheet PDFs kept for the review's events."""
+        names = list(left["summary_versions"].exclude(file="").values_list("file", flat=True))
+        prefixes = tuple(f"event-{pk}-" for pk in Event.objects.filter(review=review).values_list("pk", flat=True))
+        if prefixes:
+            try:
+                cached = default_storage.listdir("factsheets")[1]
+            except FileNotFoundError:
+                cached = []
+            names += [f"factsheets/{name}" for name in cached if name.startswith(prefixes)]
+        return names
+
+    def remove(self, review, left, now):
+        invitations = left["invitations"]
+        invitations.filter(token_hash__isnull=False, token_revoked_at__isnull=True).update(token_revoked_at=now)
+        invitations.update(
+            token_hash=None,
+            decline_reason="",
+            suggested_colleague_name="",
+            suggested_colleague_email="",
+            access_needs="",
+        )
+        forget(left["emails"], recipient=REMOVED_EMAIL, reason="Not sent: removed under the retention schedule.")
+        left["summary_versions"].update(file="", body_html="", original_filename="")

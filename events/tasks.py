@@ -1,0 +1,17 @@
+"""The events' periodic work, run by the beat (config/settings.py lists it)."""
+
+from celery import shared_task
+
+from events import note_deletion, reminders
+
+
+@shared_task(ignore_result=True)
+def send_reminders():
+    """Remind invitees who have not replied, and those attending, when their partnership says."""
+    reminders.run()
+
+
+@shared_task(ignore_result=True)
+def delete_signed_off_notes():
+    """The daily sweep: warn reviewers, then delete private notes whose time has come after sign-off."""
+    note_deletion.run()

@@ -1,0 +1,199 @@
+"""Forms for a partnership's details and its staff."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
+from django import forms
+
+from core.models import Membership, Partnership
+
+# The partnership's own targets for its statutory clocks (see reviews.clocks).
+CLOCK_FIELDS = (
+    "rapid_review_working_days",
+    "cspr_completion_months",
+    "sar_decision_working_days",
+    "sar_completion_months",
+)
+OWN_TARGET = "This is your partnership's own target, not a time limit set in law."
+
+
+class StaffMemberForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(
+        label="Work email address",
+        help_text="We will email a link to this address so they can set a password.",
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Membership.Role.choices,
+        widget=forms.RadioSelect,
+        help_text="An independent reviewer sees only the reviews they are assigned to.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("full_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.radios("role", legend_size=Size.SMALL),
+            Button("submit", "Add and send the invitation"),
+        )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Membership.Role.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field.radios("role", legend_size=Size.SMALL), Button("submit", "Save role"))
+
+
+class KeptIfBlankNumberField(forms.IntegerField):
+    """A whole number that keeps its current value when a post leaves it blank or out."""
+
+    def __init__(self, *, minimum, maximum, unit, **kwargs):
+        super().__init__(
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+            min_value=minimum,
+            max_value=maximum,
+            required=False,
+            error_messages={
+                "invalid": f"Enter a whole number of {unit}",
+                "min_value": f"Enter {minimum} {unit} or more",
+                "max_value": f"Enter {maximum} {unit} or fewer",
+            },
+            **kwargs,
+        )
+
+    def has_changed(self, initial, data):
+        return data not in (None, "") and super().has_changed(initial, data)
+
+
+class PartnershipDetailsForm(forms.ModelForm):
+    website = forms.URLField(label="Website (optional)", required=False, assume_scheme="https")
+    rapid_review_working_days = KeptIfBlankNumberField(
+        label="CSPR: rapid review finished, this many working days after the serious incident was notified",
+        help_text=f"{OWN_TARGET} Weekends and bank holidays in England do not count.",
+        minimum=1,
+        maximum=250,
+        unit="working days",
+    )
+    cspr_completion_months = KeptIfBlankNumberField(
+        label="CSPR: review completed and published, this many months after it was commissioned",
+        help_text=OWN_TARGET,
+        minimum=1,
+        maximum=60,
+        unit="months",
+    )
+    sar_decision_working_days = KeptIfBlankNumberField(
+        label="SAR: decision on the referral, this many working days after it was received",
+        help_text=f"{OWN_TARGET} Weekends and bank holidays in England do not count.",
+        minimum=1,
+        maximum=250,
+        unit="working days",
+    )
+    sar_completion_months = KeptIfBlankNumberField(
+        label="SAR: review completed, this many months after it was commissioned",
+        help_text=OWN_TARGET,
+        minimum=1,
+        maximum=60,
+        unit="months",
+    )
+    retention_days = KeptIfBlankNumberField(
+        label="Keep practitioners' details, links, confidential files and comments for this many days after a "
+        "review closes",
+        help_text="From 30 days to 7305 days (20 years). After this, names and email addresses are replaced, links "
+        "stop working, and summaries, drafts, evidence and comments are deleted. The signed-off report and its "
+        "publication are kept.",
+        minimum=30,
+        maximum=7305,
+        unit="days",
+    )
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "website",
+            "address",
+            "support_text",
+            "rsvp_reminder_working_days",
+            "event_reminder_days",
+            "nomination_reminder_working_days",
+            "link_follow_up_days",
+            *CLOCK_FIELDS,
+            "retention_days",
+        ]
+        labels = {
+            "contact_name": "Business manager's name",
+            "contact_email": "Email address for practitioners' questions",
+            "contact_phone": "Telephone number",
+            "website": "Website (optional)",
+            "address": "Postal address (optional)",
+            "support_text": "Support and debrief (optional)",
+            "rsvp_reminder_working_days": "Remind people who have not replied, this many working days before "
+            "the reply-by date",
+            "event_reminder_days": "Remind people attending, this many days before the event",
+            "nomination_reminder_working_days": "Remind agencies that have not named anyone, this many working "
+            "days before the date",
+            "link_follow_up_days": "Practitioners' links keep working for this many days after the event",
+        }
+        help_texts = {
+            "rsvp_reminder_working_days": "0 sends no reminder. Weekends and bank holidays in England do not count.",
+            "event_reminder_days": "Separate the numbers with commas, such as 7, 1.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.text("contact_name", field_width=Fluid.TWO_THIRDS),
+                Field.text("contact_email", field_width=Fluid.TWO_THIRDS),
+                Field.text("contact_phone", field_width=Fluid.ONE_THIRD),
+                Field.text("website", field_width=Fluid.TWO_THIRDS),
+                legend="Who practitioners contact",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.textarea("address", rows=4),
+            Field.textarea("support_text", rows=5),
+            Fieldset(
+                Field.text("rsvp_reminder_working_days", field_width=Fluid.ONE_QUARTER),
+                Field.text("event_reminder_days", field_width=Fluid.ONE_QUARTER),
+                Field.text("nomination_reminder_working_days", field_width=Fluid.ONE_QUARTER),
+                Field.text("link_follow_up_days", field_width=Fluid.ONE_QUARTER),
+                legend="Reminders and links",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                *(Field.text(name, field_width=Fluid.ONE_QUARTER) for name in CLOCK_FIELDS),
+                legend="Targets for reviews",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("retention_days", field_width=Fluid.ONE_QUARTER),
+                legend="How long personal details are kept",
+                legend_size=Size.MEDIUM,
+            ),
+            Button("submit", "Save details"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in (*CLOCK_FIELDS, "retention_days"):
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
+    def clean_event_reminder_days(self):
+        return _clean_day_list(self.cleaned_data["event_reminder_days"])
+
+
+def _clean_day_list(value):
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    if not all(part.isdigit() and 0 < int(part) <= 60 for part in parts):
+        raise forms.ValidationError("Enter whole numbers of days from 1 to 60, separated by commas, such as 7, 1.")
+    return ", ".join(str(n) for n in sorted({int(part) for part in parts}, reverse=True))
