@@ -47,6 +47,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 check: install
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	CONVENE_PROFILE=production SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \

@@ -15,7 +15,7 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from config.logging import redact
+from core.logging import redact
 from notifications.models import MAX_ATTEMPTS, OutboundMessage
 
 logger = logging.getLogger(__name__)

@@ -2,7 +2,7 @@ import logging
 
 import pytest
 
-from config.logging import RedactTokens, redact
+from core.logging import RedactTokens, redact
 
 
 def test_link_tokens_are_redacted():
