@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
+from core.links import PersonalLink
 
 
 class Recommendation(models.Model):
@@ -93,22 +94,26 @@ class ActionUpdate(models.Model):
         return f"Update to {self.action}"
 
 
-class AgencyLink(models.Model):
+class AgencyLink(PersonalLink):
     """One agency's personal link to update its own actions on one review's plan."""
+
+    link_purpose = "actions"
 
     review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="action_links")
     agency = models.ForeignKey("practitioners.Agency", on_delete=models.CASCADE, related_name="action_links")
     name = models.CharField("action owner's name", max_length=150)
     email = models.EmailField()
-    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    token_revoked_at = models.DateTimeField(null=True, blank=True)
-    # A link is good for a year from when it was last sent; the business manager can send a new one.
-    token_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["review", "agency"], name="one_action_link_per_agency")]
+    class Meta(PersonalLink.Meta):
+        constraints = [
+            *PersonalLink.Meta.constraints,
+            models.UniqueConstraint(fields=["review", "agency"], name="one_action_link_per_agency"),
+        ]
 
     def __str__(self):
         return f"{self.agency} actions on {self.review}"
+
+    def link_partnership(self):
+        return self.review.partnership

@@ -3,48 +3,21 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from actions import services
 from actions.forms import UpdateForm
-from actions.models import Action, AgencyLink
+from actions.models import Action
 from core import links
 from core.errors import DomainError
 
-LINK_PURPOSE = "actions"
+action_link = links.start_view(services.AGENCY_LINK)
+with_agency_link = links.holder(services.AGENCY_LINK)
 
 
 def _not_available(request, status=404):
     """The one page for every link or action this browser cannot use, whatever the reason."""
-    return render(request, "actions/link_unavailable.html", status=status)
-
-
-@never_cache
-def action_link(request, token):
-    """Opening the link (a person or a mail scanner) changes nothing; the button's POST opens the actions."""
-    if links.is_limited(request):
-        return _not_available(request, status=429)
-    agency_link = services.link_for_token(token)
-    if agency_link is None:
-        links.too_many_bad_links(request)
-        return _not_available(request)
-    request.partnership = agency_link.review.partnership
-    if request.method == "POST":
-        links.grant(request, LINK_PURPOSE, agency_link)
-        services.record_link_opened(agency_link, request=request)
-        return redirect("action_owner_list")
-    return render(request, "actions/owner_start.html", {"agency_link": agency_link, "review": agency_link.review})
-
-
-def _granted(request):
-    agency_link = links.granted(
-        request, LINK_PURPOSE, AgencyLink.objects.select_related("review__partnership", "agency")
-    )
-    if agency_link is None or not services.link_works(agency_link):
-        return None
-    request.partnership = agency_link.review.partnership
-    return agency_link
+    return services.AGENCY_LINK.unavailable(request, status)
 
 
 def _context(agency_link, **extra):
@@ -57,12 +30,9 @@ def _context(agency_link, **extra):
     }
 
 
-@never_cache
 @require_GET
-def action_owner_list(request):
-    agency_link = _granted(request)
-    if agency_link is None:
-        return _not_available(request, status=403)
+@with_agency_link
+def action_owner_list(request, agency_link):
     today = timezone.localdate()
     actions = list(services.actions_for_agency(agency_link).order_by("recommendation__number", "due_date", "id"))
     for action in actions:
@@ -70,11 +40,8 @@ def action_owner_list(request):
     return render(request, "actions/owner_list.html", _context(agency_link, actions=actions))
 
 
-@never_cache
-def action_owner_update(request, action_id):
-    agency_link = _granted(request)
-    if agency_link is None:
-        return _not_available(request, status=403)
+@with_agency_link
+def action_owner_update(request, agency_link, action_id):
     # Only the link's own agency's actions on the link's own review: any other is simply not found.
     action = services.actions_for_agency(agency_link).filter(pk=action_id).first()
     if action is None:
@@ -112,7 +79,7 @@ def action_owner_update(request, action_id):
 
 @require_POST
 def action_owner_leave(request):
-    links.forget(request, LINK_PURPOSE)
+    links.forget(request, services.AGENCY_LINK)
     return redirect("action_owner_left")
 
 

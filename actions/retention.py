@@ -3,6 +3,7 @@
 from django.db.models import Q
 
 from actions.models import Action, ActionUpdate, AgencyLink
+from core import links as personal_links
 from core.retention import REMOVED_EMAIL, REMOVED_NAME, ReviewData, not_blank
 from notifications.models import OutboundMessage
 from notifications.services import forget
@@ -30,7 +31,7 @@ class ActionData(ReviewData):
             "action_updates": ActionUpdate.objects.filter(action__recommendation__review=review).filter(
                 not_blank("evidence", "evidence_filename") | (~Q(author_name="") & ~Q(author_name=REMOVED_NAME))
             ),
-            "agency_links": links.filter(~Q(name=REMOVED_NAME) | ~Q(token_hash="")),
+            "agency_links": links.filter(~Q(name=REMOVED_NAME) | Q(token_hash__isnull=False)),
             "action_emails": emails.exclude(recipient=REMOVED_EMAIL),
         }
 
@@ -44,6 +45,6 @@ class ActionData(ReviewData):
             not_blank("evidence", "evidence_filename")
         ).update(evidence="", evidence_filename="")
         links = left["agency_links"]
-        links.filter(token_revoked_at__isnull=True).update(token_revoked_at=now)
-        links.update(name=REMOVED_NAME, email=REMOVED_EMAIL, token_hash="")
+        personal_links.revoke_all(links, now)
+        links.update(name=REMOVED_NAME, email=REMOVED_EMAIL, token_hash=None)
         forget(left["action_emails"], recipient=REMOVED_EMAIL, reason="Not sent: removed under the retention schedule.")

@@ -229,28 +229,15 @@ def add_update(action, *, text, status, rag, evidence_file=None, by=None, author
 # Agency links.
 
 
-def link_works(agency_link, now=None):
-    now = now or timezone.now()
-    return bool(
-        agency_link.token_hash
-        and agency_link.token_revoked_at is None
-        and agency_link.token_expires_at is not None
-        and agency_link.token_expires_at > now
-    )
-
-
-def link_for_token(token):
-    """The agency link a token belongs to while it works; None for a wrong, old, stopped or expired one."""
-    if not token or len(token) > 100:
-        return None
-    agency_link = (
-        AgencyLink.objects.select_related("review__partnership", "agency")
-        .filter(token_hash=links.hash_token(token))
-        .first()
-    )
-    if agency_link is None or not link_works(agency_link):
-        return None
-    return agency_link
+AGENCY_LINK = links.LinkKind(
+    queryset=AgencyLink.objects.select_related("review__partnership", "agency"),
+    start_template="actions/owner_start.html",
+    unavailable_template="actions/link_unavailable.html",
+    landing="action_owner_list",
+    context=lambda agency_link: {"agency_link": agency_link, "review": agency_link.review},
+    holder_label=lambda agency_link: f"action owner, {agency_link.agency}",
+    on_open=lambda agency_link, request: record_link_opened(agency_link),
+)
 
 
 def agencies_with_actions(review):
@@ -276,12 +263,18 @@ def send_agency_link(review, agency, *, name, email, by, request=None):
         agency_link, created = AgencyLink.objects.select_for_update().get_or_create(
             review=review, agency=agency, defaults={"name": name[:150], "email": email}
         )
-        token, token_hash = links.new_token()
         agency_link.name, agency_link.email = name[:150], email
-        agency_link.token_hash = token_hash
-        agency_link.token_revoked_at = None
-        agency_link.token_expires_at = timezone.now() + LINK_LIFETIME
-        agency_link.save()
+        agency_link.save(update_fields=["name", "email"])
+        token = links.issue(
+            agency_link,
+            expires_at=timezone.now() + LINK_LIFETIME,
+            request=request,
+            actor=by,
+            action="action_link.sent",
+            review_id=review.pk,
+            agency_id=agency.pk,
+            link_rotated=not created,
+        )
         context = {
             "partnership": review.partnership,
             "review": review,
@@ -299,52 +292,21 @@ def send_agency_link(review, agency, *, name, email, by, request=None):
             body_html=html,
             partnership=review.partnership,
             # Unique to this link; the hash is already in the database, the token is not.
-            idempotency_key=f"action_link:{agency_link.pk}:{token_hash[:24]}",
-        )
-        audit.record(
-            "action_link.sent",
-            request=request,
-            actor=by,
-            partnership=review.partnership,
-            obj=agency_link,
-            review_id=review.pk,
-            agency_id=agency.pk,
-            link_rotated=not created,
+            idempotency_key=f"action_link:{agency_link.pk}:{agency_link.token_hash[:24]}",
         )
     return agency_link
 
 
 def stop_agency_link(agency_link, *, by, request=None):
     """Stop an agency's link at once, in every browser it was opened in. False if it had already stopped."""
-    with transaction.atomic():
-        agency_link = (
-            AgencyLink.objects.select_for_update().select_related("review__partnership").get(pk=agency_link.pk)
-        )
-        if not agency_link.token_hash:
-            return False
-        agency_link.token_hash = ""
-        agency_link.token_revoked_at = timezone.now()
-        agency_link.save(update_fields=["token_hash", "token_revoked_at"])
-        audit.record(
-            "action_link.stopped",
-            request=request,
-            actor=by,
-            partnership=agency_link.review.partnership,
-            obj=agency_link,
-            agency_id=agency_link.agency_id,
-        )
-    return True
-
-
-def record_link_opened(agency_link, request=None):
-    AgencyLink.objects.filter(pk=agency_link.pk).update(last_used_at=timezone.now())
-    audit.record(
-        "action_link.opened",
-        request=request,
-        actor_label=f"action owner, {agency_link.agency}",
-        partnership=agency_link.review.partnership,
-        obj=agency_link,
+    return links.revoke(
+        agency_link, request=request, actor=by, action="action_link.stopped", agency_id=agency_link.agency_id
     )
+
+
+def record_link_opened(agency_link):
+    """When the action owner last opened their link, for the business manager's list of links."""
+    AgencyLink.objects.filter(pk=agency_link.pk).update(last_used_at=timezone.now())
 
 
 def actions_for_agency(agency_link):

@@ -245,7 +245,7 @@ def agency_links(request, slug, review_id):
     rows = []
     for agency in services.agencies_with_actions(review).order_by("name"):
         link = sent.get(agency.pk)
-        rows.append({"agency": agency, "link": link, "works": link is not None and services.link_works(link)})
+        rows.append({"agency": agency, "link": link, "works": link is not None and link.link_works()})
     return render(
         request,
         "actions/agency_links.html",

@@ -14,8 +14,6 @@ AUTOMATIC = "Convene (retention schedule)"
 REMOVED_NAME = "Name removed"
 REMOVED_DOMAIN = "removed.invalid"  # a reserved domain: nothing is ever delivered there
 REMOVED_EMAIL = f"removed@{REMOVED_DOMAIN}"
-# Link hashes are 64 hexadecimal characters: a value with this prefix can never match a token.
-REMOVED_LINK = "removed-"
 
 
 class ReviewData:

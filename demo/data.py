@@ -146,7 +146,7 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name, themes):
         review=review,
         agency=agencies[0],
         token_hash=token_hash,
-        expires_at=timezone.now() + timedelta(days=60),
+        token_expires_at=timezone.now() + timedelta(days=60),
         deadline=timezone.localdate() + timedelta(days=3),
         requested_by=manager,
     )
@@ -164,7 +164,7 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name, themes):
             review=review,
             agency=agency,
             token_hash=links.new_token()[1],
-            expires_at=timezone.now() + timedelta(days=60),
+            token_expires_at=timezone.now() + timedelta(days=60),
             deadline=timezone.localdate() + timedelta(days=3),
             requested_by=manager,
         )

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import audit
@@ -12,7 +11,7 @@ from core.downloads import pdf_response, safe_name
 from core.formatting import people, people_have
 from events import attendance
 from events.attendance_forms import AttendanceForm, FeedbackForm
-from events.invitation_views import _granted, _link_does_not_work
+from events.invitation_views import with_invitation
 from events.services import EventError
 from events.views import event_for
 
@@ -98,11 +97,8 @@ def feedback_summary(request, slug, event_id):
     )
 
 
-@never_cache
-def invitation_feedback(request):
-    invitation = _granted(request)
-    if invitation is None:
-        return _link_does_not_work(request, status=403)
+@with_invitation
+def invitation_feedback(request, invitation):
     event = invitation.event
     review = event.review
     context = {"invitation": invitation, "event": event, "review": review, "partnership": review.partnership}

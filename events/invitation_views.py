@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import links
@@ -12,37 +11,12 @@ from events.models import Invitation
 from events.rsvp_forms import NewLinkForm, ReplyForm
 from events.services import EventError
 
-LINK_PURPOSE = "invitation"
+invitation_start = links.start_view(invitations.INVITATION_LINK)
+with_invitation = links.holder(invitations.INVITATION_LINK)
 
 
 def _link_does_not_work(request, status=404):
-    return render(request, "invitations/link_invalid.html", status=status)
-
-
-@never_cache
-def invitation_start(request, token):
-    """Opening the link (GET or HEAD, by a person or a mail scanner) changes nothing; the button's POST does."""
-    if links.is_limited(request):
-        return _link_does_not_work(request, status=429)
-    invitation = invitations.invitation_for_token(token)
-    if invitation is None:
-        links.too_many_bad_links(request)
-        return _link_does_not_work(request)
-    request.partnership = invitation.event.review.partnership
-    if request.method == "POST":
-        links.grant(request, LINK_PURPOSE, invitation)
-        return redirect("invitation_page")
-    return render(request, "invitations/start.html", {"invitation": invitation, "event": invitation.event})
-
-
-def _granted(request):
-    invitation = links.granted(
-        request, LINK_PURPOSE, Invitation.objects.select_related("event__review__partnership", "practitioner__agency")
-    )
-    if invitation is None or not invitations.link_works(invitation):
-        return None
-    request.partnership = invitation.event.review.partnership
-    return invitation
+    return invitations.INVITATION_LINK.unavailable(request, status)
 
 
 def _initial(invitation):
@@ -58,11 +32,8 @@ def _initial(invitation):
     }
 
 
-@never_cache
-def invitation_page(request):
-    invitation = _granted(request)
-    if invitation is None:
-        return _link_does_not_work(request, status=403)
+@with_invitation
+def invitation_page(request, invitation):
     form = ReplyForm(request.POST or None, initial=_initial(invitation))
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,11 +62,8 @@ def invitation_page(request):
     )
 
 
-@never_cache
-def invitation_calendar(request):
-    invitation = _granted(request)
-    if invitation is None:
-        return _link_does_not_work(request, status=403)
+@with_invitation
+def invitation_calendar(request, invitation):
     method = "CANCEL" if invitation.event.is_cancelled or invitation.status == Invitation.Status.DECLINED else "REQUEST"
     response = HttpResponse(
         calendar.build(invitation.event, invitation, method=method), content_type="text/calendar; charset=utf-8"
@@ -104,13 +72,10 @@ def invitation_calendar(request):
     return response
 
 
-@never_cache
-def invitation_factsheet(request):
+@with_invitation
+def invitation_factsheet(request, invitation):
     from events.factsheets import event_factsheet
 
-    invitation = _granted(request)
-    if invitation is None:
-        return _link_does_not_work(request, status=403)
     filename, pdf = event_factsheet(invitation.event)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -137,7 +102,7 @@ def invitation_new_link(request):
 
 @require_POST
 def invitation_leave(request):
-    links.forget(request, LINK_PURPOSE)
+    links.forget(request, invitations.INVITATION_LINK)
     return redirect("invitation_left")
 
 

@@ -50,32 +50,20 @@ def link_url(token):
     return settings.SITE_URL + reverse("invitation_start", args=[token])
 
 
-def _issue_link(invitation):
-    token, token_hash = links.new_token()
-    invitation.token_hash = token_hash
-    invitation.token_expires_at = link_expiry(invitation.event)
-    invitation.token_revoked_at = None
-    return token
-
-
 def rotate_link(invitation, *, actor=None, actor_label="", request=None, **detail):
     """Give an invitee a new personal link (the old one stops working), audited; returns the new token.
 
     Only a link's hash is kept, so any email that carries a link needs a fresh one.
     """
-    token = _issue_link(invitation)
-    invitation.save(update_fields=["token_hash", "token_expires_at", "token_revoked_at"])
-    if actor is None and actor_label:
-        detail["actor_label"] = actor_label
-    audit.record(
-        "invitation.link_rotated",
+    return links.issue(
+        invitation,
+        expires_at=link_expiry(invitation.event),
         request=request,
         actor=actor,
-        partnership=invitation.event.review.partnership,
-        obj=invitation,
+        actor_label=actor_label,
+        action="invitation.link_rotated",
         **detail,
     )
-    return token
 
 
 def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach_factsheet=False, **extra):
@@ -129,20 +117,11 @@ def send_invitations(event, *, sent_by, request=None):
             if not invitation.practitioner.email:
                 skipped.append(invitation)
                 continue
-            token = _issue_link(invitation)
+            token = links.issue(invitation, expires_at=link_expiry(locked), request=request, actor=sent_by)
             invitation.status = Invitation.Status.INVITED
             invitation.sent_at = now
             invitation.calendar_sequence_sent = locked.sequence
-            invitation.save(
-                update_fields=[
-                    "token_hash",
-                    "token_expires_at",
-                    "token_revoked_at",
-                    "status",
-                    "sent_at",
-                    "calendar_sequence_sent",
-                ]
-            )
+            invitation.save(update_fields=["status", "sent_at", "calendar_sequence_sent"])
             email_invitee(
                 invitation,
                 "invitation",
@@ -196,44 +175,22 @@ def resend_link(invitation, *, sent_by=None, request=None):
 
 
 def revoke_link(invitation, *, revoked_by, request=None):
-    with transaction.atomic():
-        updated = Invitation.objects.filter(pk=invitation.pk, token_revoked_at__isnull=True).update(
-            token_revoked_at=timezone.now()
-        )
-        if updated:
-            audit.record(
-                "invitation.link_revoked",
-                request=request,
-                actor=revoked_by,
-                partnership=invitation.event.review.partnership,
-                obj=invitation,
-            )
-    return bool(updated)
+    return links.revoke(invitation, request=request, actor=revoked_by, action="invitation.link_revoked")
 
 
-def invitation_for_token(token, now=None):
-    """The invitation a link belongs to, if the link still works; None for any other link."""
-    if not token or len(token) > 100:
-        return None
-    now = now or timezone.now()
-    invitation = (
-        Invitation.objects.select_related("event__review__partnership", "practitioner__agency")
-        .filter(token_hash=links.hash_token(token))
-        .first()
-    )
-    if invitation is None or not link_works(invitation, now):
-        return None
-    return invitation
+def _rows():
+    return Invitation.objects.select_related("event__review__partnership", "practitioner__agency")
 
 
-def link_works(invitation, now=None):
-    now = now or timezone.now()
-    return (
-        invitation.token_hash is not None
-        and invitation.token_revoked_at is None
-        and invitation.token_expires_at is not None
-        and invitation.token_expires_at > now
-    )
+# An invitee's link opens their page until it expires; replies close sooner by their own rule (can_reply).
+INVITATION_LINK = links.LinkKind(
+    queryset=_rows(),
+    start_template="invitations/start.html",
+    unavailable_template="invitations/link_invalid.html",
+    landing="invitation_page",
+    context=lambda invitation: {"invitation": invitation, "event": invitation.event},
+    holder_label=lambda invitation: "invitee",
+)
 
 
 def record_rsvp(
@@ -321,7 +278,7 @@ def notify_event_cancelled(event):
         email_invitee(
             invitation, "event_cancelled", key=f"invitation:{invitation.pk}:cancel:{event.sequence}", method="CANCEL"
         )
-    event.invitations.update(token_revoked_at=timezone.now())
+    links.revoke_all(event.invitations.all())
 
 
 def open_invitations_for_email(email, now=None):

@@ -6,6 +6,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
+from core.links import LinkQuerySet, PersonalLink
 
 # Events still open to invitations and replies: drafts and those whose invitations have gone.
 EVENT_IS_OPEN = Q(status__in=["draft", "invitations_sent"])
@@ -111,7 +112,7 @@ class Attendance(models.TextChoices):
     DID_NOT_ATTEND = "did_not_attend", "Did not attend"
 
 
-class InvitationQuerySet(models.QuerySet):
+class InvitationQuerySet(LinkQuerySet):
     def awaiting_reply(self):
         return self.filter(status=Invitation.Status.INVITED)
 
@@ -122,8 +123,10 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(status=Invitation.Status.NOT_SENT)
 
 
-class Invitation(models.Model):
-    """One practitioner at one event."""
+class Invitation(PersonalLink):
+    """One practitioner at one event, with their personal link (rotating it, "resend link", revokes the old one)."""
+
+    link_purpose = "invitation"
 
     class Status(models.TextChoices):
         NOT_SENT = "not_sent", "Not invited yet"
@@ -144,10 +147,6 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
-    # The personal link: only its hash is kept. Rotating it ("resend link") revokes the old one.
-    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    token_expires_at = models.DateTimeField(null=True, blank=True)
-    token_revoked_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
@@ -161,9 +160,10 @@ class Invitation(models.Model):
 
     objects = InvitationQuerySet.as_manager()
 
-    class Meta:
+    class Meta(PersonalLink.Meta):
         ordering = ["practitioner__full_name", "id"]
         constraints = [
+            *PersonalLink.Meta.constraints,
             models.UniqueConstraint(fields=["event", "practitioner"], name="one_invitation_per_person"),
         ]
         indexes = [
@@ -184,6 +184,9 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.practitioner} at {self.event}"
+
+    def link_partnership(self):
+        return self.event.review.partnership
 
 
 class FeedbackResponse(models.Model):

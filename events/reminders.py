@@ -24,10 +24,6 @@ from notifications.services import not_yet_queued
 OPEN_EVENT = (Event.Status.DRAFT, Event.Status.INVITATIONS_SENT)
 
 
-def _live_link(queryset, now):
-    return queryset.filter(token_revoked_at__isnull=True, token_expires_at__gt=now)
-
-
 def _event_window(today):
     """Q: the event starts within the most days before it that its partnership reminds; None if none does."""
     settings_by_horizon = {}
@@ -53,9 +49,12 @@ def rsvp_reminders(now):
     if window is None:
         return 0
     events = Event.objects.filter(status__in=OPEN_EVENT, rsvp_deadline__gte=today, starts_at__gt=now)
-    waiting = _live_link(
-        Invitation.objects.awaiting_reply().filter(event__in=events.filter(window)), now
-    ).select_related("event__review__partnership", "practitioner")
+    waiting = (
+        Invitation.objects.awaiting_reply()
+        .filter(event__in=events.filter(window))
+        .live(now)
+        .select_related("event__review__partnership", "practitioner")
+    )
     due = {}
     for invitation in waiting:
         event = invitation.event
@@ -74,8 +73,11 @@ def event_reminders(now):
     if window is None:
         return 0
     events = Event.objects.filter(status__in=OPEN_EVENT, starts_at__gt=now).filter(window)
-    attending = _live_link(Invitation.objects.accepted().filter(event__in=events), now).select_related(
-        "event__review__partnership", "practitioner"
+    attending = (
+        Invitation.objects.accepted()
+        .filter(event__in=events)
+        .live(now)
+        .select_related("event__review__partnership", "practitioner")
     )
     due = {}
     for invitation in attending:

@@ -3,6 +3,7 @@
 from django.core.files.storage import default_storage
 from django.db.models import Q
 
+from core import links
 from core.retention import REMOVED_EMAIL, ReviewData, not_blank
 from events.models import Event, Invitation, SummaryVersion
 from notifications.models import OutboundMessage
@@ -45,7 +46,7 @@ class EventData(ReviewData):
 
     def remove(self, review, left, now):
         invitations = left["invitations"]
-        invitations.filter(token_hash__isnull=False, token_revoked_at__isnull=True).update(token_revoked_at=now)
+        links.revoke_all(invitations, now)
         invitations.update(
             token_hash=None,
             decline_reason="",

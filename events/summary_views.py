@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import links
 from core.downloads import pdf_response, safe_name
 from core.formatting import people
-from events import summary
-from events.invitation_views import _granted
+from events import invitations, summary
 from events.models import SummaryReader, SummaryRelease
 from events.services import EventError
 from events.summary_forms import ReleaseForm, TermsForm
@@ -26,9 +26,10 @@ def _not_available(request, status):
 
 def _reader(request):
     """(invitation, reader) for this browser's link, or (invitation or None, None) without access."""
-    invitation = _granted(request)
+    invitation = links.granted(request, invitations.INVITATION_LINK)
     if invitation is None:
         return None, None
+    request.partnership = invitation.event.review.partnership
     return invitation, summary.reader_for(invitation)
 
 

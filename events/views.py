@@ -450,7 +450,7 @@ def invitee_detail(request, slug, event_id, invitation_id):
             "review": event.review,
             "partnership": request.partnership,
             "invitation": invitation,
-            "link_works": invitations.link_works(invitation),
+            "link_works": invitation.link_works(),
             "history": OutboundMessage.objects.about_one(invitation).order_by("created_at", "pk"),
         },
     )

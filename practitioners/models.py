@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.links import PersonalLink
+
 
 class AgencyQuerySet(models.QuerySet):
     def for_partnership(self, partnership):
@@ -98,14 +100,13 @@ class Practitioner(models.Model):
         super().save(*args, **kwargs)
 
 
-class NominationRequest(models.Model):
+class NominationRequest(PersonalLink):
     """A review's request to one agency's safeguarding lead to name its key staff, by personal link."""
+
+    link_purpose = "nomination"
 
     review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="nomination_requests")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="nomination_requests")
-    token_hash = models.CharField(max_length=64, unique=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
     deadline = models.DateField("nominations needed by")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -115,14 +116,18 @@ class NominationRequest(models.Model):
     chase_count = models.PositiveSmallIntegerField(default=0)
     completed_at = models.DateTimeField("marked complete", null=True, blank=True)
 
-    class Meta:
+    class Meta(PersonalLink.Meta):
         ordering = ["agency__name"]
         constraints = [
+            *PersonalLink.Meta.constraints,
             models.UniqueConstraint(fields=["review", "agency"], name="one_nomination_request_per_agency"),
         ]
 
     def __str__(self):
         return f"{self.review.reference}: {self.agency}"
+
+    def link_partnership(self):
+        return self.review.partnership
 
 
 class Nomination(models.Model):

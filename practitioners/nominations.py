@@ -61,14 +61,11 @@ def request_nominations(*, review, agencies, deadline, requested_by, request=Non
                 continue
             if not agency.lead_email:
                 raise DomainError(f"{agency} has no safeguarding lead email address. Add one on the agency's page.")
-            token, token_hash = links.new_token()
             nomination_request = NominationRequest.objects.create(
-                review=review,
-                agency=agency,
-                token_hash=token_hash,
-                expires_at=_link_expiry(deadline),
-                deadline=deadline,
-                requested_by=requested_by,
+                review=review, agency=agency, deadline=deadline, requested_by=requested_by
+            )
+            token = links.issue(
+                nomination_request, expires_at=_link_expiry(deadline), request=request, actor=requested_by
             )
             _email_request(nomination_request, token, chase=False)
             created.append(nomination_request)
@@ -89,67 +86,54 @@ def chase(*, nomination_request, chased_by, request=None):
         nomination_request = NominationRequest.objects.select_for_update().get(pk=nomination_request.pk)
         if nomination_request.completed_at:
             raise DomainError(f"{nomination_request.agency} has already told us its nominations are complete.")
-        token, token_hash = links.new_token()
-        nomination_request.token_hash = token_hash
-        nomination_request.revoked_at = None
-        nomination_request.expires_at = max(
-            nomination_request.expires_at, _link_expiry(max(nomination_request.deadline, timezone.localdate()))
-        )
         nomination_request.chase_count += 1
         nomination_request.last_chased_at = timezone.now()
-        nomination_request.save()
-        _email_request(nomination_request, token, chase=True)
-        audit.record(
-            "nominations.chased",
+        nomination_request.save(update_fields=["chase_count", "last_chased_at"])
+        token = links.issue(
+            nomination_request,
+            expires_at=max(
+                nomination_request.token_expires_at,
+                _link_expiry(max(nomination_request.deadline, timezone.localdate())),
+            ),
             request=request,
             actor=chased_by,
-            partnership=nomination_request.review.partnership,
-            obj=nomination_request,
+            action="nominations.chased",
             link_rotated=True,
         )
+        _email_request(nomination_request, token, chase=True)
     return nomination_request
 
 
 def remind(*, nomination_request, key):
     """The sweep's reminder: like a chase, with a new link, sent once under the sweep's key."""
     nomination_request = NominationRequest.objects.select_for_update().get(pk=nomination_request.pk)
-    token, token_hash = links.new_token()
-    nomination_request.token_hash = token_hash
     nomination_request.chase_count += 1
     nomination_request.last_chased_at = timezone.now()
-    nomination_request.save(update_fields=["token_hash", "chase_count", "last_chased_at"])
-    _email_request(nomination_request, token, chase=True, key=key)
-    audit.record(
-        "nominations.reminded",
+    nomination_request.save(update_fields=["chase_count", "last_chased_at"])
+    token = links.issue(
+        nomination_request,
+        expires_at=nomination_request.token_expires_at,
         actor_label="reminder sweep",
-        partnership=nomination_request.review.partnership,
-        obj=nomination_request,
+        action="nominations.reminded",
         link_rotated=True,
     )
+    _email_request(nomination_request, token, chase=True, key=key)
 
 
-def request_for_token(token):
-    """The request a link belongs to, if the link still works; None for any wrong, old or revoked link."""
-    if not token or len(token) > 100:
-        return None
-    nomination_request = (
-        NominationRequest.objects.select_related("review__partnership", "agency")
-        .filter(token_hash=links.hash_token(token))
-        .first()
-    )
-    if nomination_request is None or not is_open(nomination_request):
-        return None
-    return nomination_request
-
-
-def is_open(nomination_request):
-    return nomination_request.revoked_at is None and nomination_request.expires_at > timezone.now()
+NOMINATION_LINK = links.LinkKind(
+    queryset=NominationRequest.objects.select_related("review__partnership", "agency"),
+    start_template="practitioners/nomination_start.html",
+    unavailable_template="practitioners/nomination_link_invalid.html",
+    landing="nomination_page",
+    context=lambda nomination_request: {"nomination_request": nomination_request},
+    holder_label=lambda nomination_request: f"safeguarding lead, {nomination_request.agency}",
+)
 
 
 def add_nomination(*, nomination_request, data, request=None):
     with transaction.atomic():
         nomination_request = NominationRequest.objects.select_for_update().get(pk=nomination_request.pk)
-        if not is_open(nomination_request):
+        if not nomination_request.link_works():
             raise DomainError("This link has closed. Contact the partnership to add anyone else.")
         email = data["email"].strip().lower()
         if nomination_request.nominations.filter(email=email).exists():
@@ -239,7 +223,7 @@ def nomination_reminders(now):
         return 0
     waiting = (
         NominationRequest.objects.filter(
-            completed_at__isnull=True, nominations__isnull=True, revoked_at__isnull=True, deadline__gte=today
+            completed_at__isnull=True, nominations__isnull=True, token_revoked_at__isnull=True, deadline__gte=today
         )
         .filter(window)
         .exclude(review__status__in=["published", "closed"])

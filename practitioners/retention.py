@@ -2,14 +2,12 @@
 (see reviews.retention)."""
 
 from django.db import transaction
-from django.db.models import CharField, ProtectedError, Q, RestrictedError, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import ProtectedError, Q, RestrictedError
 
-from core import audit
+from core import audit, links
 from core.retention import (
     AUTOMATIC,
     REMOVED_EMAIL,
-    REMOVED_LINK,
     REMOVED_NAME,
     PartnershipData,
     ReviewData,
@@ -38,9 +36,7 @@ class NominationData(ReviewData):
             "nominations": Nomination.objects.filter(request__review=review).filter(
                 ~Q(full_name=REMOVED_NAME) | Q(practitioner__isnull=False)
             ),
-            "nomination_links": NominationRequest.objects.filter(review=review).exclude(
-                token_hash__startswith=REMOVED_LINK
-            ),
+            "nomination_links": NominationRequest.objects.filter(review=review, token_hash__isnull=False),
         }
 
     def remove(self, review, left, now):
@@ -54,9 +50,8 @@ class NominationData(ReviewData):
             line_manager_email="",
             practitioner=None,
         )
-        requests = left["nomination_links"]
-        requests.filter(revoked_at__isnull=True).update(revoked_at=now)
-        requests.update(token_hash=Concat(Value(REMOVED_LINK), Cast("pk", CharField())))
+        links.revoke_all(left["nomination_links"], now)
+        left["nomination_links"].update(token_hash=None)
 
 
 def _linked_practitioners(reviews, among=None):

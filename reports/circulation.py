@@ -14,15 +14,13 @@ from core.errors import DomainError
 from core.formatting import format_date
 from core.workdays import add_working_days
 from events.models import Attendance, Invitation
-from notifications.models import OutboundMessage
-from notifications.services import queue_email, render_email
+from notifications.services import queue_email, queued_keys, render_email
 from practitioners.models import Agency, NominationRequest
 from reports.anonymisation import can_circulate
 from reports.models import Checker, Circulation, Comment, ReportVersion, SignOff
 from reviews.models import Review
 from reviews.services import move_forward
 
-LINK_PURPOSE = "draft"
 DEFAULT_WORKING_DAYS = 10
 MAX_WORKING_DAYS = 60
 ATTENDED = (Attendance.ATTENDED, Attendance.WITH_MANAGER)
@@ -143,48 +141,54 @@ def is_open(circulation, now=None):
     return circulation.closed_at is None and now < closes_at(circulation) and not is_signed_off(circulation.review)
 
 
-def link_works(checker, now=None):
-    return bool(checker.token_hash) and checker.token_revoked_at is None and is_open(checker.circulation, now)
-
-
 def _checkers():
     return Checker.objects.select_related("circulation__review__partnership", "circulation__version", "agency")
 
 
-def checker_for_token(token, now=None):
-    """The checker a link belongs to, while the link still works; None for any other link."""
-    if not token or len(token) > 100:
-        return None
-    checker = _checkers().filter(token_hash=links.hash_token(token)).first()
-    if checker is None or not link_works(checker, now):
-        return None
-    return checker
+def checker_context(checker):
+    """What every page behind a checker's link shows of their check."""
+    current = checker.circulation
+    return {
+        "checker": checker,
+        "circulation": current,
+        "version": current.version,
+        "review": current.review,
+        "partnership": current.review.partnership,
+        "deadline": format_date(current.deadline),
+    }
 
 
-def granted_checker(request, now=None):
-    """The checker this browser opened a link for, while that link still works; otherwise None."""
-    checker = links.granted(request, LINK_PURPOSE, _checkers())
-    if checker is None or not link_works(checker, now):
-        return None
-    return checker
+def _check_is_open(checker, now):
+    return is_open(checker.circulation, now)
+
+
+# A checker's link opens the draft while its check is open (it expires when the deadline day ends).
+CHECKER_LINK = links.LinkKind(
+    queryset=_checkers(),
+    start_template="circulation/draft_start.html",
+    context=checker_context,
+    unavailable_template="circulation/unavailable.html",
+    landing="draft_read",
+    is_open=_check_is_open,
+    holder_label=lambda checker: "checker",
+)
+
+
+def link_works(checker, now=None):
+    return CHECKER_LINK.works(checker, now)
 
 
 def _rotate_link(checker, *, actor=None, request=None, reason):
     """A fresh link for an email (only hashes are kept); the old link stops working, here and in any browser."""
-    token, token_hash = links.new_token()
-    checker.token_hash = token_hash
-    checker.token_revoked_at = None
-    checker.save(update_fields=["token_hash", "token_revoked_at"])
-    audit.record(
-        "draft.link_rotated",
+    return links.issue(
+        checker,
+        expires_at=closes_at(checker.circulation),
         request=request,
         actor=actor,
-        partnership=checker.circulation.review.partnership,
-        obj=checker,
+        actor_label="automatic",
+        action="draft.link_rotated",
         reason=reason,
-        **({} if actor else {"actor_label": "automatic"}),
     )
-    return token
 
 
 def email_checker(checker, name, *, key, token=None):
@@ -257,7 +261,6 @@ def circulate(version, *, people, working_days, started_by, request=None):
             started_at=now,
         )
         for person in chosen:
-            token, token_hash = links.new_token()
             checker = Checker.objects.create(
                 circulation=circulation,
                 role=person.role,
@@ -265,9 +268,9 @@ def circulate(version, *, people, working_days, started_by, request=None):
                 email=person.email.strip().lower(),
                 agency=person.agency,
                 practitioner_id=person.practitioner_id,
-                token_hash=token_hash,
             )
             checker.circulation = circulation
+            token = links.issue(checker, expires_at=closes_at(circulation), request=request, actor=started_by)
             email_checker(checker, "draft_circulated", key=f"draft-circulated:{checker.pk}", token=token)
         move_forward(review, Review.Status.FACTUAL_ACCURACY, changed_by=started_by, request=request)
         audit.record(
@@ -290,9 +293,7 @@ def close_circulation(circulation, *, reason, by=None, request=None):
         now = timezone.now()
         closed = Circulation.objects.filter(pk=circulation.pk, closed_at__isnull=True).update(closed_at=now)
         if closed:
-            Checker.objects.filter(circulation_id=circulation.pk, token_revoked_at__isnull=True).update(
-                token_revoked_at=now
-            )
+            links.revoke_all(Checker.objects.filter(circulation_id=circulation.pk), now)
             circulation.closed_at = now
             audit.record(
                 "report.circulation_closed",
@@ -356,7 +357,7 @@ def remind_waiting(circulation, *, reminded_by, request=None):
         waiting = circulation.checkers.waiting().filter(token_revoked_at__isnull=True).select_for_update()
         for checker in waiting:
             key = f"draft-reminder:{checker.pk}:{today:%Y-%m-%d}"
-            if OutboundMessage.objects.filter(idempotency_key=key).exists():
+            if queued_keys([key]):
                 continue
             checker.circulation = circulation
             token = _rotate_link(checker, actor=reminded_by, request=request, reason="reminder")
@@ -375,19 +376,7 @@ def remind_waiting(circulation, *, reminded_by, request=None):
 
 def stop_link(checker, *, stopped_by, request=None):
     """Stop one checker's link at once. False if it had already stopped."""
-    with transaction.atomic():
-        stopped = Checker.objects.filter(pk=checker.pk, token_revoked_at__isnull=True).update(
-            token_revoked_at=timezone.now()
-        )
-        if stopped:
-            audit.record(
-                "draft.link_stopped",
-                request=request,
-                actor=stopped_by,
-                partnership=checker.circulation.review.partnership,
-                obj=checker,
-            )
-    return bool(stopped)
+    return links.revoke(checker, request=request, actor=stopped_by, action="draft.link_stopped")
 
 
 def send_new_link(checker, *, sent_by, request=None):

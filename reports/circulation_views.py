@@ -1,6 +1,5 @@
 """The factual-accuracy check: staff send a draft out and follow it; each checker reads and comments by link."""
 
-from functools import wraps
 from itertools import groupby
 
 from django.contrib import messages
@@ -8,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import links
@@ -171,49 +169,12 @@ def _not_available(request, status):
     return render(request, "circulation/unavailable.html", status=status)
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def draft_link(request, token):
-    """Opening the link (GET or HEAD, by a person or a mail scanner) changes nothing; the button's POST does."""
-    if links.is_limited(request):
-        return _not_available(request, 429)
-    checker = circulation.checker_for_token(token)
-    if checker is None:
-        links.too_many_bad_links(request)
-        return _not_available(request, 404)
-    request.partnership = checker.circulation.review.partnership
-    if request.method == "POST":
-        links.grant(request, circulation.LINK_PURPOSE, checker)
-        return redirect("draft_read")
-    return render(request, "circulation/draft_start.html", _checker_context(checker))
-
-
 def _checker_context(checker, **extra):
-    current = checker.circulation
-    return {
-        "checker": checker,
-        "circulation": current,
-        "version": current.version,
-        "review": current.review,
-        "partnership": current.review.partnership,
-        "deadline": format_date(current.deadline),
-        **extra,
-    }
+    return circulation.checker_context(checker) | extra
 
 
-def with_checker(view):
-    """The checker this browser holds an open link for is passed on; anyone else gets the plain refusal."""
-
-    @wraps(view)
-    @never_cache
-    def wrapper(request, *args, **kwargs):
-        checker = circulation.granted_checker(request)
-        if checker is None:
-            return _not_available(request, 403)
-        request.partnership = checker.circulation.review.partnership
-        return view(request, checker, *args, **kwargs)
-
-    return wrapper
+draft_link = links.start_view(circulation.CHECKER_LINK)
+with_checker = links.holder(circulation.CHECKER_LINK)
 
 
 @with_checker

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
+from core.links import LinkQuerySet, PersonalLink
 
 
 class ReportVersion(models.Model):
@@ -99,7 +100,7 @@ class Circulation(models.Model):
         return self.closed_at is not None
 
 
-class CheckerQuerySet(models.QuerySet):
+class CheckerQuerySet(LinkQuerySet):
     def responded(self):
         return self.filter(responded_at__isnull=False)
 
@@ -107,8 +108,10 @@ class CheckerQuerySet(models.QuerySet):
         return self.filter(responded_at__isnull=True)
 
 
-class Checker(models.Model):
+class Checker(PersonalLink):
     """One person asked to check a circulated version, with their personal link."""
+
+    link_purpose = "draft"
 
     class Role(models.TextChoices):
         ATTENDEE = "attendee", "Attended the event"
@@ -125,8 +128,6 @@ class Checker(models.Model):
     practitioner = models.ForeignKey(
         "practitioners.Practitioner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    token_revoked_at = models.DateTimeField(null=True, blank=True)
     first_read_at = models.DateTimeField(null=True, blank=True)
     last_read_at = models.DateTimeField(null=True, blank=True)
     read_count = models.PositiveIntegerField(default=0)
@@ -137,12 +138,18 @@ class Checker(models.Model):
 
     objects = CheckerQuerySet.as_manager()
 
-    class Meta:
+    class Meta(PersonalLink.Meta):
         ordering = ["name", "id"]
-        constraints = [models.UniqueConstraint(fields=["circulation", "email"], name="one_checker_per_email")]
+        constraints = [
+            *PersonalLink.Meta.constraints,
+            models.UniqueConstraint(fields=["circulation", "email"], name="one_checker_per_email"),
+        ]
 
     def __str__(self):
         return f"{self.name} checking {self.circulation.version}"
+
+    def link_partnership(self):
+        return self.circulation.review.partnership
 
 
 class Comment(models.Model):

@@ -28,7 +28,7 @@ def check_reminders(now):
             circulation__deadline__gte=today,
             circulation__review__sign_off__isnull=True,
         )
-        .exclude(token_hash="")
+        .filter(token_hash__isnull=False)
         .exclude(circulation__review__status__in=AFTER_SIGN_OFF)
         .select_related("circulation__review__partnership", "circulation__version")
     )

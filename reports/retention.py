@@ -4,6 +4,7 @@
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 
+from core import links
 from core.retention import REMOVED_DOMAIN, REMOVED_EMAIL, REMOVED_NAME, ReviewData, not_blank
 from notifications.models import OutboundMessage
 from notifications.services import forget
@@ -40,7 +41,9 @@ class ReportData(ReviewData):
             .exclude(pk__in=signed_off)
             .filter(not_blank("file", "body_html", "original_filename")),
             "name_hits": NameHit.objects.filter(version__review=review).filter(not_blank("matched", "context")),
-            "checkers": checkers.filter(~Q(name=REMOVED_NAME) | ~Q(token_hash="") | Q(practitioner__isnull=False)),
+            "checkers": checkers.filter(
+                ~Q(name=REMOVED_NAME) | Q(token_hash__isnull=False) | Q(practitioner__isnull=False)
+            ),
             "comments": Comment.objects.filter(checker__circulation__review=review).filter(
                 not_blank("text", "correction")
             ),
@@ -54,12 +57,12 @@ class ReportData(ReviewData):
         left["report_versions"].update(file="", body_html="", original_filename="")
         left["name_hits"].update(matched="", context="")
         checkers = left["checkers"]
-        checkers.filter(token_revoked_at__isnull=True).exclude(token_hash="").update(token_revoked_at=now)
+        links.revoke_all(checkers, now)
         checkers.update(
             name=REMOVED_NAME,
             # Each checker's address must differ within its circulation.
             email=Concat(Value("checker-"), Cast("pk", CharField()), Value(f"@{REMOVED_DOMAIN}")),
-            token_hash="",
+            token_hash=None,
             practitioner=None,
         )
         left["comments"].update(text="", correction="")

@@ -387,7 +387,7 @@ def world(partnership, other_partnership, business_manager, reviewer, review):
         review=review,
         agency=agency,
         token_hash=token_hash,
-        expires_at=now + timedelta(days=14),
+        token_expires_at=now + timedelta(days=14),
         deadline=(now + timedelta(days=10)).date(),
     )
     objects["nomination"] = Nomination.objects.create(
@@ -411,6 +411,7 @@ def world(partnership, other_partnership, business_manager, reviewer, review):
         email=person.email,
         practitioner=person,
         token_hash=token_hash,
+        token_expires_at=now + timedelta(days=14),
     )
     objects["comment"] = Comment.objects.create(checker=checker, paragraph=1, text="A date is wrong.")
 
@@ -479,7 +480,7 @@ def _stop_invitation(world):
 
 
 def _stop_nomination(world):
-    NominationRequest.objects.filter(pk=world.objects["nomination_request"].pk).update(revoked_at=timezone.now())
+    NominationRequest.objects.filter(pk=world.objects["nomination_request"].pk).update(token_revoked_at=timezone.now())
 
 
 def _stop_draft(world):

@@ -109,7 +109,7 @@ def test_opening_the_link_changes_nothing_and_the_button_opens_the_actions(polic
     assert response.status_code == 200
     assert "Your agency's actions for review" in text_of(response)
     assert AgencyLink.objects.get().last_used_at is None
-    assert not AuditEntry.objects.filter(action="action_link.opened").exists()
+    assert not AuditEntry.objects.filter(action="link.opened").exists()
     assert owner.get(reverse("action_owner_list")).status_code == 403
     signed_in(owner, police_link)
     assert AgencyLink.objects.get().last_used_at is not None

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core import links
 from core.models import AuditEntry
 from events import invitations, summary
 from events.models import Event, Invitation, SummaryReader, SummaryRelease, SummaryVersion
@@ -25,7 +26,7 @@ CLOSES = datetime(2026, 12, 22, 13, 0, tzinfo=LONDON)
 
 def with_link(invitation):
     """Give an invitation a working personal link; keep the token to open it."""
-    invitation.token = invitations._issue_link(invitation)
+    invitation.token = links.issue(invitation, expires_at=invitations.link_expiry(invitation.event))
     invitation.save()
     return invitation
 

@@ -8,6 +8,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from core import links
 from core.models import AuditEntry
 from events import invitations
 from events.models import Attendance, Event, FeedbackResponse, Invitation
@@ -38,7 +39,7 @@ def people(event, partnership, sam, lee, health):
     for name, (person, mark) in marks.items():
         invitation = invite(event, person, Invitation.Status.ACCEPTED)
         invitation.attendance = Attendance.DID_NOT_ATTEND if mark == "did_not" else mark
-        token = invitations._issue_link(invitation)
+        token = links.issue(invitation, expires_at=invitations.link_expiry(invitation.event))
         invitation.save()
         invitation.first_token = token
         result[name] = invitation

@@ -132,7 +132,7 @@ def test_agencies_that_named_nobody_are_reminded_once_with_a_new_link(review, pa
             review=review,
             agency=agency,
             token_hash=links.new_token()[1],
-            expires_at=at("2027-03-01T00:00"),
+            token_expires_at=at("2027-03-01T00:00"),
             deadline=date(2026, 12, 29),
         )
     requests[busy].nominations.create(full_name="Someone", job_title="Nurse", email="someone@busy.example")

@@ -139,7 +139,7 @@ def test_lead_can_withdraw_a_pending_nomination_only_from_their_own_list(lead, l
         review=review,
         agency=other_agency,
         token_hash="x" * 64,
-        expires_at=timezone.now() + timedelta(days=9),
+        token_expires_at=timezone.now() + timedelta(days=9),
         deadline=DEADLINE,
     )
     foreign = Nomination.objects.create(request=other_request, full_name="X", job_title="Y", email="x@y.example")

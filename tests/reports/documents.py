@@ -159,7 +159,7 @@ def seed_people(review):
         review=review,
         agency=agency,
         token_hash="0" * 64,
-        expires_at=timezone.now() + timedelta(days=30),
+        token_expires_at=timezone.now() + timedelta(days=30),
         deadline=timezone.localdate() + timedelta(days=14),
     )
     Nomination.objects.create(request=request, full_name="Morgan Blake", job_title="Teacher", email="m@school.example")

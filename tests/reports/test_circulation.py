@@ -106,7 +106,7 @@ def people(partnership, review):
             review=review,
             agency=asked,
             token_hash=links.new_token()[1],
-            expires_at=CIRCULATED,
+            token_expires_at=CIRCULATED,
             deadline=date(2026, 9, 1),
         )
     return {"sam": sam, "lee": lee, "pat": pat, "kim": kim, "police": police, "health": health, "school": school}
@@ -316,7 +316,7 @@ def test_a_new_version_closes_the_earlier_check_and_its_links(
     with django_capture_on_commit_callbacks(execute=True):
         first = start(review, make_version(review, 1), business_manager)
     old_token = link_in(mailoutbox[0])
-    assert circulation.checker_for_token(old_token) is not None
+    assert links.lookup(circulation.CHECKER_LINK, old_token) is not None
     with pytest.raises(DomainError, match="already been sent"):
         start(review, first.version, business_manager)
 
@@ -325,7 +325,7 @@ def test_a_new_version_closes_the_earlier_check_and_its_links(
     first.refresh_from_db()
     assert first.closed_at is not None and second.closed_at is None
     assert not first.checkers.filter(token_revoked_at__isnull=True).exists()
-    assert circulation.checker_for_token(old_token) is None
+    assert links.lookup(circulation.CHECKER_LINK, old_token) is None
     assert second.deadline == date(2027, 1, 8)
     assert AuditEntry.objects.get(action="report.circulation_closed").detail == {"reason": "replaced"}
 
@@ -412,7 +412,7 @@ def test_stopping_one_link_and_sending_a_new_one(
     mailoutbox.clear()
     stop = reverse("report_check_stop", args=[review.partnership.slug, review.pk, sam.pk])
     assert "link has stopped working" in bm_client.post(stop, follow=True).content.decode()
-    assert circulation.checker_for_token(token) is None
+    assert links.lookup(circulation.CHECKER_LINK, token) is None
     assert "had already stopped" in bm_client.post(stop, follow=True).content.decode()
     assert AuditEntry.objects.filter(action="draft.link_stopped").count() == 1
 
@@ -420,7 +420,7 @@ def test_stopping_one_link_and_sending_a_new_one(
     with django_capture_on_commit_callbacks(execute=True):
         bm_client.post(new_link)
     assert [m.to for m in mailoutbox] == [["sam.green@police.example"]]
-    assert circulation.checker_for_token(link_in(mailoutbox[0])).pk == sam.pk
+    assert links.lookup(circulation.CHECKER_LINK, link_in(mailoutbox[0])).pk == sam.pk
 
 
 def test_the_report_panel_shows_the_check_and_what_can_go_next(frozen, business_manager, review, people, version):

@@ -55,6 +55,7 @@ def make_checker(circulation, name, email, agency=None, *, responded=True):
         email=email,
         agency=agency,
         token_hash=f"{email:0>64}"[-64:],
+        token_expires_at=timezone.now() + timedelta(days=14),
         responded_at=timezone.now() if responded else None,
     )
 

@@ -107,7 +107,7 @@ def populate(partnership, count, *, reviewer=None, now=None):
             review=review,
             agency=agency,
             token_hash=f"{review.pk:064d}",
-            expires_at=now + timedelta(days=30),
+            token_expires_at=now + timedelta(days=30),
             deadline=today + timedelta(days=7),
         )
         reviews.append(review)

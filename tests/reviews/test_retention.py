@@ -99,6 +99,7 @@ def world(partnership, frozen):
         practitioner=sam,
         status=Invitation.Status.DECLINED,
         token_hash=new_token()[1],
+        token_expires_at=TODAY - timedelta(days=300),
         decline_reason="On leave after surgery",
         suggested_colleague_name="Lee Patel",
         suggested_colleague_email="lee@police.example",
@@ -108,6 +109,7 @@ def world(partnership, frozen):
         practitioner=lee,
         status=Invitation.Status.ACCEPTED,
         token_hash=new_token()[1],
+        token_expires_at=TODAY - timedelta(days=300),
         access_needs="Hearing loop",
         attendance="attended",
     )
@@ -152,6 +154,7 @@ def world(partnership, frozen):
         email="sam@police.example",
         practitioner=sam,
         token_hash=new_token()[1],
+        token_expires_at=TODAY - timedelta(days=300),
         responded_at=TODAY - timedelta(days=520),
     )
     Comment.objects.create(
@@ -188,13 +191,18 @@ def world(partnership, frozen):
         author_name="Pat Lead",
     )
     AgencyLink.objects.create(
-        review=old, agency=police, name="Pat Lead", email="pat@police.example", token_hash=new_token()[1]
+        review=old,
+        agency=police,
+        name="Pat Lead",
+        email="pat@police.example",
+        token_hash=new_token()[1],
+        token_expires_at=TODAY - timedelta(days=300),
     )
     request = NominationRequest.objects.create(
         review=old,
         agency=police,
         token_hash=new_token()[1],
-        expires_at=TODAY - timedelta(days=600),
+        token_expires_at=TODAY - timedelta(days=600),
         deadline=date(2024, 8, 1),
     )
     Nomination.objects.create(
@@ -211,14 +219,22 @@ def world(partnership, frozen):
     recent = make_review(partnership, "CSPR 2025-2", Review.Status.CLOSED, closed_on=date(2025, 12, 13))
     recent_event = make_event(recent)
     recent_invite = Invitation.objects.create(
-        event=recent_event, practitioner=lee, token_hash=new_token()[1], access_needs="Hearing loop"
+        event=recent_event,
+        practitioner=lee,
+        token_hash=new_token()[1],
+        token_expires_at=TODAY + timedelta(days=300),
+        access_needs="Hearing loop",
     )
     recent_factsheet = stored(f"factsheets/event-{recent_event.pk}-s0-v1-abcdef123456.pdf")
     # Still open.
     current = make_review(partnership, "CSPR 2026-3", Review.Status.DRAFTING)
     current_event = make_event(current)
     current_invite = Invitation.objects.create(
-        event=current_event, practitioner=bystander, token_hash=new_token()[1], decline_reason="Clash"
+        event=current_event,
+        practitioner=bystander,
+        token_hash=new_token()[1],
+        token_expires_at=TODAY + timedelta(days=300),
+        decline_reason="Clash",
     )
     current_summary = stored("summaries/current.pdf")
     SummaryVersion.objects.create(event=current_event, number=1, source="pdf", file=current_summary)
@@ -320,7 +336,7 @@ def test_the_run_removes_personal_data_and_files_and_a_second_run_does_nothing(w
     checker = Checker.objects.get(pk=world["checker"].pk)
     assert checker.name == REMOVED_NAME
     assert checker.email.endswith("@removed.invalid")
-    assert (checker.token_hash, checker.practitioner) == ("", None)
+    assert (checker.token_hash, checker.practitioner) == (None, None)
     comment = Comment.objects.get(checker=checker)
     assert (comment.text, comment.correction) == ("", "")
     assert comment.response_text == "Paragraph 3 now names the shift, not the officer."
@@ -329,7 +345,7 @@ def test_the_run_removes_personal_data_and_files_and_a_second_run_does_nothing(w
     assert (update.evidence.name, update.evidence_filename, update.author_name) == ("", "", REMOVED_NAME)
     assert update.text == "Done."
     link = AgencyLink.objects.get(review=world["old"])
-    assert (link.name, link.email, link.token_hash) == (REMOVED_NAME, REMOVED_EMAIL, "")
+    assert (link.name, link.email, link.token_hash) == (REMOVED_NAME, REMOVED_EMAIL, None)
     nomination = Nomination.objects.get()
     assert (nomination.full_name, nomination.email, nomination.involvement) == (
         REMOVED_NAME,
@@ -337,7 +353,7 @@ def test_the_run_removes_personal_data_and_files_and_a_second_run_does_nothing(w
         "",
     )
     request = NominationRequest.objects.get(review=world["old"])
-    assert request.token_hash.startswith("removed-") and request.revoked_at is not None
+    assert request.token_hash is None and request.token_revoked_at is not None
     assert FeedbackResponse.objects.get().what_would_help == "More time"
 
     # Sam is still pointed at by an invitation: anonymised. Kim only by the nomination: deleted.
