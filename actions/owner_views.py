@@ -63,7 +63,7 @@ def action_owner_update(request, agency_link, action_id):
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
             messages.success(request, "Thank you. Your update is saved and the partnership can see it.")
-            return redirect("action_owner_list")
+            return redirect("action_owner:list")
     return render(
         request,
         "actions/owner_update.html",
@@ -80,7 +80,7 @@ def action_owner_update(request, agency_link, action_id):
 @require_POST
 def action_owner_leave(request):
     links.forget(request, services.AGENCY_LINK)
-    return redirect("action_owner_left")
+    return redirect("action_owner:left")
 
 
 @require_GET

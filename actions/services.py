@@ -233,7 +233,7 @@ AGENCY_LINK = links.LinkKind(
     queryset=AgencyLink.objects.select_related("review__partnership", "agency"),
     start_template="actions/owner_start.html",
     unavailable_template="actions/link_unavailable.html",
-    landing="action_owner_list",
+    landing="action_owner:list",
     context=lambda agency_link: {"agency_link": agency_link, "review": agency_link.review},
     holder_label=lambda agency_link: f"action owner, {agency_link.agency}",
     on_open=lambda agency_link, request: record_link_opened(agency_link),
@@ -280,7 +280,7 @@ def send_agency_link(review, agency, *, name, email, by, request=None):
             "review": review,
             "agency": agency,
             "agency_link": agency_link,
-            "link": settings.SITE_URL + reverse("action_link", args=[token]),
+            "link": settings.SITE_URL + reverse("action_owner:start", args=[token]),
             "resent": not created,
         }
         subject, text, html = render_email("action_link", context)

@@ -41,7 +41,7 @@ def _plan_review(request, slug, review_id):
     review = review_for(request, slug, review_id, manage=True)
     if not services.has_action_plan(review):
         messages.info(request, "The action plan starts once the review is signed off.")
-        return review, redirect("action_plan", slug, review.pk)
+        return review, redirect("actions:action_plan", slug, review.pk)
     return review, None
 
 
@@ -82,7 +82,7 @@ def recommendation_add(request, slug, review_id):
             _add_error(form, error)
         else:
             messages.success(request, f"Recommendation {recommendation.number} is added.")
-            return redirect("action_plan", slug, review.pk)
+            return redirect("actions:action_plan", slug, review.pk)
     return render(request, "actions/recommendation_form.html", _context(request, review, form=form))
 
 
@@ -105,7 +105,7 @@ def recommendation_edit(request, slug, review_id, recommendation_id):
             _add_error(form, error)
         else:
             messages.success(request, f"Recommendation {recommendation.number} is saved.")
-            return redirect("action_plan", slug, review.pk)
+            return redirect("actions:action_plan", slug, review.pk)
     return render(
         request,
         "actions/recommendation_form.html",
@@ -128,7 +128,7 @@ def action_add(request, slug, review_id, recommendation_id):
             _add_error(form, error)
         else:
             messages.success(request, f"The action for {action.agency} is added.")
-            return redirect("action_plan", slug, review.pk)
+            return redirect("actions:action_plan", slug, review.pk)
     return render(
         request,
         "actions/action_form.html",
@@ -162,7 +162,7 @@ def action_edit(request, slug, review_id, action_id):
             _add_error(form, error)
         else:
             messages.success(request, "The action is saved.")
-            return redirect("action_detail", slug, review.pk, action.pk)
+            return redirect("actions:action_detail", slug, review.pk, action.pk)
     return render(
         request,
         "actions/action_form.html",
@@ -181,7 +181,7 @@ def action_detail(request, slug, review_id, action_id):
     started = services.has_action_plan(review)
     if request.method == "POST" and not started:
         messages.info(request, "The action plan starts once the review is signed off.")
-        return redirect("action_detail", slug, review.pk, action.pk)
+        return redirect("actions:action_detail", slug, review.pk, action.pk)
     form = None
     if started and is_business_manager(request.user, review.partnership):
         form = UpdateForm(_posted(request), request.FILES if request.method == "POST" else None, action=action)
@@ -200,7 +200,7 @@ def action_detail(request, slug, review_id, action_id):
                 _add_error(form, error)
             else:
                 messages.success(request, "The update is saved.")
-                return redirect("action_detail", slug, review.pk, action.pk)
+                return redirect("actions:action_detail", slug, review.pk, action.pk)
     return render(
         request,
         "actions/action_detail.html",
@@ -224,7 +224,7 @@ def action_evidence(request, slug, review_id, action_id, update_id):
     action = _action_of(review, action_id)
     update = get_object_or_404(ActionUpdate, pk=update_id, action=action)
     if not update.evidence:
-        return redirect("action_detail", slug, review.pk, action.pk)
+        return redirect("actions:action_detail", slug, review.pk, action.pk)
     with update.evidence.open("rb") as stored:
         response = file_response(stored.read(), evidence.kind_of(update).content_type, evidence.download_name(update))
     audit.record(
@@ -278,7 +278,7 @@ def agency_link_send(request, slug, review_id, agency_id):
             _add_error(form, error)
         else:
             messages.success(request, f"We have emailed {form.cleaned_data['name']} a link to {agency}'s actions.")
-            return redirect("agency_links", slug, review.pk)
+            return redirect("actions:agency_links", slug, review.pk)
     return render(
         request,
         "actions/agency_link_send.html",
@@ -296,7 +296,7 @@ def agency_link_stop(request, slug, review_id, agency_id):
         messages.success(request, f"{agency}'s link no longer works.")
     else:
         messages.info(request, f"{agency}'s link had already stopped.")
-    return redirect("agency_links", slug, review.pk)
+    return redirect("actions:agency_links", slug, review.pk)
 
 
 # Exports.

@@ -89,7 +89,7 @@ def invitation_link():
         token_expires_at=starts_at + timedelta(days=30),
         sent_at=timezone.now(),
     )
-    return reverse("invitation_start", args=[token])
+    return reverse("invitation:start", args=[token])
 
 
 def get(url):

@@ -242,8 +242,8 @@ def main():
     print(f"Data ready ({database_label()}) in {time.perf_counter() - started:.1f}s")
     pages = {
         "layout": reverse("bench_layout_only", args=[partnership.slug]),
-        "event": reverse("event_detail", args=[partnership.slug, event.pk]),
-        "dashboard": reverse("partnership_overview", args=[partnership.slug]),
+        "event": reverse("events:event_detail", args=[partnership.slug, event.pk]),
+        "dashboard": reverse("overview:partnership_overview", args=[partnership.slug]),
     }
     fetch = Fetcher(manager)
     queries, sizes = {}, {}

@@ -145,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "overview:home"
 
 # django-allauth: email only, no usernames, no public sign-up, MFA for everyone.
 ACCOUNT_ADAPTER = "partnerships.adapters.StaffAccountAdapter"

@@ -1,3 +1,10 @@
+"""Every app's pages, each URLconf under its own prefix and namespace.
+
+No include depends on its order: each address belongs to exactly one of them (tests/test_urls.py
+proves it). The staff's pages of a partnership are under p/<slug>/; people without an account reach
+their pages through a personal link under a prefix of their own.
+"""
+
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
@@ -9,29 +16,29 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Convene administration"
 admin.site.site_title = "Convene administration"
 
+PARTNERSHIP = "p/<slug:slug>/"
+REVIEW = "p/<slug:slug>/reviews/<int:review_id>/"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("accessibility/", TemplateView.as_view(template_name="core/accessibility.html"), name="accessibility"),
+    path("privacy/", TemplateView.as_view(template_name="core/privacy.html"), name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
-    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
-    path("", include("notifications.urls")),
-    path("", include("practitioners.urls")),
-    path("", include("practitioners.nomination_urls")),
-    path("", include("events.nomination_urls")),
-    # Before events.urls: its invitation/<token>/ pattern would otherwise take invitation/summary/.
-    path("", include("events.summary_urls")),
-    path("", include("events.summary_staff_urls")),
-    path("", include("events.attendance_urls")),
-    path("", include("events.note_urls")),
-    path("", include("reports.staff_urls")),
-    path("", include("reports.circulation_urls")),
-    path("", include("reports.signoff_urls")),
-    path("", include("actions.urls")),
-    path("", include("events.urls")),
-    path("", include("partnerships.audit_urls")),
-    path("", include("partnerships.urls")),
+    path("account/", include("partnerships.account_urls")),
+    path("demo-mailbox/", include("notifications.urls")),
+    # Staff.
     path("", include("overview.urls")),
-    path("", include("reviews.factsheet_urls")),
-    path("", include("reviews.urls")),
+    path(PARTNERSHIP, include("partnerships.urls")),
+    path(PARTNERSHIP, include("reviews.urls")),
+    path(PARTNERSHIP, include("practitioners.urls")),
+    path(PARTNERSHIP, include("events.urls")),
+    path(f"{REVIEW}report/", include("reports.urls")),
+    path(f"{REVIEW}actions/", include("actions.urls")),
+    # People with a personal link, and the public.
+    path("nominate/", include("practitioners.link_urls")),
+    path("invitation/", include("events.link_urls")),
+    path("draft-report/", include("reports.link_urls")),
+    path("actions/", include("actions.link_urls")),
+    path("published/<slug:slug>/", include("reports.public_urls")),
 ]

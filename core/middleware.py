@@ -18,7 +18,7 @@ MFA_SETUP_URL_NAMES = {
     "account_logout",
     "account_reauthenticate",
     "mfa_reauthenticate",
-    "session_keepalive",
+    "account:keepalive",
     "accessibility",
     "privacy",
 }
@@ -102,7 +102,7 @@ class RequireMFAMiddleware:
         if not request.user.is_authenticated:
             return None
         match = request.resolver_match
-        if match is not None and match.url_name in MFA_SETUP_URL_NAMES:
+        if match is not None and match.view_name in MFA_SETUP_URL_NAMES:
             return None
         if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             return None

@@ -168,7 +168,7 @@ def _email_thank_you(invitation, token):
         "review": review,
         "event": event,
         "practitioner": invitation.practitioner,
-        "link": settings.SITE_URL + reverse("invitation_start", args=[token]),
+        "link": settings.SITE_URL + reverse("invitation:start", args=[token]),
     }
     subject, text, html = render_email("thank_you", context)
     return queue_email(

@@ -31,7 +31,7 @@ def attendance_register(request, slug, event_id):
                 messages.success(request, "Attendance is saved, and the event is now recorded as held.")
             else:
                 messages.success(request, "Attendance is saved.")
-        return redirect("attendance_register", slug, event.pk)
+        return redirect("events:attendance_register", slug, event.pk)
     counts = attendance.attendance_counts(event)
     return render(
         request,
@@ -68,7 +68,7 @@ def thank_you_send(request, slug, event_id):
         result = attendance.send_thank_yous(event, sent_by=request.user, request=request)
     except EventError as error:
         messages.error(request, str(error))
-        return redirect("attendance_register", slug, event.pk)
+        return redirect("events:attendance_register", slug, event.pk)
     if result.sent:
         messages.success(request, f"Thank-you emails are on their way to {people(result.sent)}.")
     elif result.already_sent:
@@ -77,7 +77,7 @@ def thank_you_send(request, slug, event_id):
         messages.info(request, "Nobody is recorded as attending yet, so no thank-you emails were sent.")
     if result.without_email:
         messages.warning(request, f"{people_have(result.without_email)} no email address, so were not sent one.")
-    return redirect("attendance_register", slug, event.pk)
+    return redirect("events:attendance_register", slug, event.pk)
 
 
 @login_required
@@ -112,5 +112,5 @@ def invitation_feedback(request, invitation):
             attendance.give_feedback(invitation, **form.cleaned_data, request=request)
         except EventError as error:
             messages.error(request, str(error))
-        return redirect("invitation_feedback")
+        return redirect("invitation:feedback")
     return render(request, "attendance/feedback.html", context | {"form": form})

@@ -45,7 +45,7 @@ def invitation_page(request, invitation):
                 messages.success(request, "Thank you. You are down as attending. We have emailed you a calendar file.")
             else:
                 messages.success(request, "Thank you for letting us know. We have emailed you to confirm.")
-            return redirect("invitation_page")
+            return redirect("invitation:page")
     event = invitation.event
     return render(
         request,
@@ -103,7 +103,7 @@ def invitation_new_link(request):
 @require_POST
 def invitation_leave(request):
     links.forget(request, invitations.INVITATION_LINK)
-    return redirect("invitation_left")
+    return redirect("invitation:left")
 
 
 def invitation_left(request):

@@ -47,7 +47,7 @@ def can_reply(invitation, now=None):
 
 
 def link_url(token):
-    return settings.SITE_URL + reverse("invitation_start", args=[token])
+    return settings.SITE_URL + reverse("invitation:start", args=[token])
 
 
 def rotate_link(invitation, *, actor=None, actor_label="", request=None, **detail):
@@ -77,7 +77,7 @@ def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach
         "invitation": invitation,
         "practitioner": invitation.practitioner,
         "link": link_url(token) if token else None,
-        "new_link_url": settings.SITE_URL + reverse("invitation_new_link"),
+        "new_link_url": settings.SITE_URL + reverse("invitation:new_link"),
         **extra,
     }
     subject, text, html = render_email(name, context)
@@ -187,7 +187,7 @@ INVITATION_LINK = links.LinkKind(
     queryset=_rows(),
     start_template="invitations/start.html",
     unavailable_template="invitations/link_invalid.html",
-    landing="invitation_page",
+    landing="invitation:page",
     context=lambda invitation: {"invitation": invitation, "event": invitation.event},
     holder_label=lambda invitation: "invitee",
 )

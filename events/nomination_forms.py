@@ -32,7 +32,7 @@ class RequestNominationsForm(forms.Form):
             "agencies"
         ].help_text = "Only agencies with a safeguarding lead email address are listed. Each lead gets their own link."
         self.helper = FormHelper()
-        self.helper.form_action = reverse("nomination_request", args=[review.partnership.slug, review.pk])
+        self.helper.form_action = reverse("events:nomination_request", args=[review.partnership.slug, review.pk])
         self.helper.layout = Layout(
             Field.checkboxes("agencies", legend_size=Size.SMALL),
             Field("deadline"),

@@ -56,7 +56,7 @@ def nomination_request(request, slug, review_id):
             count = len(created)
             leads = "1 safeguarding lead" if count == 1 else f"{count} safeguarding leads"
             messages.success(request, f"We have emailed {leads} their own link.")
-            return redirect("nomination_list", review.partnership.slug, review.pk)
+            return redirect("events:nomination_list", review.partnership.slug, review.pk)
     return _nominations_page(request, review, request_form=form)
 
 
@@ -71,7 +71,7 @@ def nomination_chase(request, slug, review_id, request_id):
         messages.error(request, str(error))
     else:
         messages.success(request, f"We have sent {nomination_request.agency} a reminder with a new link.")
-    return redirect("nomination_list", review.partnership.slug, review.pk)
+    return redirect("events:nomination_list", review.partnership.slug, review.pk)
 
 
 @login_required
@@ -96,5 +96,5 @@ def nomination_accept(request, slug, review_id):
             if form.cleaned_data["event"]:
                 text += f" {len(invited)} added to the invitee list of {form.cleaned_data['event']}."
             messages.success(request, text)
-            return redirect("nomination_list", review.partnership.slug, review.pk)
+            return redirect("events:nomination_list", review.partnership.slug, review.pk)
     return _nominations_page(request, review, accept_form=form)

@@ -15,8 +15,8 @@ def _posted(request):
 
 def _back_to_list(request, review_id, event_id):
     if event_id is not None:
-        return redirect("event_notes", request.partnership.slug, event_id)
-    return redirect("review_notes", request.partnership.slug, review_id)
+        return redirect("events:event_notes", request.partnership.slug, event_id)
+    return redirect("events:review_notes", request.partnership.slug, review_id)
 
 
 def _notes_page(request, review, event):
@@ -48,7 +48,7 @@ def _add_page(request, review, event):
             request=request,
         )
         messages.success(request, "Your note is saved.")
-        return redirect("note_detail", request.partnership.slug, note.pk)
+        return redirect("events:note_detail", request.partnership.slug, note.pk)
     return render(
         request,
         "notes/note_form.html",
@@ -99,7 +99,7 @@ def note_edit(request, slug, note_id):
     if request.method == "POST" and form.is_valid():
         notes.update_note(note, title=form.cleaned_data["title"], body=form.cleaned_data["body"], request=request)
         messages.success(request, "Your note is saved.")
-        return redirect("note_detail", slug, note.pk)
+        return redirect("events:note_detail", slug, note.pk)
     if request.method == "GET":
         # The form shows the note's text, so opening it is a read.
         notes.record_viewed(request, note)

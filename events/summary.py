@@ -105,7 +105,7 @@ def _email_reader(invitation, release, name, *, key, actor):
         "practitioner": invitation.practitioner,
         "release": release,
         "link": link_url(token),
-        "new_link_url": settings.SITE_URL + reverse("invitation_new_link"),
+        "new_link_url": settings.SITE_URL + reverse("invitation:new_link"),
     }
     subject, text, html = render_email(name, context)
     queue_email(

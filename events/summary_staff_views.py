@@ -69,7 +69,7 @@ def _add_page(request, slug, event_id, *, form_class, template, field, argument)
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
             messages.success(request, f"Version {version.number} of the summary is saved.")
-            return redirect("summary_version", slug, event.pk, version.number)
+            return redirect("events:summary_version", slug, event.pk, version.number)
     return render(request, template, _context(request, event, form=form))
 
 
@@ -116,7 +116,7 @@ def summary_version_file(request, slug, event_id, number):
     """An uploaded PDF as it was uploaded, as an attachment the browser must not run or sniff."""
     version = _version_for(request, slug, event_id, number)
     if version.source != SummaryVersion.Source.PDF:
-        return redirect("summary_version", slug, event_id, number)
+        return redirect("events:summary_version", slug, event_id, number)
     with version.file.open("rb") as stored:
         response = pdf_response(stored.read(), _filename(version, "pdf"))
     _record(request, "summary.version_downloaded", version)

@@ -51,11 +51,11 @@ def summary_terms(request):
     if reader is None:
         return _not_available(request, 403 if invitation is None else 404)
     if reader.terms_accepted_at is not None and request.method != "POST":
-        return redirect("summary_read")
+        return redirect("invitation:summary_read")
     form = TermsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         summary.accept_terms(reader, request)
-        return redirect("summary_read")
+        return redirect("invitation:summary_read")
     return render(request, "summary/reader_terms.html", _context(invitation, reader) | {"form": form})
 
 
@@ -67,7 +67,7 @@ def summary_read(request):
     if reader is None:
         return _not_available(request, 403 if invitation is None else 404)
     if reader.terms_accepted_at is None:
-        return redirect("summary_terms")
+        return redirect("invitation:summary_terms")
     summary.record_read(reader, request)
     return render(
         request,
@@ -84,7 +84,7 @@ def summary_download(request):
     if reader is None:
         return _not_available(request, 403 if invitation is None else 404)
     if reader.terms_accepted_at is None:
-        return redirect("summary_terms")
+        return redirect("invitation:summary_terms")
     pdf = render_reader_pdf(reader.release.version, reader_name=invitation.practitioner.full_name, when=timezone.now())
     summary.record_download(reader, request)
     reference = safe_name(invitation.event.review.reference) or "review"
@@ -122,7 +122,7 @@ def summary_release(request, slug, event_id):
                 )
             else:
                 messages.success(request, "The summary is released. Everyone attending already had access.")
-            return redirect("summary_readers", slug, event.pk)
+            return redirect("events:summary_readers", slug, event.pk)
     return render(
         request,
         "summary/release.html",
@@ -143,7 +143,7 @@ def summary_readers(request, slug, event_id):
     event = event_for(request, slug, event_id, manage=True)
     release = _release_of(event)
     if release is None:
-        return redirect("summary_release", slug, event.pk)
+        return redirect("events:summary_release", slug, event.pk)
     readers = list(summary.readers_of(release))
     now = timezone.now()
     return render(
@@ -177,7 +177,7 @@ def summary_remind(request, slug, event_id):
             messages.success(request, f"Reminders are on their way to {people(sent)}.")
         else:
             messages.info(request, "Nobody was reminded: everyone has read it, or was already reminded today.")
-    return redirect("summary_readers", slug, event.pk)
+    return redirect("events:summary_readers", slug, event.pk)
 
 
 @login_required
@@ -193,7 +193,7 @@ def summary_withdraw(request, slug, event_id, reader_id):
         messages.success(request, f"{reader.invitation.practitioner.full_name} can no longer read the summary.")
     else:
         messages.info(request, f"{reader.invitation.practitioner.full_name}'s access was already withdrawn.")
-    return redirect("summary_readers", slug, event.pk)
+    return redirect("events:summary_readers", slug, event.pk)
 
 
 def _released_message(count):

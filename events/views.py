@@ -50,7 +50,7 @@ def _refuse_if_cancelled(request, event):
     """Redirect to the event page with a message when the event can no longer be changed."""
     if event.is_cancelled:
         messages.error(request, "This event has been cancelled, so it cannot be changed.")
-        return redirect("event_detail", request.partnership.slug, event.pk)
+        return redirect("events:event_detail", request.partnership.slug, event.pk)
     return None
 
 
@@ -80,7 +80,7 @@ def event_add(request, slug, review_id):
             form.add_error(error.field, str(error))
         else:
             messages.success(request, "The event is created. Now add the people to invite.")
-            return redirect("event_detail", slug, event.pk)
+            return redirect("events:event_detail", slug, event.pk)
     return render(
         request,
         "events/event_form.html",
@@ -108,7 +108,7 @@ def event_edit(request, slug, event_id):
                 form.add_error(error.field, str(error))
             else:
                 messages.error(request, str(error))
-                return redirect("event_detail", slug, event.pk)
+                return redirect("events:event_detail", slug, event.pk)
         else:
             if not update.changed:
                 messages.info(request, "You did not change anything.")
@@ -120,7 +120,7 @@ def event_edit(request, slug, event_id):
                 )
             else:
                 messages.success(request, "The event's details are saved.")
-            return redirect("event_detail", slug, event.pk)
+            return redirect("events:event_detail", slug, event.pk)
     return render(
         request,
         "events/event_form.html",
@@ -133,7 +133,7 @@ def event_cancel(request, slug, event_id):
     event = event_for(request, slug, event_id, manage=True)
     if event.is_cancelled:
         messages.info(request, "This event has already been cancelled.")
-        return redirect("event_detail", slug, event.pk)
+        return redirect("events:event_detail", slug, event.pk)
     form = CancelEventForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,7 +142,7 @@ def event_cancel(request, slug, event_id):
             messages.error(request, str(error))
         else:
             messages.success(request, "The event is cancelled.")
-        return redirect("event_detail", slug, event.pk)
+        return redirect("events:event_detail", slug, event.pk)
     return render(
         request,
         "events/event_cancel.html",
@@ -182,9 +182,9 @@ class _CountedPaginator(Paginator):
 def _invitee_rows(event, invitations, *, slug):
     """The table's rows: each invitee's display values worked out here, not by the template."""
     labels = dict(Invitation.Status.choices)
-    detail_url = url_maker("invitee_detail", slug, event.pk)
-    remove_url = url_maker("invitee_remove", slug, event.pk)
-    retry_url = url_maker("email_retry", slug, event.pk)
+    detail_url = url_maker("events:invitee_detail", slug, event.pk)
+    remove_url = url_maker("events:invitee_remove", slug, event.pk)
+    retry_url = url_maker("events:email_retry", slug, event.pk)
     rows = []
     for invitation in invitations:
         status, state = invitation["status"], invitation["email_state"]
@@ -296,14 +296,14 @@ def invitee_add(request, slug, event_id):
             )
         except services.EventError as error:
             messages.error(request, str(error))
-            return redirect("event_detail", slug, event.pk)
+            return redirect("events:event_detail", slug, event.pk)
         if added:
             messages.success(request, f"{people(len(added))} added to the invitee list.")
         if already_there:
             names = ", ".join(p.full_name for p in already_there)
             verb = "was" if len(already_there) == 1 else "were"
             messages.warning(request, f"{names} {verb} already on the invitee list, so we did not add them again.")
-        return redirect("event_detail", slug, event.pk)
+        return redirect("events:event_detail", slug, event.pk)
 
     practitioners = (
         search.filter(Practitioner.objects.for_partnership(partnership))
@@ -353,7 +353,7 @@ def invitee_add_new(request, slug, event_id):
                     request,
                     f"{practitioner.full_name} was already in the directory and is now on the invitee list.",
                 )
-            return redirect("event_detail", slug, event.pk)
+            return redirect("events:event_detail", slug, event.pk)
     return render(
         request, "events/invitee_add_new.html", {"partnership": request.partnership, "event": event, "form": form}
     )
@@ -371,7 +371,7 @@ def invitee_remove(request, slug, event_id, invitation_id):
         messages.error(request, str(error))
     else:
         messages.success(request, f"{invitation.practitioner.full_name} is removed from the invitee list.")
-    return redirect("event_detail", slug, event.pk)
+    return redirect("events:event_detail", slug, event.pk)
 
 
 def _with_email_state(queryset):
@@ -430,7 +430,7 @@ def event_send(request, slug, event_id):
         if skipped:
             names = ", ".join(str(invitation.practitioner) for invitation in skipped)
             messages.error(request, f"Not invited, because the directory has no email address for them: {names}.")
-    return redirect("event_detail", slug, event.pk)
+    return redirect("events:event_detail", slug, event.pk)
 
 
 def _invitation_of(request, event, invitation_id):
@@ -467,7 +467,7 @@ def invitee_resend_link(request, slug, event_id, invitation_id):
         messages.error(request, str(error))
     else:
         messages.success(request, f"{invitation.practitioner} has a new link by email. Their old link no longer works.")
-    return redirect("invitee_detail", slug, event.pk, invitation.pk)
+    return redirect("events:invitee_detail", slug, event.pk, invitation.pk)
 
 
 @login_required
@@ -477,7 +477,7 @@ def invitee_revoke_link(request, slug, event_id, invitation_id):
     invitation = _invitation_of(request, event, invitation_id)
     invitations.revoke_link(invitation, revoked_by=request.user, request=request)
     messages.success(request, f"{invitation.practitioner}'s link no longer works. Send a new one if they need it.")
-    return redirect("invitee_detail", slug, event.pk, invitation.pk)
+    return redirect("events:invitee_detail", slug, event.pk, invitation.pk)
 
 
 @login_required
@@ -491,7 +491,7 @@ def email_retry(request, slug, event_id, message_id):
         messages.success(request, f"We will try the email to {message.recipient} again.")
     else:
         messages.info(request, "That email is not waiting to be tried again.")
-    return redirect("event_detail", slug, event.pk)
+    return redirect("events:event_detail", slug, event.pk)
 
 
 @login_required

@@ -1,8 +1,12 @@
+"""The demo mailbox (development only)."""
+
 from django.urls import path
 
 from notifications import views
 
+app_name = "notifications"
+
 urlpatterns = [
-    path("demo-mailbox/", views.demo_mailbox, name="demo_mailbox"),
-    path("demo-mailbox/<int:message_id>/", views.demo_message, name="demo_message"),
+    path("", views.demo_mailbox, name="demo_mailbox"),
+    path("<int:message_id>/", views.demo_message, name="demo_message"),
 ]

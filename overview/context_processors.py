@@ -13,23 +13,29 @@ def layout(request):
     if signed_in:
         path = request.path
         if partnership is None:
-            nav_items.append({"label": "Home", "url": reverse("home"), "active": path == reverse("home")})
+            nav_items.append(
+                {"label": "Home", "url": reverse("overview:home"), "active": path == reverse("overview:home")}
+            )
         else:
-            pages = [("Dashboard", "partnership_overview"), ("Reviews", "review_list")]
+            pages = [("Dashboard", "overview:partnership_overview"), ("Reviews", "reviews:review_list")]
             if is_business_manager(user, partnership):
                 pages += [
-                    ("Directory", "practitioner_list"),
-                    ("Agencies", "agency_list"),
-                    ("Factsheets", "factsheet_list"),
-                    ("Staff", "staff_list"),
-                    ("Audit log", "audit_log"),
+                    ("Directory", "practitioners:practitioner_list"),
+                    ("Agencies", "practitioners:agency_list"),
+                    ("Factsheets", "reviews:factsheet_list"),
+                    ("Staff", "partnerships:staff_list"),
+                    ("Audit log", "partnerships:audit_log"),
                 ]
             for label, name in pages:
                 url = reverse(name, args=[partnership.slug])
-                active = path == url if name == "partnership_overview" else path.startswith(url)
+                active = path == url if name == "overview:partnership_overview" else path.startswith(url)
                 nav_items.append({"label": label, "url": url, "active": active})
         nav_items.append(
-            {"label": "Your account", "url": reverse("account"), "active": path.startswith(reverse("account"))}
+            {
+                "label": "Your account",
+                "url": reverse("account:page"),
+                "active": path.startswith(reverse("account:page")),
+            }
         )
     return {
         "current_partnership": partnership,
@@ -38,12 +44,12 @@ def layout(request):
             {
                 "idle_seconds": settings.SESSION_IDLE_TIMEOUT,
                 "warning_seconds": settings.SESSION_WARNING_BEFORE,
-                "keepalive_url": reverse("session_keepalive"),
+                "keepalive_url": reverse("account:keepalive"),
                 "logout_url": reverse("account_logout"),
                 "login_url": reverse("account_login"),
             }
             if signed_in
             else None
         ),
-        "demo_mailbox_url": reverse("demo_mailbox") if settings.DEMO_MAILBOX else None,
+        "demo_mailbox_url": reverse("notifications:demo_mailbox") if settings.DEMO_MAILBOX else None,
     }

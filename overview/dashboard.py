@@ -91,7 +91,7 @@ def summary(user, partnership, now=None):
     now = now or timezone.now()
     today = timezone.localdate(now)
     slug = partnership.slug
-    review_url, event_url = url_maker("review_detail", slug), url_maker("event_detail", slug)
+    review_url, event_url = url_maker("overview:review_detail", slug), url_maker("events:event_detail", slug)
     reviews = list(reviews_with_progress(user, partnership, now, today))
     reviewer_names = _reviewer_names(reviews)
     review_clocks = []
@@ -144,7 +144,7 @@ def summary(user, partnership, now=None):
         .order_by("deadline")
         .values("review_id", "deadline", "agency__name", "review__reference")
     )
-    nomination_url = url_maker("nomination_list", slug)
+    nomination_url = url_maker("events:nomination_list", slug)
     agencies_not_nominated = list(unanswered_requests)
     for request in agencies_not_nominated:
         request["url"] = nomination_url(request["review_id"])

@@ -1,6 +1,10 @@
+"""The pages that read across the apps: home, the partnership's dashboard, each review's page."""
+
 from django.urls import path
 
 from overview import views
+
+app_name = "overview"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -19,7 +19,7 @@ from reviews.forms import StatusForm
 def home(request):
     partnerships = list(Partnership.objects.visible_to(request.user))
     if len(partnerships) == 1:
-        return redirect("partnership_overview", partnerships[0].slug)
+        return redirect("overview:partnership_overview", partnerships[0].slug)
     return render(request, "reviews/home.html", {"partnerships": partnerships})
 
 
@@ -77,7 +77,7 @@ def review_advance(request, slug, review_id):
         else:
             review.refresh_from_db()
             messages.success(request, f"{review} has moved to “{review.get_status_display()}”.")
-        return redirect("review_detail", review.partnership.slug, review.pk)
+        return redirect("overview:review_detail", review.partnership.slug, review.pk)
     return _review_page(request, review, status_form=form)
 
 

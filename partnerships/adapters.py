@@ -41,7 +41,7 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         return super().is_reauthentication_required(app=app, **kwargs)
 
     def get_login_redirect_url(self, request):
-        return reverse("home")
+        return reverse("overview:home")
 
     def send_mail(self, template_prefix, email, context):
         """allauth's emails (password set and reset) go through the outbox like every other."""

@@ -1,13 +1,16 @@
+"""A partnership's details, its staff and its audit log."""
+
 from django.urls import path
 
-from partnerships import views
+from partnerships import audit_views, views
+
+app_name = "partnerships"
 
 urlpatterns = [
-    path("account/", views.account, name="account"),
-    path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
-    path("p/<slug:slug>/details/", views.partnership_edit, name="partnership_edit"),
-    path("p/<slug:slug>/staff/", views.staff_list, name="staff_list"),
-    path("p/<slug:slug>/staff/add/", views.staff_add, name="staff_add"),
-    path("p/<slug:slug>/staff/<int:membership_id>/", views.staff_edit, name="staff_edit"),
-    path("p/<slug:slug>/staff/<int:membership_id>/remove/", views.staff_remove, name="staff_remove"),
+    path("details/", views.partnership_edit, name="partnership_edit"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/add/", views.staff_add, name="staff_add"),
+    path("staff/<int:membership_id>/", views.staff_edit, name="staff_edit"),
+    path("staff/<int:membership_id>/remove/", views.staff_remove, name="staff_remove"),
+    path("audit/", audit_views.audit_log, name="audit_log"),
 ]

@@ -23,7 +23,7 @@ def partnership_edit(request, slug):
             partnership=form.save(commit=False), changed_by=request.user, fields=form.changed_data, request=request
         )
         messages.success(request, "The partnership's details are saved.")
-        return redirect("partnership_overview", partnership.slug)
+        return redirect("overview:partnership_overview", partnership.slug)
     return render(request, "reviews/partnership_edit.html", {"partnership": partnership, "form": form})
 
 
@@ -58,7 +58,7 @@ def staff_add(request, slug):
             form.add_error("email", str(error))
         else:
             messages.success(request, f"{membership.user} is added. We have emailed them how to sign in.")
-            return redirect("staff_list", partnership.slug)
+            return redirect("partnerships:staff_list", partnership.slug)
     return render(request, "reviews/staff_add.html", {"partnership": partnership, "form": form})
 
 
@@ -76,7 +76,7 @@ def staff_edit(request, slug, membership_id):
             form.add_error("role", str(error))
         else:
             messages.success(request, f"{membership.user}'s role is saved.")
-            return redirect("staff_list", partnership.slug)
+            return redirect("partnerships:staff_list", partnership.slug)
     return render(
         request, "reviews/staff_edit.html", {"partnership": partnership, "membership": membership, "form": form}
     )
@@ -93,7 +93,7 @@ def staff_remove(request, slug, membership_id):
         messages.error(request, str(error))
     else:
         messages.success(request, f"{membership.user} no longer has access to {partnership.name}.")
-    return redirect("staff_list", partnership.slug)
+    return redirect("partnerships:staff_list", partnership.slug)
 
 
 @login_required

@@ -24,7 +24,7 @@ def nomination_page(request, nomination_request):
             form.add_error("email", str(error))
         else:
             messages.success(request, f"{nomination.full_name} is on your list.")
-            return redirect("nomination_page")
+            return redirect("nomination:page")
     return render(
         request,
         "practitioners/nomination_page.html",
@@ -48,7 +48,7 @@ def nomination_withdraw(request, nomination_request, nomination_id):
         messages.error(request, str(error))
     else:
         messages.success(request, f"{nomination.full_name} is off your list.")
-    return redirect("nomination_page")
+    return redirect("nomination:page")
 
 
 @require_POST
@@ -60,4 +60,4 @@ def nomination_complete(request, nomination_request):
         messages.error(request, str(error))
     else:
         messages.success(request, "Thank you. The partnership can see your list. You can still add people.")
-    return redirect("nomination_page")
+    return redirect("nomination:page")

@@ -30,7 +30,7 @@ def _email_request(nomination_request, token, *, chase, key=None):
         "review": review,
         "agency": nomination_request.agency,
         "request": nomination_request,
-        "link": settings.SITE_URL + reverse("nomination_start", args=[token]),
+        "link": settings.SITE_URL + reverse("nomination:start", args=[token]),
         "chase": chase,
     }
     subject, text, html = render_email("nomination_request", context)
@@ -124,7 +124,7 @@ NOMINATION_LINK = links.LinkKind(
     queryset=NominationRequest.objects.select_related("review__partnership", "agency"),
     start_template="practitioners/nomination_start.html",
     unavailable_template="practitioners/nomination_link_invalid.html",
-    landing="nomination_page",
+    landing="nomination:page",
     context=lambda nomination_request: {"nomination_request": nomination_request},
     holder_label=lambda nomination_request: f"safeguarding lead, {nomination_request.agency}",
 )

@@ -51,7 +51,7 @@ def agency_add(request, slug):
             _show_domain_error(form, error)
         else:
             messages.success(request, f"{agency.name} is added.")
-            return redirect("agency_list", partnership.slug)
+            return redirect("practitioners:agency_list", partnership.slug)
     return render(request, "practitioners/agency_form.html", {"partnership": partnership, "form": form})
 
 
@@ -72,7 +72,7 @@ def agency_edit(request, slug, agency_id):
             _show_domain_error(form, error)
         else:
             messages.success(request, f"{agency.name} is saved.")
-            return redirect("agency_list", partnership.slug)
+            return redirect("practitioners:agency_list", partnership.slug)
     return render(
         request, "practitioners/agency_form.html", {"partnership": partnership, "form": form, "agency": agency}
     )
@@ -125,7 +125,7 @@ def practitioner_add(request, slug):
             _show_domain_error(form, error)
         else:
             messages.success(request, f"{practitioner.full_name} is added to the directory.")
-            return redirect("practitioner_list", partnership.slug)
+            return redirect("practitioners:practitioner_list", partnership.slug)
     return render(
         request,
         "practitioners/practitioner_form.html",
@@ -158,7 +158,7 @@ def practitioner_edit(request, slug, practitioner_id):
             _show_domain_error(form, error)
         else:
             messages.success(request, f"{practitioner.full_name}'s details are saved.")
-            return redirect("practitioner_list", partnership.slug)
+            return redirect("practitioners:practitioner_list", partnership.slug)
     return render(
         request,
         "practitioners/practitioner_form.html",
@@ -190,7 +190,7 @@ def practitioner_import(request, slug):
             "file_name": form.cleaned_data["csv_file"].name[:200],
             "rows": form.rows,
         }
-        return redirect("practitioner_import_confirm", partnership.slug)
+        return redirect("practitioners:practitioner_import_confirm", partnership.slug)
     return render(
         request,
         "practitioners/practitioner_import.html",
@@ -209,26 +209,26 @@ def practitioner_import_confirm(request, slug):
     pending = request.session.get(_import_key(partnership))
     if not isinstance(pending, dict) or not isinstance(pending.get("rows"), list):
         messages.info(request, "Upload a CSV file first. We check it and show you what will be imported.")
-        return redirect("practitioner_import", partnership.slug)
+        return redirect("practitioners:practitioner_import", partnership.slug)
     changed_meanwhile = False
     if request.method == "POST":
         if not constant_time_compare(request.POST.get("import_id", ""), pending.get("id", "")):
             messages.error(
                 request, "Another file was uploaded since you checked this one. Check it before you import it."
             )
-            return redirect("practitioner_import_confirm", partnership.slug)
+            return redirect("practitioners:practitioner_import_confirm", partnership.slug)
         try:
             count = services.import_practitioners(partnership, pending["rows"], request.user, request=request)
         except services.ImportRefused as refused:
             checked, changed_meanwhile = refused.checked, pending.get("checked_ok", False)
         except services.DomainError as error:
             messages.error(request, str(error))
-            return redirect("practitioner_import_confirm", partnership.slug)
+            return redirect("practitioners:practitioner_import_confirm", partnership.slug)
         else:
             del request.session[_import_key(partnership)]
             noun = "practitioner" if count == 1 else "practitioners"
             messages.success(request, f"{count:,} {noun} added to the directory.")
-            return redirect("practitioner_list", partnership.slug)
+            return redirect("practitioners:practitioner_list", partnership.slug)
     else:
         checked = csv_import.check_rows(partnership, pending["rows"])
         if pending.get("checked_ok") != checked.ok:

@@ -127,7 +127,7 @@ def refusal(version, review=None):
 
 
 def link_url(token):
-    return settings.SITE_URL + reverse("draft_link", args=[token])
+    return settings.SITE_URL + reverse("draft:start", args=[token])
 
 
 def closes_at(circulation):
@@ -168,7 +168,7 @@ CHECKER_LINK = links.LinkKind(
     start_template="circulation/draft_start.html",
     context=checker_context,
     unavailable_template="circulation/unavailable.html",
-    landing="draft_read",
+    landing="draft:read",
     is_open=_check_is_open,
     holder_label=lambda checker: "checker",
 )

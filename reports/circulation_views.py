@@ -58,7 +58,7 @@ def report_circulate(request, slug, review_id, number):
                     f"Version {version.number} is on its way to {people_count(len(chosen))}. "
                     f"Comments are due by {format_date(started.deadline)}.",
                 )
-                return redirect("report_check_progress", slug, review.pk)
+                return redirect("reports:report_check_progress", slug, review.pk)
         elif "change" not in request.POST:
             deadline = add_working_days(timezone.localdate(), days)
             return render(
@@ -114,7 +114,7 @@ def report_check_remind(request, slug, review_id):
     review = review_for(request, slug, review_id)
     current = circulation.current_circulation(review)
     if current is None:
-        return redirect("report_check_progress", slug, review.pk)
+        return redirect("reports:report_check_progress", slug, review.pk)
     try:
         sent = circulation.remind_waiting(current, reminded_by=request.user, request=request)
     except DomainError as error:
@@ -124,7 +124,7 @@ def report_check_remind(request, slug, review_id):
             messages.success(request, f"Reminders are on their way to {people_count(sent)}, each with a new link.")
         else:
             messages.info(request, "Nobody was reminded: everyone has answered, or was already reminded today.")
-    return redirect("report_check_progress", slug, review.pk)
+    return redirect("reports:report_check_progress", slug, review.pk)
 
 
 def _checker_of(review, checker_id):
@@ -144,7 +144,7 @@ def report_check_stop(request, slug, review_id, checker_id):
         messages.success(request, f"{checker.name}'s link has stopped working.")
     else:
         messages.info(request, f"{checker.name}'s link had already stopped.")
-    return redirect("report_check_progress", slug, review.pk)
+    return redirect("reports:report_check_progress", slug, review.pk)
 
 
 @login_required
@@ -158,7 +158,7 @@ def report_check_new_link(request, slug, review_id, checker_id):
         messages.error(request, str(error))
     else:
         messages.success(request, f"{checker.name} has been emailed a new link. Their old link no longer works.")
-    return redirect("report_check_progress", slug, review.pk)
+    return redirect("reports:report_check_progress", slug, review.pk)
 
 
 # The checker's side ---------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def draft_comment_add(request, checker):
             _show_error(form, error)
         else:
             messages.success(request, _saved_message(checker, "Your comment is saved."))
-            return redirect(reverse("draft_read") + "#your-comments")
+            return redirect(reverse("draft:read") + "#your-comments")
     return _comment_page(request, checker, form)
 
 
@@ -259,7 +259,7 @@ def draft_comment_edit(request, checker, comment_id):
         return _not_available(request, 404)
     if comment.response:
         messages.info(request, "The reviewer has already answered this comment, so it cannot be changed.")
-        return redirect(reverse("draft_read") + "#your-comments")
+        return redirect(reverse("draft:read") + "#your-comments")
     version = checker.circulation.version
     initial = {"paragraph": comment.paragraph, "text": comment.text, "correction": comment.correction}
     form = CommentForm(
@@ -275,7 +275,7 @@ def draft_comment_edit(request, checker, comment_id):
             _show_error(form, error)
         else:
             messages.success(request, _saved_message(checker, "Your comment is changed."))
-            return redirect(reverse("draft_read") + "#your-comments")
+            return redirect(reverse("draft:read") + "#your-comments")
     return _comment_page(request, checker, form, comment)
 
 
@@ -291,7 +291,7 @@ def draft_comment_delete(request, checker, comment_id):
         messages.error(request, str(error))
     else:
         messages.success(request, "Your comment is deleted.")
-    return redirect(reverse("draft_read") + "#your-comments")
+    return redirect(reverse("draft:read") + "#your-comments")
 
 
 @with_checker
@@ -307,7 +307,7 @@ def draft_submit(request, checker):
             "Thank you. Your comments are sent to the reviewer. "
             f"You can still change them until the end of {format_date(checker.circulation.deadline)}.",
         )
-    return redirect("draft_read")
+    return redirect("draft:read")
 
 
 @with_checker
@@ -319,4 +319,4 @@ def draft_no_comments(request, checker):
         messages.error(request, str(error))
     else:
         messages.success(request, "Thank you. We have recorded that you have no comments on the draft.")
-    return redirect("draft_read")
+    return redirect("draft:read")

@@ -167,7 +167,7 @@ def publish(review, *, by, request=None):
 
 def public_url(publication):
     review = publication.review
-    return settings.SITE_URL + reverse("published_report", args=[review.partnership.slug, publication.slug])
+    return settings.SITE_URL + reverse("published:report", args=[review.partnership.slug, publication.slug])
 
 
 PUBLISHED_PDF_CACHE_SECONDS = 24 * 3600
@@ -279,11 +279,11 @@ def panel_context(review, user):
         "publication": publication,
         "is_manager": manager,
         "can_answer": responses.can_answer(user, review),
-        "responses_url": reverse("report_responses", args=args),
-        "sign_off_url": reverse("report_sign_off", args=args) if manager else None,
-        "publication_url": reverse("report_publication", args=args) if manager else None,
+        "responses_url": reverse("reports:report_responses", args=args),
+        "sign_off_url": reverse("reports:report_sign_off", args=args) if manager else None,
+        "publication_url": reverse("reports:report_publication", args=args) if manager else None,
         "public_url": (
-            reverse("published_report", args=[slug, publication.slug])
+            reverse("published:report", args=[slug, publication.slug])
             if publication is not None and publication.state == Publication.State.PUBLISHED
             else None
         ),

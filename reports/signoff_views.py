@@ -38,7 +38,7 @@ def _responses_url(review, circulation, *, unanswered=False, anchor=""):
         query["version"] = circulation.version.number
     if unanswered:
         query["show"] = "unanswered"
-    url = reverse("report_responses", args=[review.partnership.slug, review.pk])
+    url = reverse("reports:report_responses", args=[review.partnership.slug, review.pk])
     return f"{url}?{urlencode(query)}{anchor}" if query else f"{url}{anchor}"
 
 
@@ -156,10 +156,10 @@ def report_sign_off(request, slug, review_id):
                 form.add_error(error.field if error.field in form.fields else None, str(error))
             else:
                 messages.success(request, f"The sign-off of {review.reference} is recorded.")
-                return redirect("report_publication", slug, review.pk)
+                return redirect("reports:report_publication", slug, review.pk)
     elif request.method == "POST":
         messages.error(request, "This review has already been signed off. A sign-off cannot be recorded twice.")
-        return redirect("report_sign_off", slug, review.pk)
+        return redirect("reports:report_sign_off", slug, review.pk)
     open_circulations = review.circulations.filter(closed_at__isnull=True).count()
     return render(
         request,
@@ -190,7 +190,7 @@ def report_publication(request, slug, review_id):
         action = request.POST.get("action")
         if action not in ACTIONS:
             messages.error(request, "Choose what to do with the report.")
-            return redirect("report_publication", slug, review.pk)
+            return redirect("reports:report_publication", slug, review.pk)
         try:
             if action == "hold":
                 hold_form = HoldForm(request.POST)
@@ -199,24 +199,24 @@ def report_publication(request, slug, review_id):
                         review, reason=hold_form.cleaned_data["reason"], by=request.user, request=request
                     )
                     messages.success(request, "The report is held back. It is not on the public page.")
-                    return redirect("report_publication", slug, review.pk)
+                    return redirect("reports:report_publication", slug, review.pk)
             elif action == "publish":
                 signoff.publish(review, by=request.user, request=request)
                 messages.success(request, "The report is published.")
-                return redirect("report_publication", slug, review.pk)
+                return redirect("reports:report_publication", slug, review.pk)
             else:
                 queued = signoff.tell_practitioners(review, by=request.user, request=request)
                 if queued:
                     messages.success(request, f"Emails are on their way to {people(queued)}.")
                 else:
                     messages.info(request, "Nobody new to tell: everyone has already been emailed.")
-                return redirect("report_publication", slug, review.pk)
+                return redirect("reports:report_publication", slug, review.pk)
         except DomainError as error:
             if action == "hold" and error.field in hold_form.fields:
                 hold_form.add_error(error.field, str(error))
             else:
                 messages.error(request, str(error))
-                return redirect("report_publication", slug, review.pk)
+                return redirect("reports:report_publication", slug, review.pk)
     publication = signoff.publication_of(review)
     return render(
         request,

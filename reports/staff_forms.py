@@ -48,7 +48,7 @@ class NotAPersonForm(forms.Form):
         self.hit = hit
         self.helper = FormHelper()
         self.helper.form_action = reverse(
-            "report_hit_dismiss", args=[review.partnership.slug, review.pk, hit.version.number, hit.pk]
+            "reports:report_hit_dismiss", args=[review.partnership.slug, review.pk, hit.version.number, hit.pk]
         )
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(

@@ -77,7 +77,7 @@ def report_home(request, slug, review_id):
                 )
             else:
                 messages.success(request, f"Version {version.number} is saved. The check found no names.")
-            return redirect("report_version", slug, review.pk, version.number)
+            return redirect("reports:report_version", slug, review.pk, version.number)
     versions = list(
         documents.versions_of(review).annotate(
             hit_count=Count("name_hits"),
@@ -175,7 +175,7 @@ def report_hit_dismiss(request, slug, review_id, number, hit_id):
         if not _still_open(hit):
             # Signed off, or already marked: the page no longer offers this form, so say why at the top.
             messages.error(request, str(error))
-            return redirect("report_version", slug, version.review.pk, version.number)
+            return redirect("reports:report_version", slug, version.review.pk, version.number)
         form.add_error(error.field if error.field in form.fields else None, str(error))
     if form.errors:
         return _version_page(request, version, failed=form)
@@ -186,7 +186,7 @@ def report_hit_dismiss(request, slug, review_id, number, hit_id):
         if left
         else "Marked as not a person. Every place the check found has been dealt with.",
     )
-    return redirect("report_version", slug, version.review.pk, version.number)
+    return redirect("reports:report_version", slug, version.review.pk, version.number)
 
 
 def _still_open(hit):

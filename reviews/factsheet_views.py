@@ -38,7 +38,7 @@ def factsheet_edit(request, slug, review_type):
             messages.info(request, "You did not change anything, so the factsheet is as it was.")
         else:
             messages.success(request, f"The {saved.get_review_type_display()} factsheet is saved.")
-        return redirect("factsheet_list", slug)
+        return redirect("reviews:factsheet_list", slug)
     return render(
         request,
         "factsheets/factsheet_edit.html",

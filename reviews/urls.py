@@ -1,9 +1,17 @@
+"""Reviews and the partnership's factsheets."""
+
 from django.urls import path
 
-from reviews import views
+from reviews import factsheet_views, views
+
+app_name = "reviews"
 
 urlpatterns = [
-    path("p/<slug:slug>/reviews/", views.review_list, name="review_list"),
-    path("p/<slug:slug>/reviews/new/", views.review_add, name="review_add"),
-    path("p/<slug:slug>/reviews/<int:review_id>/edit/", views.review_edit, name="review_edit"),
+    path("reviews/", views.review_list, name="review_list"),
+    path("reviews/new/", views.review_add, name="review_add"),
+    path("reviews/<int:review_id>/edit/", views.review_edit, name="review_edit"),
+    path("factsheets/", factsheet_views.factsheet_list, name="factsheet_list"),
+    path("factsheets/<str:review_type>/", factsheet_views.factsheet_edit, name="factsheet_edit"),
+    path("factsheets/<str:review_type>/preview/", factsheet_views.factsheet_preview, name="factsheet_preview"),
+    path("factsheets/<str:review_type>/factsheet.pdf", factsheet_views.factsheet_download, name="factsheet_download"),
 ]

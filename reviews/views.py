@@ -49,7 +49,7 @@ def review_add(request, slug):
             form.add_error(error.field, str(error))
         else:
             messages.success(request, f"{review} is created.")
-            return redirect("review_detail", partnership.slug, review.pk)
+            return redirect("overview:review_detail", partnership.slug, review.pk)
     return render(request, "reviews/review_form.html", {"partnership": partnership, "form": form})
 
 
@@ -76,5 +76,5 @@ def review_edit(request, slug, review_id):
             form.add_error(error.field, str(error))
         else:
             messages.success(request, f"{review} is saved.")
-            return redirect("review_detail", partnership.slug, review.pk)
+            return redirect("overview:review_detail", partnership.slug, review.pk)
     return render(request, "reviews/review_form.html", {"partnership": partnership, "form": form, "review": review})

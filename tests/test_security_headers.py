@@ -29,7 +29,7 @@ def test_not_found_is_a_styled_page(client):
 
 @pytest.mark.django_db
 def test_pages_are_not_stored_by_browsers_or_caches(bm_client, partnership):
-    response = bm_client.get(reverse("partnership_overview", args=[partnership.slug]))
+    response = bm_client.get(reverse("overview:partnership_overview", args=[partnership.slug]))
     assert "no-store" in response["Cache-Control"]
 
 
@@ -56,7 +56,7 @@ def test_a_download_is_an_attachment_the_browser_must_not_sniff_run_or_keep(bm_c
     """Every file Convene serves to staff or practitioners comes through the same response (here, a factsheet)."""
     from reviews.models import Review
 
-    response = bm_client.get(reverse("factsheet_download", args=[partnership.slug, Review.Type.CSPR]))
+    response = bm_client.get(reverse("reviews:factsheet_download", args=[partnership.slug, Review.Type.CSPR]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert response["X-Content-Type-Options"] == "nosniff"

@@ -8,6 +8,7 @@ allauth's are tested elsewhere; only the sign-in page is here, as a public page.
 Every response, whatever its status, must carry the security headers.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlparse
@@ -107,149 +108,149 @@ ACCESS = {
     "accessibility": get_only(PUBLIC_ALWAYS),
     "privacy": get_only(PUBLIC_ALWAYS),
     "healthz": get_only(PUBLIC),
-    "published_list": get_only(PUBLIC),
-    "published_report": get_only(PUBLIC),
-    "published_report_pdf": get_only(PUBLIC),
+    "published:list": get_only(PUBLIC),
+    "published:report": get_only(PUBLIC),
+    "published:report_pdf": get_only(PUBLIC),
     # The demo mailbox: open to anyone in the demo, off in production (see the test below).
-    "demo_mailbox": both(PUBLIC),
-    "demo_message": both(PUBLIC),
+    "notifications:demo_mailbox": both(PUBLIC),
+    "notifications:demo_message": both(PUBLIC),
     # Any member of staff.
-    "home": both(SIGNED_IN),
-    "account": both(SIGNED_IN),
-    "session_keepalive": post_only({ANONYMOUS: 401}),
+    "overview:home": both(SIGNED_IN),
+    "account:page": both(SIGNED_IN),
+    "account:keepalive": post_only({ANONYMOUS: 401}),
     # The partnership.
-    "partnership_overview": both(PARTNERSHIP_MEMBERS),
-    "review_list": both(PARTNERSHIP_MEMBERS),
-    "partnership_edit": both(BUSINESS_MANAGERS),
-    "staff_list": both(BUSINESS_MANAGERS),
-    "staff_add": both(BUSINESS_MANAGERS),
-    "staff_edit": both(BUSINESS_MANAGERS),
-    "staff_remove": post_only(BUSINESS_MANAGERS),
-    "audit_log": both(BUSINESS_MANAGERS),
-    "factsheet_list": both(BUSINESS_MANAGERS),
-    "factsheet_edit": both(BUSINESS_MANAGERS),
-    "factsheet_preview": both(BUSINESS_MANAGERS),
-    "factsheet_download": both(BUSINESS_MANAGERS),
-    "agency_list": both(BUSINESS_MANAGERS),
-    "agency_add": both(BUSINESS_MANAGERS),
-    "agency_edit": both(BUSINESS_MANAGERS),
-    "practitioner_list": both(BUSINESS_MANAGERS),
-    "practitioner_add": both(BUSINESS_MANAGERS),
-    "practitioner_edit": both(BUSINESS_MANAGERS),
-    "practitioner_import": both(BUSINESS_MANAGERS),
-    "practitioner_import_confirm": both(BUSINESS_MANAGERS),
-    "practitioner_import_template": both(BUSINESS_MANAGERS),
-    "practitioner_export": both(BUSINESS_MANAGERS),
-    "review_add": both(BUSINESS_MANAGERS),
+    "overview:partnership_overview": both(PARTNERSHIP_MEMBERS),
+    "reviews:review_list": both(PARTNERSHIP_MEMBERS),
+    "partnerships:partnership_edit": both(BUSINESS_MANAGERS),
+    "partnerships:staff_list": both(BUSINESS_MANAGERS),
+    "partnerships:staff_add": both(BUSINESS_MANAGERS),
+    "partnerships:staff_edit": both(BUSINESS_MANAGERS),
+    "partnerships:staff_remove": post_only(BUSINESS_MANAGERS),
+    "partnerships:audit_log": both(BUSINESS_MANAGERS),
+    "reviews:factsheet_list": both(BUSINESS_MANAGERS),
+    "reviews:factsheet_edit": both(BUSINESS_MANAGERS),
+    "reviews:factsheet_preview": both(BUSINESS_MANAGERS),
+    "reviews:factsheet_download": both(BUSINESS_MANAGERS),
+    "practitioners:agency_list": both(BUSINESS_MANAGERS),
+    "practitioners:agency_add": both(BUSINESS_MANAGERS),
+    "practitioners:agency_edit": both(BUSINESS_MANAGERS),
+    "practitioners:practitioner_list": both(BUSINESS_MANAGERS),
+    "practitioners:practitioner_add": both(BUSINESS_MANAGERS),
+    "practitioners:practitioner_edit": both(BUSINESS_MANAGERS),
+    "practitioners:practitioner_import": both(BUSINESS_MANAGERS),
+    "practitioners:practitioner_import_confirm": both(BUSINESS_MANAGERS),
+    "practitioners:practitioner_import_template": both(BUSINESS_MANAGERS),
+    "practitioners:practitioner_export": both(BUSINESS_MANAGERS),
+    "reviews:review_add": both(BUSINESS_MANAGERS),
     # A review.
-    "review_detail": both(REVIEW_TEAM),
-    "review_edit": both(REVIEW_MANAGERS),
-    "review_advance": post_only(REVIEW_MANAGERS),
-    "review_reveal_name": post_only(REVIEW_MANAGERS),
-    "nomination_list": get_only(REVIEW_MANAGERS),
-    "nomination_request": post_only(REVIEW_MANAGERS),
-    "nomination_accept": post_only(REVIEW_MANAGERS),
-    "nomination_chase": post_only(REVIEW_MANAGERS),
+    "overview:review_detail": both(REVIEW_TEAM),
+    "reviews:review_edit": both(REVIEW_MANAGERS),
+    "overview:review_advance": post_only(REVIEW_MANAGERS),
+    "overview:review_reveal_name": post_only(REVIEW_MANAGERS),
+    "events:nomination_list": get_only(REVIEW_MANAGERS),
+    "events:nomination_request": post_only(REVIEW_MANAGERS),
+    "events:nomination_accept": post_only(REVIEW_MANAGERS),
+    "events:nomination_chase": post_only(REVIEW_MANAGERS),
     # Events and invitees.
-    "event_add": both(REVIEW_MANAGERS),
-    "event_detail": both(REVIEW_TEAM),
-    "event_sending": both(REVIEW_TEAM),
-    "event_edit": both(REVIEW_MANAGERS),
-    "event_cancel": both(REVIEW_MANAGERS),
-    "event_send": post_only(REVIEW_MANAGERS),
-    "event_replies_csv": both(REVIEW_MANAGERS),
-    "event_sign_in_sheet": both(REVIEW_MANAGERS),
-    "invitee_add": both(REVIEW_MANAGERS),
-    "invitee_add_new": both(REVIEW_MANAGERS),
-    "invitee_detail": both(REVIEW_MANAGERS),
-    "invitee_remove": post_only(REVIEW_MANAGERS),
-    "invitee_resend_link": post_only(REVIEW_MANAGERS),
-    "invitee_revoke_link": post_only(REVIEW_MANAGERS),
-    "email_retry": post_only(REVIEW_MANAGERS),
+    "events:event_add": both(REVIEW_MANAGERS),
+    "events:event_detail": both(REVIEW_TEAM),
+    "events:event_sending": both(REVIEW_TEAM),
+    "events:event_edit": both(REVIEW_MANAGERS),
+    "events:event_cancel": both(REVIEW_MANAGERS),
+    "events:event_send": post_only(REVIEW_MANAGERS),
+    "events:event_replies_csv": both(REVIEW_MANAGERS),
+    "events:event_sign_in_sheet": both(REVIEW_MANAGERS),
+    "events:invitee_add": both(REVIEW_MANAGERS),
+    "events:invitee_add_new": both(REVIEW_MANAGERS),
+    "events:invitee_detail": both(REVIEW_MANAGERS),
+    "events:invitee_remove": post_only(REVIEW_MANAGERS),
+    "events:invitee_resend_link": post_only(REVIEW_MANAGERS),
+    "events:invitee_revoke_link": post_only(REVIEW_MANAGERS),
+    "events:email_retry": post_only(REVIEW_MANAGERS),
     # The confidential summary, staff side.
-    "summary_versions": both(REVIEW_TEAM),
-    "summary_write": both(REVIEW_TEAM),
-    "summary_upload": both(REVIEW_TEAM),
-    "summary_version": both(REVIEW_TEAM),
-    "summary_version_file": both(REVIEW_TEAM),
-    "summary_version_pdf": both(REVIEW_TEAM),
-    "summary_release": both(REVIEW_MANAGERS),
-    "summary_readers": both(REVIEW_MANAGERS),
-    "summary_remind": post_only(REVIEW_MANAGERS),
-    "summary_withdraw": post_only(REVIEW_MANAGERS),
+    "events:summary_versions": both(REVIEW_TEAM),
+    "events:summary_write": both(REVIEW_TEAM),
+    "events:summary_upload": both(REVIEW_TEAM),
+    "events:summary_version": both(REVIEW_TEAM),
+    "events:summary_version_file": both(REVIEW_TEAM),
+    "events:summary_version_pdf": both(REVIEW_TEAM),
+    "events:summary_release": both(REVIEW_MANAGERS),
+    "events:summary_readers": both(REVIEW_MANAGERS),
+    "events:summary_remind": post_only(REVIEW_MANAGERS),
+    "events:summary_withdraw": post_only(REVIEW_MANAGERS),
     # The day itself.
-    "attendance_register": both(REVIEW_MANAGERS),
-    "attendance_register_pdf": both(REVIEW_MANAGERS),
-    "feedback_summary": both(REVIEW_MANAGERS),
-    "thank_you_send": post_only(REVIEW_MANAGERS),
+    "events:attendance_register": both(REVIEW_MANAGERS),
+    "events:attendance_register_pdf": both(REVIEW_MANAGERS),
+    "events:feedback_summary": both(REVIEW_MANAGERS),
+    "events:thank_you_send": post_only(REVIEW_MANAGERS),
     # A reviewer's private notes.
-    "review_notes": both(NOTE_KEEPERS),
-    "review_note_add": both(NOTE_KEEPERS),
-    "event_notes": both(NOTE_KEEPERS),
-    "event_note_add": both(NOTE_KEEPERS),
-    "note_detail": both(NOTE_KEEPERS),
-    "note_edit": both(NOTE_KEEPERS),
-    "note_delete": both(NOTE_KEEPERS),
+    "events:review_notes": both(NOTE_KEEPERS),
+    "events:review_note_add": both(NOTE_KEEPERS),
+    "events:event_notes": both(NOTE_KEEPERS),
+    "events:event_note_add": both(NOTE_KEEPERS),
+    "events:note_detail": both(NOTE_KEEPERS),
+    "events:note_edit": both(NOTE_KEEPERS),
+    "events:note_delete": both(NOTE_KEEPERS),
     # The draft report and its factual-accuracy check, staff side.
-    "report_home": both(REVIEW_TEAM),
-    "report_version": both(REVIEW_TEAM),
-    "report_version_pdf": both(REVIEW_TEAM),
-    "report_hit_dismiss": post_only(REVIEW_TEAM),
-    "report_circulate": both(REVIEW_TEAM),
-    "report_check_progress": both(REVIEW_TEAM),
-    "report_check_remind": post_only(REVIEW_TEAM),
-    "report_check_stop": post_only(REVIEW_TEAM),
-    "report_check_new_link": post_only(REVIEW_TEAM),
+    "reports:report_home": both(REVIEW_TEAM),
+    "reports:report_version": both(REVIEW_TEAM),
+    "reports:report_version_pdf": both(REVIEW_TEAM),
+    "reports:report_hit_dismiss": post_only(REVIEW_TEAM),
+    "reports:report_circulate": both(REVIEW_TEAM),
+    "reports:report_check_progress": both(REVIEW_TEAM),
+    "reports:report_check_remind": post_only(REVIEW_TEAM),
+    "reports:report_check_stop": post_only(REVIEW_TEAM),
+    "reports:report_check_new_link": post_only(REVIEW_TEAM),
     # Everyone on the review reads the answers; only its reviewers write them.
-    "report_responses": Rule(REVIEW_TEAM, ASSIGNED_REVIEWERS),
-    "report_comment_report": get_only(REVIEW_TEAM),
-    "report_sign_off": both(REVIEW_MANAGERS),
-    "report_publication": both(REVIEW_MANAGERS),
+    "reports:report_responses": Rule(REVIEW_TEAM, ASSIGNED_REVIEWERS),
+    "reports:report_comment_report": get_only(REVIEW_TEAM),
+    "reports:report_sign_off": both(REVIEW_MANAGERS),
+    "reports:report_publication": both(REVIEW_MANAGERS),
     # The action plan, staff side.
-    "action_plan": get_only(REVIEW_TEAM),
-    "action_plan_pdf": get_only(REVIEW_TEAM),
-    "action_plan_csv": get_only(REVIEW_TEAM),
-    "recommendation_add": both(REVIEW_MANAGERS),
-    "recommendation_edit": both(REVIEW_MANAGERS),
-    "action_add": both(REVIEW_MANAGERS),
-    "action_edit": both(REVIEW_MANAGERS),
-    "action_detail": Rule(REVIEW_TEAM, REVIEW_MANAGERS),
-    "action_evidence": get_only(REVIEW_TEAM),
-    "agency_links": get_only(REVIEW_MANAGERS),
-    "agency_link_send": both(REVIEW_MANAGERS),
-    "agency_link_stop": post_only(REVIEW_MANAGERS),
+    "actions:action_plan": get_only(REVIEW_TEAM),
+    "actions:action_plan_pdf": get_only(REVIEW_TEAM),
+    "actions:action_plan_csv": get_only(REVIEW_TEAM),
+    "actions:recommendation_add": both(REVIEW_MANAGERS),
+    "actions:recommendation_edit": both(REVIEW_MANAGERS),
+    "actions:action_add": both(REVIEW_MANAGERS),
+    "actions:action_edit": both(REVIEW_MANAGERS),
+    "actions:action_detail": Rule(REVIEW_TEAM, REVIEW_MANAGERS),
+    "actions:action_evidence": get_only(REVIEW_TEAM),
+    "actions:agency_links": get_only(REVIEW_MANAGERS),
+    "actions:agency_link_send": both(REVIEW_MANAGERS),
+    "actions:agency_link_stop": post_only(REVIEW_MANAGERS),
     # The invitee's personal link.
-    "invitation_start": both(LINK, link="invitation"),
-    "invitation_page": both(LINK, link="invitation"),
-    "invitation_calendar": both(LINK, link="invitation"),
-    "invitation_factsheet": both(LINK, link="invitation"),
-    "invitation_feedback": both(LINK, link="invitation"),
-    "summary_terms": both(LINK, link="invitation"),
-    "summary_read": both(LINK, link="invitation"),
-    "summary_download": both(LINK, link="invitation"),
-    "invitation_new_link": both(PUBLIC),
-    "invitation_leave": post_only(PUBLIC),
-    "invitation_left": both(PUBLIC),
+    "invitation:start": both(LINK, link="invitation"),
+    "invitation:page": both(LINK, link="invitation"),
+    "invitation:calendar": both(LINK, link="invitation"),
+    "invitation:factsheet": both(LINK, link="invitation"),
+    "invitation:feedback": both(LINK, link="invitation"),
+    "invitation:summary_terms": both(LINK, link="invitation"),
+    "invitation:summary_read": both(LINK, link="invitation"),
+    "invitation:summary_download": both(LINK, link="invitation"),
+    "invitation:new_link": both(PUBLIC),
+    "invitation:leave": post_only(PUBLIC),
+    "invitation:left": both(PUBLIC),
     # The safeguarding lead's nomination link.
-    "nomination_start": both(LINK, link="nomination"),
-    "nomination_page": both(LINK, link="nomination"),
-    "nomination_complete": post_only(LINK, link="nomination"),
-    "nomination_withdraw": post_only(LINK, link="nomination"),
+    "nomination:start": both(LINK, link="nomination"),
+    "nomination:page": both(LINK, link="nomination"),
+    "nomination:complete": post_only(LINK, link="nomination"),
+    "nomination:withdraw": post_only(LINK, link="nomination"),
     # The checker's draft-report link.
-    "draft_link": both(LINK, link="draft"),
-    "draft_read": both(LINK, link="draft"),
-    "draft_download": both(LINK, link="draft"),
-    "draft_comment_add": both(LINK, link="draft"),
-    "draft_comment_edit": both(LINK, link="draft"),
-    "draft_comment_delete": post_only(LINK, link="draft", access_first=True),
-    "draft_submit": post_only(LINK, link="draft", access_first=True),
-    "draft_no_comments": post_only(LINK, link="draft", access_first=True),
+    "draft:start": both(LINK, link="draft"),
+    "draft:read": both(LINK, link="draft"),
+    "draft:download": both(LINK, link="draft"),
+    "draft:comment_add": both(LINK, link="draft"),
+    "draft:comment_edit": both(LINK, link="draft"),
+    "draft:comment_delete": post_only(LINK, link="draft", access_first=True),
+    "draft:submit": post_only(LINK, link="draft", access_first=True),
+    "draft:no_comments": post_only(LINK, link="draft", access_first=True),
     # The action owner's agency link.
-    "action_link": both(LINK, link="actions"),
-    "action_owner_list": get_only(LINK, link="actions"),
-    "action_owner_update": both(LINK, link="actions"),
-    "action_owner_leave": post_only(PUBLIC),
-    "action_owner_left": get_only(PUBLIC),
+    "action_owner:start": both(LINK, link="actions"),
+    "action_owner:list": get_only(LINK, link="actions"),
+    "action_owner:update": both(LINK, link="actions"),
+    "action_owner:leave": post_only(PUBLIC),
+    "action_owner:left": get_only(PUBLIC),
 }
 
 # Outside the walk (allauth's), but public and so checked here too.
@@ -267,13 +268,17 @@ def _skipped(resolver):
     return module.startswith("allauth")
 
 
-def _walk(resolver, prefix=""):
+def _walk(resolver, prefix="", namespace=""):
+    """(the pattern's name with its namespace, its whole route) for every pattern below `resolver`."""
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             if not _skipped(entry):
-                yield from _walk(entry, prefix + str(entry.pattern))
+                inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace
+                yield from _walk(entry, prefix + str(entry.pattern), inner or namespace)
         elif isinstance(entry, URLPattern):
-            yield entry.name or f"(unnamed) {prefix}{entry.pattern}", entry
+            route = prefix + str(entry.pattern)
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield name or f"(unnamed) {route}", route
 
 
 def project_patterns():
@@ -281,10 +286,13 @@ def project_patterns():
 
 
 def _kwargs_of(name):
-    """The argument names of a named pattern, from the resolver."""
-    (possibility,) = [p for p in get_resolver().reverse_dict.getlist(name) if p]
-    ((_, params),) = possibility[0]
-    return params
+    """The argument names of a named pattern: its prefix's and its own."""
+    route = project_patterns().get(name)
+    if route is None:  # outside the walk (allauth's)
+        (possibility,) = [p for p in get_resolver().reverse_dict.getlist(name) if p]
+        ((_, params),) = possibility[0]
+        return params
+    return re.findall(r"<(?:\w+:)?(\w+)>", route)
 
 
 # The objects a pattern's arguments name -------------------------------------------------------------
@@ -496,10 +504,10 @@ def _stop_actions(world):
 
 
 LINK_FAMILIES = {
-    "invitation": LinkFamily("invitation_start", "invitation", "invitation", _stop_invitation),
-    "nomination": LinkFamily("nomination_start", "nomination", "nomination_request", _stop_nomination),
-    "draft": LinkFamily("draft_link", "draft", "checker", _stop_draft),
-    "actions": LinkFamily("action_link", "actions", "agency_link", _stop_actions),
+    "invitation": LinkFamily("invitation:start", "invitation", "invitation", _stop_invitation),
+    "nomination": LinkFamily("nomination:start", "nomination", "nomination_request", _stop_nomination),
+    "draft": LinkFamily("draft:start", "draft", "checker", _stop_draft),
+    "actions": LinkFamily("action_owner:start", "actions", "agency_link", _stop_actions),
 }
 
 
@@ -666,7 +674,10 @@ def test_outsiders_are_refused(name, world, people):
 
 def test_the_demo_mailbox_is_off_in_production(world, settings):
     settings.DEMO_MAILBOX = False
-    for url in (reverse("demo_mailbox"), reverse("demo_message", args=[world.objects["message"].pk])):
+    for url in (
+        reverse("notifications:demo_mailbox"),
+        reverse("notifications:demo_message", args=[world.objects["message"].pk]),
+    ):
         response = Client().get(url)
         assert response.status_code == 404, url
         assert not _security_header_problems(response)

@@ -43,7 +43,7 @@ def pdf_text(content):
 
 
 def test_the_pdf_report_has_counts_overdue_actions_first_and_every_action(bm_client, plan):
-    response = bm_client.get(export_url(plan, "action_plan_pdf"))
+    response = bm_client.get(export_url(plan, "actions:action_plan_pdf"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith('attachment; filename="action-plan-CSPR-2026-01-')
@@ -69,18 +69,18 @@ def test_the_pdf_report_has_counts_overdue_actions_first_and_every_action(bm_cli
 
 def test_the_reviewer_can_download_the_report_and_the_csv(client, reviewer, plan):
     client.force_login(reviewer)
-    assert client.get(export_url(plan, "action_plan_pdf")).status_code == 200
-    assert client.get(export_url(plan, "action_plan_csv")).status_code == 200
+    assert client.get(export_url(plan, "actions:action_plan_pdf")).status_code == 200
+    assert client.get(export_url(plan, "actions:action_plan_csv")).status_code == 200
 
 
 def test_outsiders_get_404_for_the_exports(client, outsider, plan):
     client.force_login(outsider)
-    assert client.get(export_url(plan, "action_plan_pdf")).status_code == 404
-    assert client.get(export_url(plan, "action_plan_csv")).status_code == 404
+    assert client.get(export_url(plan, "actions:action_plan_pdf")).status_code == 404
+    assert client.get(export_url(plan, "actions:action_plan_csv")).status_code == 404
 
 
 def test_the_csv_has_every_action_with_formula_like_cells_guarded(bm_client, plan):
-    response = bm_client.get(export_url(plan, "action_plan_csv"))
+    response = bm_client.get(export_url(plan, "actions:action_plan_csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))

@@ -16,7 +16,7 @@ from tests.actions.conftest import DUE, make_png, upload
 pytestmark = pytest.mark.django_db
 
 
-def plan_url(review, name="action_plan", *args):
+def plan_url(review, name="actions:action_plan", *args):
     return reverse(name, args=[review.partnership.slug, review.pk, *args])
 
 
@@ -32,15 +32,15 @@ def date_fields(name, day):
 def staff_urls(review, recommendation, police_action, police):
     return [
         plan_url(review),
-        plan_url(review, "action_plan_pdf"),
-        plan_url(review, "action_plan_csv"),
-        plan_url(review, "recommendation_add"),
-        plan_url(review, "recommendation_edit", recommendation.pk),
-        plan_url(review, "action_add", recommendation.pk),
-        plan_url(review, "action_detail", police_action.pk),
-        plan_url(review, "action_edit", police_action.pk),
-        plan_url(review, "agency_links"),
-        plan_url(review, "agency_link_send", police.pk),
+        plan_url(review, "actions:action_plan_pdf"),
+        plan_url(review, "actions:action_plan_csv"),
+        plan_url(review, "actions:recommendation_add"),
+        plan_url(review, "actions:recommendation_edit", recommendation.pk),
+        plan_url(review, "actions:action_add", recommendation.pk),
+        plan_url(review, "actions:action_detail", police_action.pk),
+        plan_url(review, "actions:action_edit", police_action.pk),
+        plan_url(review, "actions:agency_links"),
+        plan_url(review, "actions:agency_link_send", police.pk),
     ]
 
 
@@ -53,7 +53,7 @@ def test_someone_outside_the_partnership_gets_404_everywhere(client, outsider, s
     client.force_login(outsider)
     for url in staff_urls:
         assert client.get(url).status_code == 404, url
-    assert client.post(plan_url(review, "agency_link_stop", police.pk)).status_code == 404
+    assert client.post(plan_url(review, "actions:agency_link_stop", police.pk)).status_code == 404
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, staff_urls):
@@ -69,24 +69,24 @@ def test_the_reviewer_sees_the_plan_but_cannot_change_it(
     page = client.get(plan_url(review))
     assert page.status_code == 200
     assert "Add a recommendation" not in page.content.decode()
-    detail = client.get(plan_url(review, "action_detail", police_action.pk))
+    detail = client.get(plan_url(review, "actions:action_detail", police_action.pk))
     assert detail.status_code == 200 and "Record progress" not in detail.content.decode()
     for url in [
-        plan_url(review, "recommendation_add"),
-        plan_url(review, "recommendation_edit", recommendation.pk),
-        plan_url(review, "action_add", recommendation.pk),
-        plan_url(review, "action_edit", police_action.pk),
-        plan_url(review, "agency_links"),
-        plan_url(review, "agency_link_send", police.pk),
+        plan_url(review, "actions:recommendation_add"),
+        plan_url(review, "actions:recommendation_edit", recommendation.pk),
+        plan_url(review, "actions:action_add", recommendation.pk),
+        plan_url(review, "actions:action_edit", police_action.pk),
+        plan_url(review, "actions:agency_links"),
+        plan_url(review, "actions:agency_link_send", police.pk),
     ]:
         assert client.get(url).status_code == 403, url
         if "agency-links/" not in url or "/send/" in url:
             assert client.post(url, {"text": "x"}).status_code == 403, url
     posted = client.post(
-        plan_url(review, "action_detail", police_action.pk), {"text": "x", "status": "complete", "rag": "green"}
+        plan_url(review, "actions:action_detail", police_action.pk), {"text": "x", "status": "complete", "rag": "green"}
     )
     assert posted.status_code == 403
-    assert client.post(plan_url(review, "agency_link_stop", police.pk)).status_code == 403
+    assert client.post(plan_url(review, "actions:agency_link_stop", police.pk)).status_code == 403
     assert Recommendation.objects.count() == 1 and not ActionUpdate.objects.exists()
     police_action.refresh_from_db()
     assert police_action.status == "not_started"
@@ -104,10 +104,10 @@ def test_a_reviewer_not_assigned_to_the_review_gets_404(client, partnership, rev
 def test_the_review_page_links_to_the_plan_once_signed_off(bm_client, review):
     assert (
         plan_url(review)
-        in bm_client.get(reverse("review_detail", args=[review.partnership.slug, review.pk])).content.decode()
+        in bm_client.get(reverse("overview:review_detail", args=[review.partnership.slug, review.pk])).content.decode()
     )
     Review.objects.filter(pk=review.pk).update(status=Review.Status.DRAFTING)
-    page = bm_client.get(reverse("review_detail", args=[review.partnership.slug, review.pk])).content.decode()
+    page = bm_client.get(reverse("overview:review_detail", args=[review.partnership.slug, review.pk])).content.decode()
     assert plan_url(review) not in page
 
 
@@ -116,17 +116,17 @@ def test_before_sign_off_the_plan_explains_and_the_forms_are_closed(bm_client, r
     page = bm_client.get(plan_url(review))
     assert page.status_code == 200
     assert "starts once the review is signed off" in text_of(page)
-    response = bm_client.post(plan_url(review, "recommendation_add"), {"text": "Too early"}, follow=True)
+    response = bm_client.post(plan_url(review, "actions:recommendation_add"), {"text": "Too early"}, follow=True)
     assert "starts once the review is signed off" in text_of(response)
     assert not Recommendation.objects.exists()
 
 
 def test_adding_a_recommendation_and_an_action_through_the_pages(bm_client, review, police):
-    response = bm_client.post(plan_url(review, "recommendation_add"), {"text": "Share concerns early."})
+    response = bm_client.post(plan_url(review, "actions:recommendation_add"), {"text": "Share concerns early."})
     assert response.status_code == 302
     recommendation = Recommendation.objects.get()
     response = bm_client.post(
-        plan_url(review, "action_add", recommendation.pk),
+        plan_url(review, "actions:action_add", recommendation.pk),
         {
             "description": "Brief every team.",
             "agency": police.pk,
@@ -146,7 +146,7 @@ def test_adding_a_recommendation_and_an_action_through_the_pages(bm_client, revi
 def test_a_due_date_in_the_past_is_shown_next_to_the_field(bm_client, review, recommendation, police):
     yesterday = timezone.localdate() - timedelta(days=1)
     response = bm_client.post(
-        plan_url(review, "action_add", recommendation.pk),
+        plan_url(review, "actions:action_add", recommendation.pk),
         {
             "description": "Brief every team.",
             "agency": police.pk,
@@ -163,7 +163,7 @@ def test_a_due_date_in_the_past_is_shown_next_to_the_field(bm_client, review, re
 
 def test_another_partnerships_agency_cannot_be_chosen(bm_client, review, recommendation, foreign_agency):
     response = bm_client.post(
-        plan_url(review, "action_add", recommendation.pk),
+        plan_url(review, "actions:action_add", recommendation.pk),
         {"description": "x", "agency": foreign_agency.pk, "lead_name": "Sam", **date_fields("due_date", DUE)},
     )
     assert response.status_code == 200
@@ -182,7 +182,7 @@ def test_the_plan_shows_tags_counts_and_overdue_actions(bm_client, review, polic
 
 
 def test_the_business_manager_records_progress_with_evidence(bm_client, review, police_action):
-    url = plan_url(review, "action_detail", police_action.pk)
+    url = plan_url(review, "actions:action_detail", police_action.pk)
     response = bm_client.post(
         url,
         {
@@ -203,7 +203,7 @@ def test_the_business_manager_records_progress_with_evidence(bm_client, review, 
 
 def test_a_wrong_evidence_file_is_shown_next_to_the_field(bm_client, review, police_action):
     response = bm_client.post(
-        plan_url(review, "action_detail", police_action.pk),
+        plan_url(review, "actions:action_detail", police_action.pk),
         {"text": "See attached", "status": "complete", "rag": "green", "evidence": upload(b"<html></html>", "x.pdf")},
     )
     assert response.status_code == 200
@@ -226,7 +226,7 @@ def test_evidence_downloads_as_a_safe_attachment_that_cannot_run(
         by=business_manager,
     )
     client.force_login(reviewer)
-    response = client.get(plan_url(review, "action_evidence", police_action.pk, update.pk))
+    response = client.get(plan_url(review, "actions:action_evidence", police_action.pk, update.pk))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"] == 'attachment; filename="our-poster-final.png"'
@@ -254,5 +254,5 @@ def test_evidence_of_another_review_is_not_found(bm_client, review, police_actio
         evidence_file=upload(make_png()),
         by=business_manager,
     )
-    assert bm_client.get(plan_url(other, "action_evidence", police_action.pk, update.pk)).status_code == 404
-    assert bm_client.get(plan_url(other, "action_detail", police_action.pk)).status_code == 404
+    assert bm_client.get(plan_url(other, "actions:action_evidence", police_action.pk, update.pk)).status_code == 404
+    assert bm_client.get(plan_url(other, "actions:action_detail", police_action.pk)).status_code == 404

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def _owner_page_queries(owner, action):
     with CaptureQueriesContext(connection) as queries:
-        response = owner.get(reverse("action_owner_update", args=[action.pk]))
+        response = owner.get(reverse("action_owner:update", args=[action.pk]))
     assert response.status_code == 200
     return len(queries), response.content.decode()
 

@@ -70,8 +70,8 @@ def test_the_northvale_business_manager_signs_in_to_the_dashboard(client):
     response = client.post(reverse("mfa_authenticate"), {"code": code.getvalue().strip()})
     assert response.status_code == 302
 
-    response = client.get(reverse("home"), follow=True)
-    dashboard = reverse("partnership_overview", args=[partnership.slug])
+    response = client.get(reverse("overview:home"), follow=True)
+    dashboard = reverse("overview:partnership_overview", args=[partnership.slug])
     assert response.redirect_chain[-1][0] == dashboard
     assert response.status_code == 200
     assert escape(partnership.name) in response.content.decode()

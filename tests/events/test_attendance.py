@@ -38,11 +38,11 @@ def during(client, business_manager):
 
 
 def register_url(event):
-    return reverse("attendance_register", args=[event.review.partnership.slug, event.pk])
+    return reverse("events:attendance_register", args=[event.review.partnership.slug, event.pk])
 
 
 def pdf_url(event):
-    return reverse("attendance_register_pdf", args=[event.review.partnership.slug, event.pk])
+    return reverse("events:attendance_register_pdf", args=[event.review.partnership.slug, event.pk])
 
 
 def field(invitation):

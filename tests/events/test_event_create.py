@@ -40,7 +40,7 @@ def event_data(**overrides):
 
 
 def add_url(partnership, review):
-    return reverse("event_add", args=[partnership.slug, review.pk])
+    return reverse("events:event_add", args=[partnership.slug, review.pk])
 
 
 def post(client, partnership, review, **overrides):
@@ -80,7 +80,7 @@ def test_creating_an_event_stores_london_times_and_is_audited(
     )
     event = Event.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("event_detail", args=[partnership.slug, event.pk])
+    assert response["Location"] == reverse("events:event_detail", args=[partnership.slug, event.pk])
     assert event.starts_at == datetime(2026, 12, 8, 10, 0, tzinfo=UTC)  # GMT in December
     assert event.ends_at == datetime(2026, 12, 8, 13, 0, tzinfo=UTC)
     assert event.rsvp_deadline.isoformat() == "2026-11-24"
@@ -259,7 +259,7 @@ def test_who_may_add_an_event(client, partnership, review, reviewer, unassigned_
 def test_a_review_of_another_partnership_is_not_found(client, partnership, other_partnership, review):
     manager = make_staff("bm@eastmere.example", "Ola Ade", other_partnership, "business_manager")
     client.force_login(manager)
-    assert client.get(reverse("event_add", args=[other_partnership.slug, review.pk])).status_code == 404
+    assert client.get(reverse("events:event_add", args=[other_partnership.slug, review.pk])).status_code == 404
 
 
 @pytest.mark.django_db

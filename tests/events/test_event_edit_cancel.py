@@ -38,15 +38,15 @@ def edit_data(**overrides):
 
 
 def edit_url(event):
-    return reverse("event_edit", args=[event.review.partnership.slug, event.pk])
+    return reverse("events:event_edit", args=[event.review.partnership.slug, event.pk])
 
 
 def cancel_url(event):
-    return reverse("event_cancel", args=[event.review.partnership.slug, event.pk])
+    return reverse("events:event_cancel", args=[event.review.partnership.slug, event.pk])
 
 
 def detail_url(event):
-    return reverse("event_detail", args=[event.review.partnership.slug, event.pk])
+    return reverse("events:event_detail", args=[event.review.partnership.slug, event.pk])
 
 
 @pytest.mark.django_db
@@ -275,7 +275,7 @@ def test_who_may_change_or_cancel(client, event, reviewer, unassigned_reviewer, 
 @pytest.mark.django_db
 def test_an_event_under_another_partnerships_slug_is_not_found(client, event, other_partnership, outsider):
     client.force_login(outsider)
-    url = reverse("event_edit", args=[other_partnership.slug, event.pk])
+    url = reverse("events:event_edit", args=[other_partnership.slug, event.pk])
     assert client.get(url).status_code == 404
 
 

@@ -20,7 +20,7 @@ MAX_QUERIES = 18
 
 
 def detail_url(event):
-    return reverse("event_detail", args=[event.review.partnership.slug, event.pk])
+    return reverse("events:event_detail", args=[event.review.partnership.slug, event.pk])
 
 
 def fill(event, partnership, agencies, count):
@@ -73,8 +73,8 @@ def test_only_people_not_yet_sent_an_invitation_have_a_remove_button(bm_client, 
     not_sent = invite(event, sam)
     sent = invite(event, lee, Invitation.Status.INVITED)
     page = bm_client.get(detail_url(event)).content.decode()
-    assert reverse("invitee_remove", args=["northvale", event.pk, not_sent.pk]) in page
-    assert reverse("invitee_remove", args=["northvale", event.pk, sent.pk]) not in page
+    assert reverse("events:invitee_remove", args=["northvale", event.pk, not_sent.pk]) in page
+    assert reverse("events:invitee_remove", args=["northvale", event.pk, sent.pk]) not in page
     assert 'Remove<span class="govuk-visually-hidden"> Sam Green from the list</span>' in page
 
 
@@ -101,8 +101,8 @@ def test_who_may_see_the_event_page(client, event, unassigned_reviewer, outsider
         client.force_login(user)
         assert client.get(url).status_code == 404
     client.force_login(outsider)
-    assert client.get(reverse("event_detail", args=[other_partnership.slug, event.pk])).status_code == 404
-    assert client.get(reverse("event_detail", args=["northvale", 999999])).status_code == 404
+    assert client.get(reverse("events:event_detail", args=[other_partnership.slug, event.pk])).status_code == 404
+    assert client.get(reverse("events:event_detail", args=["northvale", 999999])).status_code == 404
 
 
 @pytest.mark.django_db
@@ -175,9 +175,9 @@ def test_the_directory_page_also_runs_a_fixed_number_of_queries(
     bm_client, partnership, event, agency, django_assert_max_num_queries
 ):
     fill(event, partnership, [agency], 120)
-    bm_client.get(reverse("invitee_add", args=[partnership.slug, event.pk]))
+    bm_client.get(reverse("events:invitee_add", args=[partnership.slug, event.pk]))
     with django_assert_max_num_queries(MAX_QUERIES):
-        response = bm_client.get(reverse("invitee_add", args=[partnership.slug, event.pk]))
+        response = bm_client.get(reverse("events:invitee_add", args=[partnership.slug, event.pk]))
     assert response.status_code == 200
 
 

@@ -86,7 +86,7 @@ def test_an_invitee_without_email_is_named_and_blocks_nobody(
     invite(event, nobody)
     invite(event, make_practitioners(partnership, agency, 1)[0])
     with django_capture_on_commit_callbacks(execute=True):
-        response = bm_client.post(reverse("event_send", args=[partnership.slug, event.pk]), follow=True)
+        response = bm_client.post(reverse("events:event_send", args=[partnership.slug, event.pk]), follow=True)
     page = response.content.decode()
     assert "no email address for them: No Email" in page
     assert len(mailoutbox) == 1
@@ -106,7 +106,7 @@ def test_a_cancelled_or_past_event_sends_nothing(event, partnership, agency, fro
 
 
 def test_reviewer_and_outsider_cannot_send(client, event, partnership, reviewer, outsider):
-    url = reverse("event_send", args=[partnership.slug, event.pk])
+    url = reverse("events:event_send", args=[partnership.slug, event.pk])
     client.force_login(reviewer)
     assert client.post(url).status_code == 403
     client.force_login(outsider)
@@ -150,10 +150,10 @@ def test_event_page_shows_each_invitees_email_state(invited, event, bm_client, p
     OutboundMessage.objects.filter(recipient=invited[0].practitioner.email).update(
         state="failed", last_error="SMTPRecipientsRefused: 550 no such user"
     )
-    page = bm_client.get(reverse("event_detail", args=[partnership.slug, event.pk])).content.decode()
+    page = bm_client.get(reverse("events:event_detail", args=[partnership.slug, event.pk])).content.decode()
     assert "550 no such user" in page
     assert "Try again" in page
-    response = bm_client.get(reverse("event_sending", args=[partnership.slug, event.pk]))
+    response = bm_client.get(reverse("events:event_sending", args=[partnership.slug, event.pk]))
     progress = response.content.decode()
     assert "All 2 invitations sent" in progress and "1 failed" in progress
     assert response["HX-Refresh"] == "true"
@@ -161,7 +161,7 @@ def test_event_page_shows_each_invitees_email_state(invited, event, bm_client, p
 
 def test_replies_export_guards_against_formulas(invited, event, bm_client, partnership):
     Invitation.objects.filter(pk=invited[0].pk).update(status="accepted", access_needs="=HYPERLINK(x)")
-    response = bm_client.get(reverse("event_replies_csv", args=[partnership.slug, event.pk]))
+    response = bm_client.get(reverse("events:event_replies_csv", args=[partnership.slug, event.pk]))
     text = response.content.decode()
     assert "'=HYPERLINK(x)" in text
-    assert Client().get(reverse("event_replies_csv", args=[partnership.slug, event.pk])).status_code == 302
+    assert Client().get(reverse("events:event_replies_csv", args=[partnership.slug, event.pk])).status_code == 302

@@ -13,20 +13,20 @@ pytestmark = pytest.mark.usefixtures("frozen")
 
 
 def add_url(event):
-    return reverse("invitee_add", args=[event.review.partnership.slug, event.pk])
+    return reverse("events:invitee_add", args=[event.review.partnership.slug, event.pk])
 
 
 def new_url(event):
-    return reverse("invitee_add_new", args=[event.review.partnership.slug, event.pk])
+    return reverse("events:invitee_add_new", args=[event.review.partnership.slug, event.pk])
 
 
 def remove_url(invitation):
     event = invitation.event
-    return reverse("invitee_remove", args=[event.review.partnership.slug, event.pk, invitation.pk])
+    return reverse("events:invitee_remove", args=[event.review.partnership.slug, event.pk, invitation.pk])
 
 
 def detail_url(event):
-    return reverse("event_detail", args=[event.review.partnership.slug, event.pk])
+    return reverse("events:event_detail", args=[event.review.partnership.slug, event.pk])
 
 
 def new_person(for_agency, **overrides):
@@ -257,7 +257,7 @@ def test_removing_needs_a_post_and_the_right_event(bm_client, review, event, sam
     invitation = invite(event, sam)
     assert bm_client.get(remove_url(invitation)).status_code == 405
     other = make_event(review, title="Second event")
-    url = reverse("invitee_remove", args=[review.partnership.slug, other.pk, invitation.pk])
+    url = reverse("events:invitee_remove", args=[review.partnership.slug, other.pk, invitation.pk])
     assert bm_client.post(url).status_code == 404
     assert event.invitations.count() == 1
 

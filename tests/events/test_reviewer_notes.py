@@ -42,13 +42,13 @@ def event_note(review, event, reviewer):
 def note_urls(partnership, review, event, note):
     slug = partnership.slug
     return [
-        reverse("review_notes", args=[slug, review.pk]),
-        reverse("review_note_add", args=[slug, review.pk]),
-        reverse("event_notes", args=[slug, event.pk]),
-        reverse("event_note_add", args=[slug, event.pk]),
-        reverse("note_detail", args=[slug, note.pk]),
-        reverse("note_edit", args=[slug, note.pk]),
-        reverse("note_delete", args=[slug, note.pk]),
+        reverse("events:review_notes", args=[slug, review.pk]),
+        reverse("events:review_note_add", args=[slug, review.pk]),
+        reverse("events:event_notes", args=[slug, event.pk]),
+        reverse("events:event_note_add", args=[slug, event.pk]),
+        reverse("events:note_detail", args=[slug, note.pk]),
+        reverse("events:note_edit", args=[slug, note.pk]),
+        reverse("events:note_delete", args=[slug, note.pk]),
     ]
 
 
@@ -57,7 +57,7 @@ def actions():
 
 
 def test_the_reviewer_lists_the_reviews_notes_and_the_read_is_audited(reviewer_client, partnership, review, note):
-    response = reviewer_client.get(reverse("review_notes", args=[partnership.slug, review.pk]))
+    response = reviewer_client.get(reverse("events:review_notes", args=[partnership.slug, review.pk]))
 
     assert response.status_code == 200
     assert SECRET_TITLE in response.content.decode()
@@ -69,7 +69,7 @@ def test_the_reviewer_lists_the_reviews_notes_and_the_read_is_audited(reviewer_c
 
 
 def test_the_event_list_shows_only_that_events_notes(reviewer_client, partnership, review, event, note, event_note):
-    response = reviewer_client.get(reverse("event_notes", args=[partnership.slug, event.pk]))
+    response = reviewer_client.get(reverse("events:event_notes", args=[partnership.slug, event.pk]))
 
     assert response.status_code == 200
     assert list(response.context["notes"]) == [event_note]
@@ -79,12 +79,12 @@ def test_the_event_list_shows_only_that_events_notes(reviewer_client, partnershi
 
 def test_the_reviewer_adds_a_note_to_the_review(reviewer_client, reviewer, partnership, review):
     response = reviewer_client.post(
-        reverse("review_note_add", args=[partnership.slug, review.pk]), {"title": "", "body": SECRET_BODY}
+        reverse("events:review_note_add", args=[partnership.slug, review.pk]), {"title": "", "body": SECRET_BODY}
     )
 
     note = ReviewerNote.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("note_detail", args=[partnership.slug, note.pk])
+    assert response["Location"] == reverse("events:note_detail", args=[partnership.slug, note.pk])
     assert (note.review, note.event, note.author, note.title, note.body) == (review, None, reviewer, "", SECRET_BODY)
     entry = AuditEntry.objects.get(action="note.created")
     assert entry.actor == reviewer
@@ -94,7 +94,8 @@ def test_the_reviewer_adds_a_note_to_the_review(reviewer_client, reviewer, partn
 
 def test_the_reviewer_adds_a_note_to_an_event(reviewer_client, partnership, review, event):
     reviewer_client.post(
-        reverse("event_note_add", args=[partnership.slug, event.pk]), {"title": SECRET_TITLE, "body": SECRET_BODY}
+        reverse("events:event_note_add", args=[partnership.slug, event.pk]),
+        {"title": SECRET_TITLE, "body": SECRET_BODY},
     )
 
     note = ReviewerNote.objects.get()
@@ -102,7 +103,9 @@ def test_the_reviewer_adds_a_note_to_an_event(reviewer_client, partnership, revi
 
 
 def test_a_note_needs_its_text(reviewer_client, partnership, review):
-    response = reviewer_client.post(reverse("review_note_add", args=[partnership.slug, review.pk]), {"title": "x"})
+    response = reviewer_client.post(
+        reverse("events:review_note_add", args=[partnership.slug, review.pk]), {"title": "x"}
+    )
 
     assert response.status_code == 200
     assert "Enter the note" in response.content.decode()
@@ -112,7 +115,8 @@ def test_a_note_needs_its_text(reviewer_client, partnership, review):
 
 def test_notes_are_encrypted_in_the_database(reviewer_client, partnership, review):
     reviewer_client.post(
-        reverse("review_note_add", args=[partnership.slug, review.pk]), {"title": SECRET_TITLE, "body": SECRET_BODY}
+        reverse("events:review_note_add", args=[partnership.slug, review.pk]),
+        {"title": SECRET_TITLE, "body": SECRET_BODY},
     )
 
     with connection.cursor() as cursor:
@@ -124,7 +128,7 @@ def test_notes_are_encrypted_in_the_database(reviewer_client, partnership, revie
 
 
 def test_opening_a_note_is_audited(reviewer_client, reviewer, partnership, review, note):
-    response = reviewer_client.get(reverse("note_detail", args=[partnership.slug, note.pk]))
+    response = reviewer_client.get(reverse("events:note_detail", args=[partnership.slug, note.pk]))
 
     assert response.status_code == 200
     assert SECRET_BODY in response.content.decode()
@@ -133,7 +137,7 @@ def test_opening_a_note_is_audited(reviewer_client, reviewer, partnership, revie
 
 
 def test_the_reviewer_changes_a_note(reviewer_client, partnership, note):
-    url = reverse("note_edit", args=[partnership.slug, note.pk])
+    url = reverse("events:note_edit", args=[partnership.slug, note.pk])
     assert SECRET_BODY in reviewer_client.get(url).content.decode()
 
     response = reviewer_client.post(url, {"title": "New title", "body": "New text"})
@@ -145,29 +149,29 @@ def test_the_reviewer_changes_a_note(reviewer_client, partnership, note):
 
 
 def test_the_reviewer_deletes_a_note(reviewer_client, partnership, review, note):
-    url = reverse("note_delete", args=[partnership.slug, note.pk])
+    url = reverse("events:note_delete", args=[partnership.slug, note.pk])
     assert reviewer_client.get(url).status_code == 200
     assert ReviewerNote.objects.exists()
 
     response = reviewer_client.post(url)
 
-    assert response["Location"] == reverse("review_notes", args=[partnership.slug, review.pk])
+    assert response["Location"] == reverse("events:review_notes", args=[partnership.slug, review.pk])
     assert not ReviewerNote.objects.exists()
     entry = AuditEntry.objects.get(action="note.deleted")
     assert entry.object_id == str(note.pk)
 
 
 def test_deleting_an_event_note_goes_back_to_the_events_notes(reviewer_client, partnership, event, event_note):
-    response = reviewer_client.post(reverse("note_delete", args=[partnership.slug, event_note.pk]))
+    response = reviewer_client.post(reverse("events:note_delete", args=[partnership.slug, event_note.pk]))
 
-    assert response["Location"] == reverse("event_notes", args=[partnership.slug, event.pk])
+    assert response["Location"] == reverse("events:event_notes", args=[partnership.slug, event.pk])
 
 
 def test_a_second_reviewer_of_the_review_shares_its_notes(client, partnership, review, note, unassigned_reviewer):
     review.reviewers.add(unassigned_reviewer)
     client.force_login(unassigned_reviewer)
 
-    assert client.get(reverse("note_detail", args=[partnership.slug, note.pk])).status_code == 200
+    assert client.get(reverse("events:note_detail", args=[partnership.slug, note.pk])).status_code == 200
 
 
 def refused(client, partnership, review, event, note):
@@ -367,14 +371,15 @@ def test_the_audit_log_and_exports_never_show_a_notes_text(
 ):
     client.force_login(reviewer)
     client.post(
-        reverse("event_note_add", args=[partnership.slug, event.pk]), {"title": SECRET_TITLE, "body": SECRET_BODY}
+        reverse("events:event_note_add", args=[partnership.slug, event.pk]),
+        {"title": SECRET_TITLE, "body": SECRET_BODY},
     )
     client.force_login(business_manager)
 
     pages = [
-        client.get(reverse("audit_log", args=[partnership.slug])),
-        client.get(reverse("event_replies_csv", args=[partnership.slug, event.pk])),
-        client.get(reverse("practitioner_export", args=[partnership.slug])),
+        client.get(reverse("partnerships:audit_log", args=[partnership.slug])),
+        client.get(reverse("events:event_replies_csv", args=[partnership.slug, event.pk])),
+        client.get(reverse("practitioners:practitioner_export", args=[partnership.slug])),
     ]
 
     assert "note.created" in pages[0].content.decode()

@@ -38,22 +38,22 @@ def open_invitation(browser, link):
 
 
 def reply(browser, **data):
-    return browser.post(reverse("invitation_page"), {"attending": "yes"} | data)
+    return browser.post(reverse("invitation:page"), {"attending": "yes"} | data)
 
 
 def test_opening_the_link_changes_nothing(practitioner_browser, link):
     for method in ("get", "head"):
         response = getattr(practitioner_browser, method)(link)
         assert response.status_code == 200
-    assert practitioner_browser.get(reverse("invitation_page")).status_code == 403
+    assert practitioner_browser.get(reverse("invitation:page")).status_code == 403
     assert not AuditEntry.objects.filter(action="rsvp.recorded").exists()
     assert Invitation.objects.get().status == Invitation.Status.INVITED
 
 
 def test_the_button_opens_the_invitation_without_the_token_in_the_url(practitioner_browser, link):
     response = practitioner_browser.post(link)
-    assert response["Location"] == reverse("invitation_page")
-    page = practitioner_browser.get(reverse("invitation_page"))
+    assert response["Location"] == reverse("invitation:page")
+    page = practitioner_browser.get(reverse("invitation:page"))
     assert page.status_code == 200
     assert "Will you attend?" in page.content.decode()
     assert page["Referrer-Policy"] == "same-origin"
@@ -71,7 +71,7 @@ def test_accepting_then_declining_with_confirmations(
     assert invitation.status == Invitation.Status.ACCEPTED
     assert invitation.access_needs == "A hearing loop" and invitation.line_manager_attending is True
     assert mailoutbox[-1].subject.startswith("You are attending")
-    page = practitioner_browser.get(reverse("invitation_page")).content.decode()
+    page = practitioner_browser.get(reverse("invitation:page")).content.decode()
     assert "you will attend" in page
     with django_capture_on_commit_callbacks(execute=True):
         reply(
@@ -91,7 +91,7 @@ def test_accepting_then_declining_with_confirmations(
 
 def test_no_choice_is_a_clear_error(practitioner_browser, link):
     open_invitation(practitioner_browser, link)
-    response = practitioner_browser.post(reverse("invitation_page"), {"suggested_colleague_email": "nope"})
+    response = practitioner_browser.post(reverse("invitation:page"), {"suggested_colleague_email": "nope"})
     assert response.status_code == 200
     page = response.content.decode()
     assert "Select yes if you will attend" in page
@@ -140,7 +140,7 @@ def test_wrong_revoked_and_other_events_links_get_the_same_page(
         invitations.resend_link(invitation, sent_by=None)
     new_link = re.search(r"(/invitation/[^/\s]+/)", mailoutbox[-1].body).group(1)
     open_invitation(practitioner_browser, new_link)
-    page = practitioner_browser.get(reverse("invitation_page")).content.decode()
+    page = practitioner_browser.get(reverse("invitation:page")).content.decode()
     assert "Second event" not in page
     assert other.status == Invitation.Status.INVITED
 
@@ -165,8 +165,8 @@ def test_asking_for_a_new_link_never_says_whether_the_address_is_known(
 ):
     known = Invitation.objects.get().practitioner.email
     with django_capture_on_commit_callbacks(execute=True):
-        a = practitioner_browser.post(reverse("invitation_new_link"), {"email": known})
-        b = practitioner_browser.post(reverse("invitation_new_link"), {"email": "stranger@example.org"})
+        a = practitioner_browser.post(reverse("invitation:new_link"), {"email": known})
+        b = practitioner_browser.post(reverse("invitation:new_link"), {"email": "stranger@example.org"})
     assert a.status_code == b.status_code == 200
     assert "Check your email" in a.content.decode() and "Check your email" in b.content.decode()
     assert OutboundMessage.objects.filter(kind="invitation_link", recipient=known).count() == 1
@@ -174,20 +174,20 @@ def test_asking_for_a_new_link_never_says_whether_the_address_is_known(
 
 
 def test_calendar_and_factsheet_downloads_need_the_invitation(practitioner_browser, link):
-    assert practitioner_browser.get(reverse("invitation_calendar")).status_code == 403
+    assert practitioner_browser.get(reverse("invitation:calendar")).status_code == 403
     open_invitation(practitioner_browser, link)
-    response = practitioner_browser.get(reverse("invitation_calendar"))
+    response = practitioner_browser.get(reverse("invitation:calendar"))
     assert response["Content-Type"].startswith("text/calendar")
     assert b"Child A" in response.content
-    pdf = practitioner_browser.get(reverse("invitation_factsheet"))
+    pdf = practitioner_browser.get(reverse("invitation:factsheet"))
     assert pdf.content.startswith(b"%PDF")
 
 
 def test_a_rotated_link_closes_the_browser_it_opened(practitioner_browser, link, django_capture_on_commit_callbacks):
     open_invitation(practitioner_browser, link)
-    assert practitioner_browser.get(reverse("invitation_page")).status_code == 200
+    assert practitioner_browser.get(reverse("invitation:page")).status_code == 200
     invitations.resend_link(Invitation.objects.get(), sent_by=None)
-    assert practitioner_browser.get(reverse("invitation_page")).status_code == 403
+    assert practitioner_browser.get(reverse("invitation:page")).status_code == 403
 
 
 def test_a_stopped_link_cannot_be_reopened_by_asking_for_a_new_one(
@@ -196,7 +196,7 @@ def test_a_stopped_link_cannot_be_reopened_by_asking_for_a_new_one(
     invitation = Invitation.objects.get()
     invitations.revoke_link(invitation, revoked_by=None)
     with django_capture_on_commit_callbacks(execute=True):
-        practitioner_browser.post(reverse("invitation_new_link"), {"email": invitation.practitioner.email})
+        practitioner_browser.post(reverse("invitation:new_link"), {"email": invitation.practitioner.email})
     assert not OutboundMessage.objects.filter(kind="invitation_link").exists()
     invitation.refresh_from_db()
     assert invitation.token_revoked_at is not None
@@ -206,5 +206,5 @@ def test_new_links_for_one_address_are_limited(practitioner_browser, link, djang
     email = Invitation.objects.get().practitioner.email
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(5):
-            Client(REMOTE_ADDR=f"10.0.0.{_}").post(reverse("invitation_new_link"), {"email": email})
+            Client(REMOTE_ADDR=f"10.0.0.{_}").post(reverse("invitation:new_link"), {"email": email})
     assert OutboundMessage.objects.filter(kind="invitation_link").count() == 3

@@ -268,7 +268,7 @@ def test_the_upload_page_shows_the_message_next_to_the_field(client, reviewer, p
     client.force_login(reviewer)
 
     response = client.post(
-        reverse("summary_upload", args=[partnership.slug, event.pk]),
+        reverse("events:summary_upload", args=[partnership.slug, event.pk]),
         {"file": upload(with_open_action_javascript())},
     )
 
@@ -408,10 +408,10 @@ def test_a_cached_pdf_under_a_retired_key_is_rendered_afresh(event, reviewer):
 def staff_urls(partnership, event, version):
     slug = partnership.slug
     return [
-        reverse("summary_versions", args=[slug, event.pk]),
-        reverse("summary_write", args=[slug, event.pk]),
-        reverse("summary_upload", args=[slug, event.pk]),
-        reverse("summary_version", args=[slug, event.pk, version.number]),
+        reverse("events:summary_versions", args=[slug, event.pk]),
+        reverse("events:summary_write", args=[slug, event.pk]),
+        reverse("events:summary_upload", args=[slug, event.pk]),
+        reverse("events:summary_version", args=[slug, event.pk, version.number]),
     ]
 
 
@@ -435,11 +435,11 @@ def test_others_get_404_everywhere(who, request, client, partnership, event, ver
 
     for url in [
         *staff_urls(partnership, event, version),
-        reverse("summary_version_file", args=[slug, event.pk, version.number]),
-        reverse("summary_version_pdf", args=[slug, event.pk, version.number]),
+        reverse("events:summary_version_file", args=[slug, event.pk, version.number]),
+        reverse("events:summary_version_pdf", args=[slug, event.pk, version.number]),
     ]:
         assert client.get(url).status_code == 404, url
-    assert client.post(reverse("summary_write", args=[slug, event.pk]), {"text": "Hi"}).status_code == 404
+    assert client.post(reverse("events:summary_write", args=[slug, event.pk]), {"text": "Hi"}).status_code == 404
     assert SummaryVersion.objects.count() == 1
 
 
@@ -454,12 +454,13 @@ def test_writing_saves_a_version_and_shows_it(client, reviewer, partnership, eve
     client.force_login(reviewer)
 
     response = client.post(
-        reverse("summary_write", args=[partnership.slug, event.pk]), {"text": "## Heading\n- one\n<script>x</script>"}
+        reverse("events:summary_write", args=[partnership.slug, event.pk]),
+        {"text": "## Heading\n- one\n<script>x</script>"},
     )
 
     version = SummaryVersion.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("summary_version", args=[partnership.slug, event.pk, 1])
+    assert response["Location"] == reverse("events:summary_version", args=[partnership.slug, event.pk, 1])
     page = client.get(response["Location"]).content.decode()
     assert "<h2>Heading</h2><ul><li>one</li></ul>" in page
     assert "<script>x</script>" not in page
@@ -471,7 +472,7 @@ def test_the_list_shows_versions_newest_first(client, business_manager, reviewer
     add_version(event, upload=upload(make_pdf(), "agency.pdf"), created_by=business_manager)
     client.force_login(business_manager)
 
-    response = client.get(reverse("summary_versions", args=[partnership.slug, event.pk]))
+    response = client.get(reverse("events:summary_versions", args=[partnership.slug, event.pk]))
 
     assert [v.number for v in response.context["versions"]] == [2, 1]
     page = response.content.decode()
@@ -485,7 +486,7 @@ def test_an_uploaded_pdf_downloads_as_an_attachment_that_cannot_run(client, revi
     version = add_version(event, upload=upload(pdf, 'bad"name<>.pdf'), created_by=reviewer)
     client.force_login(reviewer)
 
-    response = client.get(reverse("summary_version_file", args=[partnership.slug, event.pk, version.number]))
+    response = client.get(reverse("events:summary_version_file", args=[partnership.slug, event.pk, version.number]))
 
     assert response.status_code == 200
     assert response.content == pdf
@@ -499,7 +500,7 @@ def test_an_uploaded_pdf_downloads_as_an_attachment_that_cannot_run(client, revi
 def test_staff_can_download_the_stamped_pdf_for_themselves(client, reviewer, partnership, event, version):
     client.force_login(reviewer)
 
-    response = client.get(reverse("summary_version_pdf", args=[partnership.slug, event.pk, version.number]))
+    response = client.get(reverse("events:summary_version_pdf", args=[partnership.slug, event.pk, version.number]))
 
     assert response.status_code == 200
     assert all("Tom Ellis" in text for text in pages_text(response.content))
@@ -507,7 +508,7 @@ def test_staff_can_download_the_stamped_pdf_for_themselves(client, reviewer, par
 
 def test_uploading_through_the_page_stores_the_pdf_as_a_new_version(client, business_manager, partnership, event):
     client.force_login(business_manager)
-    url = reverse("summary_upload", args=[partnership.slug, event.pk])
+    url = reverse("events:summary_upload", args=[partnership.slug, event.pk])
     page = client.get(url).content.decode()
     assert 'enctype="multipart/form-data"' in page
     assert 'class="govuk-file-upload"' in page
@@ -515,11 +516,11 @@ def test_uploading_through_the_page_stores_the_pdf_as_a_new_version(client, busi
     response = client.post(url, {"file": upload(make_pdf(), "Summary v3.pdf")})
 
     version = SummaryVersion.objects.get()
-    assert response["Location"] == reverse("summary_version", args=[partnership.slug, event.pk, 1])
+    assert response["Location"] == reverse("events:summary_version", args=[partnership.slug, event.pk, 1])
     assert (version.source, version.original_filename, version.created_by) == (
         SummaryVersion.Source.PDF,
         "Summary v3.pdf",
         business_manager,
     )
     page = client.get(response["Location"]).content.decode()
-    assert reverse("summary_version_file", args=[partnership.slug, event.pk, 1]) in page
+    assert reverse("events:summary_version_file", args=[partnership.slug, event.pk, 1]) in page

@@ -33,7 +33,7 @@ def with_link(invitation):
 
 def open_link(token):
     browser = Client()
-    assert browser.post(reverse("invitation_start", args=[token])).status_code == 302
+    assert browser.post(reverse("invitation:start", args=[token])).status_code == 302
     return browser
 
 
@@ -56,11 +56,11 @@ def people(event, partnership, sam, lee, health):
 
 
 def release_url(event):
-    return reverse("summary_release", args=[event.review.partnership.slug, event.pk])
+    return reverse("events:summary_release", args=[event.review.partnership.slug, event.pk])
 
 
 def readers_url(event):
-    return reverse("summary_readers", args=[event.review.partnership.slug, event.pk])
+    return reverse("events:summary_readers", args=[event.review.partnership.slug, event.pk])
 
 
 def release_form(version, day=AVAILABLE, at="9am"):
@@ -94,8 +94,8 @@ def reader_browser(frozen, released, who, when=READING):
 
 
 def accept_and_read(browser):
-    assert browser.post(reverse("summary_terms"), {"agree": "on"}).status_code == 302
-    return browser.get(reverse("summary_read"))
+    assert browser.post(reverse("invitation:summary_terms"), {"agree": "on"}).status_code == 302
+    return browser.get(reverse("invitation:summary_read"))
 
 
 # Releasing ------------------------------------------------------------------------------------
@@ -119,8 +119,8 @@ def test_release_emails_each_accepted_invitee_once_with_a_fresh_link(
     assert "CSPR 2026/01 (Child A)" in email.subject and "Amelia" not in email.body + email.subject
     assert "not used in the final report" in email.body and "16 November 2026" in email.body
     # The email's link is a new one: the old one no longer opens anything.
-    assert Client().post(reverse("invitation_start", args=[people["sam"].token])).status_code == 404
-    assert Client().post(reverse("invitation_start", args=[link_in(email)])).status_code == 302
+    assert Client().post(reverse("invitation:start", args=[people["sam"].token])).status_code == 404
+    assert Client().post(reverse("invitation:start", args=[link_in(email)])).status_code == 302
     entry = AuditEntry.objects.get(action="summary.released")
     assert entry.actor.email == "manager@northvale.example"
     assert entry.detail == {"version": version.pk, "replaced": False, "new_readers": 2, "emailed": 2}
@@ -163,8 +163,8 @@ def test_staff_pages_refuse_the_reviewer_and_an_outsider(client, event, version,
         ("get", release_url(event)),
         ("post", release_url(event)),
         ("get", readers_url(event)),
-        ("post", reverse("summary_remind", args=[slug, event.pk])),
-        ("post", reverse("summary_withdraw", args=[slug, event.pk, reader.pk])),
+        ("post", reverse("events:summary_remind", args=[slug, event.pk])),
+        ("post", reverse("events:summary_withdraw", args=[slug, event.pk, reader.pk])),
     ]
     for user, status in ((reviewer, 403), (outsider, 404)):
         client.force_login(user)
@@ -181,17 +181,17 @@ def test_staff_pages_refuse_the_reviewer_and_an_outsider(client, event, version,
 
 def test_terms_come_before_reading_and_acceptance_is_recorded(frozen, released, people):
     browser = reader_browser(frozen, released, "sam.green@police.example")
-    assert browser.get(reverse("summary_read"))["Location"] == reverse("summary_terms")
-    assert browser.get(reverse("summary_download"))["Location"] == reverse("summary_terms")
-    page = browser.get(reverse("summary_terms")).content.decode()
+    assert browser.get(reverse("invitation:summary_read"))["Location"] == reverse("invitation:summary_terms")
+    assert browser.get(reverse("invitation:summary_download"))["Location"] == reverse("invitation:summary_terms")
+    page = browser.get(reverse("invitation:summary_terms")).content.decode()
     for words in ("not used in the final report", "Do not share it", "Do not copy it", "stamped with your name"):
         assert words in page
-    page = browser.post(reverse("summary_terms"), {}).content.decode()
+    page = browser.post(reverse("invitation:summary_terms"), {}).content.decode()
     assert "Confirm that you accept the terms" in page
     assert not AuditEntry.objects.filter(action="summary.terms_accepted").exists()
 
-    response = browser.post(reverse("summary_terms"), {"agree": "on"})
-    assert response["Location"] == reverse("summary_read")
+    response = browser.post(reverse("invitation:summary_terms"), {"agree": "on"})
+    assert response["Location"] == reverse("invitation:summary_read")
     reader = SummaryReader.objects.get(invitation=people["sam"])
     assert reader.terms_accepted_at == READING and reader.read_count == 0
     entry = AuditEntry.objects.get(action="summary.terms_accepted")
@@ -210,8 +210,8 @@ def test_reading_shows_the_banner_and_is_logged(frozen, released, people):
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert "Confidential — do not share — Sam Green" in page
     assert "not used in the final report" in page and "What is known" in page
-    assert reverse("summary_download") in page and "Download your copy (PDF)" in page
-    browser.get(reverse("summary_read"))
+    assert reverse("invitation:summary_download") in page and "Download your copy (PDF)" in page
+    browser.get(reverse("invitation:summary_read"))
     reader = SummaryReader.objects.get(invitation=people["sam"])
     assert reader.read_count == 2 and reader.first_read_at == READING and reader.last_read_at == READING
     views = AuditEntry.objects.filter(action="summary.viewed")
@@ -225,7 +225,7 @@ def test_downloading_is_logged_and_the_copy_is_stamped(frozen, released, people)
 
     browser = reader_browser(frozen, released, "sam.green@police.example")
     accept_and_read(browser)
-    response = browser.get(reverse("summary_download"))
+    response = browser.get(reverse("invitation:summary_download"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "no-store" in response["Cache-Control"] and response["Content-Disposition"].startswith("attachment")
     pages = PdfReader(io.BytesIO(response.content)).pages
@@ -241,12 +241,12 @@ def test_downloading_is_logged_and_the_copy_is_stamped(frozen, released, people)
 def assert_refused(browser, status=404):
     logged = AuditEntry.objects.filter(action__in=["summary.terms_accepted", "summary.viewed", "summary.downloaded"])
     before = logged.count()
-    for name in ("summary_terms", "summary_read", "summary_download"):
+    for name in ("invitation:summary_terms", "invitation:summary_read", "invitation:summary_download"):
         response = browser.get(reverse(name))
         assert response.status_code == status, name
         page = response.content.decode()
         assert "The summary is not available" in page and "What is known" not in page
-    assert browser.post(reverse("summary_terms"), {"agree": "on"}).status_code == status
+    assert browser.post(reverse("invitation:summary_terms"), {"agree": "on"}).status_code == status
     assert logged.count() == before
 
 
@@ -299,7 +299,7 @@ def test_withdrawn_access_closes_at_once(frozen, released, bm_client, business_m
     bm_client.force_login(business_manager)
     assert accept_and_read(browser).status_code == 200
     reader = SummaryReader.objects.get(invitation=people["sam"])
-    url = reverse("summary_withdraw", args=[event.review.partnership.slug, event.pk, reader.pk])
+    url = reverse("events:summary_withdraw", args=[event.review.partnership.slug, event.pk, reader.pk])
     page = bm_client.post(url, follow=True).content.decode()
     assert "Sam Green can no longer read the summary." in page
     reader.refresh_from_db()
@@ -317,7 +317,7 @@ def test_withdraw_only_reaches_readers_of_this_event(frozen, bm_client, review, 
     invite(other_event, people["sam"].practitioner, Invitation.Status.ACCEPTED)
     release, _ = summary.release_summary(other_event, version=other_version, available_from=AVAILABLE, released_by=None)
     reader = release.readers.get()
-    url = reverse("summary_withdraw", args=[event.review.partnership.slug, event.pk, reader.pk])
+    url = reverse("events:summary_withdraw", args=[event.review.partnership.slug, event.pk, reader.pk])
     assert bm_client.post(url).status_code == 404
     reader.refresh_from_db()
     assert reader.withdrawn_at is None
@@ -342,7 +342,7 @@ def test_remind_emails_only_those_who_have_not_read_it(
 ):
     accept_and_read(reader_browser(frozen, released, "sam.green@police.example"))
     bm_client.force_login(business_manager)
-    url = reverse("summary_remind", args=[event.review.partnership.slug, event.pk])
+    url = reverse("events:summary_remind", args=[event.review.partnership.slug, event.pk])
     with django_capture_on_commit_callbacks(execute=True):
         page = bm_client.post(url, follow=True).content.decode()
     assert "Reminders are on their way to 1 person." in page
@@ -350,7 +350,7 @@ def test_remind_emails_only_those_who_have_not_read_it(
     message = OutboundMessage.objects.get(kind="summary_reminder")
     assert message.idempotency_key == f"summary-reminder:{event.summary_release.pk}:{people['lee'].pk}:2026-11-20"
     assert AuditEntry.objects.get(action="summary.reminded").detail == {"count": 1}
-    assert Client().post(reverse("invitation_start", args=[link_in(mailoutbox[0])])).status_code == 302
+    assert Client().post(reverse("invitation:start", args=[link_in(mailoutbox[0])])).status_code == 302
 
     # Pressing again the same day sends nothing more, and does not break the link just sent.
     mailoutbox.clear()
@@ -372,7 +372,7 @@ def test_a_pdf_version_is_offered_only_as_a_download(frozen, released, event, pe
 def test_nobody_is_reminded_before_it_can_be_read_or_after_it_closes(
     frozen, released, bm_client, business_manager, event, mailoutbox, django_capture_on_commit_callbacks
 ):
-    url = reverse("summary_remind", args=[event.review.partnership.slug, event.pk])
+    url = reverse("events:summary_remind", args=[event.review.partnership.slug, event.pk])
     for when, words in (
         (AVAILABLE.replace(hour=8), "cannot be read yet"),
         (CLOSES, "Access to the summary has closed"),

@@ -48,11 +48,11 @@ def people(event, partnership, sam, lee, health):
 
 
 def thank_you_url(event):
-    return reverse("thank_you_send", args=[event.review.partnership.slug, event.pk])
+    return reverse("events:thank_you_send", args=[event.review.partnership.slug, event.pk])
 
 
 def summary_url(event):
-    return reverse("feedback_summary", args=[event.review.partnership.slug, event.pk])
+    return reverse("events:feedback_summary", args=[event.review.partnership.slug, event.pk])
 
 
 def send(client, event, callbacks):
@@ -71,7 +71,7 @@ def open_link(path):
 
 
 def answer(browser, **data):
-    return browser.post(reverse("invitation_feedback"), {"safe_space": "yes", "felt_heard": "partly"} | data)
+    return browser.post(reverse("invitation:feedback"), {"safe_space": "yes", "felt_heard": "partly"} | data)
 
 
 # Thank-you emails -----------------------------------------------------------------------------
@@ -123,10 +123,10 @@ def test_the_emailed_link_replaces_the_old_one_and_opens_the_feedback(
 ):
     send(after, event, django_capture_on_commit_callbacks)
     email = next(m for m in mailoutbox if m.to == ["sam.green@police.example"])
-    old = reverse("invitation_start", args=[people["sam"].first_token])
+    old = reverse("invitation:start", args=[people["sam"].first_token])
     assert Client().post(old).status_code == 404
     browser = open_link(link_in(email))
-    page = browser.get(reverse("invitation_feedback"))
+    page = browser.get(reverse("invitation:feedback"))
     assert page.status_code == 200 and "Did you feel heard?" in page.content.decode()
 
 
@@ -167,7 +167,7 @@ def test_thank_yous_are_sent_by_post_only(after, event, people):
 
 
 def test_an_attendee_gives_feedback_once_and_it_is_not_linked_to_them(after, event, people):
-    browser = open_link(reverse("invitation_start", args=[people["lee"].first_token]))
+    browser = open_link(reverse("invitation:start", args=[people["lee"].first_token]))
     response = answer(browser, what_would_help="  More time for questions.  ")
     assert response.status_code == 302
     feedback = FeedbackResponse.objects.get()
@@ -183,40 +183,40 @@ def test_an_attendee_gives_feedback_once_and_it_is_not_linked_to_them(after, eve
     }
     entry = AuditEntry.objects.get(action="feedback.given")
     assert entry.object_id == str(people["lee"].pk) and entry.detail == {}
-    assert "Thank you for your feedback" in browser.get(reverse("invitation_feedback")).content.decode()
+    assert "Thank you for your feedback" in browser.get(reverse("invitation:feedback")).content.decode()
 
     again = answer(browser, safe_space="no", felt_heard="no")
     assert again.status_code == 200 and "Thank you for your feedback" in again.content.decode()
-    second_browser = open_link(reverse("invitation_start", args=[people["lee"].first_token]))
+    second_browser = open_link(reverse("invitation:start", args=[people["lee"].first_token]))
     answer(second_browser, safe_space="no")
     assert FeedbackResponse.objects.count() == 1
     assert AuditEntry.objects.filter(action="feedback.given").count() == 1
 
 
 def test_someone_not_marked_as_attending_cannot_give_feedback(after, event, people):
-    browser = open_link(reverse("invitation_start", args=[people["absent"].first_token]))
-    page = browser.get(reverse("invitation_feedback"))
+    browser = open_link(reverse("invitation:start", args=[people["absent"].first_token]))
+    page = browser.get(reverse("invitation:feedback"))
     assert page.status_code == 403 and "Only people recorded as attending" in page.content.decode()
     assert answer(browser).status_code == 403
     assert not FeedbackResponse.objects.exists()
 
 
 def test_feedback_on_a_cancelled_event_is_refused(after, event, people):
-    browser = open_link(reverse("invitation_start", args=[people["sam"].first_token]))
+    browser = open_link(reverse("invitation:start", args=[people["sam"].first_token]))
     Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
     assert answer(browser).status_code == 403
     assert not FeedbackResponse.objects.exists()
 
 
 def test_a_browser_without_the_link_is_refused(after, event, people):
-    assert Client().get(reverse("invitation_feedback")).status_code == 403
+    assert Client().get(reverse("invitation:feedback")).status_code == 403
     assert answer(Client()).status_code == 403
     assert not FeedbackResponse.objects.exists()
 
 
 def test_answers_are_checked(after, event, people):
-    browser = open_link(reverse("invitation_start", args=[people["sam"].first_token]))
-    response = browser.post(reverse("invitation_feedback"), {"safe_space": "maybe", "what_would_help": "x" * 2001})
+    browser = open_link(reverse("invitation:start", args=[people["sam"].first_token]))
+    response = browser.post(reverse("invitation:feedback"), {"safe_space": "maybe", "what_would_help": "x" * 2001})
     page = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in page
     assert "Select yes, partly or no for whether you felt heard." in page

@@ -242,7 +242,7 @@ def test_a_permanent_refusal_fails_the_row_and_the_event_page_says_why(
     assert sorted(smtp_server.handler.recipients()) == [e for e in invitee_emails(event) if e != unknown]
 
     client.force_login(business_manager)
-    response = client.get(reverse("event_detail", args=[partnership.slug, event.pk]))
+    response = client.get(reverse("events:event_detail", args=[partnership.slug, event.pk]))
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count(">Failed</strong>") == 1

@@ -158,7 +158,7 @@ def test_redis_stops_mid_batch_and_comes_back_empty_and_every_invitation_arrives
     handler = smtp_server.handler
     handler.delay = 0.1  # each message takes a while, so the batch is still going when Redis stops
     worker = start_worker("solo")
-    send = reverse("event_send", args=[partnership.slug, event.pk])
+    send = reverse("events:event_send", args=[partnership.slug, event.pk])
 
     assert bm_client.post(send).status_code == 302
     handler.wait_until_started(3)
@@ -182,7 +182,7 @@ def test_redis_stops_mid_batch_and_comes_back_empty_and_every_invitation_arrives
     assert len(faults) == LATE_BATCH
     # Celery's own retries would take 0.6 s for each email, 12 s for these twenty.
     assert faults[-1] - faults[0] < 3
-    page = bm_client.get(reverse("event_detail", args=[partnership.slug, event.pk]))
+    page = bm_client.get(reverse("events:event_detail", args=[partnership.slug, event.pk]))
     assert page.status_code == 200
     assert f"{LATE_BATCH} people invited" in page.content.decode()
 

@@ -20,17 +20,17 @@ def agency_data(**changes):
 
 def urls(partnership, agency):
     return [
-        (reverse("agency_list", args=[partnership.slug]), "get"),
-        (reverse("agency_add", args=[partnership.slug]), "get"),
-        (reverse("agency_add", args=[partnership.slug]), "post"),
-        (reverse("agency_edit", args=[partnership.slug, agency.pk]), "get"),
-        (reverse("agency_edit", args=[partnership.slug, agency.pk]), "post"),
+        (reverse("practitioners:agency_list", args=[partnership.slug]), "get"),
+        (reverse("practitioners:agency_add", args=[partnership.slug]), "get"),
+        (reverse("practitioners:agency_add", args=[partnership.slug]), "post"),
+        (reverse("practitioners:agency_edit", args=[partnership.slug, agency.pk]), "get"),
+        (reverse("practitioners:agency_edit", args=[partnership.slug, agency.pk]), "post"),
     ]
 
 
 @pytest.mark.django_db
 def test_the_list_shows_each_agency_with_its_type_and_lead(bm_client, partnership, agency, other_agency):
-    response = bm_client.get(reverse("agency_list", args=[partnership.slug]))
+    response = bm_client.get(reverse("practitioners:agency_list", args=[partnership.slug]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Northvale Police" in page
@@ -41,7 +41,9 @@ def test_the_list_shows_each_agency_with_its_type_and_lead(bm_client, partnershi
 
 @pytest.mark.django_db
 def test_adding_an_agency_saves_it_and_audits_it(bm_client, partnership, business_manager):
-    response = bm_client.post(reverse("agency_add", args=[partnership.slug]), agency_data(name="  Northvale Trust  "))
+    response = bm_client.post(
+        reverse("practitioners:agency_add", args=[partnership.slug]), agency_data(name="  Northvale Trust  ")
+    )
     assert response.status_code == 302
     agency = Agency.objects.get(partnership=partnership)
     assert agency.name == "Northvale Trust"
@@ -55,7 +57,9 @@ def test_adding_an_agency_saves_it_and_audits_it(bm_client, partnership, busines
 
 @pytest.mark.django_db
 def test_a_name_already_used_in_any_letter_case_is_a_form_error(bm_client, partnership, agency):
-    response = bm_client.post(reverse("agency_add", args=[partnership.slug]), agency_data(name="NORTHVALE police"))
+    response = bm_client.post(
+        reverse("practitioners:agency_add", args=[partnership.slug]), agency_data(name="NORTHVALE police")
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["name"] == [services.AGENCY_NAME_TAKEN]
     page = response.content.decode()
@@ -66,7 +70,9 @@ def test_a_name_already_used_in_any_letter_case_is_a_form_error(bm_client, partn
 
 @pytest.mark.django_db
 def test_the_same_name_is_fine_in_another_partnership(bm_client, partnership, other_agency):
-    response = bm_client.post(reverse("agency_add", args=[partnership.slug]), agency_data(name="Eastmere Police"))
+    response = bm_client.post(
+        reverse("practitioners:agency_add", args=[partnership.slug]), agency_data(name="Eastmere Police")
+    )
     assert response.status_code == 302
     assert Agency.objects.filter(name="Eastmere Police").count() == 2
 
@@ -74,7 +80,7 @@ def test_the_same_name_is_fine_in_another_partnership(bm_client, partnership, ot
 @pytest.mark.django_db
 def test_bad_input_is_shown_at_each_field(bm_client, partnership):
     data = agency_data(name="", agency_type="spaceship", lead_email="not an email")
-    response = bm_client.post(reverse("agency_add", args=[partnership.slug]), data)
+    response = bm_client.post(reverse("practitioners:agency_add", args=[partnership.slug]), data)
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"name", "agency_type", "lead_email"}
     assert not Agency.objects.exists()
@@ -82,14 +88,14 @@ def test_bad_input_is_shown_at_each_field(bm_client, partnership):
 
 @pytest.mark.django_db
 def test_an_empty_post_shows_the_errors(bm_client, partnership):
-    response = bm_client.post(reverse("agency_add", args=[partnership.slug]), {})
+    response = bm_client.post(reverse("practitioners:agency_add", args=[partnership.slug]), {})
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
 
 
 @pytest.mark.django_db
 def test_changing_an_agency_audits_the_fields_changed(bm_client, partnership, agency):
-    url = reverse("agency_edit", args=[partnership.slug, agency.pk])
+    url = reverse("practitioners:agency_edit", args=[partnership.slug, agency.pk])
     page = bm_client.get(url).content.decode()
     assert 'value="Northvale Police"' in page
     data = agency_data(
@@ -103,7 +109,7 @@ def test_changing_an_agency_audits_the_fields_changed(bm_client, partnership, ag
 
 @pytest.mark.django_db
 def test_an_agency_keeps_its_own_name_in_another_case(bm_client, partnership, agency):
-    url = reverse("agency_edit", args=[partnership.slug, agency.pk])
+    url = reverse("practitioners:agency_edit", args=[partnership.slug, agency.pk])
     data = agency_data(name="NORTHVALE POLICE", agency_type="police")
     assert bm_client.post(url, data).status_code == 302
     agency.refresh_from_db()
@@ -113,7 +119,7 @@ def test_an_agency_keeps_its_own_name_in_another_case(bm_client, partnership, ag
 @pytest.mark.django_db
 def test_renaming_to_another_agencys_name_is_a_form_error(bm_client, partnership, agency):
     other = Agency.objects.create(partnership=partnership, name="Northvale Council")
-    url = reverse("agency_edit", args=[partnership.slug, other.pk])
+    url = reverse("practitioners:agency_edit", args=[partnership.slug, other.pk])
     response = bm_client.post(url, agency_data(name="northvale police"))
     assert response.context["form"].errors["name"] == [services.AGENCY_NAME_TAKEN]
     other.refresh_from_db()
@@ -131,7 +137,7 @@ def test_the_service_refuses_a_duplicate_name(partnership, agency, business_mana
 
 @pytest.mark.django_db
 def test_an_agency_of_another_partnership_is_not_found(bm_client, partnership, other_agency):
-    url = reverse("agency_edit", args=[partnership.slug, other_agency.pk])
+    url = reverse("practitioners:agency_edit", args=[partnership.slug, other_agency.pk])
     assert bm_client.get(url).status_code == 404
     assert bm_client.post(url, agency_data()).status_code == 404
     other_agency.refresh_from_db()

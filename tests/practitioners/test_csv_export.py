@@ -21,7 +21,7 @@ def read(response):
 def test_the_export_has_the_import_columns_and_this_partnerships_rows_only(
     bm_client, partnership, practitioner, other_practitioner, business_manager
 ):
-    response = bm_client.get(reverse("practitioner_export", args=[partnership.slug]))
+    response = bm_client.get(reverse("practitioners:practitioner_export", args=[partnership.slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'attachment; filename="practitioners-northvale-' in response["Content-Disposition"]
@@ -48,7 +48,7 @@ def test_cells_that_look_like_formulas_are_defused(bm_client, partnership, agenc
         line_manager_name="\tTabbed",
         line_manager_email="",
     )
-    rows = read(bm_client.get(reverse("practitioner_export", args=[partnership.slug])))
+    rows = read(bm_client.get(reverse("practitioners:practitioner_export", args=[partnership.slug])))
     assert rows[1][:5] == [
         '\'=HYPERLINK("http://evil.example","Click")',
         "'+SUM(A1:A9)",
@@ -63,10 +63,10 @@ def test_cells_that_look_like_formulas_are_defused(bm_client, partnership, agenc
 def test_the_export_follows_the_search_and_filter(bm_client, partnership, practitioner, agency):
     school = Agency.objects.create(partnership=partnership, name="St Anne's School")
     Practitioner.objects.create(partnership=partnership, full_name="Pat Quinn", job_title="Teacher", agency=school)
-    url = reverse("practitioner_export", args=[partnership.slug])
+    url = reverse("practitioners:practitioner_export", args=[partnership.slug])
     assert [row[0] for row in read(bm_client.get(url, {"agency": school.pk}))[1:]] == ["Pat Quinn"]
     assert [row[0] for row in read(bm_client.get(url, {"q": "bloggs"}))[1:]] == ["Jo Bloggs"]
-    listing = bm_client.get(reverse("practitioner_list", args=[partnership.slug]), {"q": "bloggs"})
+    listing = bm_client.get(reverse("practitioners:practitioner_list", args=[partnership.slug]), {"q": "bloggs"})
     assert f"{url}?q=bloggs" in listing.content.decode()
 
 
@@ -84,14 +84,14 @@ def test_an_export_imports_cleanly_into_another_partnership(
         line_manager_name="Chris Lee",
         line_manager_email="chris@example.org",
     )
-    exported = bm_client.get(reverse("practitioner_export", args=[partnership.slug])).content
+    exported = bm_client.get(reverse("practitioners:practitioner_export", args=[partnership.slug])).content
     Membership.objects.create(
         user=business_manager, partnership=other_partnership, role=Membership.Role.BUSINESS_MANAGER
     )
     csv_file = SimpleUploadedFile("export.csv", exported, content_type="text/csv")
-    bm_client.post(reverse("practitioner_import", args=[other_partnership.slug]), {"csv_file": csv_file})
+    bm_client.post(reverse("practitioners:practitioner_import", args=[other_partnership.slug]), {"csv_file": csv_file})
     import_id = bm_client.session[f"practitioner_import:{other_partnership.pk}"]["id"]
-    url = reverse("practitioner_import_confirm", args=[other_partnership.slug])
+    url = reverse("practitioners:practitioner_import_confirm", args=[other_partnership.slug])
     assert bm_client.post(url, {"import_id": import_id}).status_code == 302
     copy = Practitioner.objects.get(partnership=other_partnership)
     assert (copy.full_name, copy.job_title, copy.phone, copy.agency.name) == (
@@ -104,7 +104,7 @@ def test_an_export_imports_cleanly_into_another_partnership(
 
 @pytest.mark.django_db
 def test_who_is_refused(client, partnership, practitioner, reviewer, outsider):
-    url = reverse("practitioner_export", args=[partnership.slug])
+    url = reverse("practitioners:practitioner_export", args=[partnership.slug])
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))

@@ -25,17 +25,19 @@ GOOD_FILE = "\n".join(
 def upload(client, partnership, content, name="practitioners.csv"):
     data = content if isinstance(content, bytes) else content.encode("utf-8")
     csv_file = SimpleUploadedFile(name, data, content_type="text/csv")
-    return client.post(reverse("practitioner_import", args=[partnership.slug]), {"csv_file": csv_file})
+    return client.post(reverse("practitioners:practitioner_import", args=[partnership.slug]), {"csv_file": csv_file})
 
 
 def preview(client, partnership):
-    return client.get(reverse("practitioner_import_confirm", args=[partnership.slug]))
+    return client.get(reverse("practitioners:practitioner_import_confirm", args=[partnership.slug]))
 
 
 def confirm(client, partnership, import_id=None):
     if import_id is None:
         import_id = client.session[f"practitioner_import:{partnership.pk}"]["id"]
-    return client.post(reverse("practitioner_import_confirm", args=[partnership.slug]), {"import_id": import_id})
+    return client.post(
+        reverse("practitioners:practitioner_import_confirm", args=[partnership.slug]), {"import_id": import_id}
+    )
 
 
 def rows_file(count, start=0):
@@ -54,7 +56,7 @@ def assert_nothing_imported(partnership, agencies=0):
 def test_a_good_file_is_previewed_then_imported_in_one_go(bm_client, partnership, agency, business_manager):
     response = upload(bm_client, partnership, GOOD_FILE)
     assert response.status_code == 302
-    assert response["Location"] == reverse("practitioner_import_confirm", args=[partnership.slug])
+    assert response["Location"] == reverse("practitioners:practitioner_import_confirm", args=[partnership.slug])
     assert_nothing_imported(partnership, agencies=1)
 
     response = preview(bm_client, partnership)
@@ -68,7 +70,7 @@ def test_a_good_file_is_previewed_then_imported_in_one_go(bm_client, partnership
 
     response = confirm(bm_client, partnership)
     assert response.status_code == 302
-    assert response["Location"] == reverse("practitioner_list", args=[partnership.slug])
+    assert response["Location"] == reverse("practitioners:practitioner_list", args=[partnership.slug])
     imported = {p.email: p for p in Practitioner.objects.filter(partnership=partnership).select_related("agency")}
     assert set(imported) == {"alex.morgan@health.example", "pat.quinn@health.example", "sam.hart@police.example"}
     health = Agency.objects.get(partnership=partnership, name="Northvale Health")
@@ -85,7 +87,7 @@ def test_a_good_file_is_previewed_then_imported_in_one_go(bm_client, partnership
     assert "3 practitioners added to the directory." in follow.content.decode()
     # The rows are gone from the session: confirming again imports nothing more.
     again = confirm(bm_client, partnership, import_id="anything")
-    assert again["Location"] == reverse("practitioner_import", args=[partnership.slug])
+    assert again["Location"] == reverse("practitioners:practitioner_import", args=[partnership.slug])
     assert Practitioner.objects.filter(partnership=partnership).count() == 3
 
 
@@ -236,7 +238,7 @@ def test_a_bad_file_gets_a_clear_message_and_nothing_is_imported(bm_client, part
 
 @pytest.mark.django_db
 def test_no_file_at_all_is_a_clear_error(bm_client, partnership):
-    response = bm_client.post(reverse("practitioner_import", args=[partnership.slug]), {})
+    response = bm_client.post(reverse("practitioners:practitioner_import", args=[partnership.slug]), {})
     assert response.context["form"].errors["csv_file"] == ["Choose a CSV file to upload."]
 
 
@@ -308,7 +310,7 @@ def test_a_database_clash_during_the_import_rolls_back_everything(partnership, a
 def test_the_confirmation_uses_the_rows_in_the_session_not_the_form(bm_client, partnership):
     assert upload(bm_client, partnership, rows_file(1)).status_code == 302
     import_id = bm_client.session[f"practitioner_import:{partnership.pk}"]["id"]
-    url = reverse("practitioner_import_confirm", args=[partnership.slug])
+    url = reverse("practitioners:practitioner_import_confirm", args=[partnership.slug])
     forged = {"import_id": import_id, "rows": "Mallory,Admin,Agency 0,mallory@example.org,,,", "email": "x@example.org"}
     assert bm_client.post(url, forged).status_code == 302
     assert list(Practitioner.objects.values_list("email", flat=True)) == ["person0@example.org"]
@@ -321,7 +323,7 @@ def test_a_confirmation_of_a_replaced_file_is_refused(bm_client, partnership):
     assert upload(bm_client, partnership, rows_file(2, start=10)).status_code == 302
     response = confirm(bm_client, partnership, import_id=old_id)
     assert response.status_code == 302
-    assert response["Location"] == reverse("practitioner_import_confirm", args=[partnership.slug])
+    assert response["Location"] == reverse("practitioners:practitioner_import_confirm", args=[partnership.slug])
     assert "Another file was uploaded" in bm_client.get(response["Location"]).content.decode()
     assert_nothing_imported(partnership)
 
@@ -329,9 +331,11 @@ def test_a_confirmation_of_a_replaced_file_is_refused(bm_client, partnership):
 @pytest.mark.django_db
 def test_the_check_page_without_an_upload_sends_you_to_upload(bm_client, partnership):
     for method in ("get", "post"):
-        response = getattr(bm_client, method)(reverse("practitioner_import_confirm", args=[partnership.slug]))
+        response = getattr(bm_client, method)(
+            reverse("practitioners:practitioner_import_confirm", args=[partnership.slug])
+        )
         assert response.status_code == 302
-        assert response["Location"] == reverse("practitioner_import", args=[partnership.slug])
+        assert response["Location"] == reverse("practitioners:practitioner_import", args=[partnership.slug])
     assert_nothing_imported(partnership)
 
 
@@ -343,24 +347,24 @@ def test_an_upload_is_kept_apart_for_each_partnership(bm_client, partnership, ot
         user=business_manager, partnership=other_partnership, role=Membership.Role.BUSINESS_MANAGER
     )
     assert upload(bm_client, partnership, rows_file(1)).status_code == 302
-    response = bm_client.get(reverse("practitioner_import_confirm", args=[other_partnership.slug]))
-    assert response["Location"] == reverse("practitioner_import", args=[other_partnership.slug])
+    response = bm_client.get(reverse("practitioners:practitioner_import_confirm", args=[other_partnership.slug]))
+    assert response["Location"] == reverse("practitioners:practitioner_import", args=[other_partnership.slug])
 
 
 @pytest.mark.django_db
 def test_the_upload_page_explains_the_columns(bm_client, partnership):
-    response = bm_client.get(reverse("practitioner_import", args=[partnership.slug]))
+    response = bm_client.get(reverse("practitioners:practitioner_import", args=[partnership.slug]))
     page = response.content.decode()
     assert response.status_code == 200
     for column in csv_import.COLUMNS:
         assert f"<code>{column}</code>" in page
     assert 'enctype="multipart/form-data"' in page
-    assert reverse("practitioner_import_template", args=[partnership.slug]) in page
+    assert reverse("practitioners:practitioner_import_template", args=[partnership.slug]) in page
 
 
 @pytest.mark.django_db
 def test_the_template_has_the_header_and_an_example_row_and_imports_cleanly(bm_client, partnership):
-    response = bm_client.get(reverse("practitioner_import_template", args=[partnership.slug]))
+    response = bm_client.get(reverse("practitioners:practitioner_import_template", args=[partnership.slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="practitioners-template.csv"' in response["Content-Disposition"]
@@ -374,7 +378,11 @@ def test_the_template_has_the_header_and_an_example_row_and_imports_cleanly(bm_c
 
 @pytest.mark.django_db
 def test_who_is_refused(client, partnership, reviewer, outsider):
-    names = ["practitioner_import", "practitioner_import_confirm", "practitioner_import_template"]
+    names = [
+        "practitioners:practitioner_import",
+        "practitioners:practitioner_import_confirm",
+        "practitioners:practitioner_import_template",
+    ]
     requests = [(reverse(name, args=[partnership.slug]), method) for name in names for method in ("get", "post")]
     for url, method in requests:
         response = getattr(client, method)(url)

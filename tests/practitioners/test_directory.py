@@ -45,11 +45,11 @@ def fill_directory(partnership, count):
 
 def urls(partnership, practitioner):
     return [
-        (reverse("practitioner_list", args=[partnership.slug]), "get"),
-        (reverse("practitioner_add", args=[partnership.slug]), "get"),
-        (reverse("practitioner_add", args=[partnership.slug]), "post"),
-        (reverse("practitioner_edit", args=[partnership.slug, practitioner.pk]), "get"),
-        (reverse("practitioner_edit", args=[partnership.slug, practitioner.pk]), "post"),
+        (reverse("practitioners:practitioner_list", args=[partnership.slug]), "get"),
+        (reverse("practitioners:practitioner_add", args=[partnership.slug]), "get"),
+        (reverse("practitioners:practitioner_add", args=[partnership.slug]), "post"),
+        (reverse("practitioners:practitioner_edit", args=[partnership.slug, practitioner.pk]), "get"),
+        (reverse("practitioners:practitioner_edit", args=[partnership.slug, practitioner.pk]), "post"),
     ]
 
 
@@ -57,7 +57,7 @@ def urls(partnership, practitioner):
 def test_the_directory_lists_only_this_partnerships_practitioners(
     bm_client, partnership, practitioner, other_practitioner
 ):
-    response = bm_client.get(reverse("practitioner_list", args=[partnership.slug]))
+    response = bm_client.get(reverse("practitioners:practitioner_list", args=[partnership.slug]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Jo Bloggs" in page and "Detective constable" in page and "Northvale Police" in page
@@ -69,7 +69,7 @@ def test_the_directory_lists_only_this_partnerships_practitioners(
 
 @pytest.mark.django_db
 def test_an_empty_directory_says_so(bm_client, partnership):
-    response = bm_client.get(reverse("practitioner_list", args=[partnership.slug]))
+    response = bm_client.get(reverse("practitioners:practitioner_list", args=[partnership.slug]))
     assert "The directory is empty" in response.content.decode()
 
 
@@ -83,7 +83,7 @@ def test_search_finds_by_name_email_job_title_or_agency(bm_client, partnership, 
         agency=Agency.objects.create(partnership=partnership, name="St Anne's School"),
         email="pat.quinn@school.example",
     )
-    response = bm_client.get(reverse("practitioner_list", args=[partnership.slug]), {"q": text})
+    response = bm_client.get(reverse("practitioners:practitioner_list", args=[partnership.slug]), {"q": text})
     names = [p.full_name for p in response.context["page"].object_list]
     assert names == ["Jo Bloggs"]
 
@@ -92,7 +92,7 @@ def test_search_finds_by_name_email_job_title_or_agency(bm_client, partnership, 
 def test_filter_by_agency(bm_client, partnership, practitioner):
     school = Agency.objects.create(partnership=partnership, name="St Anne's School")
     Practitioner.objects.create(partnership=partnership, full_name="Pat Quinn", job_title="Teacher", agency=school)
-    url = reverse("practitioner_list", args=[partnership.slug])
+    url = reverse("practitioners:practitioner_list", args=[partnership.slug])
     response = bm_client.get(url, {"agency": school.pk})
     assert [p.full_name for p in response.context["page"].object_list] == ["Pat Quinn"]
     assert "Clear the search" in response.content.decode()
@@ -105,7 +105,7 @@ def test_filter_by_agency(bm_client, partnership, practitioner):
     "params", [{"agency": "abc"}, {"agency": "999999"}, {"page": "last-but-one"}, {"q": "x" * 500}]
 )
 def test_odd_query_strings_are_ignored_not_errors(bm_client, partnership, practitioner, params):
-    response = bm_client.get(reverse("practitioner_list", args=[partnership.slug]), params)
+    response = bm_client.get(reverse("practitioners:practitioner_list", args=[partnership.slug]), params)
     assert response.status_code == 200
     assert [p.full_name for p in response.context["page"].object_list] == ["Jo Bloggs"]
 
@@ -114,14 +114,16 @@ def test_odd_query_strings_are_ignored_not_errors(bm_client, partnership, practi
 def test_an_agency_of_another_partnership_cannot_be_used_as_a_filter(
     bm_client, partnership, practitioner, other_agency, other_practitioner
 ):
-    response = bm_client.get(reverse("practitioner_list", args=[partnership.slug]), {"agency": other_agency.pk})
+    response = bm_client.get(
+        reverse("practitioners:practitioner_list", args=[partnership.slug]), {"agency": other_agency.pk}
+    )
     assert [p.full_name for p in response.context["page"].object_list] == ["Jo Bloggs"]
 
 
 @pytest.mark.django_db
 def test_pages_of_100_keep_the_search(bm_client, partnership):
     fill_directory(partnership, 250)
-    url = reverse("practitioner_list", args=[partnership.slug])
+    url = reverse("practitioners:practitioner_list", args=[partnership.slug])
     first = bm_client.get(url, {"q": "person"})
     assert len(first.context["page"].object_list) == 100
     page = first.content.decode()
@@ -140,7 +142,7 @@ def test_the_directory_runs_the_same_number_of_queries_however_many_rows(
     bm_client, partnership, django_assert_max_num_queries, rows
 ):
     agencies = fill_directory(partnership, rows)
-    url = reverse("practitioner_list", args=[partnership.slug])
+    url = reverse("practitioners:practitioner_list", args=[partnership.slug])
     with django_assert_max_num_queries(DIRECTORY_QUERIES):
         response = bm_client.get(url)
     assert len(response.context["page"].object_list) == min(rows, 100)
@@ -153,7 +155,7 @@ def test_the_directory_runs_the_same_number_of_queries_however_many_rows(
 @pytest.mark.django_db
 def test_adding_a_practitioner(bm_client, partnership, agency, business_manager):
     data = person(agency=agency.pk)
-    response = bm_client.post(reverse("practitioner_add", args=[partnership.slug]), data)
+    response = bm_client.post(reverse("practitioners:practitioner_add", args=[partnership.slug]), data)
     assert response.status_code == 302
     added = Practitioner.objects.get(partnership=partnership)
     assert added.email == "alex.morgan@council.example"
@@ -168,7 +170,7 @@ def test_adding_a_practitioner(bm_client, partnership, agency, business_manager)
 def test_a_practitioner_may_be_added_without_an_email_address(bm_client, partnership, agency, practitioner):
     Practitioner.objects.filter(pk=practitioner.pk).update(email="")
     data = person(agency=agency.pk, email="", line_manager_email="")
-    response = bm_client.post(reverse("practitioner_add", args=[partnership.slug]), data)
+    response = bm_client.post(reverse("practitioners:practitioner_add", args=[partnership.slug]), data)
     assert response.status_code == 302
     assert Practitioner.objects.filter(partnership=partnership, email="").count() == 2
 
@@ -176,7 +178,7 @@ def test_a_practitioner_may_be_added_without_an_email_address(bm_client, partner
 @pytest.mark.django_db
 def test_an_email_already_in_the_directory_is_a_field_error(bm_client, partnership, agency, practitioner):
     data = person(agency=agency.pk, email="  JO.Bloggs@Police.example ")
-    response = bm_client.post(reverse("practitioner_add", args=[partnership.slug]), data)
+    response = bm_client.post(reverse("practitioners:practitioner_add", args=[partnership.slug]), data)
     assert response.status_code == 200
     assert response.context["form"].errors["email"] == [services.EMAIL_TAKEN]
     page = response.content.decode()
@@ -188,13 +190,13 @@ def test_an_email_already_in_the_directory_is_a_field_error(bm_client, partnersh
 @pytest.mark.django_db
 def test_the_same_email_is_fine_in_another_partnership(bm_client, partnership, agency, other_practitioner):
     data = person(agency=agency.pk, email=other_practitioner.email)
-    assert bm_client.post(reverse("practitioner_add", args=[partnership.slug]), data).status_code == 302
+    assert bm_client.post(reverse("practitioners:practitioner_add", args=[partnership.slug]), data).status_code == 302
 
 
 @pytest.mark.django_db
 def test_bad_input_is_shown_at_each_field(bm_client, partnership, agency, other_agency):
     data = person(full_name="", job_title="", agency=other_agency.pk, email="nope", line_manager_email="@")
-    response = bm_client.post(reverse("practitioner_add", args=[partnership.slug]), data)
+    response = bm_client.post(reverse("practitioners:practitioner_add", args=[partnership.slug]), data)
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == {"full_name", "job_title", "agency", "email", "line_manager_email"}
@@ -204,20 +206,20 @@ def test_bad_input_is_shown_at_each_field(bm_client, partnership, agency, other_
 
 @pytest.mark.django_db
 def test_the_add_page_offers_only_this_partnerships_agencies(bm_client, partnership, agency, other_agency):
-    page = bm_client.get(reverse("practitioner_add", args=[partnership.slug])).content.decode()
+    page = bm_client.get(reverse("practitioners:practitioner_add", args=[partnership.slug])).content.decode()
     assert "Northvale Police" in page and "Eastmere Police" not in page
 
 
 @pytest.mark.django_db
 def test_the_add_page_without_agencies_says_to_add_one_first(bm_client, partnership):
-    page = bm_client.get(reverse("practitioner_add", args=[partnership.slug])).content.decode()
+    page = bm_client.get(reverse("practitioners:practitioner_add", args=[partnership.slug])).content.decode()
     assert "there are none yet" in page
 
 
 @pytest.mark.django_db
 def test_changing_a_practitioner_audits_the_field_names_only(bm_client, partnership, agency, practitioner):
     school = Agency.objects.create(partnership=partnership, name="St Anne's School")
-    url = reverse("practitioner_edit", args=[partnership.slug, practitioner.pk])
+    url = reverse("practitioners:practitioner_edit", args=[partnership.slug, practitioner.pk])
     assert 'value="jo.bloggs@police.example"' in bm_client.get(url).content.decode()
     data = person(full_name="Jo Bloggs", job_title="Teacher", agency=school.pk, email="JO.BLOGGS@police.example")
     data |= {"phone": "", "line_manager_name": "", "line_manager_email": ""}
@@ -232,7 +234,7 @@ def test_changing_to_another_practitioners_email_is_a_field_error(bm_client, par
     other = Practitioner.objects.create(
         partnership=partnership, full_name="Pat Quinn", job_title="Nurse", agency=agency, email="pat@example.org"
     )
-    url = reverse("practitioner_edit", args=[partnership.slug, other.pk])
+    url = reverse("practitioners:practitioner_edit", args=[partnership.slug, other.pk])
     response = bm_client.post(url, person(agency=agency.pk, email="jo.bloggs@police.example"))
     assert response.context["form"].errors["email"] == [services.EMAIL_TAKEN]
     other.refresh_from_db()
@@ -241,7 +243,7 @@ def test_changing_to_another_practitioners_email_is_a_field_error(bm_client, par
 
 @pytest.mark.django_db
 def test_a_practitioner_of_another_partnership_is_not_found(bm_client, partnership, agency, other_practitioner):
-    url = reverse("practitioner_edit", args=[partnership.slug, other_practitioner.pk])
+    url = reverse("practitioners:practitioner_edit", args=[partnership.slug, other_practitioner.pk])
     assert bm_client.get(url).status_code == 404
     assert bm_client.post(url, person(agency=agency.pk)).status_code == 404
     other_practitioner.refresh_from_db()
@@ -273,7 +275,7 @@ def test_a_superuser_may_manage_the_directory(client, partnership, practitioner)
     admin.is_superuser = True
     admin.save()
     client.force_login(admin)
-    assert client.get(reverse("practitioner_list", args=[partnership.slug])).status_code == 200
+    assert client.get(reverse("practitioners:practitioner_list", args=[partnership.slug])).status_code == 200
 
 
 # find_or_create_practitioner, used by the nomination and invitee pages

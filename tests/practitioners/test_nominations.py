@@ -38,7 +38,7 @@ def agencies(partnership):
 
 def ask(client, partnership, review, agencies, deadline=DEADLINE):
     return client.post(
-        reverse("nomination_request", args=[partnership.slug, review.pk]),
+        reverse("events:nomination_request", args=[partnership.slug, review.pk]),
         {
             "agencies": [a.pk for a in agencies],
             "deadline_0": deadline.day,
@@ -78,7 +78,7 @@ def nominate(client, **data):
         "line_manager_name": "Sgt Dee Hall",
         "line_manager_email": "dee.hall@police.example",
     } | data
-    return client.post(reverse("nomination_page"), payload)
+    return client.post(reverse("nomination:page"), payload)
 
 
 @pytest.mark.django_db
@@ -104,17 +104,17 @@ def test_opening_the_link_changes_nothing_and_the_button_signs_in(lead, lead_lin
     response = lead.get(lead_link)
     assert response.status_code == 200
     assert "Name your key staff" in response.content.decode()
-    assert lead.get(reverse("nomination_page")).status_code == 403
+    assert lead.get(reverse("nomination:page")).status_code == 403
     response = lead.post(lead_link)
-    assert response.status_code == 302 and response["Location"] == reverse("nomination_page")
-    assert lead.get(reverse("nomination_page")).status_code == 200
+    assert response.status_code == 302 and response["Location"] == reverse("nomination:page")
+    assert lead.get(reverse("nomination:page")).status_code == 200
 
 
 @pytest.mark.django_db
 def test_lead_names_staff_and_sees_them_listed(lead, lead_link):
     lead.post(lead_link)
     assert nominate(lead).status_code == 302
-    page = lead.get(reverse("nomination_page")).content.decode()
+    page = lead.get(reverse("nomination:page")).content.decode()
     assert "Lee Porter" in page
     assert Nomination.objects.get().email == "lee.porter@police.example"
     # The same person twice is refused with a reason.
@@ -125,7 +125,7 @@ def test_lead_names_staff_and_sees_them_listed(lead, lead_link):
     response = nominate(lead, email="not an email", full_name="")
     assert set(response.context["form"].errors) >= {"email", "full_name"}
     assert Nomination.objects.count() == 1
-    assert lead.post(reverse("nomination_complete")).status_code == 302
+    assert lead.post(reverse("nomination:complete")).status_code == 302
     assert NominationRequest.objects.get().completed_at is not None
 
 
@@ -143,8 +143,8 @@ def test_lead_can_withdraw_a_pending_nomination_only_from_their_own_list(lead, l
         deadline=DEADLINE,
     )
     foreign = Nomination.objects.create(request=other_request, full_name="X", job_title="Y", email="x@y.example")
-    assert lead.post(reverse("nomination_withdraw", args=[foreign.pk])).status_code == 404
-    assert lead.post(reverse("nomination_withdraw", args=[nomination.pk])).status_code == 302
+    assert lead.post(reverse("nomination:withdraw", args=[foreign.pk])).status_code == 404
+    assert lead.post(reverse("nomination:withdraw", args=[nomination.pk])).status_code == 302
     assert list(Nomination.objects.all()) == [foreign]
 
 
@@ -158,7 +158,7 @@ def test_wrong_expired_and_replaced_links_all_get_the_same_page(
     # Chasing sends a new link; the old one stops working.
     nomination_request = NominationRequest.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        bm_client.post(reverse("nomination_chase", args=[partnership.slug, review.pk, nomination_request.pk]))
+        bm_client.post(reverse("events:nomination_chase", args=[partnership.slug, review.pk, nomination_request.pk]))
     chase = OutboundMessage.objects.get(kind="nomination_chase")
     assert chase.subject.startswith("Reminder")
     replaced = lead.get(lead_link)
@@ -183,20 +183,20 @@ def test_business_manager_accepts_nominations_into_the_directory(bm_client, lead
     nominate(lead)
     nominate(lead, full_name="Sam Reid", email="sam.reid@police.example", role="manager")
     nominations = list(Nomination.objects.all())
-    url = reverse("nomination_accept", args=[partnership.slug, review.pk])
+    url = reverse("events:nomination_accept", args=[partnership.slug, review.pk])
     assert bm_client.post(url, {"nominations": [n.pk for n in nominations]}).status_code == 302
     practitioners = Practitioner.objects.filter(partnership=partnership)
     assert sorted(p.email for p in practitioners) == ["lee.porter@police.example", "sam.reid@police.example"]
     assert all(p.agency.name == "Northvale Police" for p in practitioners)
     assert set(Nomination.objects.values_list("status", flat=True)) == {"accepted"}
     # The lead now sees them as received and cannot withdraw them.
-    assert lead.post(reverse("nomination_withdraw", args=[nominations[0].pk])).status_code == 302
+    assert lead.post(reverse("nomination:withdraw", args=[nominations[0].pk])).status_code == 302
     assert Nomination.objects.count() == 2
 
 
 @pytest.mark.django_db
 def test_nomination_pages_refuse_reviewers_and_outsiders(client, partnership, review, reviewer, outsider):
-    url = reverse("nomination_list", args=[partnership.slug, review.pk])
+    url = reverse("events:nomination_list", args=[partnership.slug, review.pk])
     client.force_login(reviewer)
     assert client.get(url).status_code == 403
     client.force_login(outsider)
@@ -213,15 +213,15 @@ def test_a_deadline_in_the_past_is_refused(bm_client, partnership, review, agenc
 
 @pytest.mark.django_db
 def test_the_request_form_posts_to_the_request_url(bm_client, partnership, review, agencies):
-    page = bm_client.get(reverse("nomination_list", args=[partnership.slug, review.pk])).content.decode()
-    assert f'action="{reverse("nomination_request", args=[partnership.slug, review.pk])}"' in page
-    assert bm_client.post(reverse("nomination_list", args=[partnership.slug, review.pk])).status_code == 405
+    page = bm_client.get(reverse("events:nomination_list", args=[partnership.slug, review.pk])).content.decode()
+    assert f'action="{reverse("events:nomination_request", args=[partnership.slug, review.pk])}"' in page
+    assert bm_client.post(reverse("events:nomination_list", args=[partnership.slug, review.pk])).status_code == 405
 
 
 @pytest.mark.django_db
 def test_a_chase_closes_the_browser_the_old_link_opened(lead, lead_link, bm_client, partnership, review):
     lead.post(lead_link)
-    assert lead.get(reverse("nomination_page")).status_code == 200
+    assert lead.get(reverse("nomination:page")).status_code == 200
     nomination_request = NominationRequest.objects.get()
-    bm_client.post(reverse("nomination_chase", args=[partnership.slug, review.pk, nomination_request.pk]))
-    assert lead.get(reverse("nomination_page")).status_code == 403
+    bm_client.post(reverse("events:nomination_chase", args=[partnership.slug, review.pk, nomination_request.pk]))
+    assert lead.get(reverse("nomination:page")).status_code == 403

@@ -29,25 +29,31 @@ def csv_upload(text):
 def page_states(client, partnership, agency, practitioner):
     """(name, response) for each page and state."""
     slug = partnership.slug
-    yield "agencies", client.get(reverse("agency_list", args=[slug]))
-    yield "agency-add", client.get(reverse("agency_add", args=[slug]))
-    yield "agency-add-errors", client.post(reverse("agency_add", args=[slug]), {"name": "", "lead_email": "x"})
-    edit = reverse("agency_edit", args=[slug, agency.pk])
+    yield "agencies", client.get(reverse("practitioners:agency_list", args=[slug]))
+    yield "agency-add", client.get(reverse("practitioners:agency_add", args=[slug]))
+    yield (
+        "agency-add-errors",
+        client.post(reverse("practitioners:agency_add", args=[slug]), {"name": "", "lead_email": "x"}),
+    )
+    edit = reverse("practitioners:agency_edit", args=[slug, agency.pk])
     yield "agency-edit", client.get(edit)
     Agency.objects.create(partnership=partnership, name="Northvale Council")
     yield "agency-edit-errors", client.post(edit, {"name": "northvale council", "agency_type": "police"})
-    directory = reverse("practitioner_list", args=[slug])
+    directory = reverse("practitioners:practitioner_list", args=[slug])
     yield "directory", client.get(directory, {"page": 2})
     yield "directory-searched", client.get(directory, {"q": "person 01", "agency": agency.pk})
     yield "directory-no-match", client.get(directory, {"q": "nobody"})
-    yield "practitioner-add", client.get(reverse("practitioner_add", args=[slug]))
+    yield "practitioner-add", client.get(reverse("practitioners:practitioner_add", args=[slug]))
     yield (
         "practitioner-add-errors",
-        client.post(reverse("practitioner_add", args=[slug]), {"email": practitioner.email, "line_manager_email": "@"}),
+        client.post(
+            reverse("practitioners:practitioner_add", args=[slug]),
+            {"email": practitioner.email, "line_manager_email": "@"},
+        ),
     )
-    yield "practitioner-edit", client.get(reverse("practitioner_edit", args=[slug, practitioner.pk]))
-    upload = reverse("practitioner_import", args=[slug])
-    check = reverse("practitioner_import_confirm", args=[slug])
+    yield "practitioner-edit", client.get(reverse("practitioners:practitioner_edit", args=[slug, practitioner.pk]))
+    upload = reverse("practitioners:practitioner_import", args=[slug])
+    check = reverse("practitioners:practitioner_import_confirm", args=[slug])
     yield "import", client.get(upload)
     yield "import-bad-file", client.post(upload, csv_upload("name,role\nA,B\n"))
     client.post(

@@ -118,11 +118,11 @@ def version(review):
 
 
 def circulate_url(review, number=1):
-    return reverse("report_circulate", args=[review.partnership.slug, review.pk, number])
+    return reverse("reports:report_circulate", args=[review.partnership.slug, review.pk, number])
 
 
 def progress_url(review):
-    return reverse("report_check_progress", args=[review.partnership.slug, review.pk])
+    return reverse("reports:report_check_progress", args=[review.partnership.slug, review.pk])
 
 
 def chosen_form(attendees=(), leads=(), days=5, extra_name="", extra_email="", **more):
@@ -384,7 +384,7 @@ def test_reminders_now_go_to_those_who_have_not_answered_once_a_day(
     stopped = sent.checkers.get(email="dana.reid@police.example")
     circulation.stop_link(stopped, stopped_by=business_manager)
     before = dict(sent.checkers.values_list("email", "token_hash"))
-    remind = reverse("report_check_remind", args=[review.partnership.slug, review.pk])
+    remind = reverse("reports:report_check_remind", args=[review.partnership.slug, review.pk])
 
     with django_capture_on_commit_callbacks(execute=True):
         response = bm_client.post(remind, follow=True)
@@ -410,13 +410,13 @@ def test_stopping_one_link_and_sending_a_new_one(
     sam = sent.checkers.get(email="sam.green@police.example")
     token = link_in(next(m for m in mailoutbox if m.to == ["sam.green@police.example"]))
     mailoutbox.clear()
-    stop = reverse("report_check_stop", args=[review.partnership.slug, review.pk, sam.pk])
+    stop = reverse("reports:report_check_stop", args=[review.partnership.slug, review.pk, sam.pk])
     assert "link has stopped working" in bm_client.post(stop, follow=True).content.decode()
     assert links.lookup(circulation.CHECKER_LINK, token) is None
     assert "had already stopped" in bm_client.post(stop, follow=True).content.decode()
     assert AuditEntry.objects.filter(action="draft.link_stopped").count() == 1
 
-    new_link = reverse("report_check_new_link", args=[review.partnership.slug, review.pk, sam.pk])
+    new_link = reverse("reports:report_check_new_link", args=[review.partnership.slug, review.pk, sam.pk])
     with django_capture_on_commit_callbacks(execute=True):
         bm_client.post(new_link)
     assert [m.to for m in mailoutbox] == [["sam.green@police.example"]]
@@ -448,9 +448,9 @@ def test_outsiders_and_unassigned_reviewers_get_404_on_every_staff_page(
         ("get", circulate_url(review)),
         ("post", circulate_url(review)),
         ("get", progress_url(review)),
-        ("post", reverse("report_check_remind", args=[slug, review.pk])),
-        ("post", reverse("report_check_stop", args=[slug, review.pk, checker.pk])),
-        ("post", reverse("report_check_new_link", args=[slug, review.pk, checker.pk])),
+        ("post", reverse("reports:report_check_remind", args=[slug, review.pk])),
+        ("post", reverse("reports:report_check_stop", args=[slug, review.pk, checker.pk])),
+        ("post", reverse("reports:report_check_new_link", args=[slug, review.pk, checker.pk])),
     ]
     unassigned = make_staff("nadia@northvale.example", "Nadia Rahman", partnership, Membership.Role.REVIEWER)
     for user in (outsider, unassigned):
@@ -464,7 +464,7 @@ def test_outsiders_and_unassigned_reviewers_get_404_on_every_staff_page(
 
 
 def test_the_draft_report_page_shows_the_panel(frozen, bm_client, business_manager, review, people, version):
-    report_page = reverse("report_home", args=[review.partnership.slug, review.pk])
+    report_page = reverse("reports:report_home", args=[review.partnership.slug, review.pk])
     page = bm_client.get(report_page).content.decode()
     assert "No version has been sent for checking yet." in page and circulate_url(review) in page
     start(review, version, business_manager)

@@ -72,8 +72,8 @@ def other_review(partnership, reviewer):
 
 def opened(token):
     browser = Client()
-    response = browser.post(reverse("draft_link", args=[token]))
-    assert response.status_code == 302 and response["Location"] == reverse("draft_read")
+    response = browser.post(reverse("draft:start", args=[token]))
+    assert response.status_code == 302 and response["Location"] == reverse("draft:read")
     return browser
 
 
@@ -91,17 +91,17 @@ def draft_actions():
 def test_opening_the_link_changes_nothing_until_the_button_is_pressed(checkers):
     sam, token = checkers["Sam Green"]
     browser = Client()
-    page = browser.get(reverse("draft_link", args=[token]))
+    page = browser.get(reverse("draft:start", args=[token]))
     assert page.status_code == 200 and "Read the draft report" in page.content.decode()
     assert "Wednesday 30 December 2026" in page.content.decode()
-    assert browser.head(reverse("draft_link", args=[token])).status_code == 200
+    assert browser.head(reverse("draft:start", args=[token])).status_code == 200
     assert "link:draft" not in browser.session
-    assert browser.get(reverse("draft_read")).status_code == 403
+    assert browser.get(reverse("draft:read")).status_code == 403
     sam.refresh_from_db()
     assert sam.read_count == 0 and sam.first_read_at is None and draft_actions() == []
 
-    assert browser.post(reverse("draft_link", args=[token])).status_code == 302
-    page = browser.get(reverse("draft_read"))
+    assert browser.post(reverse("draft:start", args=[token])).status_code == 302
+    page = browser.get(reverse("draft:read"))
     text = page.content.decode()
     assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
     assert "Draft — for factual-accuracy check only — Sam Green" in text
@@ -116,24 +116,24 @@ def test_opening_the_link_changes_nothing_until_the_button_is_pressed(checkers):
 def test_bad_and_stopped_links_get_one_plain_page_and_guessing_is_limited(checkers, business_manager):
     sam, token = checkers["Sam Green"]
     for bad in ("not-a-token", token[:-2]):
-        response = Client().post(reverse("draft_link", args=[bad]))
+        response = Client().post(reverse("draft:start", args=[bad]))
         assert response.status_code == 404 and UNAVAILABLE in response.content.decode()
     circulation.stop_link(sam, stopped_by=business_manager)
-    response = Client().get(reverse("draft_link", args=[token]))
+    response = Client().get(reverse("draft:start", args=[token]))
     assert response.status_code == 404 and UNAVAILABLE in response.content.decode()
 
     lee_token = checkers["Lee Patel"][1]
     for n in range(20):
-        Client().get(reverse("draft_link", args=[f"guess-{n}"]))
-    assert Client().get(reverse("draft_link", args=[lee_token])).status_code == 429
+        Client().get(reverse("draft:start", args=[f"guess-{n}"]))
+    assert Client().get(reverse("draft:start", args=[lee_token])).status_code == 429
 
 
 def test_stopping_a_link_closes_a_browser_already_reading(checkers, business_manager):
     sam, token = checkers["Sam Green"]
     browser = opened(token)
-    assert browser.get(reverse("draft_read")).status_code == 200
+    assert browser.get(reverse("draft:read")).status_code == 200
     circulation.stop_link(sam, stopped_by=business_manager)
-    response = browser.get(reverse("draft_read"))
+    response = browser.get(reverse("draft:read"))
     assert response.status_code == 403 and UNAVAILABLE in response.content.decode()
 
 
@@ -141,14 +141,14 @@ def test_without_a_link_every_page_refuses(checkers):
     sam, _ = checkers["Sam Green"]
     comment = Comment.objects.create(checker=sam, paragraph=1, text="Wrong date.")
     browser = Client()
-    for url in (reverse("draft_read"), reverse("draft_download"), reverse("draft_comment_add")):
+    for url in (reverse("draft:read"), reverse("draft:download"), reverse("draft:comment_add")):
         assert browser.get(url).status_code == 403
     for url in (
-        reverse("draft_comment_add"),
-        reverse("draft_comment_edit", args=[comment.pk]),
-        reverse("draft_comment_delete", args=[comment.pk]),
-        reverse("draft_submit"),
-        reverse("draft_no_comments"),
+        reverse("draft:comment_add"),
+        reverse("draft:comment_edit", args=[comment.pk]),
+        reverse("draft:comment_delete", args=[comment.pk]),
+        reverse("draft:submit"),
+        reverse("draft:no_comments"),
     ):
         assert browser.post(url, comment_form()).status_code == 403
     assert Comment.objects.get().text == "Wrong date." and Checker.objects.get(pk=sam.pk).responded_at is None
@@ -161,11 +161,11 @@ def test_a_checker_of_another_review_cannot_reach_its_comments(checkers, other_r
     lee_comment = Comment.objects.create(checker=checkers["Lee Patel"][0], paragraph=3, text="Lee's own.")
     browser = opened(token)
     for comment in (kim_comment, lee_comment):
-        assert browser.get(reverse("draft_comment_edit", args=[comment.pk])).status_code == 404
-        response = browser.post(reverse("draft_comment_edit", args=[comment.pk]), comment_form())
+        assert browser.get(reverse("draft:comment_edit", args=[comment.pk])).status_code == 404
+        response = browser.post(reverse("draft:comment_edit", args=[comment.pk]), comment_form())
         assert response.status_code == 404 and UNAVAILABLE in response.content.decode()
-        assert browser.post(reverse("draft_comment_delete", args=[comment.pk])).status_code == 404
-    page = browser.get(reverse("draft_read")).content.decode()
+        assert browser.post(reverse("draft:comment_delete", args=[comment.pk])).status_code == 404
+    page = browser.get(reverse("draft:read")).content.decode()
     assert "SAR 2026-02" not in page and "Not what happened." not in page and "Lee&#x27;s own." not in page
     assert Comment.objects.get(pk=kim_comment.pk).text == "Not what happened."
     assert Comment.objects.get(pk=lee_comment.pk).paragraph == 3
@@ -177,11 +177,11 @@ def test_a_checker_of_another_review_cannot_reach_its_comments(checkers, other_r
 def test_a_comment_on_a_paragraph_that_does_not_exist_is_refused_with_nothing_saved(checkers):
     browser = opened(checkers["Sam Green"][1])
     for paragraph in ("0", "4"):
-        page = browser.post(reverse("draft_comment_add"), comment_form(paragraph=paragraph)).content.decode()
+        page = browser.post(reverse("draft:comment_add"), comment_form(paragraph=paragraph)).content.decode()
         assert "Enter a paragraph number between 1 and 3" in page and "govuk-error-summary" in page
-    page = browser.post(reverse("draft_comment_add"), comment_form(paragraph="two")).content.decode()
+    page = browser.post(reverse("draft:comment_add"), comment_form(paragraph="two")).content.decode()
     assert "Enter the paragraph number as a whole number" in page
-    page = browser.post(reverse("draft_comment_add"), comment_form(text="")).content.decode()
+    page = browser.post(reverse("draft:comment_add"), comment_form(text="")).content.decode()
     assert "Enter what is not accurate" in page
     assert not Comment.objects.exists() and "draft.comment_added" not in draft_actions()
 
@@ -189,8 +189,8 @@ def test_a_comment_on_a_paragraph_that_does_not_exist_is_refused_with_nothing_sa
 def test_comments_are_added_sent_changed_and_deleted(checkers):
     sam, token = checkers["Sam Green"]
     browser = opened(token)
-    assert 'value="3"' in browser.get(reverse("draft_comment_add") + "?paragraph=3").content.decode()
-    response = browser.post(reverse("draft_comment_add"), comment_form(), follow=True)
+    assert 'value="3"' in browser.get(reverse("draft:comment_add") + "?paragraph=3").content.decode()
+    response = browser.post(reverse("draft:comment_add"), comment_form(), follow=True)
     page = response.content.decode()
     assert "Your comment is saved. Send your comments when you have finished." in page
     assert "Paragraph 2" in page and "The visit was in April, not March." in page and "April 2025" in page
@@ -199,16 +199,16 @@ def test_comments_are_added_sent_changed_and_deleted(checkers):
     assert (comment.paragraph, comment.correction) == (2, "April 2025")
     assert Checker.objects.get(pk=sam.pk).responded_at is None
 
-    page = browser.post(reverse("draft_submit"), follow=True).content.decode()
+    page = browser.post(reverse("draft:submit"), follow=True).content.decode()
     assert "Your comments are sent to the reviewer" in page
     assert Checker.objects.get(pk=sam.pk).responded_at == CIRCULATED
 
-    response = browser.post(reverse("draft_comment_edit", args=[comment.pk]), comment_form(paragraph="3"), follow=True)
+    response = browser.post(reverse("draft:comment_edit", args=[comment.pk]), comment_form(paragraph="3"), follow=True)
     assert "Your comment is changed. The reviewer can see it." in response.content.decode()
     assert Comment.objects.get(pk=comment.pk).paragraph == 3
     assert Checker.objects.get(pk=sam.pk).responded_at == CIRCULATED
 
-    browser.post(reverse("draft_comment_delete", args=[comment.pk]))
+    browser.post(reverse("draft:comment_delete", args=[comment.pk]))
     assert not Comment.objects.exists()
     # Nothing is left of what they sent: they need to answer again.
     assert Checker.objects.get(pk=sam.pk).responded_at is None
@@ -227,27 +227,27 @@ def test_a_comment_the_reviewer_has_answered_cannot_be_changed(checkers, reviewe
     sam, token = checkers["Sam Green"]
     comment = Comment.objects.create(checker=sam, paragraph=1, text="Wrong.", response="accepted")
     browser = opened(token)
-    response = browser.get(reverse("draft_comment_edit", args=[comment.pk]), follow=True)
+    response = browser.get(reverse("draft:comment_edit", args=[comment.pk]), follow=True)
     assert "already answered this comment" in response.content.decode()
-    browser.post(reverse("draft_comment_edit", args=[comment.pk]), comment_form())
-    browser.post(reverse("draft_comment_delete", args=[comment.pk]))
+    browser.post(reverse("draft:comment_edit", args=[comment.pk]), comment_form())
+    browser.post(reverse("draft:comment_delete", args=[comment.pk]))
     assert Comment.objects.get(pk=comment.pk).text == "Wrong."
 
 
 def test_saying_there_are_no_comments(checkers):
     sam, token = checkers["Sam Green"]
     browser = opened(token)
-    assert "Add a comment before you send" in browser.post(reverse("draft_submit"), follow=True).content.decode()
-    page = browser.post(reverse("draft_no_comments"), follow=True).content.decode()
+    assert "Add a comment before you send" in browser.post(reverse("draft:submit"), follow=True).content.decode()
+    page = browser.post(reverse("draft:no_comments"), follow=True).content.decode()
     assert "We have recorded that you have no comments" in page and "that you have no comments" in page
     sam.refresh_from_db()
     assert sam.no_comments and sam.responded_at == CIRCULATED
 
     # A comment added afterwards replaces the answer, until it is sent.
-    browser.post(reverse("draft_comment_add"), comment_form())
+    browser.post(reverse("draft:comment_add"), comment_form())
     sam.refresh_from_db()
     assert not sam.no_comments and sam.responded_at is None
-    page = browser.post(reverse("draft_no_comments"), follow=True).content.decode()
+    page = browser.post(reverse("draft:no_comments"), follow=True).content.decode()
     assert "Delete them first" in page
     assert not Checker.objects.get(pk=sam.pk).no_comments
 
@@ -258,24 +258,24 @@ def test_saying_there_are_no_comments(checkers):
 def test_comments_can_change_until_the_end_of_the_deadline_day_then_everything_is_refused(frozen, checkers):
     sam, token = checkers["Sam Green"]
     browser = opened(token)
-    browser.post(reverse("draft_comment_add"), comment_form())
+    browser.post(reverse("draft:comment_add"), comment_form())
     comment = Comment.objects.get()
 
     # A link's browser session lasts a couple of hours: open it again on the last day.
     frozen.move_to(LAST_MINUTE)
     browser = opened(token)
-    browser.post(reverse("draft_comment_edit", args=[comment.pk]), comment_form(text="Changed at the last minute."))
+    browser.post(reverse("draft:comment_edit", args=[comment.pk]), comment_form(text="Changed at the last minute."))
     assert Comment.objects.get().text == "Changed at the last minute."
 
     frozen.move_to(TOO_LATE)
     for response in (
-        browser.get(reverse("draft_read")),
-        browser.post(reverse("draft_comment_edit", args=[comment.pk]), comment_form(text="Too late.")),
-        browser.post(reverse("draft_comment_add"), comment_form(text="Too late.")),
-        browser.post(reverse("draft_submit")),
-        browser.post(reverse("draft_no_comments")),
-        browser.post(reverse("draft_comment_delete", args=[comment.pk])),
-        Client().post(reverse("draft_link", args=[token])),
+        browser.get(reverse("draft:read")),
+        browser.post(reverse("draft:comment_edit", args=[comment.pk]), comment_form(text="Too late.")),
+        browser.post(reverse("draft:comment_add"), comment_form(text="Too late.")),
+        browser.post(reverse("draft:submit")),
+        browser.post(reverse("draft:no_comments")),
+        browser.post(reverse("draft:comment_delete", args=[comment.pk])),
+        Client().post(reverse("draft:start", args=[token])),
     ):
         assert response.status_code in (403, 404) and UNAVAILABLE in response.content.decode()
     assert [c.text for c in Comment.objects.all()] == ["Changed at the last minute."]
@@ -292,9 +292,9 @@ def test_after_sign_off_the_reader_is_refused(checkers, review):
         signed_off_on=CIRCULATED.date(),
         minute_reference="M1",
     )
-    assert browser.get(reverse("draft_read")).status_code == 403
-    assert browser.post(reverse("draft_comment_add"), comment_form()).status_code == 403
-    assert Client().post(reverse("draft_link", args=[token])).status_code == 404
+    assert browser.get(reverse("draft:read")).status_code == 403
+    assert browser.post(reverse("draft:comment_add"), comment_form()).status_code == 403
+    assert Client().post(reverse("draft:start", args=[token])).status_code == 404
     assert not Comment.objects.exists()
 
 
@@ -302,9 +302,9 @@ def test_when_the_check_closes_the_reader_is_refused(checkers, business_manager)
     sam, token = checkers["Sam Green"]
     browser = opened(token)
     circulation.close_circulation(sam.circulation, reason="signed off", by=business_manager)
-    assert browser.get(reverse("draft_read")).status_code == 403
-    assert browser.get(reverse("draft_download")).status_code == 403
-    assert Client().get(reverse("draft_link", args=[token])).status_code == 404
+    assert browser.get(reverse("draft:read")).status_code == 403
+    assert browser.get(reverse("draft:download")).status_code == 403
+    assert Client().get(reverse("draft:start", args=[token])).status_code == 404
 
 
 # The stamped copy -----------------------------------------------------------------------------
@@ -313,7 +313,7 @@ def test_when_the_check_closes_the_reader_is_refused(checkers, business_manager)
 def test_the_download_is_a_stamped_pdf_counted_and_audited(checkers):
     sam, token = checkers["Sam Green"]
     browser = opened(token)
-    response = browser.get(reverse("draft_download"))
+    response = browser.get(reverse("draft:download"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert "draft-report-CSPR-2026-01-version-1.pdf" in response["Content-Disposition"]

@@ -26,15 +26,15 @@ REASON = "Held until the criminal trial has ended."
 
 
 def publication_url(review):
-    return reverse("report_publication", args=[review.partnership.slug, review.pk])
+    return reverse("reports:report_publication", args=[review.partnership.slug, review.pk])
 
 
 def public_urls(review, slug="cspr-2026-01"):
     partnership = review.partnership.slug
     return {
-        "list": reverse("published_list", args=[partnership]),
-        "report": reverse("published_report", args=[partnership, slug]),
-        "pdf": reverse("published_report_pdf", args=[partnership, slug]),
+        "list": reverse("published:list", args=[partnership]),
+        "report": reverse("published:report", args=[partnership, slug]),
+        "pdf": reverse("published:report_pdf", args=[partnership, slug]),
     }
 
 
@@ -262,8 +262,8 @@ def test_unknown_or_unpublished_reports_are_404(client, signed_off, review):
 
     assert client.get(urls["report"]).status_code == 404
     assert client.get(urls["pdf"]).status_code == 404
-    assert client.get(reverse("published_list", args=["nowhere"])).status_code == 404
-    assert client.get(reverse("published_report", args=["eastmere", "cspr-2026-01"])).status_code == 404
+    assert client.get(reverse("published:list", args=["nowhere"])).status_code == 404
+    assert client.get(reverse("published:report", args=["eastmere", "cspr-2026-01"])).status_code == 404
 
 
 # Telling the practitioners ----------------------------------------------------------------------
@@ -343,7 +343,9 @@ def test_the_panel_shows_the_state(business_manager, reviewer, published):
     assert panel["counts"] == {"total": 0, "answered": 0, "outstanding": 0}
     assert panel["publication_url"] == publication_url(published)
 
-    page = logged_in(business_manager).get(reverse("report_home", args=[published.partnership.slug, published.pk]))
+    page = logged_in(business_manager).get(
+        reverse("reports:report_home", args=[published.partnership.slug, published.pk])
+    )
     assert "Comments, sign-off and publication" in page.content.decode()
     assert "Published on" in page.content.decode()
 

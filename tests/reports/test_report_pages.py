@@ -63,20 +63,20 @@ def other_reviewer(partnership, business_manager):
 
 
 def home_url(review):
-    return reverse("report_home", args=[review.partnership.slug, review.pk])
+    return reverse("reports:report_home", args=[review.partnership.slug, review.pk])
 
 
 def version_url(review, number=1):
-    return reverse("report_version", args=[review.partnership.slug, review.pk, number])
+    return reverse("reports:report_version", args=[review.partnership.slug, review.pk, number])
 
 
 def pdf_url(review, number=1):
-    return reverse("report_version_pdf", args=[review.partnership.slug, review.pk, number])
+    return reverse("reports:report_version_pdf", args=[review.partnership.slug, review.pk, number])
 
 
 def dismiss_url(hit):
     review = hit.version.review
-    return reverse("report_hit_dismiss", args=[review.partnership.slug, review.pk, hit.version.number, hit.pk])
+    return reverse("reports:report_hit_dismiss", args=[review.partnership.slug, review.pk, hit.version.number, hit.pk])
 
 
 def stored_files(settings):
@@ -124,14 +124,14 @@ def test_a_version_of_another_review_is_not_found(client, reviewer, review, vers
 
     assert client.get(version_url(second)).status_code == 404
     hit = version.name_hits.first()
-    wrong = reverse("report_hit_dismiss", args=[partnership.slug, second.pk, 1, hit.pk])
+    wrong = reverse("reports:report_hit_dismiss", args=[partnership.slug, second.pk, 1, hit.pk])
     assert client.post(wrong, {f"hit-{hit.pk}-reason": "A street"}).status_code == 404
 
 
 def test_the_review_page_links_to_the_draft_report(client, reviewer, review):
     client.force_login(reviewer)
 
-    page = client.get(reverse("review_detail", args=[review.partnership.slug, review.pk])).content.decode()
+    page = client.get(reverse("overview:review_detail", args=[review.partnership.slug, review.pk])).content.decode()
 
     assert f'href="{home_url(review)}"' in page
 
@@ -328,7 +328,7 @@ def test_uploading_and_clearing_the_check_in_a_browser(page, live_server, review
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
     word = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-    page.goto(reverse("review_detail", args=[review.partnership.slug, review.pk]))
+    page.goto(reverse("overview:review_detail", args=[review.partnership.slug, review.pk]))
     a11y.check()
     page.get_by_role("link", name="Draft report").click()
     a11y.check()

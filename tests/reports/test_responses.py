@@ -65,7 +65,7 @@ def make_comment(checker, paragraph, text, correction=""):
 
 
 def responses_url(review):
-    return reverse("report_responses", args=[review.partnership.slug, review.pk])
+    return reverse("reports:report_responses", args=[review.partnership.slug, review.pk])
 
 
 def logged_in(user):
@@ -242,7 +242,7 @@ def test_an_outsider_gets_404(outsider, review, comments):
     browser = logged_in(outsider)
 
     assert browser.get(responses_url(review)).status_code == 404
-    comment_report = reverse("report_comment_report", args=[review.partnership.slug, review.pk])
+    comment_report = reverse("reports:report_comment_report", args=[review.partnership.slug, review.pk])
     assert browser.get(comment_report).status_code == 404
 
 
@@ -299,7 +299,7 @@ def test_the_comment_report_lists_every_comment_with_its_answer(reviewer_client,
     responses.answer_comment(comments["date"], response="amended", text="Now says the next day.", by=reviewer)
     responses.answer_comment(comments["school"], response="not_accepted", text="School records say March.", by=reviewer)
 
-    response = reviewer_client.get(reverse("report_comment_report", args=[review.partnership.slug, review.pk]))
+    response = reviewer_client.get(reverse("reports:report_comment_report", args=[review.partnership.slug, review.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -328,7 +328,7 @@ def test_the_comment_report_lists_every_comment_with_its_answer(reviewer_client,
 
 
 def test_the_comment_report_is_a_tagged_pdf(reviewer_client, review, comments):
-    response = reviewer_client.get(reverse("report_comment_report", args=[review.partnership.slug, review.pk]))
+    response = reviewer_client.get(reverse("reports:report_comment_report", args=[review.partnership.slug, review.pk]))
 
     reader = PdfReader(io.BytesIO(response.content))
     assert "/StructTreeRoot" in reader.trailer["/Root"]
@@ -336,7 +336,7 @@ def test_the_comment_report_is_a_tagged_pdf(reviewer_client, review, comments):
 
 
 def test_no_comment_report_before_the_draft_is_circulated(reviewer_client, review):
-    url = reverse("report_comment_report", args=[review.partnership.slug, review.pk])
+    url = reverse("reports:report_comment_report", args=[review.partnership.slug, review.pk])
 
     assert reviewer_client.get(url).status_code == 404
     assert (

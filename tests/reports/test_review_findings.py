@@ -45,7 +45,7 @@ def checkers(review, business_manager):
 @pytest.mark.parametrize("paragraph", [SUPERSCRIPT_TWO, TOO_LONG])
 def test_an_odd_paragraph_number_in_the_comment_link_is_ignored(checkers, paragraph):
     browser = opened(checkers["Sam Green"][1])
-    response = browser.get(reverse("draft_comment_add"), {"paragraph": paragraph})
+    response = browser.get(reverse("draft:comment_add"), {"paragraph": paragraph})
     assert response.status_code == 200
     assert "What is not accurate" in response.content.decode()
 
@@ -63,14 +63,14 @@ def sent_comment(checkers):
 def test_an_odd_version_number_on_the_comment_pages_is_not_found(client, reviewer, review, sent_comment, version):
     client.force_login(reviewer)
     args = [review.partnership.slug, review.pk]
-    assert client.get(reverse("report_responses", args=args), {"version": version}).status_code == 404
-    assert client.get(reverse("report_comment_report", args=args), {"version": version}).status_code == 404
+    assert client.get(reverse("reports:report_responses", args=args), {"version": version}).status_code == 404
+    assert client.get(reverse("reports:report_comment_report", args=args), {"version": version}).status_code == 404
 
 
 @pytest.mark.parametrize("comment_id", [SUPERSCRIPT_TWO, TOO_LONG])
 def test_an_odd_comment_id_in_an_answer_is_not_found(client, reviewer, review, sent_comment, comment_id):
     client.force_login(reviewer)
-    url = reverse("report_responses", args=[review.partnership.slug, review.pk])
+    url = reverse("reports:report_responses", args=[review.partnership.slug, review.pk])
     response = client.post(url, {"comment": comment_id, f"comment-{sent_comment.pk}-response": "accepted"})
     assert response.status_code == 404
     assert Comment.objects.get(pk=sent_comment.pk).response == ""
@@ -95,15 +95,15 @@ def test_a_checker_can_still_comment_in_the_last_second_of_the_deadline_day(chec
 def test_a_pdf_version_whose_file_was_removed_is_not_found_rather_than_a_500(bm_client, review):
     version = ReportVersion.objects.create(review=review, number=1, source=ReportVersion.Source.PDF, unit_count=2)
     args = [review.partnership.slug, review.pk, version.number]
-    assert bm_client.get(reverse("report_version", args=args)).status_code == 200
-    assert bm_client.get(reverse("report_version_pdf", args=args)).status_code == 404
+    assert bm_client.get(reverse("reports:report_version", args=args)).status_code == 200
+    assert bm_client.get(reverse("reports:report_version_pdf", args=args)).status_code == 404
 
 
 # Queries on list pages ------------------------------------------------------------------------
 
 
 def _report_home_queries(client, review):
-    url = reverse("report_home", args=[review.partnership.slug, review.pk])
+    url = reverse("reports:report_home", args=[review.partnership.slug, review.pk])
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -121,7 +121,7 @@ def test_the_draft_report_page_asks_the_same_number_of_queries_however_many_vers
     add_versions(3, 8)
     assert _report_home_queries(bm_client, review) == few
     NameHit.objects.filter(version__number=8).update(status=NameHit.Status.NOT_A_PERSON)
-    page = bm_client.get(reverse("report_home", args=[review.partnership.slug, review.pk])).content.decode()
+    page = bm_client.get(reverse("reports:report_home", args=[review.partnership.slug, review.pk])).content.decode()
     assert page.count("1 name to check") == 7 and page.count("1 name found, all dealt with") == 1
 
 

@@ -32,7 +32,7 @@ MINUTE = "SPE 2027/14"
 
 
 def sign_off_url(review):
-    return reverse("report_sign_off", args=[review.partnership.slug, review.pk])
+    return reverse("reports:report_sign_off", args=[review.partnership.slug, review.pk])
 
 
 def sign_off_form(chosen, day=None, **overrides):
@@ -107,7 +107,7 @@ def test_sign_off_closes_the_check_and_moves_the_review(
     response = bm_client.post(sign_off_url(review), sign_off_form(version))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("report_publication", args=[review.partnership.slug, review.pk])
+    assert response["Location"] == reverse("reports:report_publication", args=[review.partnership.slug, review.pk])
     sign_off = SignOff.objects.get(review=review)
     assert (sign_off.version, sign_off.body, sign_off.minute_reference) == (version, BODY, MINUTE)
     assert (sign_off.signed_off_on, sign_off.recorded_by) == (timezone.localdate(), business_manager)
@@ -160,7 +160,7 @@ def test_the_notes_page_shows_when_the_notes_go(business_manager, reviewer, revi
     ReviewerNote.objects.create(review=review, author=reviewer, title="Event", body="What was said")
     record(review, version, business_manager)
 
-    page = logged_in(reviewer).get(reverse("review_notes", args=[review.partnership.slug, review.pk]))
+    page = logged_in(reviewer).get(reverse("events:review_notes", args=[review.partnership.slug, review.pk]))
 
     delete_on = timezone.localdate() + timedelta(days=review.partnership.notes_deletion_days)
     expected = f"These notes will be deleted on {delete_on:%A} {delete_on.day} {delete_on:%B %Y}."

@@ -15,7 +15,7 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def url(partnership, **query):
-    return reverse("audit_log", args=[partnership.slug]) + (f"?{urlencode(query)}" if query else "")
+    return reverse("partnerships:audit_log", args=[partnership.slug]) + (f"?{urlencode(query)}" if query else "")
 
 
 def entry(partnership, action="review.created", *, actor=None, at=None, **values):

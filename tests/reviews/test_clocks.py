@@ -22,7 +22,7 @@ def at(year, month, day):
 def page(client, review, user):
     # Signed in at the travelled-to time, so the session is fresh then.
     client.force_login(user)
-    return client.get(reverse("review_detail", args=[review.partnership.slug, review.pk]))
+    return client.get(reverse("overview:review_detail", args=[review.partnership.slug, review.pk]))
 
 
 def names(review_clocks):
@@ -208,7 +208,7 @@ def details(**overrides):
 
 @pytest.mark.django_db
 def test_business_manager_sets_the_targets(bm_client, partnership):
-    url = reverse("partnership_edit", args=[partnership.slug])
+    url = reverse("partnerships:partnership_edit", args=[partnership.slug])
     form_page = bm_client.get(url).content.decode()
     assert "own target, not a time limit set in law" in form_page
     response = bm_client.post(url, details(rapid_review_working_days="10", sar_completion_months="9"))
@@ -233,7 +233,7 @@ def test_business_manager_sets_the_targets(bm_client, partnership):
     ],
 )
 def test_a_bad_target_is_a_field_error_and_nothing_changes(bm_client, partnership, field, value, message):
-    url = reverse("partnership_edit", args=[partnership.slug])
+    url = reverse("partnerships:partnership_edit", args=[partnership.slug])
     response = bm_client.post(url, details(**{field: value}, contact_phone="01632 000 000"))
     assert response.status_code == 200
     assert message in str(response.context["form"].errors[field])
@@ -249,7 +249,7 @@ def test_a_bad_target_is_a_field_error_and_nothing_changes(bm_client, partnershi
 def test_a_target_left_blank_keeps_its_value(bm_client, partnership):
     partnership.retention_days = 400
     partnership.save()
-    url = reverse("partnership_edit", args=[partnership.slug])
+    url = reverse("partnerships:partnership_edit", args=[partnership.slug])
     assert bm_client.post(url, details(retention_days="", contact_phone="01632 000 000")).status_code == 302
     partnership.refresh_from_db()
     assert partnership.retention_days == 400
@@ -258,7 +258,7 @@ def test_a_target_left_blank_keeps_its_value(bm_client, partnership):
 
 @pytest.mark.django_db
 def test_only_business_managers_change_the_targets(client, partnership, reviewer, outsider):
-    url = reverse("partnership_edit", args=[partnership.slug])
+    url = reverse("partnerships:partnership_edit", args=[partnership.slug])
     client.force_login(reviewer)
     assert client.post(url, details(retention_days="30")).status_code == 403
     client.force_login(outsider)

@@ -81,28 +81,28 @@ def test_a_partnership_gets_the_default_wording_once(partnership):
 
 @pytest.mark.django_db
 def test_the_list_shows_both_factsheets_with_their_links(bm_client, partnership):
-    response = bm_client.get(url("factsheet_list", partnership))
+    response = bm_client.get(url("reviews:factsheet_list", partnership))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Child Safeguarding Practice Review" in page and "Safeguarding Adult Review" in page
     for review_type in ("cspr", "sar"):
-        for name in ("factsheet_edit", "factsheet_preview", "factsheet_download"):
+        for name in ("reviews:factsheet_edit", "reviews:factsheet_preview", "reviews:factsheet_download"):
             assert url(name, partnership, review_type) in page
-    assert url("partnership_edit", partnership) in page
+    assert url("partnerships:partnership_edit", partnership) in page
 
 
 @pytest.mark.django_db
 def test_the_preview_fills_in_the_partnership_details(bm_client, partnership):
     partnership.support_text = "Call the employee assistance line on 0800 000 000."
     partnership.save()
-    response = bm_client.get(url("factsheet_preview", partnership, "cspr"))
+    response = bm_client.get(url("reviews:factsheet_preview", partnership, "cspr"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Priya Shah, the partnership" in page
     assert "{contact_name}" not in page
     assert "partnership@northvale.example" in page
     assert "employee assistance line" in page
-    assert "Download the PDF" in page and url("factsheet_download", partnership, "cspr") in page
+    assert "Download the PDF" in page and url("reviews:factsheet_download", partnership, "cspr") in page
     assert page.count("<h1") == 1
 
 
@@ -113,9 +113,9 @@ def test_the_preview_fills_in_the_partnership_details(bm_client, partnership):
 def test_editing_saves_a_new_version_and_audits_it(bm_client, partnership, business_manager):
     factsheet = factsheet_for(partnership, "cspr")
     data = form_data(factsheet, support="Ask your line manager.\r\n\r\n- Call {contact_phone}.")
-    response = bm_client.post(url("factsheet_edit", partnership, "cspr"), data)
+    response = bm_client.post(url("reviews:factsheet_edit", partnership, "cspr"), data)
     assert response.status_code == 302
-    assert response.url == url("factsheet_list", partnership)
+    assert response.url == url("reviews:factsheet_list", partnership)
     factsheet.refresh_from_db()
     assert factsheet.version == 2
     assert factsheet.support == "Ask your line manager.\n\n- Call {contact_phone}."
@@ -131,7 +131,7 @@ def test_editing_saves_a_new_version_and_audits_it(bm_client, partnership, busin
 @pytest.mark.django_db
 def test_saving_the_same_wording_changes_nothing(bm_client, partnership):
     factsheet = factsheet_for(partnership, "sar")
-    response = bm_client.post(url("factsheet_edit", partnership, "sar"), form_data(factsheet))
+    response = bm_client.post(url("reviews:factsheet_edit", partnership, "sar"), form_data(factsheet))
     assert response.status_code == 302
     factsheet.refresh_from_db()
     assert factsheet.version == 1
@@ -150,7 +150,7 @@ def test_saving_the_same_wording_changes_nothing(bm_client, partnership):
 def test_bad_input_is_shown_next_to_the_field_and_nothing_is_saved(bm_client, partnership, field, value, message):
     factsheet = factsheet_for(partnership, "cspr")
     data = form_data(factsheet, **{field: value}, confidentiality="Changed as well.")
-    response = bm_client.post(url("factsheet_edit", partnership, "cspr"), data)
+    response = bm_client.post(url("reviews:factsheet_edit", partnership, "cspr"), data)
     assert response.status_code == 200
     form = response.context["form"]
     assert list(form.errors) == [field]
@@ -168,7 +168,7 @@ def test_bad_input_is_shown_next_to_the_field_and_nothing_is_saved(bm_client, pa
 def test_3000_characters_with_line_breaks_is_allowed(bm_client, partnership):
     factsheet = factsheet_for(partnership, "cspr")
     text = ("y" * 99 + "\r\n") * 29 + "z" * 100  # 3,000 characters once \r\n is counted as one
-    response = bm_client.post(url("factsheet_edit", partnership, "cspr"), form_data(factsheet, afterwards=text))
+    response = bm_client.post(url("reviews:factsheet_edit", partnership, "cspr"), form_data(factsheet, afterwards=text))
     assert response.status_code == 302
     factsheet.refresh_from_db()
     assert len(factsheet.afterwards) == 3000
@@ -179,7 +179,7 @@ def test_3000_characters_with_line_breaks_is_allowed(bm_client, partnership):
 
 @pytest.mark.django_db
 def test_the_download_is_a_tagged_a4_pdf_in_the_partnerships_name(bm_client, partnership):
-    response = bm_client.get(url("factsheet_download", partnership, "cspr"))
+    response = bm_client.get(url("reviews:factsheet_download", partnership, "cspr"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="practitioner-event-factsheet-CSPR.pdf"'
@@ -305,8 +305,8 @@ def test_a_document_asking_for_the_network_is_not_rendered():
 
 
 def all_urls(partnership):
-    yield url("factsheet_list", partnership)
-    for name in ("factsheet_edit", "factsheet_preview", "factsheet_download"):
+    yield url("reviews:factsheet_list", partnership)
+    for name in ("reviews:factsheet_edit", "reviews:factsheet_preview", "reviews:factsheet_download"):
         yield url(name, partnership, "cspr")
 
 
@@ -315,7 +315,7 @@ def test_a_reviewer_is_refused(client, partnership, reviewer):
     client.force_login(reviewer)
     for address in all_urls(partnership):
         assert client.get(address).status_code == 403, address
-    assert client.post(url("factsheet_edit", partnership, "cspr"), {}).status_code == 403
+    assert client.post(url("reviews:factsheet_edit", partnership, "cspr"), {}).status_code == 403
     assert not Factsheet.objects.exists()
 
 
@@ -324,7 +324,7 @@ def test_another_partnerships_manager_gets_404(client, partnership, outsider):
     client.force_login(outsider)
     for address in all_urls(partnership):
         assert client.get(address).status_code == 404, address
-    assert client.post(url("factsheet_edit", partnership, "cspr"), {}).status_code == 404
+    assert client.post(url("reviews:factsheet_edit", partnership, "cspr"), {}).status_code == 404
     assert not Factsheet.objects.exists()
 
 
@@ -337,7 +337,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, partnership):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["factsheet_edit", "factsheet_preview", "factsheet_download"])
+@pytest.mark.parametrize("name", ["reviews:factsheet_edit", "reviews:factsheet_preview", "reviews:factsheet_download"])
 def test_an_unknown_type_of_review_is_404(bm_client, partnership, name):
     assert bm_client.get(url(name, partnership, "scr")).status_code == 404
     assert not Factsheet.objects.exists()
@@ -359,12 +359,12 @@ def test_the_pages_pass_axe_in_a_browser(page, live_server, partnership, busines
     """Each page, fetched with the test client, is shown to Chromium with its own headers (CSP included)."""
     client = Client()
     client.force_login(business_manager)
-    edit = url("factsheet_edit", partnership, "sar")
+    edit = url("reviews:factsheet_edit", partnership, "sar")
     states = {
-        "list": client.get(url("factsheet_list", partnership)),
+        "list": client.get(url("reviews:factsheet_list", partnership)),
         "edit": client.get(edit),
         "edit-errors": client.post(edit, {"what_it_is": "", "afterwards": "x" * 3001}),
-        "preview": client.get(url("factsheet_preview", partnership, "sar")),
+        "preview": client.get(url("reviews:factsheet_preview", partnership, "sar")),
     }
     checker = AccessibilityChecker(page)
     console_errors = []

@@ -116,7 +116,7 @@ def populate(partnership, count, *, reviewer=None, now=None):
 
 def overview(client, partnership, user):
     client.force_login(user)
-    return client.get(reverse("partnership_overview", args=[partnership.slug]))
+    return client.get(reverse("overview:partnership_overview", args=[partnership.slug]))
 
 
 @pytest.mark.django_db

@@ -27,7 +27,9 @@ def review_data(**overrides):
 
 @pytest.mark.django_db
 def test_business_manager_creates_a_review(bm_client, partnership, reviewer):
-    response = bm_client.post(reverse("review_add", args=[partnership.slug]), review_data(reviewers=[reviewer.pk]))
+    response = bm_client.post(
+        reverse("reviews:review_add", args=[partnership.slug]), review_data(reviewers=[reviewer.pk])
+    )
     assert response.status_code == 302, response.context["form"].errors
     review = Review.objects.get(reference="CSPR 2026-03")
     assert review.status == Review.Status.SCOPING
@@ -49,7 +51,7 @@ def test_business_manager_creates_a_review(bm_client, partnership, reviewer):
 @pytest.mark.django_db
 def test_bad_review_input_is_refused_at_the_field(bm_client, partnership, review):
     response = bm_client.post(
-        reverse("review_add", args=[partnership.slug]),
+        reverse("reviews:review_add", args=[partnership.slug]),
         review_data(reference="cspr 2026-01", scope_end_0="1", scope_end_1="1", scope_end_2="2020", review_type=""),
     )
     assert response.status_code == 200
@@ -63,7 +65,7 @@ def test_bad_review_input_is_refused_at_the_field(bm_client, partnership, review
 @pytest.mark.django_db
 def test_an_impossible_date_is_a_field_error_not_a_crash(bm_client, partnership):
     response = bm_client.post(
-        reverse("review_add", args=[partnership.slug]), review_data(scope_start_0="31", scope_start_1="2")
+        reverse("reviews:review_add", args=[partnership.slug]), review_data(scope_start_0="31", scope_start_1="2")
     )
     assert response.status_code == 200
     assert "scope_start" in response.context["form"].errors
@@ -71,7 +73,7 @@ def test_an_impossible_date_is_a_field_error_not_a_crash(bm_client, partnership)
 
 @pytest.mark.django_db
 def test_status_moves_one_step_at_a_time_and_records_who(bm_client, partnership, review, business_manager):
-    url = reverse("review_advance", args=[partnership.slug, review.pk])
+    url = reverse("overview:review_advance", args=[partnership.slug, review.pk])
     assert bm_client.post(url, {"confirm": "on", "to_status": "gathering"}).status_code == 302
     review.refresh_from_db()
     assert review.status == Review.Status.GATHERING
@@ -91,11 +93,11 @@ def test_status_moves_one_step_at_a_time_and_records_who(bm_client, partnership,
 
 @pytest.mark.django_db
 def test_the_stage_button_cannot_skip_the_sign_off_or_the_publication(bm_client, partnership, review):
-    url = reverse("review_advance", args=[partnership.slug, review.pk])
+    url = reverse("overview:review_advance", args=[partnership.slug, review.pk])
     Review.objects.filter(pk=review.pk).update(status=Review.Status.AWAITING_SIGN_OFF)
-    page = bm_client.get(reverse("review_detail", args=[partnership.slug, review.pk])).content.decode()
+    page = bm_client.get(reverse("overview:review_detail", args=[partnership.slug, review.pk])).content.decode()
     assert "Move to the next stage" not in page
-    assert reverse("report_home", args=[partnership.slug, review.pk]) in page
+    assert reverse("reports:report_home", args=[partnership.slug, review.pk]) in page
     response = bm_client.post(url, {"confirm": "on", "to_status": "signed_off"}, follow=True)
     assert "record the sign-off there" in response.content.decode()
     review.refresh_from_db()
@@ -105,9 +107,9 @@ def test_the_stage_button_cannot_skip_the_sign_off_or_the_publication(bm_client,
 
 @pytest.mark.django_db
 def test_real_name_is_shown_only_on_request_and_audited(bm_client, partnership, review):
-    detail = reverse("review_detail", args=[partnership.slug, review.pk])
+    detail = reverse("overview:review_detail", args=[partnership.slug, review.pk])
     assert "Alex Smith" not in bm_client.get(detail).content.decode()
-    response = bm_client.post(reverse("review_reveal_name", args=[partnership.slug, review.pk]))
+    response = bm_client.post(reverse("overview:review_reveal_name", args=[partnership.slug, review.pk]))
     assert "Alex Smith" in response.content.decode()
     assert AuditEntry.objects.filter(action="review.real_name_viewed").count() == 1
 
@@ -115,10 +117,10 @@ def test_real_name_is_shown_only_on_request_and_audited(bm_client, partnership, 
 @pytest.mark.django_db
 def test_assigned_reviewer_sees_the_review_but_not_the_name(client, partnership, review, reviewer):
     client.force_login(reviewer)
-    assert client.get(reverse("review_detail", args=[partnership.slug, review.pk])).status_code == 200
-    assert client.post(reverse("review_reveal_name", args=[partnership.slug, review.pk])).status_code == 403
-    assert client.get(reverse("review_edit", args=[partnership.slug, review.pk])).status_code == 403
-    url = reverse("review_advance", args=[partnership.slug, review.pk])
+    assert client.get(reverse("overview:review_detail", args=[partnership.slug, review.pk])).status_code == 200
+    assert client.post(reverse("overview:review_reveal_name", args=[partnership.slug, review.pk])).status_code == 403
+    assert client.get(reverse("reviews:review_edit", args=[partnership.slug, review.pk])).status_code == 403
+    url = reverse("overview:review_advance", args=[partnership.slug, review.pk])
     assert client.post(url, {"confirm": "on", "to_status": "gathering"}).status_code == 403
 
 
@@ -127,16 +129,18 @@ def test_unassigned_reviewer_and_outsider_get_404(client, partnership, review, o
     other_reviewer = make_staff("other@northvale.example", "Other Reviewer", partnership, Membership.Role.REVIEWER)
     for user in (other_reviewer, outsider):
         client.force_login(user)
-        for name in ("review_detail", "review_edit"):
+        for name in ("overview:review_detail", "reviews:review_edit"):
             assert client.get(reverse(name, args=[partnership.slug, review.pk])).status_code == 404
-        assert client.post(reverse("review_reveal_name", args=[partnership.slug, review.pk])).status_code == 404
+        assert (
+            client.post(reverse("overview:review_reveal_name", args=[partnership.slug, review.pk])).status_code == 404
+        )
     client.force_login(other_reviewer)
-    assert client.get(reverse("review_list", args=[partnership.slug])).context["reviews"].count() == 0
+    assert client.get(reverse("reviews:review_list", args=[partnership.slug])).context["reviews"].count() == 0
 
 
 @pytest.mark.django_db
 def test_editing_keeps_the_name_unless_a_new_one_is_given(bm_client, partnership, review, reviewer):
-    url = reverse("review_edit", args=[partnership.slug, review.pk])
+    url = reverse("reviews:review_edit", args=[partnership.slug, review.pk])
     form_page = bm_client.get(url).content.decode()
     assert "Alex Smith" not in form_page
     data = review_data(reference="CSPR 2026-01", subject_name="", reviewers=[reviewer.pk])
@@ -161,7 +165,7 @@ def test_dashboard_lists_reviews_and_what_needs_attention(
 
     populate(partnership, count, reviewer=reviewer)
     with django_assert_num_queries(OVERVIEW_QUERIES):
-        response = bm_client.get(reverse("partnership_overview", args=[partnership.slug]))
+        response = bm_client.get(reverse("overview:partnership_overview", args=[partnership.slug]))
     reviews = response.context["reviews"]
     assert review in reviews
     assert len(reviews) == count + 1
@@ -175,7 +179,7 @@ def test_dashboard_lists_reviews_and_what_needs_attention(
 @pytest.mark.django_db
 def test_nothing_that_is_emailed_may_hold_the_real_name(bm_client, partnership):
     response = bm_client.post(
-        reverse("review_add", args=[partnership.slug]),
+        reverse("reviews:review_add", args=[partnership.slug]),
         review_data(pseudonym="Jamie", learning_themes="Why Doe's school did not refer\n" + "x" * 201),
     )
     errors = response.context["form"].errors
@@ -187,7 +191,7 @@ def test_nothing_that_is_emailed_may_hold_the_real_name(bm_client, partnership):
 @pytest.mark.django_db
 def test_themes_are_tidied_and_deduplicated(bm_client, partnership):
     bm_client.post(
-        reverse("review_add", args=[partnership.slug]),
+        reverse("reviews:review_add", args=[partnership.slug]),
         review_data(learning_themes="  Neglect \nneglect\n\nSharing   information\n"),
     )
     review = Review.objects.get()
@@ -197,7 +201,7 @@ def test_themes_are_tidied_and_deduplicated(bm_client, partnership):
 @pytest.mark.django_db
 def test_a_year_out_of_range_is_a_field_error(bm_client, partnership):
     response = bm_client.post(
-        reverse("review_add", args=[partnership.slug]), review_data(scope_start_2="99999999999999999999")
+        reverse("reviews:review_add", args=[partnership.slug]), review_data(scope_start_2="99999999999999999999")
     )
     assert response.status_code == 200
     assert "scope_start" in response.context["form"].errors

@@ -22,8 +22,8 @@ def test_password_then_code_reaches_the_partnership(client, business_manager, pa
     assert response["Location"] == MFA
     response = client.post(MFA, {"code": totp_code(business_manager)})
     assert response.status_code == 302
-    response = client.get(reverse("home"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("partnership_overview", args=[partnership.slug])
+    response = client.get(reverse("overview:home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("overview:partnership_overview", args=[partnership.slug])
     assert AuditEntry.objects.filter(action="auth.signed_in", actor=business_manager).exists()
 
 
@@ -45,7 +45,7 @@ def test_wrong_code_keeps_the_user_out(client, business_manager):
     response = client.post(MFA, {"code": wrong})
     assert response.status_code == 200
     assert "code" in response.context["form"].errors
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("overview:home")).status_code == 302
 
 
 @pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_staff_without_an_authenticator_can_only_set_one_up(client, partnership)
     user.is_staff = True
     user.save()
     assert sign_in(client, user.email, PASSWORD).status_code == 302
-    for url in [reverse("home"), reverse("partnership_overview", args=[partnership.slug]), "/admin/"]:
+    for url in [reverse("overview:home"), reverse("overview:partnership_overview", args=[partnership.slug]), "/admin/"]:
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == reverse("mfa_activate_totp"), url
@@ -88,7 +88,7 @@ def test_public_sign_up_is_closed(client):
 
 @pytest.mark.django_db
 def test_session_ends_after_thirty_idle_minutes(bm_client, partnership):
-    url = reverse("partnership_overview", args=[partnership.slug])
+    url = reverse("overview:partnership_overview", args=[partnership.slug])
     with time_machine.travel("2026-11-23 09:00 +0000", tick=False) as traveller:
         assert bm_client.get(url).status_code == 200
         traveller.shift(29 * 60)
@@ -102,7 +102,7 @@ def test_session_ends_after_thirty_idle_minutes(bm_client, partnership):
 
 @pytest.mark.django_db
 def test_session_ends_after_twelve_hours_however_busy(bm_client, partnership):
-    url = reverse("partnership_overview", args=[partnership.slug])
+    url = reverse("overview:partnership_overview", args=[partnership.slug])
     with time_machine.travel("2026-11-23 08:00 +0000", tick=False) as traveller:
         for _ in range(12 * 3):
             assert bm_client.get(url).status_code == 200
@@ -114,16 +114,16 @@ def test_session_ends_after_twelve_hours_however_busy(bm_client, partnership):
 
 @pytest.mark.django_db
 def test_keepalive_renews_the_idle_timer(bm_client, partnership):
-    url = reverse("partnership_overview", args=[partnership.slug])
+    url = reverse("overview:partnership_overview", args=[partnership.slug])
     with time_machine.travel("2026-11-23 09:00 +0000", tick=False) as traveller:
         bm_client.get(url)
         traveller.shift(25 * 60)
-        assert bm_client.post(reverse("session_keepalive")).status_code == 204
+        assert bm_client.post(reverse("account:keepalive")).status_code == 204
         traveller.shift(25 * 60)
         assert bm_client.get(url).status_code == 200
 
 
 @pytest.mark.django_db
 def test_signed_in_pages_carry_the_timeout_warning(bm_client, partnership):
-    page = bm_client.get(reverse("partnership_overview", args=[partnership.slug])).content.decode()
+    page = bm_client.get(reverse("overview:partnership_overview", args=[partnership.slug])).content.decode()
     assert 'id="session-timeout"' in page

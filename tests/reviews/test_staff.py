@@ -11,7 +11,7 @@ from notifications.models import OutboundMessage
 
 def add(client, partnership, **data):
     payload = {"full_name": "Sam Green", "email": "sam.green@northvale.example", "role": "reviewer"} | data
-    return client.post(reverse("staff_add", args=[partnership.slug]), payload)
+    return client.post(reverse("partnerships:staff_add", args=[partnership.slug]), payload)
 
 
 @pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_a_member_of_another_partnership_keeps_one_account(bm_client, partnershi
 @pytest.mark.django_db
 def test_the_last_business_manager_cannot_be_removed(bm_client, partnership, business_manager):
     membership = Membership.objects.get(user=business_manager)
-    response = bm_client.post(reverse("staff_remove", args=[partnership.slug, membership.pk]), follow=True)
+    response = bm_client.post(reverse("partnerships:staff_remove", args=[partnership.slug, membership.pk]), follow=True)
     assert "at least one business manager" in response.content.decode()
     assert Membership.objects.filter(pk=membership.pk).exists()
 
@@ -86,11 +86,11 @@ def test_the_last_business_manager_cannot_be_removed(bm_client, partnership, bus
 @pytest.mark.django_db
 def test_role_change_and_removal_are_audited(bm_client, partnership, reviewer):
     membership = Membership.objects.get(user=reviewer)
-    url = reverse("staff_edit", args=[partnership.slug, membership.pk])
+    url = reverse("partnerships:staff_edit", args=[partnership.slug, membership.pk])
     assert bm_client.post(url, {"role": "business_manager"}).status_code == 302
     membership.refresh_from_db()
     assert membership.role == Membership.Role.BUSINESS_MANAGER
-    bm_client.post(reverse("staff_remove", args=[partnership.slug, membership.pk]))
+    bm_client.post(reverse("partnerships:staff_remove", args=[partnership.slug, membership.pk]))
     assert not Membership.objects.filter(pk=membership.pk).exists()
     actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
     assert actions[-2:] == ["staff.role_changed", "staff.removed"]
@@ -98,7 +98,7 @@ def test_role_change_and_removal_are_audited(bm_client, partnership, reviewer):
 
 @pytest.mark.django_db
 def test_business_manager_edits_the_contact_details(bm_client, partnership):
-    url = reverse("partnership_edit", args=[partnership.slug])
+    url = reverse("partnerships:partnership_edit", args=[partnership.slug])
     data = {
         "contact_name": "Priya Shah",
         "contact_email": "new.address@northvale.example",
@@ -140,7 +140,7 @@ def test_the_audit_log_cannot_be_changed(partnership):
 
 @pytest.mark.django_db
 def test_business_manager_sets_the_reminder_schedule(bm_client, partnership):
-    url = reverse("partnership_edit", args=[partnership.slug])
+    url = reverse("partnerships:partnership_edit", args=[partnership.slug])
     data = {
         "contact_name": "Priya Shah",
         "contact_email": "partnership@northvale.example",
@@ -160,7 +160,7 @@ def test_business_manager_sets_the_reminder_schedule(bm_client, partnership):
 @pytest.mark.django_db
 def test_a_removed_reviewer_loses_their_reviews(bm_client, partnership, review, reviewer):
     membership = Membership.objects.get(user=reviewer)
-    bm_client.post(reverse("staff_remove", args=[partnership.slug, membership.pk]))
+    bm_client.post(reverse("partnerships:staff_remove", args=[partnership.slug, membership.pk]))
     review.refresh_from_db()
     assert reviewer not in review.reviewers.all()
     from reviews.models import Review
