@@ -1,3 +1,5 @@
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -20,10 +22,31 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--addrport", default="127.0.0.1:8000")
 
+    def start_afresh_if_outdated(self):
+        """A demo database made before the migrations were last rewritten cannot migrate: put it aside."""
+        from django.db import connection
+        from django.db.migrations.exceptions import InconsistentMigrationHistory
+        from django.db.migrations.loader import MigrationLoader
+
+        try:
+            MigrationLoader(connection).check_consistent_history(connection)
+        except InconsistentMigrationHistory:
+            connection.close()
+            database = settings.DATABASES["default"]
+            if database["ENGINE"] != "django.db.backends.sqlite3":
+                raise CommandError("The database was made by an older Convene. Start with an empty one.") from None
+            old = f"{database['NAME']}.old"
+            for suffix in ("", "-wal", "-shm"):
+                path = f"{database['NAME']}{suffix}"
+                with contextlib.suppress(FileNotFoundError):
+                    os.replace(path, old + suffix)
+            self.stdout.write(f"The demo database was made by an older Convene: kept as {old}; a new one is made.")
+
     def handle(self, *args, addrport, **options):
         if not settings.DEBUG:
             raise CommandError("The demo runs only in development (DEBUG is on).")
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        self.start_afresh_if_outdated()
         call_command("migrate", verbosity=0)
         call_command("createcachetable")
         # Before the seed, which queues emails: the broker's folders must be there to take them.
