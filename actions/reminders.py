@@ -55,7 +55,7 @@ def _email(action, *, name, email, weeks, key):
         "name": name,
         "weeks": weeks,
     }
-    subject, text, html = render_email("action_overdue", context)
+    subject, text, html = render_email("actions/emails/action_overdue", context)
     queue_email(
         kind="action_overdue",
         recipient=email,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionUpdate
 from core.downloads import guard_cell, safe_name
-from core.formatting import format_date
+from core.formatting import long_date
 from core.pdfs import render_pdf
 
 
@@ -75,13 +75,13 @@ def render_report(review):
     """The A4 report the executive and the review sub-group read: counts, overdue actions, then the plan."""
     plan = plan_of(review)
     return render_pdf(
-        "pdfs/action_plan.html",
+        "actions/pdfs/action_plan.html",
         {
             "partnership": review.partnership,
             "review": review,
             "plan": plan,
             "counts": plan.counts(),
-            "today": format_date(plan.today),
+            "today": long_date(plan.today),
         },
     )
 

@@ -14,6 +14,7 @@ from actions import evidence
 from actions.models import Action, ActionUpdate, AgencyLink, Recommendation
 from core import audit, links
 from core.errors import DomainError
+from core.formatting import uk_date
 from notifications.services import queue_email, render_email
 from reviews.models import Review
 
@@ -101,7 +102,7 @@ def _check_action(review, data, *, created_on):
         raise DomainError("Choose one of your partnership's agencies.", field="agency")
     if data["due_date"] < created_on:
         raise DomainError(
-            f"The due date must be on or after {created_on.day} {created_on:%B %Y}, the day the action was added.",
+            f"The due date must be on or after {uk_date(created_on)}, the day the action was added.",
             field="due_date",
         )
     description = _clean_text(data["description"], field="description", what="what will be done")
@@ -283,7 +284,7 @@ def send_agency_link(review, agency, *, name, email, by, request=None):
             "link": settings.SITE_URL + reverse("action_owner:start", args=[token]),
             "resent": not created,
         }
-        subject, text, html = render_email("action_link", context)
+        subject, text, html = render_email("actions/emails/action_link", context)
         queue_email(
             kind="action_link",
             recipient=email,

@@ -96,6 +96,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "overview.context_processors.layout",
             ],
+            # One way of writing dates, times and counts, in every template without a {% load %}.
+            "builtins": ["core.templatetags.convene"],
         },
     },
 ]

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -35,8 +35,16 @@ def parse_time(text):
     return time(hour, minute)
 
 
+def _local(when):
+    """A date or a datetime as the date and time people in England read it (datetimes in UK time)."""
+    if isinstance(when, datetime) and timezone.is_aware(when):
+        return timezone.localtime(when, LONDON)
+    return when
+
+
 def format_time(value):
-    """ "10am", "2:30pm", "midday", "midnight"."""
+    """ "10am", "2:30pm", "midday", "midnight": for a time, or a datetime (in UK time)."""
+    value = _local(value)
     if value.hour == 12 and value.minute == 0:
         return "midday"
     if value.hour == 0 and value.minute == 0:
@@ -46,17 +54,47 @@ def format_time(value):
     return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
 
 
-def format_date(value):
+def uk_date(when):
+    """ "8 December 2026"."""
+    when = _local(when)
+    return f"{when.day} {when:%B %Y}" if when else ""
+
+
+def long_date(when):
     """ "Tuesday 8 December 2026"."""
-    return f"{value:%A} {value.day} {value:%B %Y}"
+    when = _local(when)
+    return f"{when:%A} {when.day} {when:%B %Y}" if when else ""
+
+
+def day_month(when):
+    """ "8 December", where the year goes without saying."""
+    when = _local(when)
+    return f"{when.day} {when:%B}" if when else ""
+
+
+def weekday_day_month(when):
+    """ "Tuesday 8 December", where the year goes without saying."""
+    when = _local(when)
+    return f"{when:%A} {when.day} {when:%B}" if when else ""
+
+
+def uk_datetime(value, seconds=False):
+    """ "23 November 2026, 2:05pm" in UK time, as GOV.UK writes it; "2:05:09pm" with seconds (the audit log)."""
+    if not value:
+        return ""
+    local = _local(value)
+    if seconds:
+        half = "am" if local.hour < 12 else "pm"
+        return f"{uk_date(local)}, {local.hour % 12 or 12}:{local.minute:02d}:{local.second:02d}{half}"
+    return f"{uk_date(local)}, {format_time(local)}"
 
 
 def format_when(starts_at, ends_at):
     """ "Tuesday 8 December 2026, 10am to 1pm", in UK time."""
-    start, end = timezone.localtime(starts_at, LONDON), timezone.localtime(ends_at, LONDON)
+    start, end = _local(starts_at), _local(ends_at)
     if start.date() == end.date():
-        return f"{format_date(start)}, {format_time(start.time())} to {format_time(end.time())}"
-    return f"{format_date(start)}, {format_time(start.time())} to {format_date(end)}, {format_time(end.time())}"
+        return f"{long_date(start)}, {format_time(start)} to {format_time(end)}"
+    return f"{long_date(start)}, {format_time(start)} to {long_date(end)}, {format_time(end)}"
 
 
 def london_datetime(day, at):
@@ -76,27 +114,3 @@ def people(count):
 def people_have(count):
     """ "1 person has", "3 people have"."""
     return f"{people(count)} {'has' if count == 1 else 'have'}"
-
-
-def uk_date(when):
-    """ "23 November 2026", for a date or a datetime (in Europe/London)."""
-    if isinstance(when, datetime):
-        when = timezone.localtime(when) if timezone.is_aware(when) else when
-        when = when.date()
-    return dateformat.format(when, "j F Y")
-
-
-def long_date(when):
-    """ "Tuesday 8 December 2026", for a date or a datetime (in Europe/London)."""
-    if isinstance(when, datetime):
-        when = timezone.localtime(when) if timezone.is_aware(when) else when
-        when = when.date()
-    return dateformat.format(when, "l j F Y")
-
-
-def uk_datetime(value):
-    """ "23 November 2026, 2:05pm" in UK time, as GOV.UK writes it."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return f"{local.day} {local:%B %Y}, {format_time(local.time())}"

@@ -110,7 +110,7 @@ def render_register(event):
         "others": others,
         "attended": sum(1 for i in expected + others if i.attendance in PRESENT),
     }
-    return render_pdf("pdfs/register.html", context)
+    return render_pdf("events/pdfs/register.html", context)
 
 
 def thank_you_key(invitation):
@@ -170,7 +170,7 @@ def _email_thank_you(invitation, token):
         "practitioner": invitation.practitioner,
         "link": settings.SITE_URL + reverse("invitation:start", args=[token]),
     }
-    subject, text, html = render_email("thank_you", context)
+    subject, text, html = render_email("events/emails/thank_you", context)
     return queue_email(
         kind="thank_you",
         recipient=invitation.practitioner.email,

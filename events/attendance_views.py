@@ -35,7 +35,7 @@ def attendance_register(request, slug, event_id):
     counts = attendance.attendance_counts(event)
     return render(
         request,
-        "attendance/register.html",
+        "events/attendance/register.html",
         {
             "partnership": request.partnership,
             "event": event,
@@ -86,7 +86,7 @@ def feedback_summary(request, slug, event_id):
     counts = attendance.attendance_counts(event)
     return render(
         request,
-        "attendance/feedback_summary.html",
+        "events/attendance/feedback_summary.html",
         {
             "partnership": request.partnership,
             "event": event,
@@ -103,9 +103,11 @@ def invitation_feedback(request, invitation):
     review = event.review
     context = {"invitation": invitation, "event": event, "review": review, "partnership": review.partnership}
     if invitation.attendance not in attendance.PRESENT or event.is_cancelled:
-        return render(request, "attendance/feedback_closed.html", context | {"reason": "not_attended"}, status=403)
+        return render(
+            request, "events/attendance/feedback_closed.html", context | {"reason": "not_attended"}, status=403
+        )
     if attendance.feedback_given(invitation):
-        return render(request, "attendance/feedback_closed.html", context | {"reason": "given"})
+        return render(request, "events/attendance/feedback_closed.html", context | {"reason": "given"})
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,4 +115,4 @@ def invitation_feedback(request, invitation):
         except EventError as error:
             messages.error(request, str(error))
         return redirect("invitation:feedback")
-    return render(request, "attendance/feedback.html", context | {"form": form})
+    return render(request, "events/attendance/feedback.html", context | {"form": form})

@@ -49,7 +49,7 @@ def invitation_page(request, invitation):
     event = invitation.event
     return render(
         request,
-        "invitations/page.html",
+        "events/invitation/page.html",
         {
             "invitation": invitation,
             "event": event,
@@ -96,8 +96,8 @@ def invitation_new_link(request):
                     invitations.resend_link(invitation, request=request)
                 except EventError:
                     continue
-        return render(request, "invitations/new_link_sent.html", {"email": form.cleaned_data["email"]})
-    return render(request, "invitations/new_link.html", {"form": form})
+        return render(request, "events/invitation/new_link_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "events/invitation/new_link.html", {"form": form})
 
 
 @require_POST
@@ -107,4 +107,4 @@ def invitation_leave(request):
 
 
 def invitation_left(request):
-    return render(request, "invitations/left.html")
+    return render(request, "events/invitation/left.html")

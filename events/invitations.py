@@ -80,7 +80,7 @@ def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach
         "new_link_url": settings.SITE_URL + reverse("invitation:new_link"),
         **extra,
     }
-    subject, text, html = render_email(name, context)
+    subject, text, html = render_email(f"events/emails/{name}", context)
     attachments = [{"type": "calendar", "method": method, "content": calendar.build(event, invitation, method=method)}]
     if attach_factsheet:
         attachments.append({"type": "factsheet", "event": event.pk})
@@ -185,8 +185,8 @@ def _rows():
 # An invitee's link opens their page until it expires; replies close sooner by their own rule (can_reply).
 INVITATION_LINK = links.LinkKind(
     queryset=_rows(),
-    start_template="invitations/start.html",
-    unavailable_template="invitations/link_invalid.html",
+    start_template="events/invitation/start.html",
+    unavailable_template="events/invitation/link_invalid.html",
     landing="invitation:page",
     context=lambda invitation: {"invitation": invitation, "event": invitation.event},
     holder_label=lambda invitation: "invitee",

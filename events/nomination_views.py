@@ -24,7 +24,7 @@ def _nominations_page(request, review, request_form=None, accept_form=None, stat
     requests = review.nomination_requests.select_related("agency").prefetch_related("nominations")
     return render(
         request,
-        "practitioners/nomination_list.html",
+        "events/nomination_list.html",
         {
             "partnership": review.partnership,
             "review": review,

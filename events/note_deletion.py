@@ -74,7 +74,7 @@ def warn_reviewers(review, delete_on):
             if key in sent:
                 continue
             context = {"review": review, "partnership": review.partnership, "user": reviewer, "delete_on": delete_on}
-            subject, text, html = render_email("notes_deletion_warning", context)
+            subject, text, html = render_email("events/emails/notes_deletion_warning", context)
             queue_email(
                 kind="notes_deletion_warning",
                 recipient=reviewer.email,

@@ -25,7 +25,7 @@ def _notes_page(request, review, event):
     signed_off = note_deletion.signed_off_reviews().filter(pk=review.pk).first()
     return render(
         request,
-        "notes/note_list.html",
+        "events/notes/note_list.html",
         {
             "partnership": request.partnership,
             "review": review,
@@ -51,7 +51,7 @@ def _add_page(request, review, event):
         return redirect("events:note_detail", request.partnership.slug, note.pk)
     return render(
         request,
-        "notes/note_form.html",
+        "events/notes/note_form.html",
         {"partnership": request.partnership, "review": review, "event": event, "note": None, "form": form},
     )
 
@@ -87,7 +87,7 @@ def event_note_add(request, slug, event_id):
 def note_detail(request, slug, note_id):
     note = notes.note_for(request, slug, note_id)
     notes.record_viewed(request, note)
-    return render(request, "notes/note_detail.html", {"partnership": request.partnership, "note": note})
+    return render(request, "events/notes/note_detail.html", {"partnership": request.partnership, "note": note})
 
 
 @never_cache
@@ -105,7 +105,7 @@ def note_edit(request, slug, note_id):
         notes.record_viewed(request, note)
     return render(
         request,
-        "notes/note_form.html",
+        "events/notes/note_form.html",
         {"partnership": request.partnership, "review": note.review, "event": note.event, "note": note, "form": form},
     )
 
@@ -119,4 +119,4 @@ def note_delete(request, slug, note_id):
         notes.delete_note(note, request=request)
         messages.success(request, "The note is deleted.")
         return _back_to_list(request, review_id, event_id)
-    return render(request, "notes/note_delete.html", {"partnership": request.partnership, "note": note})
+    return render(request, "events/notes/note_delete.html", {"partnership": request.partnership, "note": note})

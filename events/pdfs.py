@@ -34,7 +34,7 @@ def render_sign_in_sheet(event):
         "not_replied": [i for i in invitations if i.status == Invitation.Status.INVITED],
         "blank_rows": [None] * BLANK_ROWS,
     }
-    return render_pdf("pdfs/sign_in_sheet.html", context)
+    return render_pdf("events/pdfs/sign_in_sheet.html", context)
 
 
 def sign_in_sheet_filename(event):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import audit
+from core.formatting import uk_date
 from events.invitations import link_url, rotate_link
 from events.models import Event, Invitation, SummaryReader, SummaryRelease, SummaryVersion
 from events.services import EventError
@@ -44,8 +45,7 @@ def release_summary(event, *, version, available_from, released_by, request=None
         closes_at = closes_at_for(locked)
         if available_from >= closes_at:
             raise EventError(
-                "The date it becomes available must be before access closes, "
-                f"{timezone.localdate(closes_at):%d %B %Y}.",
+                f"The date it becomes available must be before access closes, {uk_date(closes_at)}.",
                 field="available_on",
             )
         release, created = SummaryRelease.objects.update_or_create(
@@ -107,7 +107,7 @@ def _email_reader(invitation, release, name, *, key, actor):
         "link": link_url(token),
         "new_link_url": settings.SITE_URL + reverse("invitation:new_link"),
     }
-    subject, text, html = render_email(name, context)
+    subject, text, html = render_email(f"events/emails/{name}", context)
     queue_email(
         kind=name,
         recipient=invitation.practitioner.email,

@@ -4,14 +4,14 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Layout, Size
 from django import forms
 
-from core.formatting import format_date, london_datetime
+from core.formatting import london_datetime, long_date
 from core.forms import GovukDateField, TimeOfDayField
 
 
 class VersionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         source = obj.get_source_display()
-        return f"Version {obj.number}, {source[0].lower()}{source[1:]}, added {format_date(obj.created_at)}"
+        return f"Version {obj.number}, {source[0].lower()}{source[1:]}, added {long_date(obj.created_at)}"
 
 
 class ReleaseForm(forms.Form):

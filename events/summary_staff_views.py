@@ -54,7 +54,7 @@ def _context(request, event, **extra):
 def summary_versions(request, slug, event_id):
     event = event_for(request, slug, event_id)
     versions = summary_documents.versions_of(event)
-    return render(request, "summary/staff_versions.html", _context(request, event, versions=versions))
+    return render(request, "events/summary/staff_versions.html", _context(request, event, versions=versions))
 
 
 def _add_page(request, slug, event_id, *, form_class, template, field, argument):
@@ -81,7 +81,7 @@ def summary_write(request, slug, event_id):
         slug,
         event_id,
         form_class=SummaryTextForm,
-        template="summary/staff_write.html",
+        template="events/summary/staff_write.html",
         field="text",
         argument="text",
     )
@@ -95,7 +95,7 @@ def summary_upload(request, slug, event_id):
         slug,
         event_id,
         form_class=SummaryUploadForm,
-        template="summary/staff_upload.html",
+        template="events/summary/staff_upload.html",
         field="file",
         argument="upload",
     )
@@ -107,7 +107,7 @@ def summary_version(request, slug, event_id, number):
     version = _version_for(request, slug, event_id, number)
     _record(request, "summary.version_viewed", version)
     context = _context(request, version.event, version=version, body=summary_documents.version_html(version))
-    return render(request, "summary/staff_version.html", context)
+    return render(request, "events/summary/staff_version.html", context)
 
 
 @never_cache

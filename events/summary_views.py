@@ -21,7 +21,7 @@ from events.views import event_for
 
 def _not_available(request, status):
     """The one page everyone without access sees, whatever the reason, so it tells nobody anything."""
-    return render(request, "summary/reader_unavailable.html", status=status)
+    return render(request, "events/summary/reader_unavailable.html", status=status)
 
 
 def _reader(request):
@@ -56,7 +56,7 @@ def summary_terms(request):
     if request.method == "POST" and form.is_valid():
         summary.accept_terms(reader, request)
         return redirect("invitation:summary_read")
-    return render(request, "summary/reader_terms.html", _context(invitation, reader) | {"form": form})
+    return render(request, "events/summary/reader_terms.html", _context(invitation, reader) | {"form": form})
 
 
 @never_cache
@@ -71,7 +71,7 @@ def summary_read(request):
     summary.record_read(reader, request)
     return render(
         request,
-        "summary/reader_read.html",
+        "events/summary/reader_read.html",
         _context(invitation, reader) | {"body_html": version_html(reader.release.version), "now": timezone.now()},
     )
 
@@ -125,7 +125,7 @@ def summary_release(request, slug, event_id):
             return redirect("events:summary_readers", slug, event.pk)
     return render(
         request,
-        "summary/release.html",
+        "events/summary/release.html",
         {
             "partnership": request.partnership,
             "event": event,
@@ -148,7 +148,7 @@ def summary_readers(request, slug, event_id):
     now = timezone.now()
     return render(
         request,
-        "summary/release_readers.html",
+        "events/summary/release_readers.html",
         {
             "partnership": request.partnership,
             "event": event,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import is_business_manager, partnership_for
 from core.downloads import guard_cell
-from core.formatting import format_date, format_when, people
+from core.formatting import format_when, long_date, people
 from core.paths import url_maker
 from events import invitations, notes, services
 from events.forms import CancelEventForm, DirectorySearchForm, EventForm, NewPersonForm, PickInviteesForm
@@ -252,8 +252,8 @@ def event_detail(request, slug, event_id):
             "review": event.review,
             "partnership": request.partnership,
             "when": format_when(event.starts_at, event.ends_at),
-            "reply_by": format_date(event.rsvp_deadline),
-            "cancelled_on": format_date(timezone.localdate(event.cancelled_at)) if event.cancelled_at else "",
+            "reply_by": long_date(event.rsvp_deadline),
+            "cancelled_on": long_date(timezone.localdate(event.cancelled_at)) if event.cancelled_at else "",
             "learning_themes": list(event.learning_themes.all()),
             "page": page,
             "invitees": _invitee_rows(event, page.object_list, slug=request.partnership.slug),

@@ -31,16 +31,20 @@ def backoff(attempts):
 @cache
 def _text_engine():
     """The project's templates, without HTML escaping, for subjects and plain-text bodies."""
-    return Engine(dirs=[str(settings.BASE_DIR / "templates")], autoescape=False)
+    return Engine(
+        dirs=[str(settings.BASE_DIR / "templates")],
+        autoescape=False,
+        builtins=settings.TEMPLATES[0]["OPTIONS"]["builtins"],
+    )
 
 
-def render_email(name, context):
-    """Render emails/<name>_subject.txt, emails/<name>.txt and emails/<name>.html."""
+def render_email(template, context):
+    """Render <template>_subject.txt, <template>.txt and <template>.html, such as "events/emails/invitation"."""
     engine = _text_engine()
-    subject = engine.get_template(f"emails/{name}_subject.txt").render(Context(context, autoescape=False))
-    text = engine.get_template(f"emails/{name}.txt").render(Context(context, autoescape=False))
+    subject = engine.get_template(f"{template}_subject.txt").render(Context(context, autoescape=False))
+    text = engine.get_template(f"{template}.txt").render(Context(context, autoescape=False))
     subject = " ".join(subject.split())
-    html = render_to_string(f"emails/{name}.html", context)
+    html = render_to_string(f"{template}.html", context)
     return subject, text, html
 
 

@@ -11,7 +11,7 @@ from django.db.models import Case, Count, Exists, Func, IntegerField, OuterRef, 
 from django.utils import timezone
 
 from actions.models import Action
-from core.formatting import format_date, format_when
+from core.formatting import day_month, format_when, long_date, uk_date, weekday_day_month
 from core.paths import url_maker
 from events.models import Event, Invitation
 from overview import clocks
@@ -82,11 +82,6 @@ def _reviewer_names(reviews):
     return {review.pk: ", ".join(names[review.pk]) or "No reviewer assigned" for review in reviews}
 
 
-def _short_date(day):
-    """ "7 January 2027"."""
-    return f"{day.day} {day:%B %Y}"
-
-
 def summary(user, partnership, now=None):
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -104,9 +99,9 @@ def summary(user, partnership, now=None):
         review.url = review_url(review.pk)
         review.stage = review.get_status_display()
         review.reviewer_names = reviewer_names[review.pk]
-        review.check_due = format_date(review.check_deadline) if review.check_deadline else ""
+        review.check_due = long_date(review.check_deadline) if review.check_deadline else ""
         review.deadlines = [
-            (clock.tag_class, clock.tag_text, f"{clock.name}, {_short_date(clock.due_on)}")
+            (clock.tag_class, clock.tag_text, f"{clock.name}, {uk_date(clock.due_on)}")
             for clock in review.pending_clocks
         ]
     events = list(
@@ -133,8 +128,8 @@ def summary(user, partnership, now=None):
         starts_on = timezone.localtime(event["starts_at"]).date()
         event["url"] = event_url(event["pk"])
         event["when"] = format_when(event["starts_at"], event["ends_at"])
-        event["day"] = f"{starts_on:%A} {starts_on.day} {starts_on:%B}"
-        event["reply_by"] = f"{event['rsvp_deadline'].day} {event['rsvp_deadline']:%B}"
+        event["day"] = weekday_day_month(starts_on)
+        event["reply_by"] = day_month(event["rsvp_deadline"])
     fortnight = now + timedelta(days=14)
     unanswered_requests = (
         NominationRequest.objects.filter(
@@ -148,7 +143,7 @@ def summary(user, partnership, now=None):
     agencies_not_nominated = list(unanswered_requests)
     for request in agencies_not_nominated:
         request["url"] = nomination_url(request["review_id"])
-        request["due"] = f"{request['deadline'].day} {request['deadline']:%B}"
+        request["due"] = day_month(request["deadline"])
     return {
         "reviews": reviews,
         "open_reviews": [review for review in reviews if not review.finished],

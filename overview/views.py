@@ -20,7 +20,7 @@ def home(request):
     partnerships = list(Partnership.objects.visible_to(request.user))
     if len(partnerships) == 1:
         return redirect("overview:partnership_overview", partnerships[0].slug)
-    return render(request, "reviews/home.html", {"partnerships": partnerships})
+    return render(request, "overview/home.html", {"partnerships": partnerships})
 
 
 @login_required
@@ -30,7 +30,7 @@ def partnership_overview(request, slug):
     manager = is_business_manager(request.user, partnership)
     return render(
         request,
-        "reviews/partnership_overview.html",
+        "overview/partnership_overview.html",
         {"partnership": partnership, "is_manager": manager, **dashboard.summary(request.user, partnership)},
     )
 
@@ -39,7 +39,7 @@ def _review_page(request, review, **extra):
     partnership = review.partnership
     return render(
         request,
-        "reviews/review_detail.html",
+        "overview/review_detail.html",
         {
             "partnership": partnership,
             "review": review,

@@ -140,7 +140,7 @@ def audit_log(request, slug):
     query = urlencode([(key, value) for key, value in request.GET.items() if key != "page" and value])
     return render(
         request,
-        "audit/audit_log.html",
+        "partnerships/audit_log.html",
         {
             "partnership": partnership,
             "form": form,

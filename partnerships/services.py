@@ -44,7 +44,7 @@ def add_staff_member(*, partnership, email, full_name, role, added_by, request=N
             "set_password_url": set_password_url(user) if created else None,
             "sign_in_url": settings.SITE_URL + reverse("account_login"),
         }
-        subject, text, html = render_email("staff_added", context)
+        subject, text, html = render_email("partnerships/emails/staff_added", context)
         queue_email(
             kind="staff_added",
             recipient=user.email,

@@ -24,7 +24,7 @@ def partnership_edit(request, slug):
         )
         messages.success(request, "The partnership's details are saved.")
         return redirect("overview:partnership_overview", partnership.slug)
-    return render(request, "reviews/partnership_edit.html", {"partnership": partnership, "form": form})
+    return render(request, "partnerships/partnership_edit.html", {"partnership": partnership, "form": form})
 
 
 @login_required
@@ -32,7 +32,7 @@ def staff_list(request, slug):
     partnership = business_manager_of(request, slug)
     return render(
         request,
-        "reviews/staff_list.html",
+        "partnerships/staff_list.html",
         {
             "partnership": partnership,
             "memberships": partnership.memberships.select_related("user"),
@@ -59,7 +59,7 @@ def staff_add(request, slug):
         else:
             messages.success(request, f"{membership.user} is added. We have emailed them how to sign in.")
             return redirect("partnerships:staff_list", partnership.slug)
-    return render(request, "reviews/staff_add.html", {"partnership": partnership, "form": form})
+    return render(request, "partnerships/staff_add.html", {"partnership": partnership, "form": form})
 
 
 @login_required
@@ -78,7 +78,7 @@ def staff_edit(request, slug, membership_id):
             messages.success(request, f"{membership.user}'s role is saved.")
             return redirect("partnerships:staff_list", partnership.slug)
     return render(
-        request, "reviews/staff_edit.html", {"partnership": partnership, "membership": membership, "form": form}
+        request, "partnerships/staff_edit.html", {"partnership": partnership, "membership": membership, "form": form}
     )
 
 
@@ -98,7 +98,7 @@ def staff_remove(request, slug, membership_id):
 
 @login_required
 def account(request):
-    return render(request, "reviews/account.html", {})
+    return render(request, "partnerships/account.html", {})
 
 
 @require_POST

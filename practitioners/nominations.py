@@ -33,7 +33,7 @@ def _email_request(nomination_request, token, *, chase, key=None):
         "link": settings.SITE_URL + reverse("nomination:start", args=[token]),
         "chase": chase,
     }
-    subject, text, html = render_email("nomination_request", context)
+    subject, text, html = render_email("practitioners/emails/nomination_request", context)
     sequence = nomination_request.chase_count if chase else 0
     key = key or f"nomination_request:{nomination_request.pk}:{sequence}"
     queue_email(

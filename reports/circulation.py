@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core import audit, links
 from core.errors import DomainError
-from core.formatting import format_date
+from core.formatting import long_date
 from core.workdays import add_working_days
 from events.models import Attendance, Invitation
 from notifications.services import queue_email, queued_keys, render_email
@@ -154,7 +154,7 @@ def checker_context(checker):
         "version": current.version,
         "review": current.review,
         "partnership": current.review.partnership,
-        "deadline": format_date(current.deadline),
+        "deadline": long_date(current.deadline),
     }
 
 
@@ -165,9 +165,9 @@ def _check_is_open(checker, now):
 # A checker's link opens the draft while its check is open (it expires when the deadline day ends).
 CHECKER_LINK = links.LinkKind(
     queryset=_checkers(),
-    start_template="circulation/draft_start.html",
+    start_template="reports/circulation/draft_start.html",
     context=checker_context,
-    unavailable_template="circulation/unavailable.html",
+    unavailable_template="reports/circulation/unavailable.html",
     landing="draft:read",
     is_open=_check_is_open,
     holder_label=lambda checker: "checker",
@@ -201,11 +201,11 @@ def email_checker(checker, name, *, key, token=None):
         "checker": checker,
         "circulation": circulation,
         "version": circulation.version,
-        "deadline": format_date(circulation.deadline),
-        "sent_on": format_date(timezone.localdate(circulation.started_at)),
+        "deadline": long_date(circulation.deadline),
+        "sent_on": long_date(timezone.localdate(circulation.started_at)),
         "link": link_url(token) if token else None,
     }
-    subject, text, html = render_email(name, context)
+    subject, text, html = render_email(f"reports/emails/{name}", context)
     return queue_email(
         kind=name,
         recipient=checker.email,
@@ -537,7 +537,7 @@ def panel_context(review, user):
         "circulation": circulation,
         "circulation_is_open": circulation is not None and is_open(circulation),
         "circulation_counts": counts(circulation) if circulation is not None else None,
-        "circulation_deadline": format_date(circulation.deadline) if circulation is not None else "",
+        "circulation_deadline": long_date(circulation.deadline) if circulation is not None else "",
         "circulation_next_version": latest if latest is not None and blocked is None else None,
         "circulation_blocked": blocked
         if latest is not None and not (circulation is not None and circulation.version_id == latest.pk)

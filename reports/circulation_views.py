@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core import links
 from core.downloads import pdf_response, safe_name
 from core.errors import DomainError
-from core.formatting import format_date
+from core.formatting import long_date
 from core.formatting import people as people_count
 from core.workdays import add_working_days
 from reports import circulation
@@ -38,7 +38,7 @@ def report_circulate(request, slug, review_id, number):
     context = _staff_context(request, review, version=version)
     blocked = circulation.refusal(version, review)
     if blocked:
-        return render(request, "circulation/circulate.html", context | {"blocked": blocked})
+        return render(request, "reports/circulation/circulate.html", context | {"blocked": blocked})
 
     people = circulation.default_checkers(review)
     form = CirculateForm(request.POST if request.method == "POST" else None, people=people)
@@ -56,17 +56,17 @@ def report_circulate(request, slug, review_id, number):
                 messages.success(
                     request,
                     f"Version {version.number} is on its way to {people_count(len(chosen))}. "
-                    f"Comments are due by {format_date(started.deadline)}.",
+                    f"Comments are due by {long_date(started.deadline)}.",
                 )
                 return redirect("reports:report_check_progress", slug, review.pk)
         elif "change" not in request.POST:
             deadline = add_working_days(timezone.localdate(), days)
             return render(
                 request,
-                "circulation/circulate_confirm.html",
-                context | {"chosen": chosen, "deadline": format_date(deadline), "days": days},
+                "reports/circulation/circulate_confirm.html",
+                context | {"chosen": chosen, "deadline": long_date(deadline), "days": days},
             )
-    return render(request, "circulation/circulate.html", context)
+    return render(request, "reports/circulation/circulate.html", context)
 
 
 def _by_agency(checkers):
@@ -96,16 +96,16 @@ def report_check_progress(request, slug, review_id):
     if current is None:
         latest = review.report_versions.first()
         context |= {"latest": latest, "blocked": circulation.refusal(latest, review) if latest else None}
-        return render(request, "circulation/progress.html", context)
+        return render(request, "reports/circulation/progress.html", context)
     checkers = list(circulation.checkers_of(current))
     context |= {
         "groups": _by_agency(checkers),
         "counts": circulation.counts(current),
         "is_open": circulation.is_open(current),
-        "deadline": format_date(current.deadline),
+        "deadline": long_date(current.deadline),
         "earlier": review.circulations.exclude(pk=current.pk).select_related("version"),
     }
-    return render(request, "circulation/progress.html", context)
+    return render(request, "reports/circulation/progress.html", context)
 
 
 @login_required
@@ -166,7 +166,7 @@ def report_check_new_link(request, slug, review_id, checker_id):
 
 def _not_available(request, status):
     """One page for every refusal, whatever the reason, so that it tells nobody anything."""
-    return render(request, "circulation/unavailable.html", status=status)
+    return render(request, "reports/circulation/unavailable.html", status=status)
 
 
 def _checker_context(checker, **extra):
@@ -185,7 +185,7 @@ def draft_read(request, checker):
     version = checker.circulation.version
     return render(
         request,
-        "circulation/draft_read.html",
+        "reports/circulation/draft_read.html",
         _checker_context(
             checker,
             body_html=version_html(version),
@@ -210,7 +210,7 @@ def draft_download(request, checker):
 def _comment_page(request, checker, form, comment=None):
     return render(
         request,
-        "circulation/draft_comment.html",
+        "reports/circulation/draft_comment.html",
         _checker_context(checker, form=form, comment=comment, unit=checker.circulation.version.unit),
     )
 
@@ -305,7 +305,7 @@ def draft_submit(request, checker):
         messages.success(
             request,
             "Thank you. Your comments are sent to the reviewer. "
-            f"You can still change them until the end of {format_date(checker.circulation.deadline)}.",
+            f"You can still change them until the end of {long_date(checker.circulation.deadline)}.",
         )
     return redirect("draft:read")
 

@@ -145,4 +145,4 @@ def render_comment_report(circulation):
     """The comment report as an A4 tagged PDF."""
     from core.pdfs import render_pdf
 
-    return render_pdf("pdfs/comment_report.html", comment_report_context(circulation))
+    return render_pdf("reports/pdfs/comment_report.html", comment_report_context(circulation))

@@ -194,7 +194,7 @@ def published_pdf(publication):
         "sign_off": review.sign_off,
         "body": version_html(version),
     }
-    pdf = render_pdf("pdfs/report.html", context)
+    pdf = render_pdf("reports/pdfs/report.html", context)
     cache.set(key, pdf, PUBLISHED_PDF_CACHE_SECONDS)
     return pdf
 
@@ -239,7 +239,7 @@ def tell_practitioners(review, *, by, request=None):
             if key in sent:
                 continue
             context = {"review": review, "partnership": review.partnership, "name": name, "url": url}
-            subject, text, html = render_email("report_published", context)
+            subject, text, html = render_email("reports/emails/report_published", context)
             queue_email(
                 kind="report_published",
                 recipient=email,

@@ -2,7 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Layout, Size
 from django import forms
 
-from core.formatting import format_date
+from core.formatting import long_date
 from core.forms import GovukDateField
 from reports.models import Comment
 
@@ -74,7 +74,7 @@ class AnswerForm(forms.Form):
 
 class SignOffVersionField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"Version {obj.number}, added {format_date(obj.created_at)}"
+        return f"Version {obj.number}, added {long_date(obj.created_at)}"
 
 
 class SignOffForm(forms.Form):

@@ -81,7 +81,7 @@ def report_responses(request, slug, review_id):
                 comment.form = AnswerForm(comment=comment)
     return render(
         request,
-        "signoff/responses.html",
+        "reports/signoff/responses.html",
         {
             "partnership": request.partnership,
             "review": review,
@@ -163,7 +163,7 @@ def report_sign_off(request, slug, review_id):
     open_circulations = review.circulations.filter(closed_at__isnull=True).count()
     return render(
         request,
-        "signoff/sign_off.html",
+        "reports/signoff/sign_off.html",
         {
             "partnership": request.partnership,
             "review": review,
@@ -220,7 +220,7 @@ def report_publication(request, slug, review_id):
     publication = signoff.publication_of(review)
     return render(
         request,
-        "signoff/publication.html",
+        "reports/signoff/publication.html",
         {
             "partnership": request.partnership,
             "review": review,
@@ -256,7 +256,7 @@ def published_list(request, slug):
     partnership = get_object_or_404(Partnership, slug=slug)
     return render(
         request,
-        "published/list.html",
+        "reports/published/list.html",
         {"current_partnership": partnership, "partnership": partnership, "publications": list(_published(partnership))},
     )
 
@@ -269,7 +269,7 @@ def published_report(request, slug, report_slug):
     review = publication.review
     return render(
         request,
-        "published/report.html",
+        "reports/published/report.html",
         {
             "current_partnership": partnership,
             "partnership": partnership,

@@ -24,7 +24,7 @@ def _factsheet(request, slug, review_type):
 def factsheet_list(request, slug):
     partnership = business_manager_of(request, slug)
     items = [factsheets.factsheet_for(partnership, review_type) for review_type in Review.Type.values]
-    return render(request, "factsheets/factsheet_list.html", {"partnership": partnership, "factsheets": items})
+    return render(request, "reviews/factsheets/factsheet_list.html", {"partnership": partnership, "factsheets": items})
 
 
 @login_required
@@ -41,7 +41,7 @@ def factsheet_edit(request, slug, review_type):
         return redirect("reviews:factsheet_list", slug)
     return render(
         request,
-        "factsheets/factsheet_edit.html",
+        "reviews/factsheets/factsheet_edit.html",
         {
             "partnership": request.partnership,
             "factsheet": factsheet,
@@ -54,7 +54,7 @@ def factsheet_edit(request, slug, review_type):
 @login_required
 def factsheet_preview(request, slug, review_type):
     factsheet = _factsheet(request, slug, review_type)
-    return render(request, "factsheets/factsheet_preview.html", factsheets.factsheet_context(factsheet))
+    return render(request, "reviews/factsheets/factsheet_preview.html", factsheets.factsheet_context(factsheet))
 
 
 @login_required

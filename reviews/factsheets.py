@@ -248,7 +248,7 @@ def factsheet_context(factsheet, *, event=None, place=""):
 def render_factsheet_pdf(factsheet, *, event=None, place=""):
     """The factsheet as an A4 tagged PDF; with `event`, a box with its date, `place` and contact."""
     context = factsheet_context(factsheet, event=event, place=place)
-    return render_pdf("pdfs/factsheet.html", context)
+    return render_pdf("reviews/pdfs/factsheet.html", context)
 
 
 def factsheet_filename(review_type, reference=""):

@@ -44,10 +44,10 @@ UNAVAILABLE = "the plain not-available page"
 OK = "the page (no refusal)"
 
 NOT_AVAILABLE_TEMPLATES = {
-    "invitations/link_invalid.html",
-    "summary/reader_unavailable.html",
+    "events/invitation/link_invalid.html",
+    "events/summary/reader_unavailable.html",
     "practitioners/nomination_link_invalid.html",
-    "circulation/unavailable.html",
+    "reports/circulation/unavailable.html",
     "actions/link_unavailable.html",
 }
 

@@ -1,7 +1,17 @@
+"""The product's one way of writing dates, times and counts, for every template (a builtin: no {% load %})."""
+
 from django import template
 
 from core import formatting
 
 register = template.Library()
 
-register.filter("uk_datetime", formatting.uk_datetime)
+for name in ("uk_date", "long_date", "day_month", "weekday_day_month", "people"):
+    register.filter(name, getattr(formatting, name))
+register.filter("uk_time", formatting.format_time)
+
+
+@register.filter
+def uk_datetime(value, precision=""):
+    """ "23 November 2026, 2:05pm"; with "seconds", "2:05:09pm"."""
+    return formatting.uk_datetime(value, seconds=precision == "seconds")

@@ -1319,8 +1319,12 @@ SKIPPED = {
 
 # Pages with a form to fill in that nothing typed or chosen can make wrong, and why.
 NO_ERROR_STATE = {
-    "events:attendance_register": "each person's answer is one of three radios and may be left empty, which changes nothing",
-    "practitioners:practitioner_list": "its only form is the search: any words are a search, and the page with no results is visited",
+    "events:attendance_register": (
+        "each person's answer is one of three radios and may be left empty, which changes nothing"
+    ),
+    "practitioners:practitioner_list": (
+        "its only form is the search: any words are a search, and the page with no results is visited"
+    ),
 }
 
 

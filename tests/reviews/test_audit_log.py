@@ -52,8 +52,8 @@ def test_entries_are_shown_newest_first_with_who_what_when_and_where(bm_client, 
     page = response.content.decode()
     # British Summer Time: 08:05 UTC is 09:05 in the UK.
     assert newer.created_at.astimezone(ZoneInfo("UTC")).hour == 8
-    assert "1 Jul 2026, 09:05:00" in page
-    assert "10 Jan 2026, 09:00:00" in page
+    assert "1 July 2026, 9:05:00am" in page
+    assert "10 January 2026, 9:00:00am" in page
     assert "Priya Shah" in page
     assert "Moved a review to its next stage" in page
     assert "review.status_changed" in page

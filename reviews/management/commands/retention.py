@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from core.formatting import uk_date
 from reviews import retention
 
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         for result in results:
             self.stdout.write(f"{result.partnership.name}")
             for purge in result.reviews:
-                closed = f"{purge.closed_on.day} {purge.closed_on:%B %Y}"
+                closed = uk_date(purge.closed_on)
                 self.stdout.write(
                     f"  {purge.review.reference} ({purge.review.pseudonym}), closed on {closed}: {purge.describe()}"
                 )
