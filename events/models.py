@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.crypto import EncryptedTextField
 from core.links import LinkQuerySet, PersonalLink
+from core.versions import NumberedVersion
 
 # Events still open to invitations and replies: drafts and those whose invitations have gone.
 EVENT_IS_OPEN = Q(status__in=["draft", "invitations_sent"])
@@ -238,8 +239,11 @@ class ReviewerNote(models.Model):
         return f"Reviewer note {self.pk}"
 
 
-class SummaryVersion(models.Model):
-    """One version of the reviewer's confidential pre-event summary for an event."""
+class SummaryVersion(NumberedVersion):
+    """One version of the reviewer's confidential pre-event summary for an event.
+
+    Its body_html is sanitised HTML (written, or converted from a Word document); empty for a PDF.
+    """
 
     class Source(models.TextChoices):
         WRITTEN = "written", "Written in Convene"
@@ -247,18 +251,10 @@ class SummaryVersion(models.Model):
         DOCX = "docx", "Uploaded Word document"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="summary_versions")
-    number = models.PositiveSmallIntegerField()
     source = models.CharField(max_length=8, choices=Source.choices)
-    # Sanitised HTML (written, or converted from a Word document); empty for a PDF.
-    body_html = EncryptedTextField(blank=True)
-    # An uploaded file, stored under a generated name outside the web root.
     file = models.FileField(upload_to="summaries/", blank=True)
-    original_filename = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-number"]
+    class Meta(NumberedVersion.Meta):
         constraints = [models.UniqueConstraint(fields=["event", "number"], name="one_summary_version_number")]
 
     def __str__(self):

@@ -5,28 +5,18 @@ Content comes three ways: written in the plain editor (`text_to_html`), a Word d
 are checked by their content, never their name, and nothing is stored when a check fails.
 """
 
-import base64
-import hashlib
 import html
 import re
-import uuid
 
-from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Max
-
-from core import audit, crypto
+from core import audit, versions
 from core.errors import DomainError
 from core.formatting import uk_date
 from core.pdfs import render_pdf
 from core.stamping import stamp_pdf
-from core.uploads import MAX_TEXT_LENGTH, check_upload, sanitise
+from core.uploads import MAX_TEXT_LENGTH, check_upload, original_filename, sanitise
 from events.models import Event, SummaryVersion
 
 CONFIDENTIAL = "Confidential — do not share"
-# How long an HTML version's rendered PDF is kept for the next reader (versions never change).
-PDF_CACHE_SECONDS = 7 * 24 * 3600
 
 
 # The plain editor.
@@ -103,7 +93,7 @@ def add_version(event, *, text=None, upload=None, created_by, request=None):
     """Check the written text or the upload, then store it as the event's next summary version."""
     if (text is None) == (upload is None):
         raise ValueError("Pass the written text or an upload, not both")
-    original_filename = ""
+    filename = ""
     if text is not None:
         if len(text) > MAX_TEXT_LENGTH:
             raise DomainError(f"The summary must be {MAX_TEXT_LENGTH:,} characters or fewer", field="text")
@@ -112,44 +102,40 @@ def add_version(event, *, text=None, upload=None, created_by, request=None):
             raise DomainError("Enter the summary", field="text")
     else:
         source, payload = check_upload(upload)
-        original_filename = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
+        filename = original_filename(upload)
+    is_pdf = source == SummaryVersion.Source.PDF
 
-    stored = None
-    try:
-        with transaction.atomic():
-            locked = Event.objects.select_for_update().select_related("review__partnership").get(pk=event.pk)
-            last = locked.summary_versions.aggregate(last=Max("number"))["last"] or 0
-            version = SummaryVersion(
-                event=locked,
-                number=last + 1,
-                source=source,
-                original_filename=original_filename,
-                created_by=created_by,
-            )
-            if source == SummaryVersion.Source.PDF:
-                version.file.save(f"{uuid.uuid4()}.pdf", ContentFile(payload), save=False)
-                stored = version.file.name
-            else:
-                version.body_html = payload
-            version.save()
-            audit.record(
-                "summary.version_added",
-                request=request,
-                actor=created_by,
-                partnership=locked.review.partnership,
-                obj=version,
-                event_id=locked.pk,
-                number=version.number,
-                source=source,
-            )
-            if source != SummaryVersion.Source.PDF:
-                # Lay it out once now, so the first reader does not wait; a failure only costs that wait.
-                transaction.on_commit(lambda: _html_pdf(version), robust=True)
-    except BaseException:
-        if stored:
-            version.file.storage.delete(stored)
-        raise
-    return version
+    def build(locked, number):
+        return SummaryVersion(
+            event=locked,
+            number=number,
+            source=source,
+            body_html="" if is_pdf else payload,
+            original_filename=filename,
+            created_by=created_by,
+        )
+
+    def after_save(locked, version):
+        audit.record(
+            "summary.version_added",
+            request=request,
+            actor=created_by,
+            partnership=locked.review.partnership,
+            obj=version,
+            event_id=locked.pk,
+            number=version.number,
+            source=source,
+        )
+
+    return versions.add_version(
+        Event.objects.select_related("review__partnership"),
+        event.pk,
+        "summary_versions",
+        build=build,
+        pdf=payload if is_pdf else None,
+        after_save=after_save,
+        render=_html_pdf,
+    )
 
 
 def versions_of(event):
@@ -184,34 +170,20 @@ def _context(version, stamp=None):
 def render_reader_pdf(version, *, reader_name, when):
     """The version as a PDF for one reader: every page stamped with their name, the date and "Confidential"."""
     stamp = {"reader": reader_name, "date": uk_date(when), "label": CONFIDENTIAL, "title": "Confidential summary stamp"}
-    return stamp_pdf(render_plain_pdf(version), "pdfs/reader_stamp.html", _context(version, stamp))
+    return stamp_pdf(render_plain_pdf(version), "core/pdfs/reader_stamp.html", _context(version, stamp))
 
 
 def render_plain_pdf(version):
     """The version's PDF without the stamp: only ever the base for a reader's stamped copy, or for bench/."""
     if version.source == SummaryVersion.Source.PDF:
-        return _read_file(version)
+        return version.file_bytes()
     return _html_pdf(version)
 
 
 def _html_pdf(version):
-    """An HTML version's PDF, rendered once and kept (encrypted) in the cache.
-
-    Laying out a 30-page summary takes WeasyPrint about 2 s, longer than a reader should wait;
-    only the stamp differs between readers, so each reader's copy is this plus a merged stamp.
-    """
+    """An HTML version's PDF, rendered once and kept (encrypted) in the cache: a 30-page summary takes
+    WeasyPrint about 2 s to lay out."""
     body = version_html(version)
-    key = f"summary-pdf:{version.pk}:{hashlib.sha256(body.encode()).hexdigest()[:16]}"
-    if (cached := cache.get(key)) is not None:
-        try:
-            return base64.b64decode(crypto.decrypt(cached))
-        except ValueError:
-            pass  # encrypted under a key since retired: render afresh
-    pdf = render_pdf("pdfs/summary.html", _context(version))
-    cache.set(key, crypto.encrypt(base64.b64encode(pdf).decode()), PDF_CACHE_SECONDS)
-    return pdf
-
-
-def _read_file(version):
-    with version.file.open("rb") as stored:
-        return stored.read()
+    return versions.cached_pdf(
+        "summary-pdf", version, body, lambda: render_pdf("events/pdfs/summary.html", _context(version))
+    )

@@ -7,36 +7,28 @@ Upload checks are the summary's (events/summary_documents.py), plus refusals of 
 with macros or content fetched from elsewhere.
 """
 
-import base64
-import hashlib
 import html
 import io
 import re
-import uuid
 import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
 
 import nh3
-from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Max
 from django.utils.safestring import mark_safe
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from core import audit, crypto
+from core import audit, versions
 from core.errors import DomainError
 from core.formatting import long_date
 from core.pdfs import render_pdf
 from core.stamping import stamp_pdf
-from core.uploads import ALLOWED_TAGS, check_upload
+from core.uploads import ALLOWED_TAGS, check_upload, original_filename
 from reports.models import ReportVersion, SignOff
 from reviews.models import Review
 from reviews.services import move_forward
 
 DRAFT_STAMP = "Draft — for factual-accuracy check only"
-PDF_CACHE_SECONDS = 7 * 24 * 3600
 
 SIGNED_OFF = "The report has been signed off, so no new version can be added"
 _MACROS = (
@@ -309,51 +301,48 @@ def add_version(review, *, upload, created_by, request=None):
             raise DomainError(_NO_TEXT_WORD, field="file")
     else:
         body_html, unit_count = pdf_pages_html(payload)
-    original_filename = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    is_pdf = source == ReportVersion.Source.PDF
 
-    stored = None
-    try:
-        with transaction.atomic():
-            locked = Review.objects.select_for_update().select_related("partnership").get(pk=review.pk)
-            if is_signed_off(locked):
-                raise DomainError(SIGNED_OFF, field="file")
-            last = locked.report_versions.aggregate(last=Max("number"))["last"] or 0
-            version = ReportVersion(
-                review=locked,
-                number=last + 1,
-                source=source,
-                body_html=body_html,
-                unit_count=unit_count,
-                original_filename=original_filename,
-                created_by=created_by,
-            )
-            if source == ReportVersion.Source.PDF:
-                version.file.save(f"{uuid.uuid4()}.pdf", ContentFile(payload), save=False)
-                stored = version.file.name
-            version.save()
-            hits = anonymisation.check(version)
-            audit.record(
-                "report.version_added",
-                request=request,
-                actor=created_by,
-                partnership=locked.partnership,
-                obj=version,
-                review_id=locked.pk,
-                number=version.number,
-                source=source,
-                units=unit_count,
-                names_found=len(hits),
-            )
-            # A first draft means the review is being written up, if it was not already.
-            move_forward(locked, Review.Status.DRAFTING, changed_by=created_by, request=request)
-            if source == ReportVersion.Source.DOCX:
-                # Lay it out once now, so the first reader does not wait; a failure only costs that wait.
-                transaction.on_commit(lambda: _word_pdf(version), robust=True)
-    except BaseException:
-        if stored:
-            version.file.storage.delete(stored)
-        raise
-    return version
+    def build(locked, number):
+        # Signed off while this upload was being checked: refused now that the review is locked.
+        if is_signed_off(locked):
+            raise DomainError(SIGNED_OFF, field="file")
+        return ReportVersion(
+            review=locked,
+            number=number,
+            source=source,
+            body_html=body_html,
+            unit_count=unit_count,
+            original_filename=original_filename(upload),
+            created_by=created_by,
+        )
+
+    def after_save(locked, version):
+        hits = anonymisation.check(version)
+        audit.record(
+            "report.version_added",
+            request=request,
+            actor=created_by,
+            partnership=locked.partnership,
+            obj=version,
+            review_id=locked.pk,
+            number=version.number,
+            source=source,
+            units=unit_count,
+            names_found=len(hits),
+        )
+        # A first draft means the review is being written up, if it was not already.
+        move_forward(locked, Review.Status.DRAFTING, changed_by=created_by, request=request)
+
+    return versions.add_version(
+        Review.objects.select_related("partnership"),
+        review.pk,
+        "report_versions",
+        build=build,
+        pdf=payload if is_pdf else None,
+        after_save=after_save,
+        render=_word_pdf,
+    )
 
 
 def versions_of(review):
@@ -393,8 +382,7 @@ def _context(version, stamp=None):
 def render_plain_pdf(version):
     """The version's PDF with its numbers and no stamp: an uploaded PDF exactly as it was uploaded."""
     if version.source == ReportVersion.Source.PDF:
-        with version.file.open("rb") as stored:
-            return stored.read()
+        return version.file_bytes()
     return _word_pdf(version)
 
 
@@ -402,21 +390,13 @@ def render_reader_pdf(version, *, reader_name, when):
     """The version's PDF, every page stamped with the reader's name, the date and
     "Draft — for factual-accuracy check only"."""
     stamp = {"reader": reader_name, "date": long_date(when), "label": DRAFT_STAMP, "title": "Draft report stamp"}
-    return stamp_pdf(render_plain_pdf(version), "pdfs/reader_stamp.html", _context(version, stamp))
+    return stamp_pdf(render_plain_pdf(version), "core/pdfs/reader_stamp.html", _context(version, stamp))
 
 
 def _word_pdf(version):
-    """A Word version laid out by WeasyPrint with its paragraph numbers, kept (encrypted) in the cache.
-
-    Only the stamp differs between readers, so each reader's copy is this plus a merged stamp.
-    """
+    """A Word version laid out by WeasyPrint with its paragraph numbers, rendered once and kept
+    (encrypted) in the cache."""
     body = version.body_html or ""
-    key = f"report-pdf:{version.pk}:{hashlib.sha256(body.encode()).hexdigest()[:16]}"
-    if (cached := cache.get(key)) is not None:
-        try:
-            return base64.b64decode(crypto.decrypt(cached))
-        except ValueError:
-            pass  # encrypted under a key since retired: render afresh
-    pdf = render_pdf("pdfs/report.html", _context(version))
-    cache.set(key, crypto.encrypt(base64.b64encode(pdf).decode()), PDF_CACHE_SECONDS)
-    return pdf
+    return versions.cached_pdf(
+        "report-pdf", version, body, lambda: render_pdf("reports/pdfs/report.html", _context(version))
+    )

@@ -8,31 +8,28 @@ from django.utils import timezone
 
 from core.crypto import EncryptedTextField
 from core.links import LinkQuerySet, PersonalLink
+from core.versions import NumberedVersion
 
 
-class ReportVersion(models.Model):
-    """One upload of the reviewer's draft report. Versions never change once stored."""
+class ReportVersion(NumberedVersion):
+    """One upload of the reviewer's draft report. Versions never change once stored.
+
+    Its body_html is what a reader sees in the browser, numbered: a Word document's paragraphs, or a
+    PDF's text page by page. An uploaded PDF is also kept as it is, as its file.
+    """
 
     class Source(models.TextChoices):
         DOCX = "docx", "Word document"
         PDF = "pdf", "PDF"
 
     review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="report_versions")
-    number = models.PositiveSmallIntegerField()
     source = models.CharField(max_length=8, choices=Source.choices)
-    # What a reader sees in the browser, numbered: a Word document's paragraphs, or a PDF's text page by page.
-    body_html = EncryptedTextField(blank=True)
     # Paragraphs (Word) or pages (PDF): what a comment may point at is 1..unit_count.
     unit_count = models.PositiveIntegerField(default=0)
-    # An uploaded PDF, kept as it is, under a generated name outside the web root.
     file = models.FileField(upload_to="reports/", blank=True)
-    original_filename = models.CharField(max_length=200, blank=True)
     name_check_at = models.DateTimeField("anonymisation check run", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-number"]
+    class Meta(NumberedVersion.Meta):
         constraints = [models.UniqueConstraint(fields=["review", "number"], name="one_report_version_number")]
 
     def __str__(self):
