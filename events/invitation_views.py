@@ -41,7 +41,11 @@ def invitation_page(request, invitation):
         except EventError as error:
             form.add_error(error.field, str(error))
         else:
-            if invitation.status == Invitation.Status.ACCEPTED:
+            if not invitation.reply_changes:
+                messages.info(request, "Your reply is unchanged.")
+            elif "status" not in invitation.reply_changes:
+                messages.success(request, "Thank you. Your changes are saved and the partnership can see them.")
+            elif invitation.status == Invitation.Status.ACCEPTED:
                 messages.success(request, "Thank you. You are down as attending. We have emailed you a calendar file.")
             else:
                 messages.success(request, "Thank you for letting us know. We have emailed you to confirm.")

@@ -220,22 +220,36 @@ def record_rsvp(
                 field="attending",
             )
         previous = invitation.status
-        invitation.status = Invitation.Status.ACCEPTED if attending else Invitation.Status.DECLINED
-        invitation.decline_reason = "" if attending else decline_reason.strip()
-        invitation.suggested_colleague_name = "" if attending else suggested_colleague_name.strip()
-        invitation.suggested_colleague_email = "" if attending else suggested_colleague_email.strip().lower()
-        invitation.access_needs = access_needs.strip() if attending else ""
-        invitation.line_manager_attending = line_manager_attending if attending else None
+        reply = {
+            "status": Invitation.Status.ACCEPTED if attending else Invitation.Status.DECLINED,
+            "decline_reason": "" if attending else decline_reason.strip(),
+            "suggested_colleague_name": "" if attending else suggested_colleague_name.strip(),
+            "suggested_colleague_email": "" if attending else suggested_colleague_email.strip().lower(),
+            "access_needs": access_needs.strip() if attending else "",
+            "line_manager_attending": line_manager_attending if attending else None,
+        }
+        changed = sorted(name for name, value in reply.items() if getattr(invitation, name) != value)
+        invitation.reply_changes = changed
+        if not changed:
+            # The same reply again (a second press, or two at once): nothing to record and nothing to send.
+            return invitation
+        for name, value in reply.items():
+            setattr(invitation, name, value)
         invitation.responded_at = timezone.now()
-        invitation.calendar_sequence_sent = event.sequence
-        invitation.save()
-        email_invitee(
-            invitation,
-            "rsvp_confirmation",
-            key=f"invitation:{invitation.pk}:reply:{replies_confirmed(invitation)}",
-            method="REQUEST" if attending else "CANCEL",
-            changed=previous in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED),
-        )
+        update_fields = [*changed, "responded_at"]
+        if "status" in changed:
+            invitation.calendar_sequence_sent = event.sequence
+            update_fields.append("calendar_sequence_sent")
+        invitation.save(update_fields=update_fields)
+        if "status" in changed:
+            # Only a new answer needs a confirmation and a calendar entry; changed details are saved and shown.
+            email_invitee(
+                invitation,
+                "rsvp_confirmation",
+                key=f"invitation:{invitation.pk}:reply:{replies_confirmed(invitation)}",
+                method="REQUEST" if attending else "CANCEL",
+                changed=previous in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED),
+            )
         audit.record(
             "rsvp.recorded",
             request=request,
@@ -244,6 +258,7 @@ def record_rsvp(
             obj=invitation,
             previous=previous,
             status=invitation.status,
+            changed=changed,
         )
     return invitation
 

@@ -108,13 +108,16 @@ class Clock:
 
 
 def review_clocks(review, *, partnership, today, circulation_deadline=None):
-    """The review's clocks, earliest first. Makes no queries: pass the open check's deadline, if any."""
+    """The review's clocks, earliest first. Makes no queries: pass the open check's deadline, if any.
+
+    A clock is done only when what it measures is recorded (the rapid review sent, the decision made,
+    the review signed off or published); a later stage of the review does not make it so.
+    """
     clocks = []
 
     def clock(name, basis, due_on, done):
         clocks.append(Clock(review=review, name=name, basis=basis, due_on=due_on, done=done, today=today))
 
-    past_scoping = review.status != Review.Status.SCOPING or review.commissioned_on is not None
     completed = review.status in COMPLETED[review.review_type]
     if review.review_type == Review.Type.CSPR:
         days, months = partnership.rapid_review_working_days, partnership.cspr_completion_months
@@ -123,7 +126,7 @@ def review_clocks(review, *, partnership, today, circulation_deadline=None):
                 "Rapid review",
                 f"{days} working day{'' if days == 1 else 's'} after the serious incident was notified",
                 add_working_days(review.incident_notified_on, days),
-                past_scoping,
+                review.rapid_review_sent_on is not None,
             )
         completion_name, completion_basis = "Review completed and published", "after it was commissioned"
     else:
@@ -133,7 +136,7 @@ def review_clocks(review, *, partnership, today, circulation_deadline=None):
                 "Decision on the referral",
                 f"{days} working day{'' if days == 1 else 's'} after the referral was received",
                 add_working_days(review.incident_notified_on, days),
-                past_scoping,
+                review.referral_decided_on is not None,
             )
         completion_name, completion_basis = "Review completed", "after it was commissioned"
     if review.target_completion_on:

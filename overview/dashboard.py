@@ -29,6 +29,8 @@ REVIEW_COLUMNS = [
     "pseudonym",
     "status",
     "incident_notified_on",
+    "rapid_review_sent_on",
+    "referral_decided_on",
     "commissioned_on",
     "target_completion_on",
     "created_at",

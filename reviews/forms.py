@@ -47,6 +47,16 @@ class ReviewForm(forms.Form):
     incident_notified_on = _date_field(
         "Serious incident notified (optional)", "the date the serious incident was notified", required=False
     )
+    rapid_review_sent_on = _date_field(
+        "CSPR: rapid review sent to the national panel (optional)",
+        "the date the rapid review was sent to the national panel",
+        required=False,
+    )
+    referral_decided_on = _date_field(
+        "SAR: decision made on the referral (optional)",
+        "the date the decision on the referral was made",
+        required=False,
+    )
     commissioned_on = _date_field(
         "Review commissioned (optional)", "the date the review was commissioned", required=False
     )
@@ -75,6 +85,8 @@ class ReviewForm(forms.Form):
             Field.textarea("learning_themes", rows=5),
             Fieldset(
                 Field("incident_notified_on"),
+                Field("rapid_review_sent_on"),
+                Field("referral_decided_on"),
                 Field("commissioned_on"),
                 Field("target_completion_on"),
                 legend="Key dates",
@@ -100,6 +112,10 @@ class ReviewForm(forms.Form):
             for field in ("reference", "pseudonym", "learning_themes"):
                 if cleaned.get(field) and contains_real_name(cleaned[field], real_name):
                     self.add_error(field, "This must not contain the real name of the child or adult.")
+        notified = cleaned.get("incident_notified_on")
+        for field in ("rapid_review_sent_on", "referral_decided_on"):
+            if notified and cleaned.get(field) and cleaned[field] < notified:
+                self.add_error(field, "This must be on or after the date the serious incident was notified.")
         start, end = cleaned.get("scope_start"), cleaned.get("scope_end")
         if start and end and end < start:
             self.add_error("scope_end", "The scope period must end on or after the day it starts.")

@@ -62,6 +62,9 @@ class Review(models.Model):
     scope_end = models.DateField("scope period end")
     reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assigned_reviews")
     incident_notified_on = models.DateField("serious incident notified", null=True, blank=True)
+    # What the first clock measures, once it is recorded: until then that clock is never "done".
+    rapid_review_sent_on = models.DateField("rapid review sent to the national panel", null=True, blank=True)
+    referral_decided_on = models.DateField("decision made on the referral", null=True, blank=True)
     commissioned_on = models.DateField("review commissioned", null=True, blank=True)
     target_completion_on = models.DateField("target completion", null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCOPING)

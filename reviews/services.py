@@ -14,6 +14,8 @@ REVIEW_FIELDS = (
     "scope_start",
     "scope_end",
     "incident_notified_on",
+    "rapid_review_sent_on",
+    "referral_decided_on",
     "commissioned_on",
     "target_completion_on",
 )
@@ -50,7 +52,7 @@ def create_review(*, partnership, data, created_by, request=None):
         review = Review(
             partnership=partnership,
             created_by=created_by,
-            **{field: data[field] for field in REVIEW_FIELDS},
+            **{field: data.get(field) for field in REVIEW_FIELDS},
         )
         review.set_subject_name(data.get("subject_name", ""))
         review.save()
@@ -67,7 +69,7 @@ def update_review(*, review, data, changed_by, request=None):
         review = Review.objects.select_for_update().get(pk=review.pk)
         _check_reference_free(review.partnership, data["reference"], exclude=review)
         for field in REVIEW_FIELDS:
-            setattr(review, field, data[field])
+            setattr(review, field, data.get(field))
         if data.get("subject_name") is not None:
             review.set_subject_name(data["subject_name"])
         review.save()

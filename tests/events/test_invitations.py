@@ -1,8 +1,10 @@
 """Sending invitations: one per invitee through the outbox, with a calendar file and the factsheet."""
 
 import re
+import threading
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
@@ -12,8 +14,8 @@ from core.models import AuditEntry
 from events import invitations
 from events.models import Event, Invitation
 from notifications.models import OutboundMessage
-from practitioners.models import Practitioner
-from tests.events.conftest import REAL_NAME, invite, make_practitioners
+from practitioners.models import Agency, Practitioner
+from tests.events.conftest import REAL_NAME, invite, make_event, make_practitioners
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +167,29 @@ def test_replies_export_guards_against_formulas(invited, event, bm_client, partn
     text = response.content.decode()
     assert "'=HYPERLINK(x)" in text
     assert Client().get(reverse("events:event_replies_csv", args=[partnership.slug, event.pk])).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_identical_replies_at_once_are_recorded_once(partnership, review, business_manager, frozen):
+    """Replies are serialised on the invitation: the second finds nothing to change."""
+    agency = Agency.objects.create(partnership=partnership, name="Northvale Police")
+    event = make_event(review)
+    invite(event, make_practitioners(partnership, agency, 1)[0])
+    invitations.send_invitations(event, sent_by=business_manager)
+    invitation = Invitation.objects.get()
+    barrier = threading.Barrier(2)
+
+    def answer():
+        try:
+            barrier.wait()
+            invitations.record_rsvp(Invitation.objects.get(pk=invitation.pk), attending=True)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=answer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert AuditEntry.objects.filter(action="rsvp.recorded").count() == 1
+    assert OutboundMessage.objects.filter(kind="rsvp_confirmation").count() == 1

@@ -208,3 +208,36 @@ def test_new_links_for_one_address_are_limited(practitioner_browser, link, djang
         for _ in range(5):
             Client(REMOTE_ADDR=f"10.0.0.{_}").post(reverse("invitation:new_link"), {"email": email})
     assert OutboundMessage.objects.filter(kind="invitation_link").count() == 3
+
+
+def confirmations():
+    return OutboundMessage.objects.filter(kind="rsvp_confirmation").count()
+
+
+def test_the_same_reply_again_records_nothing_and_sends_nothing(
+    practitioner_browser, link, django_capture_on_commit_callbacks
+):
+    open_invitation(practitioner_browser, link)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(practitioner_browser, access_needs="A hearing loop", line_manager_attending="no")
+        again = reply(practitioner_browser, access_needs="A hearing loop", line_manager_attending="no")
+    assert again.status_code == 302
+    assert confirmations() == 1
+    assert AuditEntry.objects.filter(action="rsvp.recorded").count() == 1
+    page = practitioner_browser.get(reverse("invitation:page")).content.decode()
+    assert "Your reply is unchanged." in page
+
+
+def test_changing_only_the_access_needs_is_saved_and_audited_without_a_second_confirmation(
+    practitioner_browser, link, django_capture_on_commit_callbacks
+):
+    open_invitation(practitioner_browser, link)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(practitioner_browser, line_manager_attending="no")
+        reply(practitioner_browser, access_needs="Step-free access, please", line_manager_attending="no")
+    assert Invitation.objects.get().access_needs == "Step-free access, please"
+    assert confirmations() == 1
+    changes = [e.detail["changed"] for e in AuditEntry.objects.filter(action="rsvp.recorded").order_by("pk")]
+    assert changes[-1] == ["access_needs"]
+    page = practitioner_browser.get(reverse("invitation:page")).content.decode()
+    assert "Your changes are saved" in page

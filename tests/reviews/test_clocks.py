@@ -83,9 +83,16 @@ def test_a_deadline_on_a_bank_holiday_weekend(review):
 
 
 @pytest.mark.django_db
-def test_the_rapid_review_is_done_once_the_review_is_commissioned(client, business_manager, review):
+def test_the_rapid_review_is_done_only_once_it_is_recorded(client, business_manager, review):
     review.incident_notified_on = date(2026, 12, 14)
     review.commissioned_on = date(2027, 1, 20)
+    review.status = review.Status.GATHERING
+    review.save()
+    with at(2027, 2, 1):
+        by_name = names(clocks.for_review(review))
+    # A later stage of the review says nothing about the rapid review: nothing recorded, not done.
+    assert by_name["Rapid review"].state == clocks.State.OVERDUE
+    review.rapid_review_sent_on = date(2027, 1, 5)
     review.save()
     with at(2027, 2, 1):
         by_name = names(clocks.for_review(review))
@@ -96,6 +103,15 @@ def test_the_rapid_review_is_done_once_the_review_is_commissioned(client, busine
     assert by_name["Review completed and published"].state == clocks.State.NOT_DUE
     assert "Tuesday 20 July 2027" in html
     assert "Not due yet" in html
+
+
+@pytest.mark.django_db
+def test_a_new_reviews_first_clock_is_never_done_before_anything_is_recorded(review):
+    review.incident_notified_on = date(2026, 12, 14)
+    review.commissioned_on = date(2026, 12, 15)
+    review.save()
+    with at(2026, 12, 16):
+        assert names(clocks.for_review(review))["Rapid review"].state != clocks.State.DONE
 
 
 @pytest.mark.django_db

@@ -151,7 +151,13 @@ def test_overdue_and_due_soon_deadlines(client, partnership, business_manager):
     overdue = make_review(partnership, 1, incident_notified_on=date(2026, 12, 14))
     soon = make_review(partnership, 2, incident_notified_on=date(2026, 12, 21))
     later = make_review(partnership, 3, commissioned_on=date(2026, 12, 1))
-    done = make_review(partnership, 4, incident_notified_on=date(2026, 12, 1), status=Review.Status.GATHERING)
+    done = make_review(
+        partnership,
+        4,
+        incident_notified_on=date(2026, 12, 1),
+        rapid_review_sent_on=date(2026, 12, 10),
+        status=Review.Status.GATHERING,
+    )
     version = ReportVersion.objects.create(review=later, number=1, source=ReportVersion.Source.PDF)
     Circulation.objects.create(review=later, version=version, working_days=10, deadline=date(2027, 1, 11))
     # Monday 11 January 2027. The rapid review of the first was due on Thursday 7 January (Christmas,
