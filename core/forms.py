@@ -1,14 +1,19 @@
-"""GOV.UK form fields used across the product: dates in three boxes and times typed as people write them."""
+"""GOV.UK form fields used across the product (dates in three boxes, times typed as people write them), and
+the form that marks a place the names check found as not a person."""
 
 from datetime import date, time
 
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
+from core import names
 from core.formatting import format_time, parse_time
+from core.names import MAX_REASON_LENGTH
 
 
 class _DateWidget(DateInputWidget):
@@ -87,3 +92,44 @@ class TimeOfDayField(forms.CharField):
 
     def prepare_value(self, value):
         return format_time(value) if isinstance(value, time) else value
+
+
+class NotAPersonForm(forms.Form):
+    """One per open hit on the version page; the prefix keeps each form's field ids apart."""
+
+    reason = forms.CharField(
+        label="Why is this not a person?",
+        help_text="For example, it is the name of a street, a building or a service.",
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter why this is not a person",
+            "max_length": f"The reason must be {MAX_REASON_LENGTH} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, hit, action, **kwargs):
+        super().__init__(*args, prefix=f"hit-{hit.pk}", **kwargs)
+        self.hit = hit
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.textarea("reason", label_size=Size.SMALL, rows=2),
+            Button.secondary("submit", "Mark as not a person", css_id=f"hit-{hit.pk}-submit"),
+        )
+
+
+def name_hits_context(version, *, subject_word, dismiss_url, editable, failed=None):
+    """What templates/core/_name_hits.html shows of a version's names check: each hit in words, its
+    context with the match marked, and while `editable` its "not a person" form (`failed`, if given, is
+    the bound form that did not pass, shown again with its error)."""
+    hits = list(version.name_hits.select_related("resolved_by"))
+    for hit in hits:
+        hit.version = version
+        hit.kind_label = names.kind_label(hit, subject_word)
+        hit.context_parts = names.marked(hit.context, hit.matched)
+        if hit.status == names.NameHit.Status.OPEN and editable:
+            retried = failed is not None and failed.hit.pk == hit.pk
+            hit.form = failed if retried else NotAPersonForm(hit=hit, action=dismiss_url(hit))
+    return {"version": version, "hits": hits, "open_count": sum(h.status == names.NameHit.Status.OPEN for h in hits)}

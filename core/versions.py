@@ -40,6 +40,8 @@ class NumberedVersion(models.Model):
     # An uploaded file, stored under a generated name outside the web root.
     file = models.FileField(blank=True)
     original_filename = models.CharField(max_length=200, blank=True)
+    # When the names check (core.names) last ran on it: a version is shared only once it has passed.
+    name_check_at = models.DateTimeField("names check run", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from core import names
 from core.crypto import EncryptedTextField
 from core.links import LinkQuerySet, PersonalLink
 from core.versions import NumberedVersion
@@ -259,6 +260,20 @@ class SummaryVersion(NumberedVersion):
 
     def __str__(self):
         return f"Summary version {self.number} for {self.event}"
+
+    @property
+    def unit(self):
+        """What the names check's numbers count: "paragraph" or "page"."""
+        return "page" if self.source == self.Source.PDF else "paragraph"
+
+
+class SummaryNameHit(names.NameHit):
+    """A place where a summary version seems to name a person: it is not released until each is dealt with."""
+
+    version = models.ForeignKey(SummaryVersion, on_delete=models.CASCADE, related_name="name_hits")
+
+    class Meta(names.NameHit.Meta):
+        indexes = [models.Index(fields=["version", "status"])]
 
 
 class SummaryRelease(models.Model):

@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from core import links
 from core.retention import REMOVED_EMAIL, ReviewData, not_blank
-from events.models import Event, Invitation, SummaryVersion
+from events.models import Event, Invitation, SummaryNameHit, SummaryVersion
 from notifications.models import OutboundMessage
 from notifications.services import forget
 
@@ -15,6 +15,10 @@ class EventData(ReviewData):
         "invitations": ("invitation with personal details or a link", "invitations with personal details or a link"),
         "emails": ("email to an invitee", "emails to invitees"),
         "summary_versions": ("summary version", "summary versions"),
+        "summary_name_hits": (
+            "name found in a summary by the names check",
+            "names found in summaries by the names check",
+        ),
     }
 
     def left(self, review):
@@ -29,6 +33,9 @@ class EventData(ReviewData):
             ),
             "summary_versions": SummaryVersion.objects.filter(event__review=review).filter(
                 not_blank("file", "body_html", "original_filename")
+            ),
+            "summary_name_hits": SummaryNameHit.objects.filter(version__event__review=review).filter(
+                not_blank("matched", "context")
             ),
         }
 
@@ -56,3 +63,4 @@ class EventData(ReviewData):
         )
         forget(left["emails"], recipient=REMOVED_EMAIL, reason="Not sent: removed under the retention schedule.")
         left["summary_versions"].update(file="", body_html="", original_filename="")
+        left["summary_name_hits"].update(matched="", context="")

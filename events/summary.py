@@ -8,7 +8,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from core import audit
+from core import audit, names
 from core.formatting import uk_date
 from events.invitations import link_url, rotate_link
 from events.models import Event, Invitation, SummaryReader, SummaryRelease, SummaryVersion
@@ -20,6 +20,23 @@ from notifications.services import queue_email, render_email
 def closes_at_for(event):
     """Access closes the partnership's configured number of days after the event ends."""
     return event.ends_at + timedelta(days=event.review.partnership.summary_access_days)
+
+
+def refuse_unchecked(version, event):
+    """Nothing confidential goes out unchecked: the version must pass the names check, run again now
+    against every name the review knows today."""
+    from events.summary_documents import recheck
+
+    version.event = event
+    recheck(version)
+    left = names.open_hits(version).count()
+    if left:
+        places = "1 place" if left == 1 else f"{left} places"
+        raise EventError(
+            f"Version {version.number} may name someone the review knows about ({places} to deal with). "
+            "Edit them out in a new version, or mark each one that is not a person, before releasing it.",
+            field="version",
+        )
 
 
 def released_key(release, invitation):
@@ -40,8 +57,10 @@ def release_summary(event, *, version, available_from, released_by, request=None
         locked = Event.objects.select_for_update(of=("self",)).select_related("review__partnership").get(pk=event.pk)
         if locked.is_cancelled:
             raise EventError("This event was cancelled, so its summary cannot be released.")
-        if not SummaryVersion.objects.filter(pk=version.pk, event=locked).exists():
+        version = SummaryVersion.objects.filter(pk=version.pk, event=locked).first()
+        if version is None:
             raise EventError("Choose a version of this event's summary.", field="version")
+        refuse_unchecked(version, locked)
         closes_at = closes_at_for(locked)
         if available_from >= closes_at:
             raise EventError(

@@ -7,14 +7,18 @@ are checked by their content, never their name, and nothing is stored when a che
 
 import html
 import re
+from html.parser import HTMLParser
 
-from core import audit, versions
+from django.db.models import Count, Q
+
+from core import audit, names, numbering, versions
 from core.errors import DomainError
 from core.formatting import uk_date
 from core.pdfs import render_pdf
 from core.stamping import stamp_pdf
 from core.uploads import MAX_TEXT_LENGTH, check_upload, original_filename, sanitise
 from events.models import Event, SummaryVersion
+from events.names import names_for_review
 
 CONFIDENTIAL = "Confidential — do not share"
 
@@ -86,6 +90,58 @@ def text_to_html(text):
     return sanitise("".join(parts))
 
 
+class _EditorText(HTMLParser):
+    """Sanitised HTML back as the plain editor writes it (the inverse of text_to_html)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks, self.line, self.lists = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("ul", "ol"):
+            self.lists.append([tag, 0])
+        elif tag == "li" and self.lists:
+            self.lists[-1][1] += 1
+            kind, count = self.lists[-1]
+            self.line.append("- " if kind == "ul" else f"{count}. ")
+        elif tag in ("h2", "h3"):
+            self.line.append("## " if tag == "h2" else "### ")
+        elif tag == "strong":
+            self.line.append("**")
+        elif tag == "em":
+            self.line.append("*")
+        elif tag == "br":
+            self.line.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("strong", "em"):
+            self.line.append("**" if tag == "strong" else "*")
+        elif tag in ("p", "h2", "h3", "li"):
+            text = "".join(self.line).strip()
+            if text:
+                # List items follow each other; every other block stands on its own after a blank line.
+                self.blocks.append(("li" if tag == "li" else "block", text))
+            self.line = []
+        elif tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+
+    def handle_data(self, data):
+        self.line.append(re.sub(r"\s+", " ", data))
+
+
+def editor_text(body_html):
+    """A version's text as the plain editor shows it: where a new version starts from."""
+    parser = _EditorText()
+    parser.feed(body_html or "")
+    parser.close()
+    text = ""
+    for index, (kind, block) in enumerate(parser.blocks):
+        if index:
+            text += "\n" if kind == "li" and parser.blocks[index - 1][0] == "li" else "\n\n"
+        text += block
+    return text
+
+
 # Versions.
 
 
@@ -104,6 +160,9 @@ def add_version(event, *, text=None, upload=None, created_by, request=None):
         source, payload = check_upload(upload)
         filename = original_filename(upload)
     is_pdf = source == SummaryVersion.Source.PDF
+    # Numbered now, for the names check: a PDF with no text that can be read is refused here,
+    # because nobody could check it for the names it gives.
+    paragraphs = _units(numbering.pdf_pages_html(payload)[0] if is_pdf else numbering.number_html(payload)[0])
 
     def build(locked, number):
         return SummaryVersion(
@@ -116,6 +175,7 @@ def add_version(event, *, text=None, upload=None, created_by, request=None):
         )
 
     def after_save(locked, version):
+        hits = names.check(version, paragraphs, names_for_review(locked.review))
         audit.record(
             "summary.version_added",
             request=request,
@@ -125,6 +185,7 @@ def add_version(event, *, text=None, upload=None, created_by, request=None):
             event_id=locked.pk,
             number=version.number,
             source=source,
+            names_found=len(hits),
         )
 
     return versions.add_version(
@@ -139,7 +200,50 @@ def add_version(event, *, text=None, upload=None, created_by, request=None):
 
 
 def versions_of(event):
-    return event.summary_versions.select_related("created_by").order_by("-number")
+    """The event's versions, newest first, each with `open_hit_count`: places the names check found, not dealt with."""
+    open_hits = Count("name_hits", filter=Q(name_hits__status=names.NameHit.Status.OPEN))
+    return event.summary_versions.select_related("created_by").annotate(open_hit_count=open_hits).order_by("-number")
+
+
+def _units(numbered_html):
+    return numbering.units(numbered_html)
+
+
+def numbered_html(version):
+    """The version for the staff's page, numbered by paragraph (or by page, for a PDF), as the names check
+    counts them."""
+    if version.source == SummaryVersion.Source.PDF:
+        numbered = numbering.pdf_pages_html(version.file_bytes())[0] if version.file else ""
+    else:
+        numbered = numbering.number_html(version_html(version))[0]
+    return numbering.clean(numbered)
+
+
+def recheck(version):
+    """Run the names check again on a stored version (the names the review knows may have grown)."""
+    return names.check(version, _units(numbered_html(version)), names_for_review(version.event.review))
+
+
+def mark_not_a_person(hit, *, reason, by, request=None):
+    """Record that a place the check found in a summary version is not a person, with the reason; audited."""
+    event = hit.version.event
+    return names.mark_not_a_person(
+        hit,
+        reason=reason,
+        by=by,
+        partnership=event.review.partnership,
+        action="summary.name_marked_not_a_person",
+        request=request,
+        event_id=event.pk,
+    )
+
+
+def latest_text(event):
+    """The newest version's text, as the plain editor shows it; empty when there is none, or it is a PDF."""
+    latest = event.summary_versions.order_by("-number").first()
+    if latest is None or latest.source == SummaryVersion.Source.PDF:
+        return ""
+    return editor_text(version_html(latest))
 
 
 def version_html(version):

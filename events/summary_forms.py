@@ -1,24 +1,34 @@
 from datetime import time
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Layout, Size
 from django import forms
+from django.utils import timezone
 
 from core.formatting import london_datetime, long_date
 from core.forms import GovukDateField, TimeOfDayField
 
 
-class VersionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        source = obj.get_source_display()
-        return f"Version {obj.number}, {source[0].lower()}{source[1:]}, added {long_date(obj.created_at)}"
+def check_result(version):
+    """The names check's result for a version, in words: on the release page beside each version."""
+    if version.name_check_at is None:
+        return "Not checked for names"
+    if version.open_hit_count:
+        return (
+            f"May name someone: {version.open_hit_count} place{'' if version.open_hit_count == 1 else 's'} to deal with"
+        )
+    return "Checked: names nobody"
+
+
+def _label(version):
+    source = version.get_source_display()
+    return f"Version {version.number}, {source[0].lower()}{source[1:]}, added {long_date(version.created_at)}"
 
 
 class ReleaseForm(forms.Form):
-    version = VersionChoiceField(
+    version = forms.ChoiceField(
         label="Which version?",
-        queryset=None,
-        empty_label=None,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a version", "invalid_choice": "Choose a version from the list"},
     )
@@ -34,13 +44,21 @@ class ReleaseForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, event, **kwargs):
+    def __init__(self, *args, event, versions, release=None, **kwargs):
         super().__init__(*args, **kwargs)
-        versions = event.summary_versions.order_by("-number")
-        self.fields["version"].queryset = versions
-        latest = versions.first()
-        if latest is not None and "version" not in self.initial:
-            self.initial["version"] = latest.pk
+        # The newest version that passed the names check first, then the rest, newest first.
+        self.versions = sorted(versions, key=lambda v: (not (v.name_check_at and not v.open_hit_count), -v.number))
+        self.fields["version"].choices = [
+            Choice(str(version.pk), _label(version), hint=check_result(version)) for version in self.versions
+        ]
+        if self.versions and "version" not in self.initial:
+            self.initial["version"] = str(self.versions[0].pk)
+        if release is not None:
+            # Releasing again keeps the date already set unless it is changed.
+            available = timezone.localtime(release.available_from)
+            self.initial.setdefault("available_on", available.date())
+            if available.time() != time(0):
+                self.initial.setdefault("available_at", available.time())
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("version", legend_size=Size.SMALL),
@@ -48,6 +66,12 @@ class ReleaseForm(forms.Form):
             Field.text("available_at", field_width=Fixed.FIVE),
             Button("submit", "Release the summary"),
         )
+
+    def clean_version(self):
+        chosen = {str(version.pk): version for version in self.versions}.get(self.cleaned_data["version"])
+        if chosen is None:
+            raise forms.ValidationError("Choose a version from the list")
+        return chosen
 
     def clean(self):
         cleaned = super().clean()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from core import links
 from core.downloads import pdf_response, safe_name
 from core.formatting import people
-from events import invitations, summary
+from events import invitations, summary, summary_documents
 from events.models import SummaryReader, SummaryRelease
 from events.services import EventError
 from events.summary_forms import ReleaseForm, TermsForm
@@ -102,7 +102,10 @@ def _release_of(event):
 def summary_release(request, slug, event_id):
     event = event_for(request, slug, event_id, manage=True)
     release = _release_of(event)
-    form = ReleaseForm(request.POST if request.method == "POST" else None, event=event)
+    versions = list(summary_documents.versions_of(event))
+    form = ReleaseForm(
+        request.POST if request.method == "POST" else None, event=event, versions=versions, release=release
+    )
     if request.method == "POST" and form.is_valid():
         try:
             release, readers = summary.release_summary(
@@ -132,7 +135,8 @@ def summary_release(request, slug, event_id):
             "review": event.review,
             "release": release,
             "form": form,
-            "has_versions": form.fields["version"].queryset.exists(),
+            "has_versions": bool(versions),
+            "versions": form.versions,
             "closes_at": summary.closes_at_for(event),
         },
     )

@@ -34,6 +34,11 @@ urlpatterns = [
         name="summary_version",
     ),
     path(
+        "events/<int:event_id>/summary/versions/<int:number>/hits/<int:hit_id>/not-a-person/",
+        summary_staff_views.summary_hit_dismiss,
+        name="summary_hit_dismiss",
+    ),
+    path(
         "events/<int:event_id>/summary/versions/<int:number>/file/",
         summary_staff_views.summary_version_file,
         name="summary_version_file",

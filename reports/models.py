@@ -1,4 +1,4 @@
-"""The draft report and what follows it: versions, the anonymisation check, the factual-accuracy
+"""The draft report and what follows it: versions, the names check, the factual-accuracy
 check (circulation, checkers and their comments), sign-off and publication."""
 
 from django.conf import settings
@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core import names
 from core.crypto import EncryptedTextField
 from core.links import LinkQuerySet, PersonalLink
 from core.versions import NumberedVersion
@@ -27,7 +28,6 @@ class ReportVersion(NumberedVersion):
     # Paragraphs (Word) or pages (PDF): what a comment may point at is 1..unit_count.
     unit_count = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="reports/", blank=True)
-    name_check_at = models.DateTimeField("anonymisation check run", null=True, blank=True)
 
     class Meta(NumberedVersion.Meta):
         constraints = [models.UniqueConstraint(fields=["review", "number"], name="one_report_version_number")]
@@ -41,37 +41,13 @@ class ReportVersion(NumberedVersion):
         return "page" if self.source == self.Source.PDF else "paragraph"
 
 
-class NameHit(models.Model):
-    """A place where a version seems to name a person: circulation waits until each is dealt with."""
-
-    class Kind(models.TextChoices):
-        SUBJECT = "subject", "The real name kept for the review"
-        INVITEE = "invitee", "An invitee"
-        PRACTITIONER = "practitioner", "A practitioner in the directory"
-        NOMINEE = "nominee", "A nominated person"
-
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        NOT_A_PERSON = "not_a_person", "Marked as not a person"
+class NameHit(names.NameHit):
+    """A place where a draft version seems to name a person: circulation waits until each is dealt with."""
 
     version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="name_hits")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    paragraph = models.PositiveIntegerField()
-    matched = EncryptedTextField()
-    context = EncryptedTextField()
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    reason = models.TextField(blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    resolved_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["paragraph", "id"]
+    class Meta(names.NameHit.Meta):
         indexes = [models.Index(fields=["version", "status"])]
-
-    def __str__(self):
-        return f"Name found in {self.version.unit} {self.paragraph}"
 
 
 class Circulation(models.Model):

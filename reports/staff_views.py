@@ -8,15 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core import audit
+from core import audit, names
 from core.downloads import pdf_response, safe_name
 from core.errors import DomainError
+from core.forms import NotAPersonForm, name_hits_context
 from reports import anonymisation, documents, panels
 from reports.models import NameHit, ReportVersion
-from reports.staff_forms import NotAPersonForm, ReportUploadForm
+from reports.staff_forms import ReportUploadForm
 from reviews.access import review_for
 
 
@@ -68,7 +70,7 @@ def report_home(request, slug, review_id):
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
-            found = anonymisation.open_hits(version).count()
+            found = names.open_hits(version).count()
             if found:
                 messages.warning(
                     request,
@@ -102,38 +104,19 @@ def report_home(request, slug, review_id):
 def _version_page(request, version, *, failed=None):
     """The version page; `failed` is a bound form for one hit that did not pass."""
     review = version.review
-    hits = list(version.name_hits.select_related("resolved_by"))
     signed_off = documents.is_signed_off(review)
-    for hit in hits:
-        hit.kind_label = anonymisation.kind_label(hit, review)
-        hit.context_parts = _marked(hit.context, hit.matched)
-        if hit.status == NameHit.Status.OPEN and not signed_off:
-            hit.form = (
-                failed if failed is not None and failed.hit.pk == hit.pk else NotAPersonForm(hit=hit, review=review)
-            )
     context = {
         "partnership": request.partnership,
         "review": review,
-        "version": version,
-        "hits": hits,
-        "open_count": sum(hit.status == NameHit.Status.OPEN for hit in hits),
         "signed_off": signed_off,
         "body": documents.version_html(version),
         # For the page title and the error summary at the top.
         "form": failed,
+        **name_hits_context(
+            version, subject_word=review.subject_word, dismiss_url=_dismiss_url, editable=not signed_off, failed=failed
+        ),
     }
     return render(request, "reports/report_version.html", context, status=200)
-
-
-def _marked(context, matched):
-    """The context cut into (text, is_the_match) pieces, so the template can mark each match."""
-    pieces = []
-    rest = context
-    while matched and (at := rest.find(matched)) >= 0:
-        pieces.extend([(rest[:at], False), (matched, True)])
-        rest = rest[at + len(matched) :]
-    pieces.append((rest, False))
-    return [piece for piece in pieces if piece[0]]
 
 
 @never_cache
@@ -165,7 +148,7 @@ def report_hit_dismiss(request, slug, review_id, number, hit_id):
     version = _version_for(request, slug, review_id, number)
     hit = get_object_or_404(NameHit, version=version, pk=hit_id)
     hit.version = version
-    form = NotAPersonForm(request.POST, hit=hit, review=version.review)
+    form = NotAPersonForm(request.POST, hit=hit, action=_dismiss_url(hit))
     try:
         if form.is_valid():
             anonymisation.mark_not_a_person(hit, reason=form.cleaned_data["reason"], by=request.user, request=request)
@@ -179,7 +162,7 @@ def report_hit_dismiss(request, slug, review_id, number, hit_id):
         form.add_error(error.field if error.field in form.fields else None, str(error))
     if form.errors:
         return _version_page(request, version, failed=form)
-    left = anonymisation.open_hits(version).count()
+    left = names.open_hits(version).count()
     messages.success(
         request,
         f"Marked as not a person. {plural(left, 'place')} left to check."
@@ -187,6 +170,11 @@ def report_hit_dismiss(request, slug, review_id, number, hit_id):
         else "Marked as not a person. Every place the check found has been dealt with.",
     )
     return redirect("reports:report_version", slug, version.review.pk, version.number)
+
+
+def _dismiss_url(hit):
+    review = hit.version.review
+    return reverse("reports:report_hit_dismiss", args=[review.partnership.slug, review.pk, hit.version.number, hit.pk])
 
 
 def _still_open(hit):

@@ -26,6 +26,7 @@ from events.models import (
     Event,
     Invitation,
     ReviewerNote,
+    SummaryNameHit,
     SummaryReader,
     SummaryRelease,
     SummaryVersion,
@@ -173,6 +174,7 @@ ACCESS = {
     "events:summary_upload": both(REVIEW_TEAM),
     "events:summary_version": both(REVIEW_TEAM),
     "events:summary_version_file": both(REVIEW_TEAM),
+    "events:summary_hit_dismiss": post_only(REVIEW_TEAM),
     "events:summary_version_pdf": both(REVIEW_TEAM),
     "events:summary_release": both(REVIEW_MANAGERS),
     "events:summary_readers": both(REVIEW_MANAGERS),
@@ -407,6 +409,15 @@ def world(partnership, other_partnership, business_manager, reviewer, review):
     )
     objects["hit"] = NameHit.objects.create(
         version=report, kind=NameHit.Kind.INVITEE, paragraph=1, matched="Sam Green", context="Sam Green said"
+    )
+    # The summary's names check has a hit of its own, with the same id, so one hit_id reaches both pages.
+    SummaryNameHit.objects.create(
+        pk=objects["hit"].pk,
+        version=version,
+        kind=SummaryNameHit.Kind.INVITEE,
+        paragraph=1,
+        matched="Sam Green",
+        context="Sam Green said",
     )
     circulation = Circulation.objects.create(
         review=review, version=report, working_days=10, deadline=(now + timedelta(days=14)).date()

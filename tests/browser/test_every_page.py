@@ -262,6 +262,9 @@ def build_events_review(world):
     upload = SimpleUploadedFile("summary.pdf", _pdf("Confidential summary"), content_type="application/pdf")
     summary_documents.add_version(upcoming, upload=upload, created_by=reviewer)
     summary.release_summary(upcoming, version=written, available_from=timezone.now(), released_by=manager)
+    # A third version names an invitee: the names check has a place for the reviewer to deal with.
+    named = SUMMARY_TEXT + "\nLee Porter visited the family twice in March.\n"
+    summary_documents.add_version(upcoming, text=named, created_by=reviewer)
     mia_reader = summary.reader_for(Invitation.objects.get(pk=mia.pk))
     summary.accept_terms(mia_reader)
     summary.record_read(mia_reader)
@@ -1008,6 +1011,13 @@ def full_steps(world, files):
         Step("events:summary_upload", rv, upcoming, error=send_form("Upload as a new version")),
         Step("events:summary_version", rv, upcoming | {"number": 1}, "written"),
         Step("events:summary_version", rv, upcoming | {"number": 2}, "an uploaded PDF"),
+        Step(
+            "events:summary_version",
+            rv,
+            upcoming | {"number": 3},
+            "a name to deal with",
+            error=send_form(re.compile("Mark as not a person")),
+        ),
         Step("events:summary_version_file", rv, upcoming | {"number": 2}, kind=FILE, content_type=pdf),
         Step("events:summary_version_pdf", rv, upcoming | {"number": 1}, kind=FILE, content_type=pdf),
         Step("events:summary_release", bm, upcoming, "released", error=send_form("Release the summary")),

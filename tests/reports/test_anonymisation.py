@@ -7,9 +7,11 @@ import pytest
 
 from core.errors import DomainError
 from core.models import AuditEntry
+from core.names import find_names, open_hits
+from events.names import names_for_review
 from practitioners.models import Agency, Practitioner
 from reports import anonymisation
-from reports.anonymisation import can_circulate, find_names, mark_not_a_person, open_hits
+from reports.anonymisation import can_circulate, mark_not_a_person
 from reports.documents import add_version
 from reports.models import NameHit, SignOff
 from tests.reports.documents import docx, pdf, seed_people, upload
@@ -91,7 +93,7 @@ def test_names_in_a_pdf_are_found_by_page(review, reviewer, people):
 def test_a_name_broken_over_two_lines_is_still_found(review, reviewer, people):
     paragraphs = [(1, "The report by Sam\nGreen and by J.A. Patel.")]
 
-    hits = find_names(paragraphs, anonymisation.names_for(review))
+    hits = find_names(paragraphs, names_for_review(review))
 
     assert [(kind, paragraphs[0][1][start:end]) for _, kind, start, end in hits] == [
         (Kind.INVITEE, "Sam\nGreen"),
