@@ -15,7 +15,7 @@ from actions.models import Action
 from core.models import Membership
 from events.models import Attendance, Event, Invitation
 from practitioners.models import Agency, Practitioner
-from reports import circulation, documents, signoff
+from reports import circulation, documents, responses, signoff
 from reviews import services
 from reviews.models import Review
 
@@ -38,10 +38,17 @@ DRAFT_PAGES = [
 ]
 
 
-def _draft_pdf(reference):
+# The final version: page 2 amended in answer to the checker's comment.
+FINAL_PAGES = [
+    DRAFT_PAGES[0],
+    (DRAFT_PAGES[1][0], f"{DRAFT_PAGES[1][1]} A strategy meeting was held in June."),
+    *DRAFT_PAGES[2:],
+]
+
+
+def _draft_pdf(reference, pages=DRAFT_PAGES):
     pages = "".join(
-        f'<section style="page-break-after: always"><h1>{title}</h1><p>{text}</p></section>'
-        for title, text in DRAFT_PAGES
+        f'<section style="page-break-after: always"><h1>{title}</h1><p>{text}</p></section>' for title, text in pages
     )
     html = f"<html lang='en'><head><title>Draft report {reference}</title></head><body>{pages}</body></html>"
     return HTML(string=html).write_pdf()
@@ -128,7 +135,7 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name):
     _held_event(review, reviewer, manager, days_ago=120 if published else 28)
     version = _circulated_draft(review, reviewer, manager)
     checkers = list(version.circulation.checkers.order_by("pk"))
-    circulation.add_comment(
+    comment = circulation.add_comment(
         checkers[0],
         paragraph=2,
         text="The strategy meeting was in June, not July.",
@@ -138,9 +145,17 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name):
     circulation.say_no_comments(checkers[1])
     if not published:
         return
+    # Signed off as it should be: the version made after the check, with the amendment in it.
+    responses.answer_comment(
+        comment, response="amended", text="Page 2 now says the strategy meeting was in June.", by=reviewer
+    )
+    upload = SimpleUploadedFile(
+        "final-report.pdf", _draft_pdf(review.reference, FINAL_PAGES), content_type="application/pdf"
+    )
+    final = documents.add_version(review, upload=upload, created_by=reviewer)
     signoff.sign_off(
         review,
-        version=version,
+        version=final,
         body="Safeguarding Adults Board",
         signed_off_on=timezone.localdate() - timedelta(days=30),
         minute_reference="SAB 2026/17",

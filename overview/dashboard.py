@@ -16,6 +16,7 @@ from core.paths import url_maker
 from events.models import Event, Invitation
 from overview import clocks
 from practitioners.models import Nomination, NominationRequest
+from reports.circulation import AFTER_SIGN_OFF
 from reports.models import Checker, Circulation
 from reviews.models import Review
 
@@ -58,9 +59,12 @@ def reviews_with_progress(user, partnership, now, today):
             events_held=_count(live_events.filter(ends_at__lt=now)),
             events_to_come=_count(live_events.filter(ends_at__gte=now)),
             replies_outstanding=_count(
+                # Once a review is signed off, nobody chases replies to its events.
                 Invitation.objects.filter(
                     event__review=review, event__ends_at__gte=now, status=Invitation.Status.INVITED
-                ).exclude(event__status=Event.Status.CANCELLED),
+                )
+                .exclude(event__status=Event.Status.CANCELLED)
+                .exclude(event__review__status__in=AFTER_SIGN_OFF),
             ),
             check_deadline=Subquery(open_circulation.values("deadline")[:1]),
             check_asked=_count(open_checkers),
@@ -109,6 +113,7 @@ def summary(user, partnership, now=None):
     events = list(
         Event.objects.visible_to(user, partnership)
         .upcoming(now)
+        .exclude(review__status__in=AFTER_SIGN_OFF)
         .annotate(
             accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
             awaiting=Count("invitations", filter=Q(invitations__status=Invitation.Status.INVITED)),
@@ -135,7 +140,8 @@ def summary(user, partnership, now=None):
     fortnight = now + timedelta(days=14)
     unanswered_requests = (
         NominationRequest.objects.filter(
-            review__in=Review.objects.visible_to(user, partnership).open(), completed_at__isnull=True
+            review__in=Review.objects.visible_to(user, partnership).exclude(status__in=AFTER_SIGN_OFF),
+            completed_at__isnull=True,
         )
         .exclude(Exists(Nomination.objects.filter(request=OuterRef("pk"))))
         .order_by("deadline")

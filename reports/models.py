@@ -164,6 +164,10 @@ class SignOff(models.Model):
     minute_reference = models.CharField(max_length=100)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Set only when nobody could be asked to check the draft, so no version went through the check.
+    no_check_reason = models.TextField("why the draft was not checked", blank=True)
+    # Set only when the signed-off version comes before answers that say the report changed.
+    answers_reason = models.TextField("why it was signed off without some answers", blank=True)
 
     def __str__(self):
         return f"Sign-off of {self.review}"

@@ -12,26 +12,109 @@ from django.utils.text import slugify
 from core import audit
 from core.access import is_business_manager
 from core.errors import DomainError
+from core.formatting import long_date, people
 from core.models import Partnership
-from events.models import Invitation
+from events.models import EVENT_IS_OPEN, Event, Invitation
 from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
 from reports import responses
 from reports.anonymisation import can_circulate
-from reports.circulation import ATTENDED, close_circulation
-from reports.models import Checker, Circulation, NameHit, Publication, ReportVersion, SignOff
+from reports.circulation import ATTENDED, close_circulation, default_checkers
+from reports.models import Checker, Circulation, Comment, NameHit, Publication, ReportVersion, SignOff
 from reviews.models import Review
 from reviews.services import move_forward
 
 
 def signable_versions(review):
-    """The versions that may be signed off, the latest first."""
+    """The versions that may be signed off, the latest first: none made before the first factual-accuracy check."""
+    versions = ReportVersion.objects.filter(review=review, name_check_at__isnull=False)
+    if (first := first_check(review)) is not None:
+        versions = versions.filter(number__gte=first.version.number)
+    return versions.exclude(name_hits__status=NameHit.Status.OPEN).distinct().order_by("-number")
+
+
+# Answers saying the report was changed: a version made before them does not include the change.
+CHANGING_ANSWERS = (Comment.Response.AMENDED, Comment.Response.ACCEPTED)
+REASON_LENGTH = 2000
+
+
+def first_check(review):
+    """The review's earliest factual-accuracy check, or None if no version was ever sent for checking."""
+    return Circulation.objects.filter(review=review).select_related("version").order_by("version__number").first()
+
+
+def check_of(version):
+    """The latest factual-accuracy check this version went through, itself or an earlier version; None if none."""
     return (
-        ReportVersion.objects.filter(review=review, name_check_at__isnull=False)
-        .exclude(name_hits__status=NameHit.Status.OPEN)
-        .distinct()
-        .order_by("-number")
+        Circulation.objects.filter(review_id=version.review_id, version__number__lte=version.number)
+        .select_related("version")
+        .order_by("-version__number")
+        .first()
     )
+
+
+def went_through_check(version):
+    """Sent for the factual-accuracy check, or made after a version that was (in answer to it)."""
+    return Circulation.objects.filter(review_id=version.review_id, version__number__lte=version.number).exists()
+
+
+def people_to_ask(review):
+    """Everyone with an email address who could be asked to check the draft."""
+    return [person for person in default_checkers(review) if person.reachable]
+
+
+def changing_answers(review):
+    """The sent comments answered "Amended" or "Accepted", by the version they were made on."""
+    return (
+        responses.sent_comments_of_review(review)
+        .filter(response__in=CHANGING_ANSWERS)
+        .select_related("checker__circulation__version", "checker__agency", "responded_by")
+        .order_by("checker__circulation__version__number", "paragraph", "created_at", "pk")
+    )
+
+
+def answers_not_in(version):
+    """The answers saying the report changed that this version does not include: those made on it or a later one."""
+    return changing_answers(version.review).filter(checker__circulation__version__number__gte=version.number)
+
+
+def describe_answer(comment):
+    """ "the comment on paragraph 7 of version 1, answered Amended" (never the comment's text)."""
+    version = comment.checker.circulation.version
+    return (
+        f"the comment on {version.unit} {comment.paragraph} of version {version.number}, "
+        f"answered {comment.get_response_display()}"
+    )
+
+
+def check_refusal(review, version):
+    """Why this version cannot be signed off for want of the factual-accuracy check; None if it can.
+
+    A version may be signed off when it, or an earlier version, went through the check. Only when no
+    version went through it and nobody could have been asked may it be signed off, with a reason.
+    """
+    if went_through_check(version):
+        return None
+    first = first_check(review)
+    if first is not None:
+        return (
+            f"Version {version.number} was not sent for the factual-accuracy check, and the changes made after "
+            f"the check are not in it. Choose version {first.version.number} or a later one."
+        )
+    asked = people_to_ask(review)
+    if asked:
+        return (
+            "No version of the report has been through the factual-accuracy check. Send the draft to "
+            f"the {people(len(asked))} who can check it before it is signed off."
+        )
+    return None
+
+
+def _clean_reason(text, field, what):
+    text = (text or "").strip()
+    if len(text) > REASON_LENGTH:
+        raise DomainError(f"{what} must be {REASON_LENGTH:,} characters or fewer.", field=field)
+    return text
 
 
 def sign_off_of(review):
@@ -46,9 +129,27 @@ def is_published(review):
     return Publication.objects.filter(review=review, state=Publication.State.PUBLISHED).exists()
 
 
-def sign_off(review, *, version, body, signed_off_on, minute_reference, recorded_by, request=None):
-    """Record that a named body signed off a checked version; close the check; the review moves to signed off."""
+def sign_off(
+    review,
+    *,
+    version,
+    body,
+    signed_off_on,
+    minute_reference,
+    recorded_by,
+    no_check_reason="",
+    answers_reason="",
+    request=None,
+):
+    """Record that a named body signed off a checked version; close the check; the review moves to signed off.
+
+    The version must have been through the factual-accuracy check (or be a later one), and include
+    every answer saying the report changed. Where nobody could be asked to check it, or it leaves
+    answers out, the business manager gives the reason, which the sign-off keeps.
+    """
     body, minute_reference = (body or "").strip(), (minute_reference or "").strip()
+    no_check_reason = _clean_reason(no_check_reason, "no_check_reason", "Why the draft was not checked")
+    answers_reason = _clean_reason(answers_reason, "answers_reason", "Why it is signed off without the answers")
     if not body:
         raise DomainError("Enter who signed the review off.", field="body")
     if not minute_reference:
@@ -70,6 +171,27 @@ def sign_off(review, *, version, body, signed_off_on, minute_reference, recorded
                 "Run the check and deal with every name it finds first.",
                 field="version",
             )
+        if (refused := check_refusal(review, version)) is not None:
+            raise DomainError(refused, field="version")
+        if went_through_check(version):
+            no_check_reason = ""
+        elif not no_check_reason:
+            raise DomainError(
+                "Nobody could be asked to check the draft. Enter why it is signed off without a "
+                "factual-accuracy check.",
+                field="no_check_reason",
+            )
+        left_out = list(answers_not_in(version))
+        if not left_out:
+            answers_reason = ""
+        elif not answers_reason:
+            answers = "; ".join(describe_answer(comment) for comment in left_out)
+            raise DomainError(
+                f"Version {version.number} does not include {len(left_out)} "
+                f"answer{'s' if len(left_out) != 1 else ''} saying the report changed ({answers}). "
+                "Choose a later version, or enter why it is signed off without them.",
+                field="answers_reason",
+            )
         sign_off = SignOff.objects.create(
             review=review,
             version=version,
@@ -77,7 +199,23 @@ def sign_off(review, *, version, body, signed_off_on, minute_reference, recorded
             signed_off_on=signed_off_on,
             minute_reference=minute_reference,
             recorded_by=recorded_by,
+            no_check_reason=no_check_reason,
+            answers_reason=answers_reason,
         )
+        exceptions = {}
+        if no_check_reason:
+            exceptions["no_check_reason"] = no_check_reason
+        if left_out:
+            exceptions["answers_not_included"] = [
+                {
+                    "comment": comment.pk,
+                    "version": comment.checker.circulation.version.number,
+                    "paragraph": comment.paragraph,
+                    "response": comment.response,
+                }
+                for comment in left_out
+            ]
+            exceptions["answers_reason"] = answers_reason
         audit.record(
             "review.signed_off",
             request=request,
@@ -88,6 +226,7 @@ def sign_off(review, *, version, body, signed_off_on, minute_reference, recorded
             body=body,
             signed_off_on=signed_off_on.isoformat(),
             minute_reference=minute_reference,
+            **exceptions,
         )
         for circulation in Circulation.objects.filter(review=review, closed_at__isnull=True).select_related(
             "review__partnership"
@@ -95,6 +234,45 @@ def sign_off(review, *, version, body, signed_off_on, minute_reference, recorded
             close_circulation(circulation, reason="signed_off", by=recorded_by, request=request)
         move_forward(review, Review.Status.SIGNED_OFF, changed_by=recorded_by, request=request)
     return sign_off
+
+
+# Publication ---------------------------------------------------------------------------------
+
+
+def _events_to_come(review, now):
+    blockers = []
+    for event in Event.objects.filter(review=review).filter(EVENT_IS_OPEN).order_by("starts_at", "pk"):
+        when = long_date(event.starts_at)
+        if event.ends_at >= now:
+            blockers.append(
+                f"The practitioner event “{event.title}” on {when} is still to come. "
+                "The report can be published once the event has been held or cancelled."
+            )
+        else:
+            blockers.append(
+                f"The practitioner event “{event.title}” on {when} is not recorded as held. "
+                "Record who attended, or cancel it, first."
+            )
+    return blockers
+
+
+def _checks_open(review, now):
+    return [
+        f"The factual-accuracy check of version {circulation.version.number} is still open."
+        for circulation in Circulation.objects.filter(review=review, closed_at__isnull=True)
+        .select_related("version")
+        .order_by("version__number")
+    ]
+
+
+# Each rule names what stops the report being published now; a new rule is one more entry.
+PUBLICATION_RULES = [_events_to_come, _checks_open]
+
+
+def publication_blockers(review, now=None):
+    """Everything that stops the signed-off report being published now, each in plain words; empty if nothing."""
+    now = now or timezone.now()
+    return [blocker for rule in PUBLICATION_RULES for blocker in rule(review, now)]
 
 
 def _locked_for_publication(review):
@@ -146,6 +324,8 @@ def publish(review, *, by, request=None):
         publication = Publication.objects.select_for_update().filter(review=review).first()
         if publication is not None and publication.state == Publication.State.PUBLISHED:
             raise DomainError("The report is already published.")
+        if blockers := publication_blockers(review):
+            raise DomainError(" ".join(["The report cannot be published yet.", *blockers]))
         if publication is None:
             publication = Publication(review=review, slug=_free_slug(review))
         publication.state = Publication.State.PUBLISHED

@@ -5,6 +5,7 @@ from django import forms
 from core.formatting import long_date
 from core.forms import GovukDateField
 from reports.models import Comment
+from reports.signoff import REASON_LENGTH
 
 ANSWER_TEXT_LENGTH = 5000
 
@@ -108,14 +109,45 @@ class SignOffForm(forms.Form):
             "max_length": "The minute reference must be 100 characters or fewer",
         },
     )
+    no_check_reason = forms.CharField(
+        label="Why was the draft not checked?",
+        help_text="Nobody could be asked to check it. Say why no factual-accuracy check was needed. "
+        "The sign-off record shows this.",
+        required=False,
+        max_length=REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"Why the draft was not checked must be {REASON_LENGTH:,} characters or fewer"},
+    )
+    answers_reason = forms.CharField(
+        label="If the version does not include every answer, why sign it off?",
+        help_text="Only needed if you choose a version made before answers that say the report changed. "
+        "The sign-off record shows this.",
+        required=False,
+        max_length=REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"Why it is signed off without the answers must be {REASON_LENGTH:,} characters or fewer"
+        },
+    )
     confirm = forms.BooleanField(
         label="I understand that sign-off cannot be undone",
         error_messages={"required": "Confirm that you understand sign-off cannot be undone"},
     )
 
-    def __init__(self, *args, versions, **kwargs):
+    def __init__(self, *args, versions, unchecked=False, with_answers=False, **kwargs):
+        """`unchecked`: no version went through the check and nobody could be asked, so the reason is
+        asked for; `with_answers`: some answers say the report changed, so a version may leave them out."""
         super().__init__(*args, **kwargs)
         self.fields["version"].queryset = versions
+        reasons = []
+        if unchecked:
+            reasons.append(Field.textarea("no_check_reason", label_size=Size.SMALL, rows=3))
+        else:
+            del self.fields["no_check_reason"]
+        if with_answers:
+            reasons.append(Field.textarea("answers_reason", label_size=Size.SMALL, rows=3))
+        else:
+            del self.fields["answers_reason"]
         latest = versions.first()
         if latest is not None and "version" not in self.initial:
             self.initial["version"] = latest.pk
@@ -125,6 +157,7 @@ class SignOffForm(forms.Form):
             Field.text("body"),
             Field("signed_off_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Field.text("minute_reference", field_width=Fixed.TWENTY),
+            *reasons,
             Field.checkbox("confirm"),
             Button("submit", "Record the sign-off"),
         )

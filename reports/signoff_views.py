@@ -137,9 +137,17 @@ def report_sign_off(request, slug, review_id):
     review = review_for(request, slug, review_id, manage=True)
     recorded = signoff.sign_off_of(review)
     versions = signoff.signable_versions(review)
+    first_check = signoff.first_check(review)
+    to_ask = signoff.people_to_ask(review) if first_check is None and recorded is None else []
+    answers = list(signoff.changing_answers(review))
     form = None
     if recorded is None:
-        form = SignOffForm(request.POST if request.method == "POST" else None, versions=versions)
+        form = SignOffForm(
+            request.POST if request.method == "POST" else None,
+            versions=versions,
+            unchecked=first_check is None and not to_ask,
+            with_answers=bool(answers),
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -150,6 +158,8 @@ def report_sign_off(request, slug, review_id):
                     signed_off_on=data["signed_off_on"],
                     minute_reference=data["minute_reference"],
                     recorded_by=request.user,
+                    no_check_reason=data.get("no_check_reason", ""),
+                    answers_reason=data.get("answers_reason", ""),
                     request=request,
                 )
             except DomainError as error:
@@ -172,6 +182,11 @@ def report_sign_off(request, slug, review_id):
             "has_versions": versions.exists(),
             "open_circulations": open_circulations,
             "outstanding": responses.counts(responses.sent_comments_of_review(review))["outstanding"],
+            "first_check": first_check,
+            "to_ask": len(to_ask),
+            "answers": answers,
+            "checked_by": signoff.check_of(recorded.version) if recorded else None,
+            "left_out": list(signoff.answers_not_in(recorded.version)) if recorded and recorded.answers_reason else [],
         },
     )
 
@@ -228,6 +243,7 @@ def report_publication(request, slug, review_id):
             "publication": publication,
             "public_url": signoff.public_url(publication) if publication and publication.state == "published" else None,
             "to_tell": len(signoff.people_to_tell(review)),
+            "blockers": signoff.publication_blockers(review),
             "form": hold_form,
         },
     )

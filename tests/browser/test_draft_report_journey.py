@@ -3,8 +3,9 @@
 The reviewer uploads a draft that names a practitioner, is shown where, uploads a corrected
 version and marks a street name as not a person; the business manager circulates it; the
 practitioner (no account, a browser of their own) follows the emailed link and comments on a
-paragraph; the reviewer answers; the business manager records the sign-off and publishes; the
-public reads the report without signing in.
+paragraph; the reviewer answers "Amended"; sign-off refuses the version without the amendment;
+the reviewer uploads the amended version; the business manager records its sign-off and publishes;
+the public reads the report without signing in.
 """
 
 import re
@@ -32,6 +33,11 @@ FIRST_DRAFT = [
 SECOND_DRAFT = [
     "Introduction",
     "A police constable visited the family at their home on Lee Porter Road twice in March.",
+    "The school shared its concerns with children's social care.",
+]
+THIRD_DRAFT = [
+    "Introduction",
+    "A police constable visited the family at their home on Lee Porter Road three times in March.",
     "The school shared its concerns with children's social care.",
 ]
 
@@ -174,19 +180,42 @@ def test_a_draft_goes_from_upload_to_publication(
     )
     expect(page.get_by_role("main")).to_contain_text("Paragraph 2 now says three visits.")
 
-    # 6. The business manager records the sign-off of version 2.
-    open_page(manager, manager_a11y, f"{report}sign-off/", "Record the sign-off")
-    manager.get_by_label(re.compile("Version 2")).check()
-    manager.get_by_label("Who signed it off?").fill("Safeguarding Partnership Executive")
-    today = timezone.localdate()
-    manager.get_by_role("textbox", name="Day").fill(str(today.day))
-    manager.get_by_role("textbox", name="Month").fill(str(today.month))
-    manager.get_by_role("textbox", name="Year").fill(str(today.year))
-    manager.get_by_label("Minute reference").fill("SPE 2026/41")
-    manager.get_by_label("I understand that sign-off cannot be undone").check()
-    follow(manager, manager_a11y, manager.get_by_role("button", name=re.compile("sign-off", re.IGNORECASE)), None)
+    # 6. Version 2 does not have the amendment, so sign-off refuses it and names the answer.
+    def record_sign_off(number):
+        open_page(manager, manager_a11y, f"{report}sign-off/", "Record the sign-off")
+        manager.get_by_label(re.compile(f"Version {number}")).check()
+        manager.get_by_label("Who signed it off?").fill("Safeguarding Partnership Executive")
+        today = timezone.localdate()
+        manager.get_by_role("textbox", name="Day").fill(str(today.day))
+        manager.get_by_role("textbox", name="Month").fill(str(today.month))
+        manager.get_by_role("textbox", name="Year").fill(str(today.year))
+        manager.get_by_label("Minute reference").fill("SPE 2026/41")
+        manager.get_by_label("I understand that sign-off cannot be undone").check()
+        follow(manager, manager_a11y, manager.get_by_role("button", name=re.compile("sign-off", re.IGNORECASE)), None)
+
+    record_sign_off(2)
+    expect(manager.get_by_role("main")).to_contain_text(
+        "Version 2 does not include 1 answer saying the report changed "
+        "(the comment on paragraph 2 of version 2, answered Amended)"
+    )
+    review.refresh_from_db()
+    assert review.status == Review.Status.FACTUAL_ACCURACY
+
+    # The reviewer uploads version 3 with the amendment; the business manager records its sign-off.
+    open_page(page, a11y, report, "Draft report")
+    upload(page, a11y, tmp_path, "draft-3.docx", THIRD_DRAFT)
+    open_page(page, a11y, f"{report}versions/3/", "Draft report, version 3")
+    page.get_by_label("Why is this not a person?").fill("It is the name of a road.")
+    follow(
+        page,
+        a11y,
+        page.get_by_role("button", name=re.compile("not a person", re.IGNORECASE)),
+        "Draft report, version 3",
+    )
+    record_sign_off(3)
     review.refresh_from_db()
     assert review.status == Review.Status.SIGNED_OFF
+    assert review.sign_off.version.number == 3
 
     # After sign-off the practitioner's link no longer opens the draft.
     response = practitioner.goto("/draft-report/read/")

@@ -403,6 +403,7 @@ def build_published_review(world):
         real_name="Morgan Sample",
     )
     version = _upload_draft(review, reviewer, CLEAN_DRAFT, "final report.docx")
+    _checked_by_a_lead(version, manager)
     signoff.sign_off(
         review,
         version=version,
@@ -489,6 +490,7 @@ def build_published_review(world):
         real_name="Riley Sample",
     )
     version = _upload_draft(held_back, reviewer, CLEAN_DRAFT, "final report.docx")
+    _checked_by_a_lead(version, manager)
     signoff.sign_off(
         held_back,
         version=version,
@@ -498,7 +500,15 @@ def build_published_review(world):
         recorded_by=manager,
     )
     signoff.hold_publication(held_back, reason="Criminal proceedings have not ended.", by=manager)
+    # An event still to come: the publication page names it as what stops publication.
+    _new_event(held_back, manager, reviewer, title="Learning event for the agencies", days=20, reply_days=10)
     world.held_review = held_back
+
+
+def _checked_by_a_lead(version, manager):
+    """The version goes through its factual-accuracy check, as sign-off requires."""
+    lead = circulation.Person(role=Checker.Role.LEAD, name="DS Kim Lowe", email="kim.lowe@police.example")
+    circulation.circulate(version, people=[lead], working_days=10, started_by=manager)
 
 
 def build_empty(world):

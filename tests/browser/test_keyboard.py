@@ -176,11 +176,11 @@ def test_a_practitioner_comments_on_the_draft_by_keyboard(page, a11y, live_serve
 def test_a_business_manager_records_the_sign_off_by_keyboard(page, a11y, live_server, review, business_manager):
     from django.utils import timezone
 
-    from reports.models import ReportVersion, SignOff
+    from reports.models import Circulation, ReportVersion, SignOff
     from reviews.models import Review
     from tests.browser.journey import sign_in
 
-    ReportVersion.objects.create(
+    version = ReportVersion.objects.create(
         review=review,
         number=1,
         source=ReportVersion.Source.DOCX,
@@ -188,6 +188,8 @@ def test_a_business_manager_records_the_sign_off_by_keyboard(page, a11y, live_se
         unit_count=1,
         name_check_at=timezone.now(),
     )
+    # Sign-off takes a version that went through the factual-accuracy check.
+    Circulation.objects.create(review=review, version=version, working_days=10, deadline=timezone.localdate())
     sign_in(page.context, live_server, business_manager)
     page.goto(f"/p/{review.partnership.slug}/reviews/{review.pk}/report/sign-off/")
     a11y.check()

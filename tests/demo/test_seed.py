@@ -12,7 +12,8 @@ from core.models import Membership, Partnership, User
 from demo.management.commands.seed_demo import DEMO_PASSWORD
 from events.models import Event, Invitation
 from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
-from reports.models import ReportVersion
+from reports import signoff
+from reports.models import Publication, ReportVersion
 from reviews.models import Review
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,15 @@ def test_the_northvale_business_manager_signs_in_to_the_dashboard(client):
     assert response.redirect_chain[-1][0] == dashboard
     assert response.status_code == 200
     assert escape(partnership.name) in response.content.decode()
+
+
+def test_the_published_review_was_checked_and_includes_every_answer():
+    call_command("seed_demo", stdout=StringIO())
+
+    publication = Publication.objects.get(state=Publication.State.PUBLISHED)
+    signed = publication.review.sign_off
+    assert signoff.went_through_check(signed.version)
+    assert signoff.changing_answers(publication.review).exists()
+    assert not signoff.answers_not_in(signed.version).exists()
+    assert (signed.no_check_reason, signed.answers_reason) == ("", "")
+    assert signoff.publication_blockers(publication.review) == []

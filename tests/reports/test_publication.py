@@ -166,7 +166,7 @@ def test_the_address_is_unique_within_the_partnership(business_manager, other_pa
     for other, by in [(twin, business_manager), (elsewhere, outsider)]:
         signoff.sign_off(
             other,
-            version=make_version(other),
+            version=make_circulation(make_version(other)).version,
             body="Executive",
             signed_off_on=timezone.localdate(),
             minute_reference="1",
@@ -241,6 +241,7 @@ def test_an_uploaded_pdf_is_published_as_it_was_uploaded(client, business_manage
         name_check_at=timezone.now(),
     )
     version.file.save("report.pdf", ContentFile(buffer.getvalue()))
+    make_circulation(version)
     signoff.sign_off(
         review,
         version=version,

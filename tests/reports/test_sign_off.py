@@ -29,6 +29,8 @@ pytestmark = pytest.mark.django_db
 
 BODY = "Safeguarding Partnership Executive"
 MINUTE = "SPE 2027/14"
+# These reviews have nobody to ask unless a test adds someone: a version not checked needs the reason.
+NO_CHECK = "Nobody attended the event and no agency was asked for names."
 
 
 def sign_off_url(review):
@@ -44,6 +46,7 @@ def sign_off_form(chosen, day=None, **overrides):
         "signed_off_on_1": str(day.month),
         "signed_off_on_2": str(day.year),
         "minute_reference": MINUTE,
+        "no_check_reason": NO_CHECK,
         "confirm": "on",
     } | overrides
 
@@ -75,6 +78,7 @@ def record(review, version, by, **overrides):
         "signed_off_on": timezone.localdate(),
         "minute_reference": MINUTE,
         "recorded_by": by,
+        "no_check_reason": NO_CHECK,
     } | overrides
     return signoff.sign_off(review, **values)
 
@@ -134,8 +138,9 @@ def test_sign_off_closes_the_check_and_moves_the_review(
 def test_sign_off_may_move_the_review_several_stages(business_manager, review, version):
     assert review.status == Review.Status.SCOPING
 
-    record(review, version, business_manager)
+    recorded = record(review, version, business_manager)
 
+    assert recorded.no_check_reason == NO_CHECK
     review.refresh_from_db()
     assert review.status == Review.Status.SIGNED_OFF
     change = review.status_changes.last()

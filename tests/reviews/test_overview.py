@@ -189,3 +189,20 @@ def test_a_reviewer_sees_only_their_reviews(client, partnership, reviewer, other
     assert set(response.context["reviews"]) == set(mine)
     assert "Create a review" not in response.content.decode()
     assert overview(client, partnership, outsider).status_code == 404
+
+
+@pytest.mark.django_db
+def test_nothing_chases_a_signed_off_review_s_events_or_nominations(client, partnership, business_manager):
+    chased, signed_off = populate(partnership, 2)
+    Review.objects.filter(pk=signed_off.pk).update(status=Review.Status.SIGNED_OFF)
+
+    response = overview(client, partnership, business_manager)
+
+    rows = {row.pk: row for row in response.context["reviews"]}
+    assert (rows[chased.pk].replies_outstanding, rows[signed_off.pk].replies_outstanding) == (2, 0)
+    for chasing in ("upcoming_events", "events_this_fortnight", "events_awaiting_replies"):
+        assert [event["review__reference"] for event in response.context[chasing]] == [chased.reference]
+    assert [request["review_id"] for request in response.context["agencies_not_nominated"]] == [chased.pk]
+    html = response.content.decode()
+    assert html.count("has not named anyone for") == 1
+    assert html.count("have not replied; replies are due by") == 1
