@@ -7,6 +7,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from core.formatting import long_date
 from core.forms import GovukDateField
 from core.uploads import MAX_UPLOAD_LABEL
 from practitioners.models import Agency
@@ -83,7 +84,7 @@ class RequestAccountsForm(forms.Form):
         )
         self.helper = FormHelper()
         self.helper.form_action = reverse("accounts:ask", args=[review.partnership.slug, review.pk])
-        self.helper.attrs = {"novalidate": "", "enctype": "multipart/form-data"}
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Field.checkboxes("agencies", legend_size=Size.SMALL, small=True),
             Field.radios("kind", legend_size=Size.SMALL),
@@ -157,7 +158,7 @@ class UploadForm(forms.Form):
         self.fields["document"].initial = 0
         self.helper = FormHelper()
         self.helper.form_action = reverse("account_link:page")
-        self.helper.attrs = {"novalidate": "", "enctype": "multipart/form-data"}
+        self.helper.attrs = {"novalidate": ""}
         fields = [Field("file")]
         if len(choices) > 1:
             fields.append(Field.radios("document", legend_size=Size.SMALL, small=True))
@@ -216,8 +217,9 @@ class MoreTimeForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, account_request, **kwargs):
         super().__init__(*args, **kwargs)
+        self.deadline = account_request.deadline
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
@@ -226,6 +228,8 @@ class MoreTimeForm(forms.Form):
 
     def clean_new_deadline(self):
         day = self.cleaned_data["new_deadline"]
-        if day <= timezone.localdate():
-            raise forms.ValidationError("The date you can send it by must be in the future")
+        if day <= max(self.deadline, timezone.localdate()):
+            raise forms.ValidationError(
+                f"The new date must be after the date your account is needed by, {long_date(self.deadline)}"
+            )
         return day

@@ -82,7 +82,7 @@ def account_send(request, account_request):
 
 @with_account_request
 def account_more_time(request, account_request):
-    form = MoreTimeForm(request.POST or None)
+    form = MoreTimeForm(request.POST or None, account_request=account_request)
     if request.method == "POST" and form.is_valid():
         try:
             services.ask_for_more_time(account_request=account_request, request=request, **form.cleaned_data)

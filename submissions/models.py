@@ -105,10 +105,10 @@ class AccountRequest(PersonalLink):
 
     @property
     def asked_for(self):
-        """What the lead is asked for, in words."""
-        return (
-            self.template.name if self.template_id else self.get_kind_display().removeprefix("A ").removeprefix("An ")
-        )
+        """What the lead is asked for, in words that follow "asks for": "a chronology"."""
+        if self.template_id:
+            return f"an account in the partnership's template, {self.template.name}"
+        return self.get_kind_display()[0].lower() + self.get_kind_display()[1:]
 
     def is_late(self, today=None):
         return self.sent_at is None and (today or timezone.localdate()) > self.deadline

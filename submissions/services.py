@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core import audit, links, uploads
 from core.errors import DomainError
+from core.formatting import long_date
 from core.versions import add_version
 from core.workdays import add_working_days
 from notifications.services import queue_email, render_email
@@ -333,8 +334,7 @@ def ask_for_more_time(*, account_request, new_deadline, reason, request=None):
             )
         if new_deadline <= account_request.deadline:
             raise DomainError(
-                f"The new date must be after the date your account is needed by, "
-                f"{account_request.deadline.day} {account_request.deadline:%B %Y}",
+                f"The new date must be after the date your account is needed by, {long_date(account_request.deadline)}",
                 field="new_deadline",
             )
         if new_deadline > account_request.deadline + timedelta(days=365):
