@@ -140,9 +140,11 @@ class UploadForm(forms.Form):
     document = forms.TypedChoiceField(
         label="Is this a new document or a new version of one you sent?",
         coerce=int,
+        # Until a first file is sent there is no choice to make: the field is not shown, and means a new one.
+        required=False,
+        empty_value=0,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose whether this is a new document or replaces one you sent",
             "invalid_choice": "Choose whether this is a new document or replaces one you sent",
         },
     )
@@ -162,8 +164,6 @@ class UploadForm(forms.Form):
         fields = [Field("file")]
         if len(choices) > 1:
             fields.append(Field.radios("document", legend_size=Size.SMALL, small=True))
-        else:
-            self.fields["document"].widget = forms.HiddenInput()
         self.helper.layout = Layout(*fields, Button("submit", "Upload the file"))
 
 
