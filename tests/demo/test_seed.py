@@ -14,6 +14,7 @@ from events.models import Event, Invitation
 from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
 from reports.models import ReportVersion
 from reviews.models import Review
+from submissions.models import AccountRequest, AccountVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,8 @@ SEEDED = [
     Event,
     Invitation,
     ReportVersion,
+    AccountRequest,
+    AccountVersion,
 ]
 
 
@@ -75,3 +78,17 @@ def test_the_northvale_business_manager_signs_in_to_the_dashboard(client):
     assert response.redirect_chain[-1][0] == dashboard
     assert response.status_code == 200
     assert escape(partnership.name) in response.content.decode()
+
+
+def test_the_demo_shows_a_review_with_written_accounts_in_progress(client):
+    call_command("seed_demo", stdout=StringIO())
+    review = Review.objects.get(reference="CSPR 2026-02")
+    requests = AccountRequest.objects.filter(review=review)
+    assert requests.count() == 4
+    assert requests.filter(sent_at__isnull=False).count() == 1
+    assert AccountVersion.objects.filter(document__request__review=review).count() == 2
+    manager = Membership.objects.business_managers().get(partnership=review.partnership).user
+    client.force_login(manager)
+    page = client.get(reverse("accounts:progress", args=[review.partnership.slug, review.pk]))
+    assert page.status_code == 200
+    assert "chronology corrected.pdf" in page.content.decode()
