@@ -113,9 +113,6 @@ class AccountRequest(PersonalLink):
     def is_late(self, today=None):
         return self.sent_at is None and (today or timezone.localdate()) > self.deadline
 
-    def pending_extension(self):
-        return next((e for e in self.extensions.all() if e.decision == Extension.Decision.PENDING), None)
-
 
 class AccountDocument(models.Model):
     """One document the lead sends; each new upload of it is its next numbered version."""

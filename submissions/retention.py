@@ -9,7 +9,7 @@ from notifications.models import OutboundMessage
 from notifications.services import forget
 from submissions.models import AccountRequest, AccountTemplate, AccountVersion, Extension
 
-ACCOUNT_EMAILS = ("account-request", "account-extension", "reminder:account")
+ACCOUNT_EMAILS = ("account-request", "account-extension", "account-extension-asked", "reminder:account")
 
 
 class AccountData(ReviewData):

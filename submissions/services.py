@@ -350,4 +350,34 @@ def ask_for_more_time(*, account_request, new_deadline, reason, request=None):
             obj=account_request,
             new_deadline=new_deadline.isoformat(),
         )
+        _email_extension_asked(account_request, extension)
     return extension
+
+
+def _email_extension_asked(account_request, extension):
+    """The business manager who asked (or the partnership's contact address) hears that an answer is needed."""
+    review = account_request.review
+    manager = account_request.requested_by
+    recipient = manager.email if manager is not None and manager.is_active else review.partnership.contact_email
+    if not recipient:
+        return
+    context = {
+        "partnership": review.partnership,
+        "review": review,
+        "agency": account_request.agency,
+        "account_request": account_request,
+        "extension": extension,
+        "link": settings.SITE_URL
+        + reverse("accounts:extension", args=[review.partnership.slug, review.pk, extension.pk]),
+    }
+    subject, text, html = render_email("submissions/emails/extension_asked", context)
+    queue_email(
+        kind="account_extension_asked",
+        recipient=recipient,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        partnership=review.partnership,
+        about=account_request,
+        idempotency_key=f"account-extension-asked:{account_request.pk}:{extension.pk}",
+    )

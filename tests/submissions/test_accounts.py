@@ -170,6 +170,16 @@ def test_the_lead_asks_for_more_time_with_a_reason(lead):
     assert lead.post(more_time, data).status_code == 302
     extension = Extension.objects.get()
     assert (extension.new_deadline, extension.decision) == (date(2027, 1, 15), "pending")
+    asked = OutboundMessage.objects.get(kind="account_extension_asked")
+    assert asked.recipient == AccountRequest.objects.get().requested_by.email
+    assert "Friday 15 January 2027" in asked.body_text
+    assert (
+        reverse(
+            "accounts:extension",
+            args=[extension.request.review.partnership.slug, extension.request.review_id, extension.pk],
+        )
+        in asked.body_text
+    )
     response = lead.post(more_time, data | {"new_deadline_0": "20"})
     assert "You have already asked for more time" in response.content.decode()
     assert Extension.objects.count() == 1
