@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from core.models import AuditEntry, Membership
 from notifications.models import OutboundMessage
+from reviews import services as reviews
+from reviews.models import Review
 from submissions.models import AccountRequest, AccountVersion, Extension
 from tests.conftest import make_staff
 from tests.reports.documents import docx, pdf, upload
@@ -287,3 +289,33 @@ def test_the_progress_page_shows_each_agencys_progress(
     bm_client.force_login(business_manager)
     page = bm_client.get(progress_url(review)).content.decode()
     assert "Late" in page
+
+
+def test_a_finished_review_cannot_ask_and_says_why(bm_client, review, agencies):
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.PUBLISHED)
+    response = ask(bm_client, review, agencies)
+    assert response.status_code == 200
+    assert "This review is finished: agencies can no longer be asked for their accounts" in response.content.decode()
+    assert not AccountRequest.objects.exists() and not OutboundMessage.objects.exists()
+
+
+def test_a_file_is_read_only_under_its_own_review(bm_client, partnership, business_manager, reviewer, version):
+    other = reviews.create_review(
+        partnership=partnership,
+        data={
+            "review_type": "cspr",
+            "reference": "CSPR 2026-09",
+            "pseudonym": "Child Z",
+            "subject_name": "Sam Other",
+            "scope_start": "2024-01-01",
+            "scope_end": "2025-12-31",
+            "incident_notified_on": None,
+            "commissioned_on": None,
+            "target_completion_on": None,
+            "reviewers": [reviewer],
+            "theme_titles": [],
+        },
+        created_by=business_manager,
+    )
+    assert bm_client.get(file_url(other, version)).status_code == 404
+    assert not AuditEntry.objects.filter(action="account.file_read").exists()
