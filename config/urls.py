@@ -35,10 +35,12 @@ urlpatterns = [
     path(PARTNERSHIP, include("events.urls")),
     path(f"{REVIEW}report/", include("reports.urls")),
     path(f"{REVIEW}actions/", include("actions.urls")),
+    path(f"{REVIEW}accounts/", include("submissions.urls")),
     # People with a personal link, and the public.
     path("nominate/", include("practitioners.link_urls")),
     path("invitation/", include("events.link_urls")),
     path("draft-report/", include("reports.link_urls")),
     path("actions/", include("actions.link_urls")),
+    path("written-account/", include("submissions.link_urls")),
     path("published/<slug:slug>/", include("reports.public_urls")),
 ]

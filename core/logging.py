@@ -10,11 +10,13 @@ TOKEN_PATHS = re.compile(
 )
 # An action owner's link; the staff's action plan pages share the word but never a segment this long.
 ACTION_LINKS = re.compile(r"(/actions/)(?!agency/)[A-Za-z0-9_-]{16,}")
+# An agency's safeguarding lead's link to send its written account.
+ACCOUNT_LINKS = re.compile(r"(/written-account/)(?!send/|more-time/|template/)[^/\s?\"']+")
 RESET_KEYS = re.compile(r"(/accounts/password/reset/key/)[^/\s?\"']+")
 
 
 def redact(text):
-    for pattern in (TOKEN_PATHS, ACTION_LINKS, RESET_KEYS):
+    for pattern in (TOKEN_PATHS, ACTION_LINKS, ACCOUNT_LINKS, RESET_KEYS):
         text = pattern.sub(r"\1[redacted]", text)
     return text
 

@@ -35,6 +35,7 @@ from notifications.models import OutboundMessage
 from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
 from reports.models import Checker, Circulation, Comment, NameHit, Publication, ReportVersion, SignOff
 from reviews.models import Review
+from submissions.models import AccountDocument, AccountRequest, AccountVersion, Extension
 from tests.conftest import make_staff
 
 # What an outsider gets ----------------------------------------------------------------------------
@@ -50,6 +51,7 @@ NOT_AVAILABLE_TEMPLATES = {
     "practitioners/nomination_link_invalid.html",
     "reports/circulation/unavailable.html",
     "actions/link_unavailable.html",
+    "submissions/link_unavailable.html",
 }
 
 # The kinds of outsider (and, where a page is not for them, the partnership's own people).
@@ -152,6 +154,11 @@ ACCESS = {
     "events:nomination_request": post_only(REVIEW_MANAGERS),
     "events:nomination_accept": post_only(REVIEW_MANAGERS),
     "events:nomination_chase": post_only(REVIEW_MANAGERS),
+    # The agencies' written accounts: the review's team reads them; only the business manager asks and answers.
+    "accounts:progress": get_only(REVIEW_TEAM),
+    "accounts:ask": post_only(REVIEW_MANAGERS),
+    "accounts:extension": both(REVIEW_MANAGERS),
+    "accounts:file": get_only(REVIEW_TEAM),
     # Events and invitees.
     "events:event_add": both(REVIEW_MANAGERS),
     "events:event_detail": both(REVIEW_TEAM),
@@ -238,6 +245,12 @@ ACCESS = {
     "nomination:page": both(LINK, link="nomination"),
     "nomination:complete": post_only(LINK, link="nomination"),
     "nomination:withdraw": post_only(LINK, link="nomination"),
+    # The safeguarding lead's written-account link.
+    "account_link:start": both(LINK, link="account"),
+    "account_link:page": both(LINK, link="account"),
+    "account_link:send": both(LINK, link="account"),
+    "account_link:more_time": both(LINK, link="account"),
+    "account_link:template": get_only(LINK, link="account"),
     # The checker's draft-report link.
     "draft:start": both(LINK, link="draft"),
     "draft:read": both(LINK, link="draft"),
@@ -332,6 +345,8 @@ KWARGS = {
     "recommendation_id": lambda w: w.objects["recommendation"].pk,
     "action_id": lambda w: w.objects["action"].pk,
     "update_id": lambda w: w.objects["update"].pk,
+    "extension_id": lambda w: w.objects["extension"].pk,
+    "account_file_id": lambda w: w.objects["account_file"].pk,
     # A token is filled in for each kind of outsider: see _token_for.
     "token": None,
 }
@@ -455,6 +470,24 @@ def world(partnership, other_partnership, business_manager, reviewer, review):
         token_expires_at=now + timedelta(days=365),
     )
 
+    tokens["account"], token_hash = _token()
+    account_request = objects["account_request"] = AccountRequest.objects.create(
+        review=review,
+        agency=agency,
+        kind=AccountRequest.Kind.CHRONOLOGY,
+        working_days=10,
+        deadline=(now + timedelta(days=14)).date(),
+        token_hash=token_hash,
+        token_expires_at=now + timedelta(days=60),
+    )
+    objects["extension"] = Extension.objects.create(
+        request=account_request, new_deadline=(now + timedelta(days=30)).date(), reason="Records archived."
+    )
+    document = AccountDocument.objects.create(request=account_request)
+    objects["account_file"] = AccountVersion.objects.create(
+        document=document, number=1, source="pdf", file="accounts/missing.pdf", original_filename="chronology.pdf"
+    )
+
     # A second review of the partnership, signed off and published, for the public pages.
     published = Review.objects.create(
         partnership=partnership,
@@ -502,6 +535,10 @@ def _stop_nomination(world):
     NominationRequest.objects.filter(pk=world.objects["nomination_request"].pk).update(token_revoked_at=timezone.now())
 
 
+def _stop_account(world):
+    AccountRequest.objects.filter(pk=world.objects["account_request"].pk).update(token_revoked_at=timezone.now())
+
+
 def _stop_draft(world):
     from reports import circulation
 
@@ -518,6 +555,7 @@ LINK_FAMILIES = {
     "invitation": LinkFamily("invitation:start", "invitation", "invitation", _stop_invitation),
     "nomination": LinkFamily("nomination:start", "nomination", "nomination_request", _stop_nomination),
     "draft": LinkFamily("draft:start", "draft", "checker", _stop_draft),
+    "account": LinkFamily("account_link:start", "account", "account_request", _stop_account),
     "actions": LinkFamily("action_owner:start", "actions", "agency_link", _stop_actions),
 }
 

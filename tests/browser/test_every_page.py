@@ -47,6 +47,8 @@ from reports import anonymisation, circulation, documents, responses, signoff
 from reports.models import Checker, Comment, NameHit
 from reviews import services as reviews
 from reviews.models import Review
+from submissions import services as written_accounts
+from submissions.models import AccountRequest, AccountVersion
 from tests.browser.conftest import AXE_TAGS, AccessibilityChecker
 from tests.browser.journey import sign_in
 from tests.conftest import PASSWORD, make_staff
@@ -339,6 +341,84 @@ def build_events_review(world):
     world.empty_nomination_request = NominationRequest.objects.get(review=review, agency=health)
 
 
+def build_written_accounts(world):
+    """The events review's written accounts: the police sent two files (one in two versions) and asked for more
+    time; the health trust has not opened its link."""
+    review, manager = world.events_review, world.manager
+    police, health = world.agencies["police"], world.agencies["health"]
+    written_accounts.request_accounts(
+        review=review,
+        agencies=[police, health],
+        kind=AccountRequest.Kind.TEMPLATE,
+        template_name="Individual management review",
+        template_upload=SimpleUploadedFile("IMR template.docx", docx(["Your agency's account"])),
+        working_days=15,
+        requested_by=manager,
+    )
+    police_request = AccountRequest.objects.get(review=review, agency=police)
+    first = written_accounts.upload_file(
+        account_request=police_request, upload=SimpleUploadedFile("chronology.pdf", _pdf("Chronology"))
+    )
+    written_accounts.upload_file(
+        account_request=police_request,
+        upload=SimpleUploadedFile("chronology corrected.pdf", _pdf("Chronology, corrected")),
+        document=first.document,
+    )
+    written_accounts.upload_file(
+        account_request=police_request, upload=SimpleUploadedFile("agency report.docx", docx(["Agency report"]))
+    )
+    extension = written_accounts.ask_for_more_time(
+        account_request=police_request,
+        new_deadline=police_request.deadline + timedelta(days=14),
+        reason="Our records are archived off site.",
+    )
+    world.add(
+        account_request=police_request,
+        account_extension=extension,
+        account_file=AccountVersion.objects.get(document__request=police_request, number=2),
+    )
+
+
+def written_account_steps(world):
+    """The agencies' written accounts: the business manager's and reviewer's pages, and the police's lead."""
+    review, empty = _review(world.events_review), _review(world.empty_review)
+    bm = "manager"
+    return [
+        Step("accounts:progress", "empty_manager", empty, "nobody asked yet"),
+        Step("accounts:progress", bm, review, error=send_form("Send the requests")),
+        Step("accounts:progress", "reviewer", review, "as the reviewer"),
+        Step(
+            "accounts:extension",
+            bm,
+            review | {"extension_id": world.account_extension.pk},
+            error=send_form("Send your answer"),
+        ),
+        Step(
+            "accounts:file",
+            bm,
+            review | {"account_file_id": world.account_file.pk},
+            kind=FILE,
+            content_type="application/pdf",
+        ),
+        Step(
+            "account_link:start",
+            "lead",
+            {"token": world.tokens["account_lead"]},
+            then=press("main .govuk-button--start"),
+        ),
+        Step("account_link:page", "lead", check=False, error=send_form("Upload the file")),
+        Step("account_link:more_time", "lead", error=send_form("Ask for more time")),
+        Step("account_link:send", "lead", error=send_form("Send your account")),
+        Step(
+            "account_link:template",
+            "lead",
+            kind=FILE,
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        Step("account_link:start", "public", {"token": "not-a-real-link"}, "a link that does not work", status=404),
+    ]
+
+
 def build_draft_review(world):
     """A review in its factual-accuracy check: a draft naming people, a clean one out with comments and answers."""
     manager, reviewer, people = world.manager, world.reviewer, world.people
@@ -550,6 +630,7 @@ def build_world(partnership, business_manager, reviewer, review):
     RecoveryCodes.activate(business_manager)
     build_directory(world)
     build_events_review(world)
+    build_written_accounts(world)
     build_draft_review(world)
     build_published_review(world)
     world.message = OutboundMessage.objects.filter(kind="invitation").first()
@@ -565,6 +646,7 @@ def build_world(partnership, business_manager, reviewer, review):
     world.tokens["cancelled"] = invitations.rotate_link(Invitation.objects.get(pk=world.cancelled_invitation.pk))
     world.tokens["checker_done"] = _token_for(Checker, world.checker_done.pk)
     world.tokens["lead_empty"] = _token_for(NominationRequest, world.empty_nomination_request.pk)
+    world.tokens["account_lead"] = _token_for(AccountRequest, world.account_request.pk)
     return world
 
 
@@ -1376,6 +1458,7 @@ def test_every_page_in_every_state_passes_axe(
         build_empty(world)
         run(empty_review_steps(world))
         run(full_steps(world, files))
+        run(written_account_steps(world))
         run(account_steps(world))
         run(refusal_steps(world))
         visitors.finish_all()

@@ -31,3 +31,15 @@ def test_djangos_request_logger_writes_through_the_redacting_filter():
     streams = [h for h in logging.getLogger("django.request").handlers if type(h) is logging.StreamHandler]
     assert streams
     assert all(any(isinstance(f, RedactTokens) for f in handler.filters) for handler in streams)
+
+
+def test_a_written_account_link_is_redacted_and_its_pages_are_not():
+    token = "N8IODX7tvsgtm4xTHKtHDUq8I_k7c0OLcgwYDrL9RmQ"
+    assert redact(f"GET /written-account/{token}/ 404") == "GET /written-account/[redacted]/ 404"
+    for path in (
+        "/written-account/",
+        "/written-account/send/",
+        "/written-account/more-time/",
+        "/written-account/template/",
+    ):
+        assert redact(path) == path

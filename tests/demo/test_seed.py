@@ -15,6 +15,7 @@ from practitioners.models import Agency, Nomination, NominationRequest, Practiti
 from reports import signoff
 from reports.models import Publication, ReportVersion
 from reviews.models import Review
+from submissions.models import AccountRequest, AccountVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,8 @@ SEEDED = [
     Event,
     Invitation,
     ReportVersion,
+    AccountRequest,
+    AccountVersion,
 ]
 
 
@@ -88,3 +91,17 @@ def test_the_published_review_was_checked_and_includes_every_answer():
     assert not signoff.answers_not_in(signed.version).exists()
     assert (signed.no_check_reason, signed.answers_reason) == ("", "")
     assert signoff.publication_blockers(publication.review) == []
+
+
+def test_the_demo_shows_a_review_with_written_accounts_in_progress(client):
+    call_command("seed_demo", stdout=StringIO())
+    review = Review.objects.get(reference="CSPR 2026-02")
+    requests = AccountRequest.objects.filter(review=review)
+    assert requests.count() == 4
+    assert requests.filter(sent_at__isnull=False).count() == 1
+    assert AccountVersion.objects.filter(document__request__review=review).count() == 2
+    manager = Membership.objects.business_managers().get(partnership=review.partnership).user
+    client.force_login(manager)
+    page = client.get(reverse("accounts:progress", args=[review.partnership.slug, review.pk]))
+    assert page.status_code == 200
+    assert "chronology corrected.pdf" in page.content.decode()

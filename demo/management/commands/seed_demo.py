@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core.models import Membership, Partnership, User
+from demo import accounts as demo_accounts
 from demo import data as demo_data
 from demo import reports as demo_reports
 from reviews.models import Review
@@ -91,6 +92,7 @@ class Command(BaseCommand):
                 real_name="Robin Sample-Person",
                 themes=["Self-neglect and mental capacity", "Working with a family who avoid contact"],
             )
+            demo_accounts.seed(Partnership.objects.get(slug="northvale"), reference="CSPR 2026-02")
             demo_reports.seed(
                 Partnership.objects.get(slug="northvale"),
                 review_type=Review.Type.CSPR,

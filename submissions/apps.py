@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class SubmissionsConfig(AppConfig):
+    name = "submissions"
+    verbose_name = "Agencies' written accounts"
+
+    def ready(self):
+        from core import retention
+        from submissions.retention import AccountData
+
+        retention.register(AccountData())
