@@ -28,6 +28,7 @@ REVIEW_COLUMNS = [
     "reference",
     "pseudonym",
     "status",
+    "became_aware_on",
     "incident_notified_on",
     "rapid_review_sent_on",
     "referral_decided_on",

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from core import audit
 from core.access import is_business_manager
 from core.errors import DomainError
+from core.formatting import long_date
 from core.models import Partnership
 from events.models import Invitation
 from notifications.models import OutboundMessage
@@ -20,6 +21,7 @@ from reports import responses
 from reports.anonymisation import can_circulate
 from reports.circulation import ATTENDED, close_circulation
 from reports.models import Checker, Circulation, NameHit, Publication, ReportVersion, SignOff
+from reviews.clocks import earliest_publication
 from reviews.models import Review
 from reviews.services import move_forward
 
@@ -139,6 +141,36 @@ def hold_publication(review, *, reason, by, request=None):
     return publication
 
 
+def notice_period_problem(review, today=None):
+    """Why the final report may not be published yet, for want of its notice period; None once it may.
+
+    The national panel (for a CSPR) and those the partnership names have the final report for at least
+    the partnership's notice period, in working days, before it is published.
+    """
+    today = today or timezone.localdate()
+    partnership = review.partnership
+    who = "the national panel and others" if review.review_type == Review.Type.CSPR else "those the partnership names"
+    earliest = earliest_publication(review, partnership)
+    if earliest is None:
+        return (
+            f"Record the date the final report was sent to {who} on the review's timeline first. "
+            f"It can be published {partnership.publication_notice_working_days} working days after that date."
+        )
+    if today < earliest:
+        return (
+            f"The report can be published from {long_date(earliest)}. It was sent to {who} on "
+            f"{long_date(review.final_report_sent_on)}, and they have it for "
+            f"{partnership.publication_notice_working_days} working days before it is published."
+        )
+    return None
+
+
+def check_notice_period(review, today=None):
+    """Refuse publication inside the notice period (see notice_period_problem)."""
+    if problem := notice_period_problem(review, today):
+        raise DomainError(problem)
+
+
 def publish(review, *, by, request=None):
     """Publish the signed-off report at its public address; the review moves to published."""
     with transaction.atomic():
@@ -146,6 +178,7 @@ def publish(review, *, by, request=None):
         publication = Publication.objects.select_for_update().filter(review=review).first()
         if publication is not None and publication.state == Publication.State.PUBLISHED:
             raise DomainError("The report is already published.")
+        check_notice_period(review)
         if publication is None:
             publication = Publication(review=review, slug=_free_slug(review))
         publication.state = Publication.State.PUBLISHED

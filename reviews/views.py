@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from core.access import business_manager_of, is_business_manager, partnership_for
 from core.errors import DomainError
-from reviews import services
+from core.formatting import long_date
+from reviews import clocks, services
 from reviews.access import review_for
-from reviews.forms import ReviewForm
+from reviews.forms import ReviewForm, TimelineForm
 from reviews.models import Review
+from reviews.timeline import date_names
 
 
 def _review_form_data(form, *, editing):
@@ -78,3 +81,79 @@ def review_edit(request, slug, review_id):
             messages.success(request, f"{review} is saved.")
             return redirect("overview:review_detail", partnership.slug, review.pk)
     return render(request, "reviews/review_form.html", {"partnership": partnership, "form": form, "review": review})
+
+
+def _timeline_rows(review):
+    """(label, value) of each thing the timeline records, in the order it happens."""
+    partnership = review.partnership
+    sar = review.review_type == Review.Type.SAR
+    names = date_names(review.review_type)
+    rows = []
+    for field in services.TIMELINE_FIELDS[review.review_type]:
+        value = getattr(review, field)
+        if field in names:
+            label = names[field].removeprefix("the date ")
+            label = label[0].upper() + label[1:]
+            shown = long_date(value) if value else ""
+        elif field == "decision_reason":
+            label = "Why there is no safeguarding adult review" if sar else "Why there is no local review"
+            if not value:
+                continue
+            shown = value
+        elif field == "final_report_sent_to":
+            label = "Final report also sent to"
+            shown = value
+        else:
+            label = review._meta.get_field(field).verbose_name
+            label = {
+                "rapid_review_outcome": "Outcome of the rapid review",
+                "referral_decision": "Decision on the referral",
+                "event_recommended_by": "Practitioner event recommended by",
+            }.get(field, label)
+            shown = getattr(review, f"get_{field}_display")() if value else ""
+        rows.append((label, shown or "Not recorded"))
+    earliest = clocks.earliest_publication(review, partnership)
+    rows.append(
+        (
+            "Report can be published from",
+            long_date(earliest) if earliest else "When the date the final report was sent is recorded",
+        )
+    )
+    return rows
+
+
+@login_required
+def review_timeline(request, slug, review_id):
+    """The review's timeline: what is recorded and its clocks, for the business manager and its reviewers."""
+    review = review_for(request, slug, review_id)
+    partnership = review.partnership
+    return render(
+        request,
+        "reviews/timeline.html",
+        {
+            "partnership": partnership,
+            "review": review,
+            "rows": _timeline_rows(review),
+            "clocks": clocks.review_clocks(review, partnership=partnership, today=timezone.localdate()),
+            "can_manage": is_business_manager(request.user, partnership),
+        },
+    )
+
+
+@login_required
+def review_timeline_edit(request, slug, review_id):
+    review = review_for(request, slug, review_id, manage=True)
+    partnership = review.partnership
+    initial = {field: getattr(review, field) for field in services.TIMELINE_FIELDS[review.review_type]}
+    if not review.final_report_sent_to:
+        initial["final_report_sent_to"] = partnership.final_report_recipients
+    form = TimelineForm(request.POST or None, review=review, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_timeline(review=review, data=form.cleaned_data, recorded_by=request.user, request=request)
+        except DomainError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, f"The timeline of {review} is saved.")
+            return redirect("reviews:review_timeline", partnership.slug, review.pk)
+    return render(request, "reviews/timeline_form.html", {"partnership": partnership, "review": review, "form": form})
