@@ -411,6 +411,9 @@ def build_published_review(world):
         minute_reference="SPE 2026/12",
         recorded_by=manager,
     )
+    reviews.record_timeline(
+        review=review, data={"final_report_sent_on": timezone.localdate() - timedelta(days=21)}, recorded_by=manager
+    )
     world.publication = signoff.publish(review, by=manager)
     today = timezone.localdate()
     first = actions.add_recommendation(

@@ -1,7 +1,7 @@
 """Holding back or publishing the signed-off report, the public pages, and telling the practitioners."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -17,12 +17,20 @@ from practitioners.models import Practitioner
 from reports import signoff
 from reports.models import Publication, ReportVersion
 from reviews.models import Review, ReviewStatusChange
+from reviews.services import record_timeline
 from tests.events.conftest import invite, make_event
 from tests.reports.test_responses import PARAGRAPHS, logged_in, make_checker, make_circulation, make_version
 
 pytestmark = pytest.mark.django_db
 
 REASON = "Held until the criminal trial has ended."
+
+
+def send_final_report(review, by, days_ago=21):
+    """Record that the final report went to the national panel long enough ago to publish it today."""
+    record_timeline(
+        review=review, data={"final_report_sent_on": timezone.localdate() - timedelta(days=days_ago)}, recorded_by=by
+    )
 
 
 def publication_url(review):
@@ -56,6 +64,7 @@ def signed_off(review, circulation, business_manager):
         minute_reference="SPE 2027/14",
         recorded_by=business_manager,
     )
+    send_final_report(review, business_manager)
     review.refresh_from_db()
     return review
 
@@ -172,6 +181,7 @@ def test_the_address_is_unique_within_the_partnership(business_manager, other_pa
             minute_reference="1",
             recorded_by=by,
         )
+        send_final_report(other, by)
 
     assert signoff.publish(review, by=business_manager).slug == "cspr-2026-01"
     assert signoff.publish(twin, by=business_manager).slug == "cspr-2026-01-2"
@@ -249,6 +259,7 @@ def test_an_uploaded_pdf_is_published_as_it_was_uploaded(client, business_manage
         minute_reference="1",
         recorded_by=business_manager,
     )
+    send_final_report(review, business_manager)
     signoff.publish(review, by=business_manager)
 
     response = client.get(public_urls(review)["pdf"])
