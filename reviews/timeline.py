@@ -18,9 +18,35 @@ DATE_NAMES = {
 SAR_DATE_NAMES = DATE_NAMES | {"incident_notified_on": "the date the referral was received"}
 MAX_REASON_LENGTH = 2000
 
+# How the timeline page names what it shows.
+ROW_LABELS = {
+    "became_aware_on": "Local authority became aware of the serious incident",
+    "incident_notified_on": "National panel notified",
+    "rapid_review_meeting_on": "Rapid review meeting",
+    "rapid_review_sent_on": "Rapid review sent to the national panel",
+    "rapid_review_outcome": "Outcome of the rapid review",
+    "referral_decision": "Decision on the referral",
+    "referral_decided_on": "Date of the decision",
+    "decision_reason": "Why there is no local review",
+    "event_recommended_by": "Practitioner event recommended by",
+    "event_recommended_on": "Practitioner event recommended on",
+    "final_report_sent_on": "Final report sent to the national panel",
+    "final_report_sent_to": "Final report also sent to",
+}
+SAR_ROW_LABELS = ROW_LABELS | {
+    "incident_notified_on": "Referral received",
+    "decision_reason": "Why there is no safeguarding adult review",
+    "final_report_sent_on": "Final report sent",
+    "final_report_sent_to": "Final report sent to",
+}
+
 
 def date_names(review_type):
     return SAR_DATE_NAMES if review_type == Review.Type.SAR else DATE_NAMES
+
+
+def row_labels(review_type):
+    return SAR_ROW_LABELS if review_type == Review.Type.SAR else ROW_LABELS
 
 
 def _sentence(text):

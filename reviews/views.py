@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -10,7 +12,7 @@ from reviews import clocks, services
 from reviews.access import review_for
 from reviews.forms import ReviewForm, TimelineForm
 from reviews.models import Review
-from reviews.timeline import date_names
+from reviews.timeline import row_labels
 
 
 def _review_form_data(form, *, editing):
@@ -86,32 +88,18 @@ def review_edit(request, slug, review_id):
 def _timeline_rows(review):
     """(label, value) of each thing the timeline records, in the order it happens."""
     partnership = review.partnership
-    sar = review.review_type == Review.Type.SAR
-    names = date_names(review.review_type)
     rows = []
-    for field in services.TIMELINE_FIELDS[review.review_type]:
+    for field, label in row_labels(review.review_type).items():
+        if field not in services.TIMELINE_FIELDS[review.review_type]:
+            continue
         value = getattr(review, field)
-        if field in names:
-            label = names[field].removeprefix("the date ")
-            label = label[0].upper() + label[1:]
-            shown = long_date(value) if value else ""
-        elif field == "decision_reason":
-            label = "Why there is no safeguarding adult review" if sar else "Why there is no local review"
-            if not value:
-                continue
-            shown = value
-        elif field == "final_report_sent_to":
-            label = "Final report also sent to"
-            shown = value
-        else:
-            label = review._meta.get_field(field).verbose_name
-            label = {
-                "rapid_review_outcome": "Outcome of the rapid review",
-                "referral_decision": "Decision on the referral",
-                "event_recommended_by": "Practitioner event recommended by",
-            }.get(field, label)
-            shown = getattr(review, f"get_{field}_display")() if value else ""
-        rows.append((label, shown or "Not recorded"))
+        if field == "decision_reason" and not value:
+            continue
+        if isinstance(value, date):
+            value = long_date(value)
+        elif value and review._meta.get_field(field).choices:
+            value = getattr(review, f"get_{field}_display")()
+        rows.append((label, value or "Not recorded"))
     earliest = clocks.earliest_publication(review, partnership)
     rows.append(
         (

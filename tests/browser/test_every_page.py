@@ -985,6 +985,15 @@ def full_steps(world, files):
         Step("overview:review_detail", bm, draft, "in its factual-accuracy check"),
         Step("overview:review_detail", bm, published, "published"),
         Step("reviews:review_edit", bm, ev_review, error=send_form("Save review")),
+        Step("reviews:review_timeline", bm, new, "nothing recorded"),
+        Step("reviews:review_timeline", rv, ev_review, "a reviewer's"),
+        Step("reviews:review_timeline", bm, published, "published"),
+        Step(
+            "reviews:review_timeline_edit",
+            bm,
+            ev_review,
+            error=send_form("Save the timeline", check=["No local review"]),
+        ),
         Step(
             "events:nomination_list",
             bm,
