@@ -110,7 +110,9 @@ def test_the_national_panels_notification_is_due_5_working_days_after_becoming_a
         # 15 working days from Tuesday 5 January 2027.
         assert clocks_now["Rapid review"].due_on == date(2027, 1, 26)
         assert clocks_now["Rapid review"].state == clocks.State.NOT_DUE
+        overview_html = client.get(overview_url(review)).content.decode()
         html = client.get(timeline_url(review)).content.decode()
+    assert 'govuk-tag--green">Recorded</strong> National panel notified<br>' in overview_html
     assert "Recorded" in html
     assert 'govuk-tag--grey">Due</strong>' in html
 
