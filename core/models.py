@@ -128,6 +128,14 @@ class Partnership(models.Model):
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    publication_notice_working_days = models.PositiveSmallIntegerField(
+        "working days the final report goes to the national panel and others before it is published",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    final_report_recipients = models.TextField(
+        "who else receives the final report before publication, besides the national panel", blank=True
+    )
     retention_days = models.PositiveSmallIntegerField(
         "days after a review closes that practitioners' details, links, confidential files and comments are kept",
         default=365,

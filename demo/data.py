@@ -116,6 +116,7 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name, themes):
         },
         created_by=manager,
     )
+    _record_timeline(review, manager, today)
     for status in (Review.Status.GATHERING, Review.Status.PRACTITIONER_EVENT):
         services.advance_status(review=review, to_status=status, changed_by=manager)
     event = Event.objects.create(
@@ -168,3 +169,24 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name, themes):
             deadline=timezone.localdate() + timedelta(days=3),
             requested_by=manager,
         )
+
+
+def _record_timeline(review, manager, today):
+    """The start of the review as the business manager records it on the review's timeline page."""
+    if review.review_type == Review.Type.CSPR:
+        start = {
+            "became_aware_on": today - timedelta(days=84),
+            "rapid_review_meeting_on": today - timedelta(days=70),
+            "rapid_review_sent_on": today - timedelta(days=66),
+            "rapid_review_outcome": Review.RapidReviewOutcome.LOCAL_REVIEW,
+            "event_recommended_by": Review.EventRecommender.REVIEWER,
+        }
+    else:
+        start = {
+            "referral_decision": Review.ReferralDecision.SAR,
+            "referral_decided_on": today - timedelta(days=65),
+            "event_recommended_by": Review.EventRecommender.PANEL,
+        }
+    services.record_timeline(
+        review=review, data=start | {"event_recommended_on": today - timedelta(days=40)}, recorded_by=manager
+    )

@@ -161,6 +161,9 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name):
         minute_reference="SAB 2026/17",
         recorded_by=manager,
     )
+    services.record_timeline(
+        review=review, data={"final_report_sent_on": timezone.localdate() - timedelta(days=21)}, recorded_by=manager
+    )
     signoff.publish(review, by=manager)
     _action_plan(review, manager)
 

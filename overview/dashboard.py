@@ -29,6 +29,7 @@ REVIEW_COLUMNS = [
     "reference",
     "pseudonym",
     "status",
+    "became_aware_on",
     "incident_notified_on",
     "rapid_review_sent_on",
     "referral_decided_on",
@@ -106,9 +107,10 @@ def summary(user, partnership, now=None):
         review.stage = review.get_status_display()
         review.reviewer_names = reviewer_names[review.pk]
         review.check_due = long_date(review.check_deadline) if review.check_deadline else ""
+        # Each clock with its state: a recorded one too, so the row shows what is done as well as what is due.
         review.deadlines = [
-            (clock.tag_class, clock.tag_text, f"{clock.name}, {uk_date(clock.due_on)}")
-            for clock in review.pending_clocks
+            (clock.tag_class, clock.tag_text, clock.name if clock.done else f"{clock.name}, {uk_date(clock.due_on)}")
+            for clock in review.clocks
         ]
     events = list(
         Event.objects.visible_to(user, partnership)

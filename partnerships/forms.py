@@ -12,6 +12,7 @@ CLOCK_FIELDS = (
     "cspr_completion_months",
     "sar_decision_working_days",
     "sar_completion_months",
+    "publication_notice_working_days",
 )
 OWN_TARGET = "This is your partnership's own target, not a time limit set in law."
 
@@ -100,6 +101,21 @@ class PartnershipDetailsForm(forms.ModelForm):
         maximum=60,
         unit="months",
     )
+    publication_notice_working_days = KeptIfBlankNumberField(
+        label="Send the final report to the national panel and others this many working days before publishing it",
+        help_text="Publishing earlier is refused. Weekends and bank holidays in England do not count.",
+        minimum=1,
+        maximum=60,
+        unit="working days",
+    )
+    final_report_recipients = forms.CharField(
+        label="Who else receives the final report before it is published (optional)",
+        help_text="Besides the national panel. For example, the director of children's services and Ofsted.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "Who else receives the final report must be 1000 characters or fewer"},
+    )
     retention_days = KeptIfBlankNumberField(
         label="Keep practitioners' details, links, confidential files and comments for this many days after a "
         "review closes",
@@ -126,6 +142,7 @@ class PartnershipDetailsForm(forms.ModelForm):
             "link_follow_up_days",
             *CLOCK_FIELDS,
             "retention_days",
+            "final_report_recipients",
         ]
         labels = {
             "contact_name": "Business manager's name",
@@ -173,6 +190,7 @@ class PartnershipDetailsForm(forms.ModelForm):
                 legend="Targets for reviews",
                 legend_size=Size.MEDIUM,
             ),
+            Field.textarea("final_report_recipients", rows=3),
             Fieldset(
                 Field.text("retention_days", field_width=Fluid.ONE_QUARTER),
                 legend="How long personal details are kept",

@@ -21,6 +21,7 @@ from reports import responses
 from reports.anonymisation import can_circulate
 from reports.circulation import ATTENDED, close_circulation, default_checkers
 from reports.models import Checker, Circulation, Comment, NameHit, Publication, ReportVersion, SignOff
+from reviews.clocks import earliest_publication
 from reviews.models import Review
 from reviews.services import move_forward
 
@@ -266,7 +267,12 @@ def _checks_open(review, now):
 
 
 # Each rule names what stops the report being published now; a new rule is one more entry.
-PUBLICATION_RULES = [_events_to_come, _checks_open]
+def _notice_period(review, now):
+    problem = notice_period_problem(review, timezone.localdate(now))
+    return [problem] if problem else []
+
+
+PUBLICATION_RULES = [_events_to_come, _checks_open, _notice_period]
 
 
 def publication_blockers(review, now=None):
@@ -315,6 +321,30 @@ def hold_publication(review, *, reason, by, request=None):
         publication.save()
         audit.record("report.publication_held", request=request, actor=by, partnership=review.partnership, obj=review)
     return publication
+
+
+def notice_period_problem(review, today=None):
+    """Why the final report may not be published yet, for want of its notice period; None once it may.
+
+    The national panel (for a CSPR) and those the partnership names have the final report for at least
+    the partnership's notice period, in working days, before it is published.
+    """
+    today = today or timezone.localdate()
+    partnership = review.partnership
+    who = "the national panel and others" if review.review_type == Review.Type.CSPR else "those the partnership names"
+    earliest = earliest_publication(review, partnership)
+    if earliest is None:
+        return (
+            f"Record the date the final report was sent to {who} on the review's timeline first. "
+            f"It can be published {partnership.publication_notice_working_days} working days after that date."
+        )
+    if today < earliest:
+        return (
+            f"The report can be published from {long_date(earliest)}. It was sent to {who} on "
+            f"{long_date(review.final_report_sent_on)}, and they have it for "
+            f"{partnership.publication_notice_working_days} working days before it is published."
+        )
+    return None
 
 
 def publish(review, *, by, request=None):

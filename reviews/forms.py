@@ -1,11 +1,14 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
+from django.utils import timezone
 
 from core.forms import GovukDateField
 from core.models import Membership, User
 from reviews.models import Review
 from reviews.names import contains_real_name
+from reviews.services import TIMELINE_FIELDS
+from reviews.timeline import MAX_REASON_LENGTH, date_names, timeline_problems
 
 
 def _date_field(label, name, required=True):
@@ -44,19 +47,6 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea,
         help_text="One theme on each line.",
     )
-    incident_notified_on = _date_field(
-        "Serious incident notified (optional)", "the date the serious incident was notified", required=False
-    )
-    rapid_review_sent_on = _date_field(
-        "CSPR: rapid review sent to the national panel (optional)",
-        "the date the rapid review was sent to the national panel",
-        required=False,
-    )
-    referral_decided_on = _date_field(
-        "SAR: decision made on the referral (optional)",
-        "the date the decision on the referral was made",
-        required=False,
-    )
     commissioned_on = _date_field(
         "Review commissioned (optional)", "the date the review was commissioned", required=False
     )
@@ -84,9 +74,6 @@ class ReviewForm(forms.Form):
             Field.checkboxes("reviewers", legend_size=Size.SMALL),
             Field.textarea("learning_themes", rows=5),
             Fieldset(
-                Field("incident_notified_on"),
-                Field("rapid_review_sent_on"),
-                Field("referral_decided_on"),
                 Field("commissioned_on"),
                 Field("target_completion_on"),
                 legend="Key dates",
@@ -112,10 +99,6 @@ class ReviewForm(forms.Form):
             for field in ("reference", "pseudonym", "learning_themes"):
                 if cleaned.get(field) and contains_real_name(cleaned[field], real_name):
                     self.add_error(field, "This must not contain the real name of the child or adult.")
-        notified = cleaned.get("incident_notified_on")
-        for field in ("rapid_review_sent_on", "referral_decided_on"):
-            if notified and cleaned.get(field) and cleaned[field] < notified:
-                self.add_error(field, "This must be on or after the date the serious incident was notified.")
         start, end = cleaned.get("scope_start"), cleaned.get("scope_end")
         if start and end and end < start:
             self.add_error("scope_end", "The scope period must end on or after the day it starts.")
@@ -145,3 +128,127 @@ class StatusForm(forms.Form):
         label="The review has reached this stage",
         error_messages={"required": "Tick the box to confirm the review has reached the next stage."},
     )
+
+
+class TimelineForm(forms.Form):
+    """The review's start, its practitioner event and the final report's sending: every field optional."""
+
+    became_aware_on = _date_field("Local authority became aware of the serious incident", "the date", required=False)
+    incident_notified_on = _date_field("National panel notified of the serious incident", "the date", required=False)
+    rapid_review_meeting_on = _date_field("Rapid review meeting", "the date", required=False)
+    rapid_review_sent_on = _date_field("Rapid review sent to the national panel", "the date", required=False)
+    rapid_review_outcome = forms.ChoiceField(
+        label="Outcome of the rapid review",
+        choices=Review.RapidReviewOutcome.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    referral_decision = forms.ChoiceField(
+        label="Decision on the referral",
+        choices=Review.ReferralDecision.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    referral_decided_on = _date_field("Date of the decision", "the date", required=False)
+    decision_reason = forms.CharField(
+        label="Why there is no local review (if so)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=MAX_REASON_LENGTH,
+        error_messages={"max_length": f"The reason must be {MAX_REASON_LENGTH} characters or fewer"},
+    )
+    event_recommended_by = forms.ChoiceField(
+        label="Who recommended a practitioner event",
+        choices=Review.EventRecommender.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    event_recommended_on = _date_field("Date it was recommended", "the date", required=False)
+    final_report_sent_on = _date_field("Final report sent to the national panel", "the date", required=False)
+    final_report_sent_to = forms.CharField(
+        label="Who else it was sent to",
+        required=False,
+        widget=forms.Textarea,
+        max_length=1000,
+        error_messages={"max_length": "Who else it was sent to must be 1000 characters or fewer"},
+    )
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+        sar = review.review_type == Review.Type.SAR
+        fields = TIMELINE_FIELDS[review.review_type]
+        for name in list(self.fields):
+            if name not in fields:
+                del self.fields[name]
+        # Each date's messages name it ("Enter the date of the rapid review meeting" and so on).
+        for name, words in date_names(review.review_type).items():
+            if name in self.fields:
+                self.fields[name] = GovukDateField(
+                    name=words, label=self.fields[name].label, required=False, help_text="For example, 27 3 2026"
+                )
+        partnership = review.partnership
+        recipients = partnership.final_report_recipients.strip()
+        self.fields["final_report_sent_to"].help_text = (
+            f"The partnership sends it to: {recipients}"
+            if recipients
+            else "For example, the local authority's "
+            "director of children's services and the chief officers of the police and health."
+        )
+        notice = partnership.publication_notice_working_days
+        publication = Fieldset(
+            Field("final_report_sent_on"),
+            Field.textarea("final_report_sent_to", rows=3),
+            legend="The final report",
+            legend_size=Size.MEDIUM,
+        )
+        if sar:
+            self.fields["incident_notified_on"].label = "Referral received"
+            self.fields["decision_reason"].label = "Why there is no safeguarding adult review (if so)"
+            self.fields["final_report_sent_on"].label = "Final report sent to those the partnership names"
+            start = Fieldset(
+                Field("incident_notified_on"),
+                Field.radios("referral_decision", legend_size=Size.SMALL),
+                Field("referral_decided_on"),
+                Field.textarea("decision_reason", rows=3),
+                legend="The referral",
+                legend_size=Size.MEDIUM,
+            )
+        else:
+            start = Fieldset(
+                Field("became_aware_on"),
+                Field("incident_notified_on"),
+                Field("rapid_review_meeting_on"),
+                Field("rapid_review_sent_on"),
+                Field.radios("rapid_review_outcome", legend_size=Size.SMALL),
+                Field.textarea("decision_reason", rows=3),
+                legend="The serious incident and the rapid review",
+                legend_size=Size.MEDIUM,
+            )
+        self.fields["final_report_sent_on"].help_text = (
+            f"The report can be published {notice} working day{'' if notice == 1 else 's'} after this date at the "
+            "earliest. For example, 27 3 2026"
+        )
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            start,
+            Fieldset(
+                Field.radios("event_recommended_by", legend_size=Size.SMALL),
+                Field("event_recommended_on"),
+                legend="The practitioner event",
+                legend_size=Size.MEDIUM,
+            ),
+            publication,
+            Button("submit", "Save the timeline"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        problems = timeline_problems(cleaned, review_type=self.review.review_type, today=timezone.localdate())
+        for field, message in problems:
+            if field not in self.errors:
+                self.add_error(field, message)
+        return cleaned

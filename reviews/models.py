@@ -36,6 +36,20 @@ class Review(models.Model):
         CSPR = "cspr", "Child Safeguarding Practice Review"
         SAR = "sar", "Safeguarding Adult Review"
 
+    class RapidReviewOutcome(models.TextChoices):
+        LOCAL_REVIEW = "local_review", "A local child safeguarding practice review"
+        NO_LOCAL_REVIEW = "no_local_review", "No local review"
+        NATIONAL_REVIEW = "national_review", "The national panel's own review"
+
+    class ReferralDecision(models.TextChoices):
+        SAR = "sar", "A safeguarding adult review"
+        NO_SAR = "no_sar", "No safeguarding adult review"
+        OTHER_REVIEW = "other_review", "Another kind of review"
+
+    class EventRecommender(models.TextChoices):
+        PANEL = "panel", "The review panel"
+        REVIEWER = "reviewer", "The independent reviewer"
+
     class Status(models.TextChoices):
         SCOPING = "scoping", "Scoping"
         GATHERING = "gathering", "Gathering information"
@@ -61,10 +75,22 @@ class Review(models.Model):
     scope_start = models.DateField("scope period start")
     scope_end = models.DateField("scope period end")
     reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assigned_reviews")
+    # CSPR: when the local authority became aware of the serious incident (the notification's clock starts).
+    became_aware_on = models.DateField("local authority became aware of the serious incident", null=True, blank=True)
+    # CSPR: the national panel notified; SAR: the referral received. The first clock runs from it.
     incident_notified_on = models.DateField("serious incident notified", null=True, blank=True)
+    rapid_review_meeting_on = models.DateField("rapid review meeting", null=True, blank=True)
     # What the first clock measures, once it is recorded: until then that clock is never "done".
     rapid_review_sent_on = models.DateField("rapid review sent to the national panel", null=True, blank=True)
+    rapid_review_outcome = models.CharField(max_length=20, choices=RapidReviewOutcome.choices, blank=True)
     referral_decided_on = models.DateField("decision made on the referral", null=True, blank=True)
+    referral_decision = models.CharField(max_length=20, choices=ReferralDecision.choices, blank=True)
+    # Why there is no local review, or no SAR.
+    decision_reason = models.TextField(blank=True)
+    event_recommended_by = models.CharField(max_length=10, choices=EventRecommender.choices, blank=True)
+    event_recommended_on = models.DateField("practitioner event recommended", null=True, blank=True)
+    final_report_sent_on = models.DateField("final report sent to the national panel", null=True, blank=True)
+    final_report_sent_to = models.TextField("final report also sent to", blank=True)
     commissioned_on = models.DateField("review commissioned", null=True, blank=True)
     target_completion_on = models.DateField("target completion", null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCOPING)

@@ -1,6 +1,7 @@
 """State changes for reviews: commissioning, editing, the stages of their lifecycle; one function each, audited."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from core import audit
 from core.errors import DomainError
@@ -68,14 +69,77 @@ def update_review(*, review, data, changed_by, request=None):
         lock_partnership(review.partnership_id)
         review = Review.objects.select_for_update().get(pk=review.pk)
         _check_reference_free(review.partnership, data["reference"], exclude=review)
+        # The dates of the review's start are recorded on its timeline page: a field not given is kept.
         for field in REVIEW_FIELDS:
-            setattr(review, field, data.get(field))
+            if field in data:
+                setattr(review, field, data[field])
         if data.get("subject_name") is not None:
             review.set_subject_name(data["subject_name"])
         review.save()
         review.reviewers.set(data["reviewers"])
         _save_themes(review, data["theme_titles"])
         audit.record("review.updated", request=request, actor=changed_by, partnership=review.partnership, obj=review)
+    return review
+
+
+# What the timeline page records, for each type of review (see reviews.timeline).
+TIMELINE_FIELDS = {
+    Review.Type.CSPR: (
+        "became_aware_on",
+        "incident_notified_on",
+        "rapid_review_meeting_on",
+        "rapid_review_sent_on",
+        "rapid_review_outcome",
+        "decision_reason",
+        "event_recommended_by",
+        "event_recommended_on",
+        "final_report_sent_on",
+        "final_report_sent_to",
+    ),
+    Review.Type.SAR: (
+        "incident_notified_on",
+        "referral_decision",
+        "referral_decided_on",
+        "decision_reason",
+        "event_recommended_by",
+        "event_recommended_on",
+        "final_report_sent_on",
+        "final_report_sent_to",
+    ),
+}
+
+
+def record_timeline(*, review, data, recorded_by, request=None):
+    """Record the dates and decisions of the review's start, its event and the final report's sending.
+
+    Only the fields given change; the audit entry names those that did.
+    """
+    from reviews.timeline import timeline_problems
+
+    with transaction.atomic():
+        review = Review.objects.select_for_update().select_related("partnership").get(pk=review.pk)
+        fields = TIMELINE_FIELDS[review.review_type]
+        values = {field: getattr(review, field) for field in fields}
+        values.update({field: data[field] for field in fields if field in data})
+        values = {field: value.strip() if isinstance(value, str) else value for field, value in values.items()}
+        problems = timeline_problems(values, review_type=review.review_type, today=timezone.localdate())
+        if problems:
+            field, message = problems[0]
+            raise DomainError(message, field=field)
+        changed = sorted(field for field in fields if values[field] != getattr(review, field))
+        if not changed:
+            return review
+        for field in changed:
+            setattr(review, field, values[field])
+        review.save(update_fields=changed)
+        audit.record(
+            "review.timeline_recorded",
+            request=request,
+            actor=recorded_by,
+            partnership=review.partnership,
+            obj=review,
+            fields=changed,
+        )
     return review
 
 

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from events.models import Attendance, Event, Invitation
 from practitioners.models import Agency, Practitioner
 from reviews.models import Review
+from reviews.services import record_timeline
 from tests.browser.conftest import AccessibilityChecker
 from tests.browser.journey import follow, open_page, sign_in, signed_in_context
 from tests.reports.documents import docx
@@ -222,7 +223,13 @@ def test_a_draft_goes_from_upload_to_publication(
     assert response.status in (403, 404, 410)
     practitioner_a11y.check()
 
-    # 7. The business manager publishes it and tells the practitioners.
+    # 7. The final report went to the national panel three weeks ago; the business manager publishes it and
+    # tells the practitioners.
+    record_timeline(
+        review=review,
+        data={"final_report_sent_on": timezone.localdate() - timedelta(days=21)},
+        recorded_by=business_manager,
+    )
     open_page(manager, manager_a11y, f"{report}publication/", "Publish the report")
     follow(manager, manager_a11y, manager.get_by_role("button", name="Publish the report"), None)
     follow(manager, manager_a11y, manager.get_by_role("button", name="Tell the practitioners"), None)

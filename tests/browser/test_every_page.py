@@ -492,6 +492,9 @@ def build_published_review(world):
         minute_reference="SPE 2026/12",
         recorded_by=manager,
     )
+    reviews.record_timeline(
+        review=review, data={"final_report_sent_on": timezone.localdate() - timedelta(days=21)}, recorded_by=manager
+    )
     world.publication = signoff.publish(review, by=manager)
     today = timezone.localdate()
     first = actions.add_recommendation(
@@ -1074,6 +1077,15 @@ def full_steps(world, files):
         Step("overview:review_detail", bm, draft, "in its factual-accuracy check"),
         Step("overview:review_detail", bm, published, "published"),
         Step("reviews:review_edit", bm, ev_review, error=send_form("Save review")),
+        Step("reviews:review_timeline", bm, new, "nothing recorded"),
+        Step("reviews:review_timeline", rv, ev_review, "a reviewer's"),
+        Step("reviews:review_timeline", bm, published, "published"),
+        Step(
+            "reviews:review_timeline_edit",
+            bm,
+            ev_review,
+            error=send_form("Save the timeline", check=["No local review"]),
+        ),
         Step(
             "events:nomination_list",
             bm,

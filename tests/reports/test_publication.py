@@ -1,9 +1,11 @@
 """Holding back or publishing the signed-off report, the public pages, and telling the practitioners."""
 
 import io
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +19,20 @@ from practitioners.models import Practitioner
 from reports import signoff
 from reports.models import Publication, ReportVersion
 from reviews.models import Review, ReviewStatusChange
+from reviews.services import record_timeline
 from tests.events.conftest import invite, make_event
 from tests.reports.test_responses import PARAGRAPHS, logged_in, make_checker, make_circulation, make_version
 
 pytestmark = pytest.mark.django_db
 
 REASON = "Held until the criminal trial has ended."
+
+
+def send_final_report(review, by, days_ago=21):
+    """Record that the final report went to the national panel long enough ago to publish it today."""
+    record_timeline(
+        review=review, data={"final_report_sent_on": timezone.localdate() - timedelta(days=days_ago)}, recorded_by=by
+    )
 
 
 def publication_url(review):
@@ -56,6 +66,7 @@ def signed_off(review, circulation, business_manager):
         minute_reference="SPE 2027/14",
         recorded_by=business_manager,
     )
+    send_final_report(review, business_manager)
     review.refresh_from_db()
     return review
 
@@ -172,6 +183,7 @@ def test_the_address_is_unique_within_the_partnership(business_manager, other_pa
             minute_reference="1",
             recorded_by=by,
         )
+        send_final_report(other, by)
 
     assert signoff.publish(review, by=business_manager).slug == "cspr-2026-01"
     assert signoff.publish(twin, by=business_manager).slug == "cspr-2026-01-2"
@@ -250,6 +262,7 @@ def test_an_uploaded_pdf_is_published_as_it_was_uploaded(client, business_manage
         minute_reference="1",
         recorded_by=business_manager,
     )
+    send_final_report(review, business_manager)
     signoff.publish(review, by=business_manager)
 
     response = client.get(public_urls(review)["pdf"])
@@ -353,3 +366,65 @@ def test_the_panel_shows_the_state(business_manager, reviewer, published):
     as_reviewer = signoff.panel_context(published, reviewer)["signoff_panel"]
     assert as_reviewer["sign_off_url"] is None and as_reviewer["publication_url"] is None
     assert as_reviewer["can_answer"] is False
+
+
+# The notice period before publication -----------------------------------------------------------
+
+
+def _travel(year, month, day):
+
+    return time_machine.travel(datetime(year, month, day, 9, 0, tzinfo=ZoneInfo("Europe/London")), tick=False)
+
+
+def test_publishing_inside_the_notice_period_is_refused_with_the_date_it_becomes_possible(
+    client, business_manager, signed_off
+):
+    # Sent on Wednesday 23 December 2026: Christmas Day, the Boxing Day substitute and New Year's Day do not
+    # count, so the partnership's 7 working days end on Wednesday 6 January 2027.
+    with _travel(2026, 12, 23):
+        record_timeline(
+            review=signed_off, data={"final_report_sent_on": date(2026, 12, 23)}, recorded_by=business_manager
+        )
+    with _travel(2027, 1, 5):
+        client.force_login(business_manager)
+        page = client.get(publication_url(signed_off)).content.decode()
+        assert "The report can be published from Wednesday 6 January 2027" in page
+        response = client.post(publication_url(signed_off), {"action": "publish"}, follow=True)
+        html = response.content.decode()
+        assert "There is a problem" in html
+        assert "The report can be published from Wednesday 6 January 2027" in html
+        assert "Wednesday 23 December 2026" in html
+        assert not Publication.objects.exists()
+        signed_off.refresh_from_db()
+        assert signed_off.status == Review.Status.SIGNED_OFF
+        assert not AuditEntry.objects.filter(action="report.published").exists()
+        with pytest.raises(DomainError, match="Wednesday 6 January 2027"):
+            signoff.publish(signed_off, by=business_manager)
+        assert not Publication.objects.exists()
+    with _travel(2027, 1, 6):
+        client.force_login(business_manager)
+        assert "can be published from" not in client.get(publication_url(signed_off)).content.decode()
+        assert client.post(publication_url(signed_off), {"action": "publish"}).status_code == 302
+    assert Publication.objects.get(review=signed_off).state == Publication.State.PUBLISHED
+
+
+def test_the_partnerships_own_notice_period_counts(business_manager, signed_off):
+    partnership = signed_off.partnership
+    partnership.publication_notice_working_days = 30
+    partnership.save()
+    with pytest.raises(DomainError, match="The report can be published from"):
+        signoff.publish(signed_off, by=business_manager)
+    assert not Publication.objects.exists()
+
+
+def test_nothing_is_published_before_the_final_reports_sending_is_recorded(bm_client, business_manager, signed_off):
+    record_timeline(review=signed_off, data={"final_report_sent_on": None}, recorded_by=business_manager)
+
+    response = bm_client.post(publication_url(signed_off), {"action": "publish"}, follow=True)
+
+    html = response.content.decode()
+    assert "Record the date the final report was sent to the national panel and others" in html
+    assert "7 working days after that date" in html
+    assert not Publication.objects.exists()
+    signed_off.refresh_from_db()
+    assert signed_off.status == Review.Status.SIGNED_OFF

@@ -102,7 +102,7 @@ def test_the_rapid_review_is_done_only_once_it_is_recorded(client, business_mana
     assert by_name["Review completed and published"].due_on == date(2027, 7, 20)
     assert by_name["Review completed and published"].state == clocks.State.NOT_DUE
     assert "Tuesday 20 July 2027" in html
-    assert "Not due yet" in html
+    assert 'govuk-tag--grey">Due</strong>' in html
 
 
 @pytest.mark.django_db
