@@ -15,6 +15,7 @@ from practitioners.models import Agency, Practitioner
 from reports import responses, signoff
 from reports.models import Publication, SignOff
 from reviews.models import Review
+from reviews.services import record_timeline
 from tests.events.conftest import invite, make_event
 from tests.reports.test_responses import make_checker, make_circulation, make_comment, make_version
 from tests.reports.test_sign_off import BODY, MINUTE, sign_off_form, sign_off_url
@@ -254,6 +255,12 @@ def signed_off(review, business_manager):
     version = make_version(review)
     make_circulation(version)
     record(review, version, business_manager)
+    # The final report went out long enough ago: only the rules tested here stand in the way.
+    record_timeline(
+        review=review,
+        data={"final_report_sent_on": timezone.localdate() - timedelta(days=21)},
+        recorded_by=business_manager,
+    )
     review.refresh_from_db()
     return review
 
