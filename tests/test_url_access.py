@@ -240,6 +240,7 @@ ACCESS = {
     "nomination:withdraw": post_only(LINK, link="nomination"),
     # The checker's draft-report link.
     "draft:start": both(LINK, link="draft"),
+    "draft:terms": both(LINK, link="draft"),
     "draft:read": both(LINK, link="draft"),
     "draft:download": both(LINK, link="draft"),
     "draft:comment_add": both(LINK, link="draft"),
