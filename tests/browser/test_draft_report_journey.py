@@ -3,8 +3,9 @@
 The reviewer uploads a draft that names a practitioner, is shown where, uploads a corrected
 version and marks a street name as not a person; the business manager circulates it; the
 practitioner (no account, a browser of their own) follows the emailed link, accepts the draft's
-confidentiality terms and comments on a paragraph from the link beside it; the reviewer answers; the business manager records the sign-off and publishes; the
-public reads the report without signing in.
+confidentiality terms and comments on a paragraph from the link beside it; the reviewer answers;
+the business manager records the sign-off and publishes; the public reads the report without
+signing in.
 """
 
 import re
