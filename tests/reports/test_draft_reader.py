@@ -454,3 +454,30 @@ def test_the_report_page_says_one_thing_per_count_and_when_comments_are_due(froz
     page = " ".join(staff.get(report_page).content.decode().split())
     assert "Comments were due by the end of Wednesday 30 December 2026" in page
     assert "are due" not in page
+
+
+def test_a_comment_link_sits_after_its_own_words_never_inside_a_heading_and_text_stays_escaped():
+    from core import numbering
+
+    body, _ = numbering.number_html(
+        "<h2>Background</h2><p>First &lt;script&gt; &amp; <strong>bold</strong>.</p>"
+        "<ul><li>One<ul><li>Inner</li></ul></li></ul>"
+    )
+    html = numbering.with_links(
+        numbering.clean(body), lambda word, n, block: f"[{word} {n}{' block' if block else ''}]"
+    )
+    assert " Background</h2>[paragraph 1 block]<p" in html
+    assert "First &lt;script&gt; &amp; <strong>bold</strong>.</p>[paragraph 2 block]" in html
+    # A list item's link comes before the list inside it, and an inner item's at its end.
+    assert " One[paragraph 3]<ul>" in html and " Inner[paragraph 4]</li></ul></li></ul>" in html
+
+
+def test_a_deadline_is_due_until_its_day_is_over():
+    from datetime import date
+
+    from core.formatting import due_by
+
+    deadline = date(2026, 12, 30)
+    assert due_by(deadline, today=date(2026, 12, 29)) == "are due by the end of Wednesday 30 December 2026"
+    assert due_by(deadline, today=deadline) == "are due by the end of Wednesday 30 December 2026"
+    assert due_by(deadline, today=date(2026, 12, 31)) == "were due by the end of Wednesday 30 December 2026"
