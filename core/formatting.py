@@ -66,6 +66,15 @@ def long_date(when):
     return f"{when:%A} {when.day} {when:%B %Y}" if when else ""
 
 
+def due_by(day, today=None):
+    """ "are due by the end of Tuesday 8 December 2026" until that day is over, then "were due by the end of …"."""
+    if not day:
+        return ""
+    today = today or timezone.localtime(timezone.now(), LONDON).date()
+    verb = "were" if today > day else "are"
+    return f"{verb} due by the end of {long_date(day)}"
+
+
 def day_month(when):
     """ "8 December", where the year goes without saying."""
     when = _local(when)

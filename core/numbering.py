@@ -225,3 +225,68 @@ def clean(numbered_html):
         strip_comments=True,
     )
     return mark_safe(clean_html)  # noqa: S308 - cleaned just above
+
+
+class _LinkWriter(HTMLParser):
+    """Cleaned numbered HTML written out again with a link for each unit (see `with_links`)."""
+
+    def __init__(self, link):
+        super().__init__(convert_charrefs=True)
+        self.link = link
+        self.out = []
+        self.open = []  # [tag, (word, number) or None, link written]
+
+    def _unit(self, attrs):
+        match = re.fullmatch(r"(paragraph|page)-(\d+)", dict(attrs).get("id") or "")
+        return (match[1], int(match[2])) if match else None
+
+    def _write_link(self, entry, block):
+        entry[2] = True
+        word, number = entry[1]
+        self.out.append(self.link(word, number, block))
+
+    def handle_starttag(self, tag, attrs):
+        # A list inside a list item: the item's own words end here, so its link goes before the list.
+        if tag in ("ul", "ol") and self.open and self.open[-1][0] == "li" and self.open[-1][1] and not self.open[-1][2]:
+            self._write_link(self.open[-1], block=False)
+        self.out.append(self.get_starttag_text())
+        if tag != "br":
+            self.open.append([tag, self._unit(attrs), False])
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        closed = None
+        for depth in range(len(self.open) - 1, -1, -1):
+            if self.open[depth][0] == tag:
+                closed = self.open[depth]
+                del self.open[depth:]
+                break
+        unit = closed is not None and closed[1] is not None and not closed[2]
+        if unit and tag == "li":
+            self._write_link(closed, block=False)
+        self.out.append(f"</{tag}>")
+        if unit and tag in ("p", "h2", "h3"):
+            # After the block, so that a heading's text stays the heading's alone.
+            self._write_link(closed, block=True)
+        parent = self.open[-1] if self.open else None
+        if tag == "h2" and parent and parent[0] == "section" and parent[1] and not parent[2]:
+            # A PDF's page: its link goes under the page's heading.
+            self._write_link(parent, block=True)
+
+    def handle_data(self, data):
+        self.out.append(html.escape(data, quote=False))
+
+
+def with_links(numbered_html, link):
+    """Cleaned numbered HTML (from `clean`) with link(word, number, block) written beside each unit.
+
+    `link` returns safe HTML for "paragraph" or "page" N: a block element where `block` is true
+    (after a paragraph or heading, under a page's heading), otherwise inline (at the end of a list
+    item's own words, before any list inside it).
+    """
+    writer = _LinkWriter(link)
+    writer.feed(str(numbered_html or ""))
+    writer.close()
+    return mark_safe("".join(writer.out))  # noqa: S308 - cleaned HTML written back escaped, and the caller's safe links

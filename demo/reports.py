@@ -135,6 +135,10 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name):
     _held_event(review, reviewer, manager, days_ago=120 if published else 28)
     version = _circulated_draft(review, reviewer, manager)
     checkers = list(version.circulation.checkers.order_by("pk"))
+    # Those who answered read it first, after accepting its confidentiality terms.
+    for checker in checkers[:2]:
+        circulation.accept_terms(checker)
+        circulation.record_read(checker)
     comment = circulation.add_comment(
         checkers[0],
         paragraph=2,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from core import names
 from core.crypto import EncryptedTextField
 from core.links import LinkQuerySet, PersonalLink
+from core.reading import TermsReader
 from core.versions import NumberedVersion
 
 # Events still open to invitations and replies: drafts and those whose invitations have gone.
@@ -290,12 +291,11 @@ class SummaryRelease(models.Model):
         return f"Summary release for {self.event}"
 
 
-class SummaryReader(models.Model):
-    """One invitee's access to a released summary: terms accepted, reads, and withdrawal."""
+class SummaryReader(TermsReader):
+    """One invitee's access to a released summary: terms accepted (`terms_accepted_at`), reads, and withdrawal."""
 
     release = models.ForeignKey(SummaryRelease, on_delete=models.CASCADE, related_name="readers")
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="summary_access")
-    terms_accepted_at = models.DateTimeField(null=True, blank=True)
     first_read_at = models.DateTimeField(null=True, blank=True)
     last_read_at = models.DateTimeField(null=True, blank=True)
     read_count = models.PositiveIntegerField(default=0)

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from core import audit, names
+from core import audit, names, reading
 from core.formatting import uk_date
 from events.invitations import link_url, rotate_link
 from events.models import Event, Invitation, SummaryReader, SummaryRelease, SummaryVersion
@@ -238,12 +238,41 @@ def _log(action, reader, request, **detail):
 
 def accept_terms(reader, request=None):
     """Record (once) when the reader accepted the confidentiality terms."""
-    with transaction.atomic():
-        now = timezone.now()
-        if SummaryReader.objects.filter(pk=reader.pk, terms_accepted_at__isnull=True).update(terms_accepted_at=now):
-            reader.terms_accepted_at = now
-            _log("summary.terms_accepted", reader, request)
-    return reader
+    return reading.accept(
+        reader,
+        action="summary.terms_accepted",
+        request=request,
+        actor_label="invitee",
+        partnership=reader.invitation.event.review.partnership,
+        release=reader.release_id,
+        version=reader.release.version_id,
+        invitation=reader.invitation_id,
+    )
+
+
+def reader_context(reader):
+    """What every page of the reader's summary shows of it."""
+    invitation = reader.invitation
+    event = invitation.event
+    return {
+        "invitation": invitation,
+        "reader": reader,
+        "event": event,
+        "review": event.review,
+        "partnership": event.review.partnership,
+        "release": reader.release,
+    }
+
+
+# The summary's confidentiality terms, before the reader sees any of it.
+SUMMARY_TERMS = reading.Terms(
+    document="the summary",
+    template="events/summary/reader_terms.html",
+    terms_page="invitation:summary_terms",
+    read_page="invitation:summary_read",
+    accept=accept_terms,
+    context=reader_context,
+)
 
 
 def record_read(reader, request=None):

@@ -82,18 +82,3 @@ class ReleaseForm(forms.Form):
                 self.add_error("available_at", "The clocks go forward at that time on that day. Enter a different time")
             cleaned["available_from"] = available_from
         return cleaned
-
-
-class TermsForm(forms.Form):
-    agree = forms.BooleanField(
-        label="I accept these terms",
-        error_messages={"required": "Confirm that you accept the terms to read the summary"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field.checkbox("agree"),
-            Button("submit", "Accept and read the summary"),
-        )

@@ -1,5 +1,7 @@
 """The confidential summary: the business manager releases it; each accepted invitee reads their own copy."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core import links
+from core import links, reading
 from core.downloads import pdf_response, safe_name
 from core.formatting import people
 from events import invitations, summary, summary_documents
 from events.models import SummaryReader, SummaryRelease
 from events.services import EventError
-from events.summary_forms import ReleaseForm, TermsForm
+from events.summary_forms import ReleaseForm
 from events.views import event_for
 
 # The practitioner's side ----------------------------------------------------------------------
@@ -33,58 +35,42 @@ def _reader(request):
     return invitation, summary.reader_for(invitation)
 
 
-def _context(invitation, reader):
-    event = invitation.event
-    return {
-        "invitation": invitation,
-        "reader": reader,
-        "event": event,
-        "review": event.review,
-        "partnership": event.review.partnership,
-        "release": reader.release,
-    }
+def with_reader(view):
+    """For a page of the reader's summary: the view gets the reader; anyone without access the one refusal."""
+
+    @wraps(view)
+    @never_cache
+    def wrapper(request, *args, **kwargs):
+        invitation, reader = _reader(request)
+        if reader is None:
+            return _not_available(request, 403 if invitation is None else 404)
+        return view(request, reader, *args, **kwargs)
+
+    return wrapper
 
 
-@never_cache
-def summary_terms(request):
-    invitation, reader = _reader(request)
-    if reader is None:
-        return _not_available(request, 403 if invitation is None else 404)
-    if reader.terms_accepted_at is not None and request.method != "POST":
-        return redirect("invitation:summary_read")
-    form = TermsForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        summary.accept_terms(reader, request)
-        return redirect("invitation:summary_read")
-    return render(request, "events/summary/reader_terms.html", _context(invitation, reader) | {"form": form})
+summary_terms = with_reader(reading.terms_view(summary.SUMMARY_TERMS))
 
 
-@never_cache
-def summary_read(request):
+@with_reader
+@reading.guard(summary.SUMMARY_TERMS)
+def summary_read(request, reader):
     from events.summary_documents import version_html
 
-    invitation, reader = _reader(request)
-    if reader is None:
-        return _not_available(request, 403 if invitation is None else 404)
-    if reader.terms_accepted_at is None:
-        return redirect("invitation:summary_terms")
     summary.record_read(reader, request)
     return render(
         request,
         "events/summary/reader_read.html",
-        _context(invitation, reader) | {"body_html": version_html(reader.release.version), "now": timezone.now()},
+        summary.reader_context(reader) | {"body_html": version_html(reader.release.version), "now": timezone.now()},
     )
 
 
-@never_cache
-def summary_download(request):
+@with_reader
+@reading.guard(summary.SUMMARY_TERMS)
+def summary_download(request, reader):
     from events.summary_documents import render_reader_pdf
 
-    invitation, reader = _reader(request)
-    if reader is None:
-        return _not_available(request, 403 if invitation is None else 404)
-    if reader.terms_accepted_at is None:
-        return redirect("invitation:summary_terms")
+    invitation = reader.invitation
     pdf = render_reader_pdf(reader.release.version, reader_name=invitation.practitioner.full_name, when=timezone.now())
     summary.record_download(reader, request)
     reference = safe_name(invitation.event.review.reference) or "review"

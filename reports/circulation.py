@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from core import audit, links
+from core import audit, links, reading
 from core.errors import DomainError
 from core.formatting import long_date
 from core.workdays import add_working_days
@@ -414,6 +414,30 @@ def _lock_open(checker):
     return locked
 
 
+def accept_terms(checker, request=None):
+    """Record (once) when the checker accepted the draft's confidentiality terms."""
+    return reading.accept(
+        checker,
+        action="draft.terms_accepted",
+        request=request,
+        actor_label="checker",
+        partnership=checker.circulation.review.partnership,
+        circulation=checker.circulation_id,
+        version=checker.circulation.version.number,
+    )
+
+
+# The draft's confidentiality terms, before the checker sees any of it.
+DRAFT_TERMS = reading.Terms(
+    document="the draft report",
+    template="reports/circulation/draft_terms.html",
+    terms_page="draft:terms",
+    read_page="draft:read",
+    accept=accept_terms,
+    context=checker_context,
+)
+
+
 def record_read(checker, request=None):
     with transaction.atomic():
         now = timezone.now()
@@ -527,6 +551,13 @@ def say_no_comments(checker, *, request=None):
 # The draft report page's panel ----------------------------------------------------------------
 
 
+def answered_line(counts):
+    """ "2 of 7 checkers have answered", "1 of 1 checker has answered"."""
+    checkers = "checker" if counts["asked"] == 1 else "checkers"
+    verb = "has" if counts["responded"] == 1 else "have"
+    return f"{counts['responded']} of {counts['asked']} {checkers} {verb} answered"
+
+
 def panel_context(review, user):
     """The current check (version, deadline, answers), what can be circulated next, and the progress link."""
     circulation = current_circulation(review)
@@ -537,6 +568,7 @@ def panel_context(review, user):
         "circulation": circulation,
         "circulation_is_open": circulation is not None and is_open(circulation),
         "circulation_counts": counts(circulation) if circulation is not None else None,
+        "circulation_answered": answered_line(counts(circulation)) if circulation is not None else "",
         "circulation_deadline": long_date(circulation.deadline) if circulation is not None else "",
         "circulation_next_version": latest if latest is not None and blocked is None else None,
         "circulation_blocked": blocked

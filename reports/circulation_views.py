@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import links
+from core import links, numbering, reading
 from core.downloads import pdf_response, safe_name
 from core.errors import DomainError
 from core.formatting import long_date
@@ -175,20 +176,35 @@ def _checker_context(checker, **extra):
 
 draft_link = links.start_view(circulation.CHECKER_LINK)
 with_checker = links.holder(circulation.CHECKER_LINK)
+# Every page that shows the draft, or any part of it, comes after its confidentiality terms.
+after_terms = reading.guard(circulation.DRAFT_TERMS)
+
+draft_terms = with_checker(reading.terms_view(circulation.DRAFT_TERMS))
+
+
+def _comment_link(word, number, block):
+    """ "Comment on paragraph N" (or page N), leading to the comment form with that number chosen."""
+    href = f"{reverse('draft:comment_add')}?paragraph={number}"
+    link = format_html('<a class="govuk-link" href="{}">Comment on {} {}</a>', href, word, number)
+    if block:
+        return format_html('<p class="govuk-body-s convene-comment-link">{}</p>', link)
+    return format_html(' <span class="govuk-body-s govuk-!-display-block convene-comment-link">{}</span>', link)
 
 
 @with_checker
+@after_terms
 def draft_read(request, checker):
     from reports.documents import version_html
 
     circulation.record_read(checker, request)
     version = checker.circulation.version
+    body_html = version_html(version)
     return render(
         request,
         "reports/circulation/draft_read.html",
         _checker_context(
             checker,
-            body_html=version_html(version),
+            body_html=numbering.with_links(body_html, _comment_link) if body_html else "",
             comments=list(checker.comments.all()),
             now=timezone.now(),
             unit=version.unit,
@@ -197,6 +213,7 @@ def draft_read(request, checker):
 
 
 @with_checker
+@after_terms
 def draft_download(request, checker):
     from reports.documents import render_reader_pdf
 
@@ -207,11 +224,25 @@ def draft_download(request, checker):
     return pdf_response(pdf, f"draft-report-{reference}-version-{version.number}.pdf")
 
 
+def _unit_number(value):
+    """A paragraph (or page) number typed or linked, or None."""
+    value = str(value if value is not None else "").strip()
+    # ASCII digits only, and not absurdly many: int() refuses "²" and numbers thousands of digits long.
+    if value.isascii() and value.isdigit() and len(value) <= 9:
+        return int(value)
+    return None
+
+
 def _comment_page(request, checker, form, comment=None):
+    from reports.documents import units
+
+    version = checker.circulation.version
+    number = _unit_number(form.data.get("paragraph") if form.is_bound else form.initial.get("paragraph"))
+    text = dict(units(version)).get(number) if number else None
     return render(
         request,
         "reports/circulation/draft_comment.html",
-        _checker_context(checker, form=form, comment=comment, unit=checker.circulation.version.unit),
+        _checker_context(checker, form=form, comment=comment, unit=version.unit, unit_number=number, unit_text=text),
     )
 
 
@@ -221,13 +252,13 @@ def _comment_values(form):
 
 @with_checker
 @require_http_methods(["GET", "HEAD", "POST"])
+@after_terms
 def draft_comment_add(request, checker):
     version = checker.circulation.version
     initial = {}
-    paragraph = request.GET.get("paragraph", "")
-    # ASCII digits only, and not absurdly many: int() refuses "²" and numbers thousands of digits long.
-    if paragraph.isascii() and paragraph.isdigit() and len(paragraph) <= 9:
-        initial["paragraph"] = int(paragraph)
+    paragraph = _unit_number(request.GET.get("paragraph"))
+    if paragraph is not None:
+        initial["paragraph"] = paragraph
     form = CommentForm(request.POST if request.method == "POST" else None, initial=initial, version=version)
     if request.method == "POST" and form.is_valid():
         try:
@@ -253,6 +284,7 @@ def _own_comment(checker, comment_id):
 
 @with_checker
 @require_http_methods(["GET", "HEAD", "POST"])
+@after_terms
 def draft_comment_edit(request, checker, comment_id):
     comment = _own_comment(checker, comment_id)
     if comment is None:
@@ -281,6 +313,7 @@ def draft_comment_edit(request, checker, comment_id):
 
 @with_checker
 @require_POST
+@after_terms
 def draft_comment_delete(request, checker, comment_id):
     comment = _own_comment(checker, comment_id)
     if comment is None:
@@ -296,6 +329,7 @@ def draft_comment_delete(request, checker, comment_id):
 
 @with_checker
 @require_POST
+@after_terms
 def draft_submit(request, checker):
     try:
         circulation.send_comments(checker, request=request)
@@ -312,6 +346,7 @@ def draft_submit(request, checker):
 
 @with_checker
 @require_POST
+@after_terms
 def draft_no_comments(request, checker):
     try:
         circulation.say_no_comments(checker, request=request)

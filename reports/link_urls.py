@@ -7,6 +7,7 @@ from reports import circulation_views
 app_name = "draft"
 
 urlpatterns = [
+    path("terms/", circulation_views.draft_terms, name="terms"),
     path("read/", circulation_views.draft_read, name="read"),
     path("download/", circulation_views.draft_download, name="download"),
     path("send/", circulation_views.draft_submit, name="submit"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from core import names
 from core.crypto import EncryptedTextField
 from core.links import LinkQuerySet, PersonalLink
+from core.reading import TermsReader
 from core.versions import NumberedVersion
 
 
@@ -81,8 +82,9 @@ class CheckerQuerySet(LinkQuerySet):
         return self.filter(responded_at__isnull=True)
 
 
-class Checker(PersonalLink):
-    """One person asked to check a circulated version, with their personal link."""
+class Checker(PersonalLink, TermsReader):
+    """One person asked to check a circulated version, with their personal link and when they
+    accepted the draft's confidentiality terms (`terms_accepted_at`)."""
 
     link_purpose = "draft"
 

@@ -255,6 +255,7 @@ ACCESS = {
     "account_link:template": get_only(LINK, link="account"),
     # The checker's draft-report link.
     "draft:start": both(LINK, link="draft"),
+    "draft:terms": both(LINK, link="draft"),
     "draft:read": both(LINK, link="draft"),
     "draft:download": both(LINK, link="draft"),
     "draft:comment_add": both(LINK, link="draft"),

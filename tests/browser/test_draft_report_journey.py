@@ -2,10 +2,11 @@
 
 The reviewer uploads a draft that names a practitioner, is shown where, uploads a corrected
 version and marks a street name as not a person; the business manager circulates it; the
-practitioner (no account, a browser of their own) follows the emailed link and comments on a
-paragraph; the reviewer answers "Amended"; sign-off refuses the version without the amendment;
-the reviewer uploads the amended version; the business manager records its sign-off and publishes;
-the public reads the report without signing in.
+practitioner (no account, a browser of their own) follows the emailed link, accepts the draft's
+confidentiality terms and comments on a paragraph from the link beside it; the reviewer answers
+"Amended"; sign-off refuses the version without the amendment; the reviewer uploads the amended
+version; the business manager records its sign-off and publishes; the public reads the report
+without signing in.
 """
 
 import re
@@ -147,11 +148,38 @@ def test_a_draft_goes_from_upload_to_publication(
         practitioner,
         practitioner_a11y,
         practitioner.get_by_role("button", name=re.compile("Read the draft report")),
+        "Before you read the draft report",
+    )
+    # Nothing of the draft until the terms are accepted: not the page, not the PDF.
+    expect(practitioner.get_by_role("main")).not_to_contain_text("Lee Porter Road")
+    assert practitioner.request.get("/draft-report/download/", max_redirects=0).status == 302
+    follow(
+        practitioner,
+        practitioner_a11y,
+        practitioner.get_by_role("button", name="Accept and read the draft report"),
+        "Before you read the draft report",
+    )
+    expect(practitioner.locator(".govuk-error-summary")).to_contain_text(
+        "Confirm that you accept the terms to read the draft report"
+    )
+    practitioner.get_by_label("I accept these terms").check()
+    follow(
+        practitioner,
+        practitioner_a11y,
+        practitioner.get_by_role("button", name="Accept and read the draft report"),
         "Draft report, version 2",
     )
     expect(practitioner.get_by_role("main")).to_contain_text("Lee Porter Road")
-    follow(practitioner, practitioner_a11y, practitioner.get_by_role("link", name="Add a comment"), "Add a comment")
-    practitioner.get_by_label("Paragraph number").fill("2")
+    # Beside paragraph 2, its own link: the form shows that paragraph and has its number filled in.
+    follow(
+        practitioner,
+        practitioner_a11y,
+        practitioner.get_by_role("link", name="Comment on paragraph 2", exact=True),
+        "Add a comment",
+    )
+    expect(practitioner.locator("#unit-text")).to_contain_text("Paragraph 2 of the draft says")
+    expect(practitioner.locator("#unit-text")).to_contain_text("visited the family at their home on Lee Porter Road")
+    expect(practitioner.get_by_label("Paragraph number")).to_have_value("2")
     practitioner.get_by_label("What is not accurate").fill("I visited three times in March, not twice.")
     practitioner.get_by_label("Your proposed correction (optional)").fill("visited the family three times")
     follow(

@@ -460,6 +460,7 @@ def build_draft_review(world):
     circulation.send_comments(lee)
     answered, waiting = lee.comments.order_by("paragraph")
     responses.answer_comment(answered, response=Comment.Response.AMENDED, text="Now says three.", by=reviewer)
+    circulation.accept_terms(mia)
     circulation.say_no_comments(mia)
     # A third version, checked and clean, not yet sent.
     _upload_draft(review, reviewer, [*CLEAN_DRAFT, "Next steps are set out below."], "draft report v3.docx")
@@ -1302,9 +1303,17 @@ def full_steps(world, files):
         Step("nomination:page", "lead", check=False, error=send_form("Add this person")),
         # A practitioner checking the draft report.
         Step("draft:start", "checker", {"token": world.tokens["checker"]}, then=press("main .govuk-button--start")),
+        Step(
+            "draft:terms",
+            "checker",
+            check=False,
+            error=send_form("Accept and read the draft report"),
+            then=send_form("Accept and read the draft report", check=["I accept these terms"]),
+        ),
         Step("draft:read", "checker", check=False),
         Step("draft:download", "checker", kind=FILE, content_type=pdf),
         Step("draft:comment_add", "checker", error=send_form("Save comment")),
+        Step("draft:comment_add", "checker", state="from the link beside paragraph 2", query="paragraph=2"),
         Step("draft:comment_edit", "checker", {"comment_id": world.comment.pk}, error=send_form("Save changes")),
         # A practitioner who had no comments on the draft.
         Step(

@@ -142,18 +142,28 @@ def test_a_practitioner_comments_on_the_draft_by_keyboard(page, a11y, live_serve
     skip_to_main(page)
     tab_to(page, "Read the draft report")
     page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/draft-report/terms/$"))
+    a11y.check()
+
+    # The confidentiality terms: the box, then the button.
+    skip_to_main(page)
+    tab_to(page, "I accept these terms")
+    page.keyboard.press("Space")
+    tab_to(page, "Accept and read the draft report")
+    page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/draft-report/read/$"))
     a11y.check()
 
-    # Add a comment on paragraph 2: the link, then each box in turn, then the button.
+    # Comment on paragraph 2 from the link beside it: its number is filled in, then each box in turn.
     skip_to_main(page)
-    tab_to(page, "Add a comment")
+    tab_to(page, "Comment on paragraph 2", limit=60)
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/draft-report/comments/add/"))
+    expect(page).to_have_url(re.compile(r"/draft-report/comments/add/\?paragraph=2$"))
     a11y.check()
+    expect(page.locator("#unit-text")).to_contain_text("Police visited twice in March.")
     skip_to_main(page)
     tab_to(page, "Paragraph number")
-    page.keyboard.type("2")
+    expect(page.get_by_label("Paragraph number")).to_have_value("2")
     assert tab(page)["name"].startswith("What is not accurate")
     page.keyboard.type("They visited three times, not twice.")
     assert tab(page)["name"].startswith("Your proposed correction")

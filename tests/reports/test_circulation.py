@@ -470,5 +470,5 @@ def test_the_draft_report_page_shows_the_panel(frozen, bm_client, business_manag
     start(review, version, business_manager)
     page = bm_client.get(report_page).content.decode()
     assert "Comments are due by the end of Wednesday 30 December 2026" in page
-    assert "0 of 4</strong> have answered" in page and progress_url(review) in page
+    assert "0 of 4 checkers have answered</strong>" in page and progress_url(review) in page
     assert circulate_url(review) not in page

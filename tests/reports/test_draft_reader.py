@@ -16,7 +16,7 @@ from notifications.models import OutboundMessage
 from practitioners.models import Agency
 from reports import circulation
 from reports.circulation import Person
-from reports.models import Checker, Comment, SignOff
+from reports.models import Checker, Comment, ReportVersion, SignOff
 from reviews.models import Review
 from tests.reports.test_circulation import CIRCULATED, LONDON, make_version
 
@@ -70,10 +70,14 @@ def other_review(partnership, reviewer):
     return other
 
 
-def opened(token):
+def opened(token, accept=True):
+    """A browser that pressed the link's button and, unless told not to, accepted the draft's terms."""
     browser = Client()
     response = browser.post(reverse("draft:start", args=[token]))
     assert response.status_code == 302 and response["Location"] == reverse("draft:read")
+    if accept:
+        response = browser.post(reverse("draft:terms"), {"agree": "on"})
+        assert response.status_code == 302 and response["Location"] == reverse("draft:read")
     return browser
 
 
@@ -101,6 +105,8 @@ def test_opening_the_link_changes_nothing_until_the_button_is_pressed(checkers):
     assert sam.read_count == 0 and sam.first_read_at is None and draft_actions() == []
 
     assert browser.post(reverse("draft:start", args=[token])).status_code == 302
+    assert browser.get(reverse("draft:read"))["Location"] == reverse("draft:terms")
+    assert browser.post(reverse("draft:terms"), {"agree": "on"})["Location"] == reverse("draft:read")
     page = browser.get(reverse("draft:read"))
     text = page.content.decode()
     assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
@@ -109,7 +115,7 @@ def test_opening_the_link_changes_nothing_until_the_button_is_pressed(checkers):
     assert "Wednesday 30 December 2026" in text and "I have no comments" in text
     sam.refresh_from_db()
     assert sam.read_count == 1 and sam.first_read_at == CIRCULATED
-    assert draft_actions() == ["draft.viewed"]
+    assert draft_actions() == ["draft.terms_accepted", "draft.viewed"]
     assert token not in str(list(AuditEntry.objects.values_list("detail", flat=True)))
 
 
@@ -213,6 +219,7 @@ def test_comments_are_added_sent_changed_and_deleted(checkers):
     # Nothing is left of what they sent: they need to answer again.
     assert Checker.objects.get(pk=sam.pk).responded_at is None
     assert draft_actions() == [
+        "draft.terms_accepted",
         "draft.comment_added",
         "draft.viewed",
         "draft.comments_sent",
@@ -321,4 +328,156 @@ def test_the_download_is_a_stamped_pdf_counted_and_audited(checkers):
     assert "Sam Green" in " ".join(text.split()) and "factual-accuracy check only" in " ".join(text.split())
     sam.refresh_from_db()
     assert sam.download_count == 1 and sam.first_read_at == CIRCULATED
-    assert draft_actions() == ["draft.downloaded"]
+    assert draft_actions() == ["draft.terms_accepted", "draft.downloaded"]
+
+
+# The confidentiality terms, before any of the draft is shown ----------------------------------
+
+
+def test_nothing_of_the_draft_is_shown_until_the_terms_are_accepted(checkers, business_manager, review):
+    sam, token = checkers["Sam Green"]
+    browser = opened(token, accept=False)
+    terms = reverse("draft:terms")
+    for url in (reverse("draft:read"), reverse("draft:download"), reverse("draft:comment_add") + "?paragraph=2"):
+        response = browser.get(url)
+        assert response.status_code == 302 and response["Location"] == terms
+    for url in (reverse("draft:comment_add"), reverse("draft:submit"), reverse("draft:no_comments")):
+        assert browser.post(url, comment_form())["Location"] == terms
+    sam.refresh_from_db()
+    assert (sam.read_count, sam.download_count, sam.first_read_at, sam.responded_at) == (0, 0, None, None)
+    assert not Comment.objects.exists() and draft_actions() == []
+
+    page = browser.get(terms).content.decode()
+    assert "Before you read the draft report" in page and "Do not share it" in page
+    assert "The health visitor saw the family" not in page and "Wednesday 30 December 2026" in page
+    # Without the box ticked: the error names it, and nothing is recorded.
+    page = browser.post(terms, {}).content.decode()
+    assert "Confirm that you accept the terms to read the draft report" in page and 'href="#id_agree"' in page
+    assert Checker.objects.get(pk=sam.pk).terms_accepted_at is None and draft_actions() == []
+
+    response = browser.post(terms, {"agree": "on"})
+    assert response["Location"] == reverse("draft:read")
+    assert Checker.objects.get(pk=sam.pk).terms_accepted_at == CIRCULATED
+    entry = AuditEntry.objects.get(action="draft.terms_accepted")
+    assert entry.actor_label == "checker" and entry.object_id == str(sam.pk)
+    # Accepted once: the terms page now leads on, and pressing again records nothing more.
+    assert browser.get(terms)["Location"] == reverse("draft:read")
+    browser.post(terms, {"agree": "on"})
+    assert draft_actions() == ["draft.terms_accepted"]
+    assert browser.get(reverse("draft:read")).status_code == 200
+    assert browser.get(reverse("draft:download")).status_code == 200
+
+    # The business manager sees when each checker accepted, as for the summary's readers.
+    staff = Client()
+    staff.force_login(business_manager)
+    page = staff.get(reverse("reports:report_check_progress", args=[review.partnership.slug, review.pk]))
+    text = page.content.decode()
+    assert "Terms accepted" in text and "21 December 2026, 9am" in text and "Not yet" in text
+
+
+def test_the_terms_page_refuses_anyone_without_the_link(checkers):
+    assert Client().get(reverse("draft:terms")).status_code == 403
+    assert Client().post(reverse("draft:terms"), {"agree": "on"}).status_code == 403
+    assert not Checker.objects.filter(terms_accepted_at__isnull=False).exists()
+
+
+# Commenting on a paragraph from beside it -----------------------------------------------------
+
+
+def test_each_paragraph_has_a_link_to_comment_on_it_and_the_form_shows_its_text(checkers):
+    browser = opened(checkers["Sam Green"][1])
+    page = browser.get(reverse("draft:read")).content.decode()
+    for number in (1, 2, 3):
+        href = f'href="{reverse("draft:comment_add")}?paragraph={number}"'
+        assert f"{href}>Comment on paragraph {number}</a>" in page
+    # Each link comes after its own paragraph.
+    assert page.index("saw the family in March 2025.") < page.index("Comment on paragraph 2<")
+    assert page.index("Comment on paragraph 2<") < page.index("Police attended the home")
+
+    form = browser.get(reverse("draft:comment_add"), {"paragraph": "2"}).content.decode()
+    assert 'value="2"' in form and "Paragraph 2 of the draft says" in form
+    assert "The health visitor saw the family in March 2025." in form
+    assert "Police attended the home" not in form
+    # A mistake keeps the chosen paragraph and its text beside the error.
+    form = browser.post(reverse("draft:comment_add"), comment_form(paragraph="3", text="")).content.decode()
+    assert "Enter what is not accurate" in form and "Police attended the home on 4 June 2025." in form
+
+
+def test_a_pdf_draft_has_a_link_beside_each_page(frozen, review, business_manager):
+    from core import numbering
+    from tests.reports.documents import pdf
+
+    body, count = numbering.pdf_pages_html(pdf(["The family moved in May.", "The school raised a concern."]))
+    version = ReportVersion.objects.create(
+        review=review,
+        number=1,
+        source=ReportVersion.Source.PDF,
+        body_html=body,
+        unit_count=count,
+        name_check_at=CIRCULATED,
+    )
+    person = Person(role="attendee", name="Sam Green", email="sam@police.example")
+    circulation.circulate(version, people=[person], working_days=5, started_by=business_manager)
+    email = OutboundMessage.objects.get(kind="draft_circulated")
+    token = re.search(r"/draft-report/([^/\s]+)/", email.body_text).group(1)
+    browser = opened(token)
+    page = browser.get(reverse("draft:read")).content.decode()
+    assert "Comment on page 1</a>" in page and "Comment on page 2</a>" in page
+    assert "Comment on paragraph" not in page
+
+    form = browser.get(reverse("draft:comment_add"), {"paragraph": "2"}).content.decode()
+    assert "Page number" in form and 'value="2"' in form and "Page 2 of the draft says" in form
+    assert "The school raised a concern." in form and "The family moved in May." not in form
+
+
+# What the draft report page says of the check --------------------------------------------------
+
+
+def test_the_report_page_says_one_thing_per_count_and_when_comments_are_due(frozen, checkers, review, business_manager):
+    _, token = checkers["Sam Green"]
+    browser = opened(token)
+    browser.post(reverse("draft:comment_add"), comment_form())
+    browser.post(reverse("draft:comment_add"), comment_form(paragraph="3", text="It was 5 June."))
+    browser.post(reverse("draft:submit"))
+    staff = Client()
+    staff.force_login(business_manager)
+    report_page = reverse("reports:report_home", args=[review.partnership.slug, review.pk])
+    page = " ".join(staff.get(report_page).content.decode().split())
+    assert "1 of 2 checkers has answered" in page
+    assert "0 of 2 comments answered" in page
+    assert "Comments are due by the end of Wednesday 30 December 2026" in page
+    responses_page = reverse("reports:report_responses", args=[review.partnership.slug, review.pk])
+    assert "Comments are due by the end of Wednesday 30 December 2026" in staff.get(responses_page).content.decode()
+
+    frozen.move_to(TOO_LATE)
+    staff.force_login(business_manager)  # a new day's sign-in
+    page = " ".join(staff.get(report_page).content.decode().split())
+    assert "Comments were due by the end of Wednesday 30 December 2026" in page
+    assert "are due" not in page
+
+
+def test_a_comment_link_sits_after_its_own_words_never_inside_a_heading_and_text_stays_escaped():
+    from core import numbering
+
+    body, _ = numbering.number_html(
+        "<h2>Background</h2><p>First &lt;script&gt; &amp; <strong>bold</strong>.</p>"
+        "<ul><li>One<ul><li>Inner</li></ul></li></ul>"
+    )
+    html = numbering.with_links(
+        numbering.clean(body), lambda word, n, block: f"[{word} {n}{' block' if block else ''}]"
+    )
+    assert " Background</h2>[paragraph 1 block]<p" in html
+    assert "First &lt;script&gt; &amp; <strong>bold</strong>.</p>[paragraph 2 block]" in html
+    # A list item's link comes before the list inside it, and an inner item's at its end.
+    assert " One[paragraph 3]<ul>" in html and " Inner[paragraph 4]</li></ul></li></ul>" in html
+
+
+def test_a_deadline_is_due_until_its_day_is_over():
+    from datetime import date
+
+    from core.formatting import due_by
+
+    deadline = date(2026, 12, 30)
+    assert due_by(deadline, today=date(2026, 12, 29)) == "are due by the end of Wednesday 30 December 2026"
+    assert due_by(deadline, today=deadline) == "are due by the end of Wednesday 30 December 2026"
+    assert due_by(deadline, today=date(2026, 12, 31)) == "were due by the end of Wednesday 30 December 2026"
