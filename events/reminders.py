@@ -6,6 +6,7 @@ a last date per setting), so a pass reads a few hundred rows however many invita
 the exact rule is then checked again for each row.
 """
 
+import re
 from datetime import datetime, time, timedelta
 from functools import reduce
 from operator import or_
@@ -19,9 +20,25 @@ from core.reminders import working_day_window
 from core.workdays import subtract_working_days
 from events.invitations import email_invitee
 from events.models import Event, Invitation
-from notifications.services import not_yet_queued
+from notifications.models import OutboundMessage
+from notifications.services import not_yet_queued, withdraw
 
 OPEN_EVENT = (Event.Status.DRAFT, Event.Status.INVITATIONS_SENT)
+
+# The kinds of reminder an invitee gets; each is checked again just before it is sent.
+RSVP_REMINDER = "rsvp_reminder"
+EVENT_REMINDER = "event_reminder"
+SUMMARY_REMINDER = "summary_reminder"
+REMINDER_KINDS = (RSVP_REMINDER, EVENT_REMINDER, SUMMARY_REMINDER)
+# What the invitee's email history says about a reminder that was withdrawn.
+CANCELLED = "The event was cancelled, so this reminder was not sent."
+MOVED = "The event's date, time or place changed after this reminder was written, so it was not sent."
+REPLY_BY_MOVED = "The reply-by date changed after this reminder was written, so it was not sent."
+STARTED = "The event had started, so this reminder was not sent."
+REPLIED = "The invitee had replied, so this reminder was not sent."
+NOT_ATTENDING = "The invitee was no longer attending, so this reminder was not sent."
+TAKEN_OFF = "The invitee was taken off the event, so this reminder was not sent."
+CALENDAR_SEQUENCE_RE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
 
 
 def _event_window(today):
@@ -60,9 +77,9 @@ def rsvp_reminders(now):
         event = invitation.event
         days = event.review.partnership.rsvp_reminder_working_days
         if days and today >= subtract_working_days(event.rsvp_deadline, days):
-            due[f"reminder:rsvp:{invitation.pk}:{event.rsvp_deadline:%Y%m%d}"] = invitation
+            due[rsvp_key(invitation, event)] = invitation
     for key in not_yet_queued(list(due)):
-        email_invitee(due[key], "rsvp_reminder", key=key)
+        email_invitee(due[key], RSVP_REMINDER, key=key)
     return len(due)
 
 
@@ -87,10 +104,73 @@ def event_reminders(now):
         windows = [n for n in event.review.partnership.event_reminder_day_list() if n >= days_left]
         if windows:
             window = min(windows)
-            due[f"reminder:event:{invitation.pk}:{window}:{event.starts_at:%Y%m%d}"] = invitation
+            due[event_key(invitation, event, window)] = invitation
     for key in not_yet_queued(list(due)):
-        email_invitee(due[key], "event_reminder", key=key)
+        email_invitee(due[key], EVENT_REMINDER, key=key)
     return len(due)
+
+
+def rsvp_key(invitation, event):
+    return f"reminder:rsvp:{invitation.pk}:{event.rsvp_deadline:%Y%m%d}"
+
+
+def event_key(invitation, event, window):
+    return f"reminder:event:{invitation.pk}:{window}:{event.starts_at:%Y%m%d}"
+
+
+def _written_for(message):
+    """The date (as in its key) and the calendar sequence the reminder was written for."""
+    date_in_key = message.idempotency_key.split(":")[4 if message.kind == EVENT_REMINDER else 3]
+    sequence = None
+    for attachment in message.attachments:
+        if attachment.get("type") == "calendar" and (match := CALENDAR_SEQUENCE_RE.search(attachment["content"])):
+            sequence = int(match[1])
+    return date_in_key, sequence
+
+
+def reason_to_withdraw(message, now=None):
+    """Why a reminder no longer applies to the event and the invitation as they are now, or None.
+
+    The outbox asks just before sending. Each reason is one the sweep would not write the reminder
+    for, so a withdrawn reminder is written again only with the event's new details.
+    """
+    invitation = (
+        Invitation.objects.select_related("event").filter(pk=message.about_id).first()
+        if message.about_type == Invitation._meta.label_lower
+        else None
+    )
+    if invitation is None:
+        return TAKEN_OFF
+    event = invitation.event
+    if event.is_cancelled:
+        return CANCELLED
+    if message.kind == SUMMARY_REMINDER:
+        return None
+    if event.status == Event.Status.HELD or event.starts_at <= (now or timezone.now()):
+        return STARTED
+    date_in_key, sequence = _written_for(message)
+    if sequence is not None and sequence != event.sequence:
+        return MOVED
+    if message.kind == EVENT_REMINDER:
+        if date_in_key != f"{event.starts_at:%Y%m%d}":
+            return MOVED
+        if invitation.status != Invitation.Status.ACCEPTED:
+            return NOT_ATTENDING
+    elif message.kind == RSVP_REMINDER:
+        if date_in_key != f"{event.rsvp_deadline:%Y%m%d}":
+            return REPLY_BY_MOVED
+        if invitation.status != Invitation.Status.INVITED:
+            return REPLIED
+    return None
+
+
+def withdraw_reminders(event, *, kinds, reason):
+    """Withdraw the event's reminders of these kinds still waiting to be sent; returns how many.
+
+    Called in the transaction that cancels or moves the event.
+    """
+    waiting = OutboundMessage.objects.about(Invitation, event.invitations.values("pk")).filter(kind__in=kinds)
+    return withdraw(waiting, reason=reason)
 
 
 def run(now=None):

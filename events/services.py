@@ -160,6 +160,7 @@ def update_event(event, *, details, learning_themes=None, updated_by, request=No
             from events.invitations import notify_event_changed
 
             notify_event_changed(locked, sorted(name for name in changed if name in TIME_AND_PLACE))
+        withdrawn = _withdraw_stale_reminders(locked, changed, time_or_place_changed)
         audit.record(
             "event.updated",
             request=request,
@@ -169,6 +170,7 @@ def update_event(event, *, details, learning_themes=None, updated_by, request=No
             fields=sorted(changed),
             sequence=locked.sequence,
             invitees_need_update=invitees_need_update,
+            reminders_withdrawn=withdrawn,
         )
     locked.review = review
     return EventUpdate(
@@ -206,6 +208,9 @@ def cancel_event(event, *, reason, cancelled_by, request=None):
             from events.invitations import notify_event_cancelled
 
             notify_event_cancelled(locked)
+        from events import reminders
+
+        withdrawn = reminders.withdraw_reminders(locked, kinds=reminders.REMINDER_KINDS, reason=reminders.CANCELLED)
         audit.record(
             "event.cancelled",
             request=request,
@@ -213,8 +218,22 @@ def cancel_event(event, *, reason, cancelled_by, request=None):
             partnership=locked.review.partnership,
             obj=locked,
             invitees_need_update=notify,
+            reminders_withdrawn=withdrawn,
         )
     return locked
+
+
+def _withdraw_stale_reminders(event, changed, time_or_place_changed):
+    """Reminders waiting to go out that name the event's old time, place or reply-by date: withdrawn."""
+    from events import reminders
+
+    if time_or_place_changed:
+        kinds, reason = (reminders.RSVP_REMINDER, reminders.EVENT_REMINDER), reminders.MOVED
+    elif "rsvp_deadline" in changed:
+        kinds, reason = (reminders.RSVP_REMINDER,), reminders.REPLY_BY_MOVED
+    else:
+        return 0
+    return reminders.withdraw_reminders(event, kinds=kinds, reason=reason)
 
 
 def _lock_open_event(event):

@@ -16,7 +16,7 @@ from core.errors import DomainError
 from core.formatting import uk_date
 from core.pdfs import render_pdf
 from core.stamping import stamp_pdf
-from core.uploads import MAX_TEXT_LENGTH, check_upload, original_filename, sanitise
+from core.uploads import DOCUMENTS, MAX_TEXT_LENGTH, check_upload, original_filename, sanitise
 from events.models import Event, SummaryVersion
 from events.names import names_for_review
 
@@ -157,7 +157,7 @@ def add_version(event, *, text=None, upload=None, created_by, request=None):
         if not payload:
             raise DomainError("Enter the summary", field="text")
     else:
-        source, payload = check_upload(upload)
+        source, payload = check_upload(upload, accept=DOCUMENTS, field="file")
         filename = original_filename(upload)
     is_pdf = source == SummaryVersion.Source.PDF
     # Numbered now, for the names check: a PDF with no text that can be read is refused here,

@@ -52,6 +52,8 @@ class OutboundMessage(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # Its sender found it no longer applied (an event cancelled or moved) before it was sent.
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     partnership = models.ForeignKey(
         "core.Partnership", null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_messages"
@@ -74,6 +76,7 @@ class OutboundMessage(models.Model):
     attachments = models.JSONField(default=list, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Why the last attempt failed, or why the message was withdrawn.
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)
@@ -99,7 +102,7 @@ class OutboundMessage(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state__in=["queued", "sending", "sent", "failed"]), name="outbox_state_valid"
+                condition=Q(state__in=["queued", "sending", "sent", "failed", "withdrawn"]), name="outbox_state_valid"
             ),
             models.CheckConstraint(condition=~Q(state="sent") | Q(sent_at__isnull=False), name="outbox_sent_has_time"),
         ]

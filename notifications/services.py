@@ -10,7 +10,8 @@ from functools import cache
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -197,6 +198,9 @@ def deliver(message_id):
     # Outcomes are written only while this worker's claim stands; a worker that stalled past
     # STUCK_AFTER must not overwrite what the worker that took over has done.
     ours = OutboundMessage.objects.filter(pk=message_id, state=OutboundMessage.State.SENDING, claimed_at=claimed_at)
+    if reason := no_longer_applies(message):
+        ours.update(**_withdrawn(reason))
+        return None
     try:
         send(build_email(message))
     except (smtplib.SMTPException, OSError) as error:
@@ -267,6 +271,42 @@ def retry_failed(message):
         if updated:
             transaction.on_commit(lambda: dispatch(message.pk))
     return bool(updated)
+
+
+# Checks made just before sending: kind -> function(message) returning why the message no longer
+# applies, or None. The app that writes a kind registers its check (in its AppConfig.ready), so the
+# outbox needs to know no domain.
+SEND_CHECKS = {}
+
+
+def register_send_check(kind, check):
+    """Have `check(message)` asked just before each message of `kind` is sent; a reason it gives withdraws it."""
+    SEND_CHECKS[kind] = check
+
+
+def no_longer_applies(message):
+    """Why the message's sender would no longer send it, or None."""
+    check = SEND_CHECKS.get(message.kind)
+    return check(message) if check is not None else None
+
+
+def _withdrawn(reason):
+    # A withdrawn message gives up its key, so its sender may write a new one with the same key
+    # (a reminder for the event's new time) while the history keeps the withdrawn one.
+    return {
+        "state": OutboundMessage.State.WITHDRAWN,
+        "last_error": reason[:500],
+        "idempotency_key": Concat(F("idempotency_key"), Value(":withdrawn:"), Cast("pk", CharField())),
+    }
+
+
+def withdraw(messages, *, reason):
+    """Withdraw those of these messages still waiting to be sent, saying why; returns how many.
+
+    Call it in the transaction that makes them wrong. A message a worker is already sending is left
+    to that worker, which asks the send check just before sending.
+    """
+    return messages.filter(state=OutboundMessage.State.QUEUED).update(**_withdrawn(reason))
 
 
 def forget(messages, *, recipient, reason):

@@ -3,18 +3,15 @@
 A Word document becomes sanitised HTML whose block paragraphs (paragraphs, headings, list items)
 are numbered 1..N; a PDF is kept as it is, numbered by page, with its text kept page by page so
 the browser can show it. Comments point at these numbers, so a version never changes once stored.
-Upload checks are the summary's (events/summary_documents.py), plus refusals of Word documents
-with macros or content fetched from elsewhere.
+Uploads go through the one upload check every page uses (core/uploads.py).
 """
-
-import xml.etree.ElementTree as ElementTree
 
 from core import audit, numbering, versions
 from core.errors import DomainError
 from core.formatting import long_date
 from core.pdfs import render_pdf
 from core.stamping import stamp_pdf
-from core.uploads import check_upload, original_filename
+from core.uploads import DOCUMENTS, check_upload, original_filename
 from reports.models import ReportVersion, SignOff
 from reviews.models import Review
 from reviews.services import move_forward
@@ -22,59 +19,7 @@ from reviews.services import move_forward
 DRAFT_STAMP = "Draft — for factual-accuracy check only"
 
 SIGNED_OFF = "The report has been signed off, so no new version can be added"
-_MACROS = (
-    "The Word document contains macros, which are not allowed. "
-    "Save it in Word as a plain Word document (.docx) and upload that copy"
-)
-_EXTERNAL = (
-    "The Word document uses content kept outside it, such as a linked template, picture or object, "
-    "which is not allowed. Save a copy with everything inside the document, or upload a PDF"
-)
-_UNREADABLE_WORD = "This Word document could not be read. Save it again from Word, or upload it as a PDF"
 _NO_TEXT_WORD = "The Word document has no text in it"
-
-# Parts of a Word document that only exist to hold macros.
-MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
-MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "vbadata")
-RELATIONSHIPS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# The one kind of external relationship an ordinary document has: a link the reader may follow.
-HYPERLINK_TYPE = "/hyperlink"
-
-
-# Checking uploads.
-
-
-def _refuse_active_content(archive):
-    """Refuse a Word document with macros, or one that pulls in content from outside itself."""
-    names = archive.namelist()
-    if any(name.lower().endswith(MACRO_PARTS) for name in names):
-        raise DomainError(_MACROS, field="file")
-    if "[Content_Types].xml" in names:
-        types = _xml(archive, "[Content_Types].xml")
-        for element in types.iter():
-            if any(marker in (element.get("ContentType") or "").lower() for marker in MACRO_CONTENT_TYPES):
-                raise DomainError(_MACROS, field="file")
-    for name in names:
-        if not name.lower().endswith(".rels"):
-            continue
-        for relationship in _xml(archive, name).iter(f"{RELATIONSHIPS_NS}Relationship"):
-            external = (relationship.get("TargetMode") or "").lower() == "external"
-            if external and not (relationship.get("Type") or "").endswith(HYPERLINK_TYPE):
-                raise DomainError(_EXTERNAL, field="file")
-            if (relationship.get("Type") or "").lower().endswith(("/vbaproject", "/wordvbadata")):
-                raise DomainError(_MACROS, field="file")
-
-
-def _xml(archive, name):
-    # The summary's checks have bounded the unpacked size. Word never writes a document type
-    # declaration, and without one there are no entities to expand or fetch: refuse any that has one.
-    try:
-        data = archive.read(name)
-        if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-            raise DomainError(_UNREADABLE_WORD, field="file")
-        return ElementTree.fromstring(data)  # noqa: S314 - no DTD, so no entities (checked above)
-    except (ElementTree.ParseError, KeyError, ValueError, OSError) as error:
-        raise DomainError(_UNREADABLE_WORD, field="file") from error
 
 
 def units(version):
@@ -95,7 +40,7 @@ def add_version(review, *, upload, created_by, request=None):
 
     if is_signed_off(review):
         raise DomainError(SIGNED_OFF, field="file")
-    source, payload = check_upload(upload, docx_check=_refuse_active_content)
+    source, payload = check_upload(upload, accept=DOCUMENTS, field="file")
     if source == ReportVersion.Source.DOCX:
         body_html, unit_count = numbering.number_html(payload)
         if unit_count == 0:

@@ -32,26 +32,17 @@ def lead_label(account_request):
     return f"safeguarding lead, {account_request.agency}"
 
 
-def checked_file(upload):
-    """(source, the file's bytes as uploaded) once the content check passes; DomainError(field="file") if not.
+def checked_file(upload, field="file"):
+    """(source, the file's bytes as uploaded) once the content check passes; DomainError(field=field) if not.
 
     The file is kept as it is (a chronology is often a table, which a converted copy would lose);
     the check has already refused anything that runs code or is not what it says.
     """
-    source, payload = uploads.check_upload(upload, docx_check=_no_macros)
+    source, payload = uploads.check_upload(upload, accept=uploads.DOCUMENTS, field=field)
     if source == uploads.PDF:
         return source, payload
     upload.seek(0)
     return source, upload.read()
-
-
-def _no_macros(archive):
-    if any(name.lower().endswith("vbaproject.bin") for name in archive.namelist()):
-        raise DomainError(
-            "The Word document contains macros, which are not allowed. Save it as a Word document (.docx) "
-            "without macros, or as a PDF, and upload that copy",
-            field="file",
-        )
 
 
 # The business manager ------------------------------------------------------------------------------
@@ -71,10 +62,7 @@ def request_accounts(
             raise DomainError("Enter the name of your template", field="template_name")
         if template_upload is None:
             raise DomainError("Choose your template's file to upload", field="template_file")
-        try:
-            source, data = checked_file(template_upload)
-        except DomainError as error:
-            raise DomainError(str(error), field="template_file") from error
+        source, data = checked_file(template_upload, field="template_file")
     deadline = add_working_days(timezone.localdate(), working_days)
     created = []
     stored = None

@@ -123,7 +123,9 @@ def make_office(*members):
 
 
 def make_docx():
-    return make_office("word/document.xml")
+    from tests.reports.documents import docx
+
+    return docx(["Briefing notes for every team"])
 
 
 def make_xlsx():

@@ -11,6 +11,7 @@ from actions import services
 from actions.models import Action, ActionUpdate, Recommendation
 from core.models import AuditEntry
 from reviews.models import Review
+from tests import hostile_files
 from tests.actions.conftest import DUE, make_png, upload
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +257,27 @@ def test_evidence_of_another_review_is_not_found(bm_client, review, police_actio
     )
     assert bm_client.get(plan_url(other, "actions:action_evidence", police_action.pk, update.pk)).status_code == 404
     assert bm_client.get(plan_url(other, "actions:action_detail", police_action.pk)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("build", "name", "message"),
+    [
+        (hostile_files.html_pdf_polyglot, "record.pdf", "web page code"),
+        (hostile_files.docm, "policy.docx", "contains macros"),
+        (hostile_files.xlsm, "audit.xlsx", "contains macros"),
+        (hostile_files.png_with_script, "poster.png", "web page code"),
+    ],
+    ids=["html and pdf polyglot", "macro-enabled word document", "workbook with macros", "png with a script"],
+)
+def test_hostile_evidence_is_refused_next_to_the_field(bm_client, review, police_action, build, name, message):
+    response = bm_client.post(
+        plan_url(review, "actions:action_detail", police_action.pk),
+        {"text": "See attached", "status": "complete", "rag": "green", "evidence": upload(build(), name)},
+    )
+
+    assert response.status_code == 200
+    assert message in response.context["form"].errors["evidence"][0]
+    assert "govuk-error-summary" in response.content.decode()
+    assert not ActionUpdate.objects.exists()
+    police_action.refresh_from_db()
+    assert police_action.status == "not_started"

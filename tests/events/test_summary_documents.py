@@ -24,6 +24,7 @@ from core.uploads import check_upload, sanitise
 from events import summary_documents
 from events.models import SummaryVersion
 from events.summary_documents import add_version, render_reader_pdf, text_to_html
+from tests import hostile_files
 
 pytestmark = pytest.mark.django_db
 
@@ -526,3 +527,28 @@ def test_uploading_through_the_page_stores_the_pdf_as_a_new_version(client, busi
     )
     page = client.get(response["Location"]).content.decode()
     assert reverse("events:summary_version_file", args=[partnership.slug, event.pk, 1]) in page
+
+
+@pytest.mark.parametrize(
+    ("build", "name", "message"),
+    [
+        (hostile_files.html_pdf_polyglot, "summary.pdf", "web page code"),
+        (hostile_files.docx_with_macro_project, "summary.docx", "contains macros"),
+        (hostile_files.docm, "summary.docm", "contains macros"),
+    ],
+    ids=["html and pdf polyglot", "word document with a macro project", "macro-enabled word document"],
+)
+def test_the_summary_page_refuses_what_the_draft_report_refuses(
+    client, reviewer, partnership, event, settings, build, name, message
+):
+    client.force_login(reviewer)
+
+    response = client.post(
+        reverse("events:summary_upload", args=[partnership.slug, event.pk]), {"file": upload(build(), name)}
+    )
+
+    assert response.status_code == 200
+    assert message in response.context["form"].errors["file"][0]
+    assert "There is a problem" in response.content.decode()
+    assert not SummaryVersion.objects.exists()
+    assert stored_files(settings) == []

@@ -22,7 +22,8 @@ from kombu import Connection
 
 from config.celery import app as celery_app
 
-WORKER_REDIS_DB = 5
+# Two test runs on one Redis (two checkouts on one machine) each need their own: set TEST_WORKER_REDIS_DB.
+WORKER_REDIS_DB = int(os.environ.get("TEST_WORKER_REDIS_DB", "5"))
 WORKER_START_TIMEOUT = 60
 
 

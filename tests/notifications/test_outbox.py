@@ -168,3 +168,61 @@ def test_bodies_are_encrypted_at_rest_and_links_struck_out_once_sent(settings, d
     message.refresh_from_db()
     assert message.state == OutboundMessage.State.SENT
     assert message.body_text == "Open https://convene.example/invitation/[redacted]/ to reply"
+
+
+@pytest.mark.django_db
+def test_a_message_its_senders_check_turns_down_is_withdrawn_not_sent(monkeypatch, mailoutbox):
+    asked = []
+    monkeypatch.setitem(
+        services.SEND_CHECKS, "test", lambda message: asked.append(message.pk) or "It no longer applies."
+    )
+    message = queue()
+
+    assert services.deliver(message.pk) is None
+
+    message.refresh_from_db()
+    assert asked == [message.pk]
+    assert (message.state, message.last_error, message.sent_at) == ("withdrawn", "It no longer applies.", None)
+    assert mailoutbox == []
+    # A withdrawn row is never claimed again, and gives up its key so its sender can write it anew.
+    assert services.claim(message.pk) is None
+    assert message.idempotency_key == f"k1:withdrawn:{message.pk}"
+    assert queue().pk != message.pk
+
+
+@pytest.mark.django_db
+def test_a_message_its_check_still_wants_is_sent(monkeypatch, mailoutbox):
+    monkeypatch.setitem(services.SEND_CHECKS, "test", lambda message: None)
+    message = queue()
+
+    services.deliver(message.pk)
+
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.SENT
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_withdrawing_leaves_a_message_a_worker_is_sending_to_that_worker():
+    waiting, being_sent, sent = queue("a"), queue("b"), queue("c")
+    services.claim(being_sent.pk)
+    OutboundMessage.objects.filter(pk=sent.pk).update(state="sent", sent_at=timezone.now())
+
+    count = services.withdraw(OutboundMessage.objects.all(), reason="The event was cancelled.")
+
+    assert count == 1
+    assert dict(OutboundMessage.objects.values_list("pk", "state")) == {
+        waiting.pk: "withdrawn",
+        being_sent.pk: "sending",
+        sent.pk: "sent",
+    }
+    assert OutboundMessage.objects.get(pk=waiting.pk).last_error == "The event was cancelled."
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_state_it_does_not_know():
+    from django.db import IntegrityError
+
+    message = queue()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboundMessage.objects.filter(pk=message.pk).update(state="dropped")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from core.models import AuditEntry, Membership
 from reports.documents import add_version
 from reports.models import NameHit, ReportVersion, SignOff
+from tests import hostile_files
 from tests.browser.conftest import (  # noqa: F401 (the browser fixtures, for this folder too)
     AccessibilityChecker,
     browser_context_args,
@@ -367,3 +368,15 @@ def test_uploading_and_clearing_the_check_in_a_browser(page, live_server, review
     a11y.check()
     expect(page.locator("table")).to_contain_text("1 name to check")
     a11y.assert_clean()
+
+
+def test_a_pdf_that_is_also_a_web_page_is_refused_and_nothing_stored(client, reviewer, review, settings):
+    client.force_login(reviewer)
+
+    response = client.post(home_url(review), {"file": upload(hostile_files.html_pdf_polyglot(), "draft.pdf")})
+
+    assert response.status_code == 200
+    assert "web page code" in response.context["form"].errors["file"][0]
+    assert "There is a problem" in response.content.decode()
+    assert not ReportVersion.objects.exists()
+    assert stored_files(settings) == []
