@@ -20,6 +20,7 @@ from reports import responses
 from reports.anonymisation import can_circulate
 from reports.circulation import ATTENDED, close_circulation
 from reports.models import Checker, Circulation, NameHit, Publication, ReportVersion, SignOff
+from reviews import holds
 from reviews.models import Review
 from reviews.services import move_forward
 
@@ -139,10 +140,18 @@ def hold_publication(review, *, reason, by, request=None):
     return publication
 
 
+def refuse_if_legally_held(review):
+    """A review under a legal hold is not published: its material may be needed as evidence."""
+    hold = holds.standing_hold(review)
+    if hold is not None:
+        raise DomainError(holds.refusal(hold))
+
+
 def publish(review, *, by, request=None):
     """Publish the signed-off report at its public address; the review moves to published."""
     with transaction.atomic():
         review = _locked_for_publication(review)
+        refuse_if_legally_held(review)
         publication = Publication.objects.select_for_update().filter(review=review).first()
         if publication is not None and publication.state == Publication.State.PUBLISHED:
             raise DomainError("The report is already published.")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reviews import factsheet_views, views
+from reviews import factsheet_views, hold_views, views
 
 app_name = "reviews"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("reviews/", views.review_list, name="review_list"),
     path("reviews/new/", views.review_add, name="review_add"),
     path("reviews/<int:review_id>/edit/", views.review_edit, name="review_edit"),
+    path("reviews/<int:review_id>/legal-hold/", hold_views.legal_hold, name="legal_hold"),
     path("factsheets/", factsheet_views.factsheet_list, name="factsheet_list"),
     path("factsheets/<str:review_type>/", factsheet_views.factsheet_edit, name="factsheet_edit"),
     path("factsheets/<str:review_type>/preview/", factsheet_views.factsheet_preview, name="factsheet_preview"),
