@@ -24,9 +24,7 @@ def is_held(review):
 
 def held_review_ids(reviews):
     """The ids, among these reviews, of those under a hold."""
-    return set(
-        LegalHold.objects.standing().filter(review__in=reviews).values_list("review_id", flat=True).distinct()
-    )
+    return set(LegalHold.objects.standing().filter(review__in=reviews).values_list("review_id", flat=True).distinct())
 
 
 def last_lifted_on(review):

@@ -16,7 +16,8 @@ part the apps registered with core.retention, for each review whose time is up:
   action-plan links and takes people off the emails about the plan.
 A review under a legal hold (reviews.holds) is passed by, however long ago it closed: nothing is
 removed until the hold is lifted. Anonymous feedback, the signed-off report and its publication are
-kept. Each review's purge is audited with counts only. A run finds only what is left to remove, so a second run does nothing.
+kept. Each review's purge is audited with counts only. A run finds only what is left to remove, so
+a second run does nothing.
 """
 
 from dataclasses import dataclass, field
