@@ -146,6 +146,7 @@ ACCESS = {
     # A review.
     "overview:review_detail": both(REVIEW_TEAM),
     "reviews:review_edit": both(REVIEW_MANAGERS),
+    "reviews:legal_hold": both(REVIEW_MANAGERS),
     "overview:review_advance": post_only(REVIEW_MANAGERS),
     "overview:review_reveal_name": post_only(REVIEW_MANAGERS),
     "events:nomination_list": get_only(REVIEW_MANAGERS),

@@ -45,6 +45,7 @@ from practitioners import nominations
 from practitioners.models import Agency, NominationRequest, Practitioner
 from reports import anonymisation, circulation, documents, responses, signoff
 from reports.models import Checker, Comment, NameHit
+from reviews import holds
 from reviews import services as reviews
 from reviews.models import Review
 from tests.browser.conftest import AXE_TAGS, AccessibilityChecker
@@ -498,6 +499,7 @@ def build_published_review(world):
         recorded_by=manager,
     )
     signoff.hold_publication(held_back, reason="Criminal proceedings have not ended.", by=manager)
+    holds.place_hold(held_back, reason="Criminal proceedings: the police may need the material.", by=manager)
     world.held_review = held_back
 
 
@@ -982,6 +984,9 @@ def full_steps(world, files):
         Step("overview:review_detail", bm, draft, "in its factual-accuracy check"),
         Step("overview:review_detail", bm, published, "published"),
         Step("reviews:review_edit", bm, ev_review, error=send_form("Save review")),
+        Step("reviews:legal_hold", bm, new, "no hold", error=send_form("Place a legal hold")),
+        Step("reviews:legal_hold", bm, held_back, "under a hold", error=send_form("Lift the legal hold")),
+        Step("overview:review_detail", bm, held_back, "under a legal hold"),
         Step(
             "events:nomination_list",
             bm,
