@@ -26,6 +26,7 @@ class AgreementForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("liaison_name"),
             Field.text("liaison_organisation"),
