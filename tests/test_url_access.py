@@ -165,6 +165,7 @@ ACCESS = {
     "events:invitee_add": both(REVIEW_MANAGERS),
     "events:invitee_add_new": both(REVIEW_MANAGERS),
     "events:invitee_detail": both(REVIEW_MANAGERS),
+    "events:invitee_witness": both(REVIEW_MANAGERS),
     "events:invitee_remove": post_only(REVIEW_MANAGERS),
     "events:invitee_resend_link": post_only(REVIEW_MANAGERS),
     "events:invitee_revoke_link": post_only(REVIEW_MANAGERS),

@@ -37,7 +37,7 @@ from actions import services as actions
 from actions.models import Action, AgencyLink
 from core import links
 from core.models import Membership, Partnership
-from events import attendance, invitations, notes, summary, summary_documents
+from events import attendance, invitations, notes, summary, summary_documents, witnesses
 from events import services as events
 from events.models import Attendance, Event, Invitation
 from notifications.models import OutboundMessage
@@ -257,6 +257,17 @@ def build_events_review(world):
     # Omar's invitation email is still waiting to go: the event page shows the emails on their way.
     OutboundMessage.objects.about_one(omar).filter(kind="invitation").update(state=OutboundMessage.State.QUEUED)
     world.add(upcoming=upcoming, lee=lee, mia=mia, isla=isla, omar=omar, sam=sam)
+    # Theo may be a witness in criminal proceedings: held back until the police agree. Isla's agreement is recorded.
+    world.theo = Invitation.objects.get(event=upcoming, practitioner=people[6])
+    witnesses.mark(world.theo, by=manager)
+    witnesses.mark(isla, by=manager)
+    witnesses.record_agreement(
+        isla,
+        liaison_name="DI Rachel Moss",
+        liaison_organisation="Northvale Police",
+        agreed_on=timezone.localdate(),
+        by=manager,
+    )
 
     # Its confidential summary: a written version and an uploaded PDF; the first released today.
     written = summary_documents.add_version(upcoming, text=SUMMARY_TEXT, created_by=reviewer)
@@ -1010,6 +1021,15 @@ def full_steps(world, files):
         Step("events:invitee_add_new", bm, upcoming, error=send_form("Add to the invitee list")),
         Step("events:invitee_detail", bm, upcoming | {"invitation_id": world.sam.pk}, "an email that failed"),
         Step("events:invitee_detail", bm, upcoming | {"invitation_id": world.lee.pk}, "attending"),
+        Step(
+            "events:invitee_witness",
+            bm,
+            upcoming | {"invitation_id": world.theo.pk},
+            "held back",
+            error=send_form("Record the agreement"),
+        ),
+        Step("events:invitee_witness", bm, upcoming | {"invitation_id": world.isla.pk}, "agreement recorded"),
+        Step("events:invitee_witness", bm, upcoming | {"invitation_id": world.lee.pk}, "not marked"),
         # The confidential summary, staff side.
         Step("events:summary_versions", rv, upcoming),
         Step("events:summary_write", rv, upcoming, error=send_form("Save as a new version")),
