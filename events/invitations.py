@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import audit, links
-from events import calendar
+from events import agency, calendar
 from events.models import Event, Invitation
 from events.services import EventError
 from events.witnesses import WITHOUT_AGREEMENT, why_held_back
@@ -209,9 +209,13 @@ def record_rsvp(
     suggested_colleague_email="",
     access_needs="",
     line_manager_attending=None,
+    tell_agency=False,
     request=None,
 ):
-    """Record (or change) a practitioner's reply, and email them a confirmation with the calendar file."""
+    """Record (or change) a practitioner's reply, and email them a confirmation with the calendar file.
+
+    With tell_agency, their line manager or agency safeguarding lead is told, once, that they are taking part.
+    """
     with transaction.atomic():
         event = Event.objects.select_for_update().select_related("review__partnership").get(pk=invitation.event_id)
         invitation = Invitation.objects.select_for_update().select_related("practitioner").get(pk=invitation.pk)
@@ -234,6 +238,7 @@ def record_rsvp(
             "suggested_colleague_email": "" if attending else suggested_colleague_email.strip().lower(),
             "access_needs": access_needs.strip() if attending else "",
             "line_manager_attending": line_manager_attending if attending else None,
+            "tell_agency": bool(tell_agency) if attending else False,
         }
         changed = sorted(name for name, value in reply.items() if getattr(invitation, name) != value)
         invitation.reply_changes = changed
@@ -257,6 +262,8 @@ def record_rsvp(
                 method="REQUEST" if attending else "CANCEL",
                 changed=previous in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED),
             )
+        if "tell_agency" in changed:
+            agency.tell_before(invitation)
         audit.record(
             "rsvp.recorded",
             request=request,

@@ -156,6 +156,8 @@ class Invitation(PersonalLink):
     suggested_colleague_email = models.EmailField(blank=True)
     access_needs = models.TextField(blank=True)
     line_manager_attending = models.BooleanField(null=True, blank=True)
+    # The practitioner asked for their line manager or agency safeguarding lead to be told they are taking part.
+    tell_agency = models.BooleanField("tell their own agency", default=False)
     calendar_sequence_sent = models.PositiveIntegerField(null=True, blank=True)
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
