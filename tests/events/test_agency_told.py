@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from events import agency as told
+from events import agency as agency_emails_of
 from events import invitations, tasks
 from events.models import Attendance, Event, Invitation
 from notifications.models import OutboundMessage
@@ -48,7 +48,7 @@ def open_reply_page(event, practitioner, django_capture_on_commit_callbacks, mai
 
 
 @pytest.fixture
-def browser(frozen, event, amy, partnership, django_capture_on_commit_callbacks, mailoutbox):
+def amy_browser(frozen, event, amy, partnership, django_capture_on_commit_callbacks, mailoutbox):
     partnership.support_text = SUPPORT
     partnership.save()
     return open_reply_page(event, amy, django_capture_on_commit_callbacks, mailoutbox)
@@ -63,29 +63,29 @@ def agency_emails():
     return OutboundMessage.objects.filter(kind__in=["agency_told", "agency_debrief"]).order_by("pk")
 
 
-def test_the_question_names_who_would_be_told_and_defaults_to_no(browser):
-    page = browser.get(reverse("invitation:page")).content.decode()
+def test_the_question_names_who_would_be_told_and_defaults_to_no(amy_browser):
+    page = amy_browser.get(reverse("invitation:page")).content.decode()
     assert "tell your line manager or your agency&#x27;s safeguarding lead that you are taking part?" in page
     assert "We would email Chris Doyle, your line manager, at chris.doyle@police.example" in page
     assert re.search(r'id="id_tell_agency_1" name="tell_agency" type="radio" value="no" checked', page)
     assert not re.search(r'value="yes" checked', page.split("id_tell_agency_0")[1].split(">")[0])
 
 
-def test_without_consent_nobody_at_the_agency_is_emailed(browser, mailoutbox, django_capture_on_commit_callbacks):
-    assert reply(browser, django_capture_on_commit_callbacks).status_code == 302
+def test_without_consent_nobody_at_the_agency_is_emailed(amy_browser, mailoutbox, django_capture_on_commit_callbacks):
+    assert reply(amy_browser, django_capture_on_commit_callbacks).status_code == 302
 
     assert Invitation.objects.get().tell_agency is False
     assert [m.to for m in mailoutbox] == [["amy.clarke@police.example"]]
     assert not agency_emails().exists()
     with django_capture_on_commit_callbacks(execute=True):
-        assert told.tell_after_events(AFTER) == 0
+        assert agency_emails_of.tell_after_events(AFTER) == 0
     assert not agency_emails().exists()
 
 
 def test_with_consent_the_line_manager_is_emailed_once_with_the_date_and_support_only(
-    browser, mailoutbox, django_capture_on_commit_callbacks
+    amy_browser, mailoutbox, django_capture_on_commit_callbacks
 ):
-    reply(browser, django_capture_on_commit_callbacks, tell_agency="yes")
+    reply(amy_browser, django_capture_on_commit_callbacks, tell_agency="yes")
 
     invitation = Invitation.objects.get()
     assert invitation.tell_agency is True
@@ -101,13 +101,16 @@ def test_with_consent_the_line_manager_is_emailed_once_with_the_date_and_support
         for secret in ("CSPR 2026/01", REAL_NAME, "Northvale Civic Centre", "High Street", "/invitation/"):
             assert secret not in text
     message = agency_emails().get()
-    assert (message.idempotency_key, message.recipient) == (told.before_key(invitation), "chris.doyle@police.example")
+    assert (message.idempotency_key, message.recipient) == (
+        agency_emails_of.before_key(invitation),
+        "chris.doyle@police.example",
+    )
 
     # Changing other answers, or saying no and yes again, never sends a second one.
-    reply(browser, django_capture_on_commit_callbacks, tell_agency="yes", access_needs="A quiet room")
-    reply(browser, django_capture_on_commit_callbacks, tell_agency="no")
+    reply(amy_browser, django_capture_on_commit_callbacks, tell_agency="yes", access_needs="A quiet room")
+    reply(amy_browser, django_capture_on_commit_callbacks, tell_agency="no")
     assert Invitation.objects.get().tell_agency is False
-    reply(browser, django_capture_on_commit_callbacks, tell_agency="yes")
+    reply(amy_browser, django_capture_on_commit_callbacks, tell_agency="yes")
     assert agency_emails().count() == 1
     assert len([m for m in mailoutbox if m.to == ["chris.doyle@police.example"]]) == 1
 
@@ -145,22 +148,22 @@ def test_with_nobody_on_record_the_page_says_so_and_nothing_is_sent(
     assert not agency_emails().exists()
 
 
-def test_declining_takes_the_consent_away(browser, django_capture_on_commit_callbacks):
-    reply(browser, django_capture_on_commit_callbacks, attending="no", tell_agency="yes")
+def test_declining_takes_the_consent_away(amy_browser, django_capture_on_commit_callbacks):
+    reply(amy_browser, django_capture_on_commit_callbacks, attending="no", tell_agency="yes")
 
     assert Invitation.objects.get().tell_agency is False
     assert not agency_emails().exists()
 
 
 def test_after_the_event_the_sweep_sends_the_debrief_pointer_once(
-    browser, frozen, event, django_capture_on_commit_callbacks, mailoutbox
+    amy_browser, frozen, event, django_capture_on_commit_callbacks, mailoutbox
 ):
-    reply(browser, django_capture_on_commit_callbacks, tell_agency="yes")
+    reply(amy_browser, django_capture_on_commit_callbacks, tell_agency="yes")
     mailoutbox.clear()
 
     # Not while the event is still to come or under way.
     frozen.move_to(datetime(2026, 12, 8, 12, 0, tzinfo=LONDON))
-    assert told.tell_after_events() == 0
+    assert agency_emails_of.tell_after_events() == 0
 
     frozen.move_to(AFTER)
     with django_capture_on_commit_callbacks(execute=True):
@@ -172,24 +175,24 @@ def test_after_the_event_the_sweep_sends_the_debrief_pointer_once(
     for secret in ("CSPR 2026/01", REAL_NAME, "Northvale Civic Centre"):
         assert secret not in email.subject + email.body
     message = agency_emails().get(kind="agency_debrief")
-    assert message.idempotency_key == told.after_key(Invitation.objects.get())
+    assert message.idempotency_key == agency_emails_of.after_key(Invitation.objects.get())
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert told.tell_after_events(AFTER + timedelta(days=1)) == 0
+        assert agency_emails_of.tell_after_events(AFTER + timedelta(days=1)) == 0
     assert len(mailoutbox) == 1
     assert "tell-agencies-after-events" in settings.CELERY_BEAT_SCHEDULE
 
 
 def test_no_debrief_email_after_a_cancelled_event_or_when_they_did_not_attend(
-    browser, event, django_capture_on_commit_callbacks
+    amy_browser, event, django_capture_on_commit_callbacks
 ):
-    reply(browser, django_capture_on_commit_callbacks, tell_agency="yes")
+    reply(amy_browser, django_capture_on_commit_callbacks, tell_agency="yes")
     Invitation.objects.update(attendance=Attendance.DID_NOT_ATTEND)
-    assert told.tell_after_events(AFTER) == 0
+    assert agency_emails_of.tell_after_events(AFTER) == 0
     Invitation.objects.update(attendance=Attendance.ATTENDED)
     Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
-    assert told.tell_after_events(AFTER) == 0
+    assert agency_emails_of.tell_after_events(AFTER) == 0
     # Long after the event, a sweep that was down does not send it.
     Event.objects.filter(pk=event.pk).update(status=Event.Status.HELD)
-    assert told.tell_after_events(AFTER + timedelta(days=30)) == 0
-    assert told.tell_after_events(AFTER) == 1
+    assert agency_emails_of.tell_after_events(AFTER + timedelta(days=30)) == 0
+    assert agency_emails_of.tell_after_events(AFTER) == 1
