@@ -1,9 +1,13 @@
 """Retention passes a review under a legal hold by: the dry run and the real run say so and remove nothing of it."""
 
+from datetime import date
+
 import pytest
 
 from core.models import AuditEntry
-from events.models import Invitation
+from core.retention import REMOVED_NAME
+from events import witnesses
+from events.models import Invitation, PossibleWitness
 from reviews import holds, retention
 from tests.reviews.test_retention import (
     frozen,  # noqa: F401 - the fixture
@@ -55,3 +59,26 @@ def test_once_lifted_the_next_run_removes_it(held, business_manager):
 
     assert [purge.review for result in retention.run() for purge in result.reviews] == [held["old"]]
     assert Invitation.objects.get(pk=held["sam_invite"].pk).token_hash is None
+
+
+def test_a_witness_liaisons_name_goes_with_the_review_and_the_agreement_stays(world, business_manager):  # noqa: F811
+    invitation = Invitation.objects.get(pk=world["sam_invite"].pk)
+    witnesses.mark(invitation, by=business_manager)
+    witnesses.record_agreement(
+        invitation,
+        liaison_name="DI Rachel Moss",
+        liaison_organisation="Northvale Police",
+        agreed_on=date(2024, 8, 1),
+        by=business_manager,
+    )
+
+    assert "1 police or prosecution liaison named" in run_command("--dry-run")
+    assert PossibleWitness.objects.get().liaison_name == "DI Rachel Moss"
+    run_command()
+
+    witness = PossibleWitness.objects.get()
+    assert (witness.liaison_name, witness.liaison_organisation, witness.agreed_on) == (
+        REMOVED_NAME,
+        "Northvale Police",
+        date(2024, 8, 1),
+    )
