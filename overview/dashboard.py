@@ -17,8 +17,7 @@ from events.models import Event, Invitation
 from overview import clocks
 from practitioners.models import Nomination, NominationRequest
 from reports.models import Checker, Circulation
-from reviews import holds
-from reviews.models import Review
+from reviews.models import LegalHold, Review
 
 FINISHED = [Review.Status.PUBLISHED, Review.Status.CLOSED]
 
@@ -67,6 +66,7 @@ def reviews_with_progress(user, partnership, now, today):
             check_asked=_count(open_checkers),
             check_responded=_count(open_checkers.filter(responded_at__isnull=False)),
             actions_overdue=_count(Action.objects.overdue(today).filter(recommendation__review=review)),
+            legally_held=Exists(LegalHold.objects.standing().filter(review=review)),
         )
         .order_by("finished", "-created_at")
     )
@@ -92,7 +92,6 @@ def summary(user, partnership, now=None):
     review_url, event_url = url_maker("overview:review_detail", slug), url_maker("events:event_detail", slug)
     reviews = list(reviews_with_progress(user, partnership, now, today))
     reviewer_names = _reviewer_names(reviews)
-    held = holds.held_review_ids(reviews)
     review_clocks = []
     for review in reviews:
         review.clocks = clocks.review_clocks(
@@ -102,7 +101,6 @@ def summary(user, partnership, now=None):
         review_clocks.extend(review.pending_clocks)
         review.url = review_url(review.pk)
         review.stage = review.get_status_display()
-        review.legally_held = review.pk in held
         review.reviewer_names = reviewer_names[review.pk]
         review.check_due = long_date(review.check_deadline) if review.check_deadline else ""
         review.deadlines = [
