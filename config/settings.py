@@ -297,6 +297,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-account-writers": {"task": "submissions.tasks.send_account_reminders", "schedule": REMINDER_SWEEP_SECONDS},
     "remind-action-owners": {"task": "actions.tasks.send_overdue_reminders", "schedule": REMINDER_SWEEP_SECONDS},
     "delete-signed-off-notes": {"task": "events.tasks.delete_signed_off_notes", "schedule": crontab(hour=2, minute=15)},
+    "tell-agencies-after-events": {
+        "task": "events.tasks.tell_agencies_after_events",
+        "schedule": crontab(hour=9, minute=5),
+    },
     "apply-retention": {"task": "reviews.tasks.apply_retention", "schedule": crontab(hour=2, minute=45)},
 }
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core import links
 from core.models import Membership
+from events import witnesses
 from events.models import Event, Invitation
 from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
 from reviews import services
@@ -142,6 +143,8 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name, themes):
     event.learning_themes.set(review.learning_themes.all())
     for person in people[:9]:
         Invitation.objects.create(event=event, practitioner=person, added_by=manager)
+    # One invitee may be a witness in criminal proceedings: held back until the police liaison agrees.
+    witnesses.mark(event.invitations.order_by("pk").last(), by=manager)
     _, token_hash = links.new_token()
     nomination_request = NominationRequest.objects.create(
         review=review,

@@ -16,7 +16,7 @@ from core.models import Membership
 from events.models import Attendance, Event, Invitation
 from practitioners.models import Agency, Practitioner
 from reports import circulation, documents, responses, signoff
-from reviews import services
+from reviews import holds, services
 from reviews.models import Review
 
 DRAFT_PAGES = [
@@ -148,6 +148,11 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name):
     circulation.send_comments(checkers[0])
     circulation.say_no_comments(checkers[1])
     if not published:
+        holds.place_hold(
+            review,
+            reason="An inquest has been opened; the coroner may ask for the review's material.",
+            by=manager,
+        )
         return
     # Signed off as it should be: the version made after the check, with the amendment in it.
     responses.answer_comment(

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core import links
-from events import calendar, invitations, summary
+from events import agency, calendar, invitations, summary
 from events.models import Invitation
 from events.rsvp_forms import NewLinkForm, ReplyForm
 from events.services import EventError
@@ -21,11 +21,12 @@ def _link_does_not_work(request, status=404):
 
 def _initial(invitation):
     if invitation.status not in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED):
-        return {}
+        return {"tell_agency": "no"}
     return {
         "attending": "yes" if invitation.status == Invitation.Status.ACCEPTED else "no",
         "access_needs": invitation.access_needs,
         "line_manager_attending": {True: "yes", False: "no"}.get(invitation.line_manager_attending),
+        "tell_agency": "yes" if invitation.tell_agency else "no",
         "decline_reason": invitation.decline_reason,
         "suggested_colleague_name": invitation.suggested_colleague_name,
         "suggested_colleague_email": invitation.suggested_colleague_email,
@@ -62,6 +63,7 @@ def invitation_page(request, invitation):
             "form": form,
             "can_reply": invitations.can_reply(invitation),
             "summary_reader": summary.reader_for(invitation),
+            "agency_contact": agency.contact_of(invitation),
         },
     )
 

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import audit, links
-from events import calendar
+from events import agency, calendar
 from events.models import Event, Invitation
 from events.services import EventError
+from events.witnesses import WITHOUT_AGREEMENT, why_held_back
 from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
 
@@ -100,7 +101,8 @@ def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach
 def send_invitations(event, *, sent_by, request=None):
     """Invite everyone on the list who has not been invited yet. Safe to press twice, or by two people.
 
-    Returns (sent, skipped): skipped are the invitees without an email address.
+    Returns (sent, skipped): skipped are the invitees without an email address. Possible witnesses
+    without the liaison's agreement are left uninvited (events.witnesses.held_back).
     """
     with transaction.atomic():
         # The lock makes a second press wait, then find nobody left to invite.
@@ -110,7 +112,10 @@ def send_invitations(event, *, sent_by, request=None):
         now = timezone.now()
         if locked.starts_at <= now:
             raise EventError("This event has already started, so invitations cannot be sent.")
-        waiting = list(locked.invitations.not_yet_invited().select_related("practitioner__agency"))
+        # A possible witness waits for the liaison's agreement (events.witnesses.held_back names them).
+        waiting = list(
+            locked.invitations.not_yet_invited().exclude(WITHOUT_AGREEMENT).select_related("practitioner__agency")
+        )
         sent, skipped = [], []
         for invitation in waiting:
             invitation.event = locked
@@ -159,6 +164,8 @@ def resend_link(invitation, *, sent_by=None, request=None):
             raise EventError("The event is cancelled.")
         if not invitation.practitioner.email:
             raise EventError(f"{invitation.practitioner} has no email address.")
+        if Invitation.objects.filter(pk=invitation.pk).filter(WITHOUT_AGREEMENT).exists():
+            raise EventError(why_held_back([invitation], "new links"))
         token = rotate_link(
             invitation,
             actor=sent_by,
@@ -202,9 +209,13 @@ def record_rsvp(
     suggested_colleague_email="",
     access_needs="",
     line_manager_attending=None,
+    tell_agency=False,
     request=None,
 ):
-    """Record (or change) a practitioner's reply, and email them a confirmation with the calendar file."""
+    """Record (or change) a practitioner's reply, and email them a confirmation with the calendar file.
+
+    With tell_agency, their line manager or agency safeguarding lead is told, once, that they are taking part.
+    """
     with transaction.atomic():
         event = Event.objects.select_for_update().select_related("review__partnership").get(pk=invitation.event_id)
         invitation = Invitation.objects.select_for_update().select_related("practitioner").get(pk=invitation.pk)
@@ -227,6 +238,7 @@ def record_rsvp(
             "suggested_colleague_email": "" if attending else suggested_colleague_email.strip().lower(),
             "access_needs": access_needs.strip() if attending else "",
             "line_manager_attending": line_manager_attending if attending else None,
+            "tell_agency": bool(tell_agency) if attending else False,
         }
         changed = sorted(name for name, value in reply.items() if getattr(invitation, name) != value)
         invitation.reply_changes = changed
@@ -250,6 +262,8 @@ def record_rsvp(
                 method="REQUEST" if attending else "CANCEL",
                 changed=previous in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED),
             )
+        if "tell_agency" in changed:
+            agency.tell_before(invitation)
         audit.record(
             "rsvp.recorded",
             request=request,

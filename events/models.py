@@ -157,6 +157,8 @@ class Invitation(PersonalLink):
     suggested_colleague_email = models.EmailField(blank=True)
     access_needs = models.TextField(blank=True)
     line_manager_attending = models.BooleanField(null=True, blank=True)
+    # The practitioner asked for their line manager or agency safeguarding lead to be told they are taking part.
+    tell_agency = models.BooleanField("tell their own agency", default=False)
     calendar_sequence_sent = models.PositiveIntegerField(null=True, blank=True)
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
@@ -307,3 +309,41 @@ class SummaryReader(TermsReader):
 
     def __str__(self):
         return f"{self.invitation.practitioner} reading {self.release}"
+
+
+class PossibleWitness(models.Model):
+    """An invitee who may be a witness in criminal proceedings or an inquest.
+
+    They are not invited, nor given the confidential summary, until the police or prosecution
+    liaison's agreement is recorded.
+    """
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="witness")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+    liaison_name = models.CharField("liaison's name", max_length=150, blank=True)
+    liaison_organisation = models.CharField("liaison's organisation", max_length=200, blank=True)
+    agreed_on = models.DateField("date of the agreement", null=True, blank=True)
+    agreement_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agreement_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # An agreement is recorded whole (who, from where, when) or not at all.
+            models.CheckConstraint(
+                condition=Q(agreed_on__isnull=True, liaison_name="", liaison_organisation="")
+                | (Q(agreed_on__isnull=False) & ~Q(liaison_name="") & ~Q(liaison_organisation="")),
+                name="witness_agreement_whole",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Possible witness: {self.invitation}"
+
+    @property
+    def agreed(self):
+        return self.agreed_on is not None

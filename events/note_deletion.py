@@ -1,5 +1,8 @@
 """Reviewers' private notes are deleted a set number of days after their review is signed off.
 
+A legal hold (reviews.holds) keeps them: while it stands nothing is deleted and nobody is warned;
+once it is lifted the same number of days runs again from the day it was lifted.
+
 Each assigned reviewer is told beforehand, once (the outbox key), by a daily sweep over the database.
 """
 
@@ -13,6 +16,7 @@ from core import audit
 from events.models import ReviewerNote
 from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
+from reviews import holds
 from reviews.models import Review
 
 AUTOMATIC = "Convene (automatic note deletion)"
@@ -32,15 +36,23 @@ def signed_off_reviews():
 
 
 def deletion_date(review):
-    """The day (UK time) its notes are deleted."""
-    return timezone.localdate(review.signed_off_at) + timedelta(days=review.partnership.notes_deletion_days)
+    """The day (UK time) its notes are deleted: counted from sign-off, or from the last legal hold's lifting."""
+    start = timezone.localdate(review.signed_off_at)
+    lifted = holds.last_lifted_on(review)
+    if lifted is not None and lifted > start:
+        start = lifted
+    return start + timedelta(days=review.partnership.notes_deletion_days)
 
 
 def run(now=None):
     """Warn, then delete: returns (warnings queued, notes deleted)."""
     today = timezone.localdate(now or timezone.now())
     warned = deleted = 0
-    for review in signed_off_reviews().filter(Exists(ReviewerNote.objects.filter(review=OuterRef("pk")))):
+    reviews = list(signed_off_reviews().filter(Exists(ReviewerNote.objects.filter(review=OuterRef("pk")))))
+    held = holds.held_review_ids(reviews)
+    for review in reviews:
+        if review.pk in held:
+            continue
         delete_on = deletion_date(review)
         if today >= delete_on:
             deleted += delete_notes(review)
@@ -50,8 +62,11 @@ def run(now=None):
 
 
 def delete_notes(review):
-    """Delete every note of a signed-off review, with one audit entry that gives only the count."""
+    """Delete every note of a signed-off review, with one audit entry that gives only the count; none under a hold."""
     with transaction.atomic():
+        Review.objects.select_for_update().filter(pk=review.pk).first()
+        if holds.is_held(review):
+            return 0
         count, _ = ReviewerNote.objects.filter(review=review).delete()
         if count:
             audit.record(

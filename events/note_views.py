@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from events import note_deletion, notes
 from events.note_forms import NoteForm
+from reviews import holds
 
 
 def _posted(request):
@@ -32,6 +33,7 @@ def _notes_page(request, review, event):
             "event": event,
             "notes": listed,
             "delete_on": note_deletion.deletion_date(signed_off) if signed_off else None,
+            "legal_hold": holds.standing_hold(review),
         },
     )
 

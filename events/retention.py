@@ -4,8 +4,8 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 
 from core import links
-from core.retention import REMOVED_EMAIL, ReviewData, not_blank
-from events.models import Event, Invitation, SummaryNameHit, SummaryVersion
+from core.retention import REMOVED_EMAIL, REMOVED_NAME, ReviewData, not_blank
+from events.models import Event, Invitation, PossibleWitness, SummaryNameHit, SummaryVersion
 from notifications.models import OutboundMessage
 from notifications.services import forget
 
@@ -19,6 +19,7 @@ class EventData(ReviewData):
             "name found in a summary by the names check",
             "names found in summaries by the names check",
         ),
+        "witness_liaisons": ("police or prosecution liaison named", "police or prosecution liaisons named"),
     }
 
     def left(self, review):
@@ -37,6 +38,9 @@ class EventData(ReviewData):
             "summary_name_hits": SummaryNameHit.objects.filter(version__event__review=review).filter(
                 not_blank("matched", "context")
             ),
+            "witness_liaisons": PossibleWitness.objects.filter(
+                invitation__event__review=review, agreed_on__isnull=False
+            ).exclude(liaison_name=REMOVED_NAME),
         }
 
     def files(self, review, left):
@@ -64,3 +68,5 @@ class EventData(ReviewData):
         forget(left["emails"], recipient=REMOVED_EMAIL, reason="Not sent: removed under the retention schedule.")
         left["summary_versions"].update(file="", body_html="", original_filename="")
         left["summary_name_hits"].update(matched="", context="")
+        # The agreement itself (its organisation and date) stays: it is why the witness took part.
+        left["witness_liaisons"].update(liaison_name=REMOVED_NAME)

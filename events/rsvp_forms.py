@@ -24,6 +24,16 @@ class ReplyForm(forms.Form):
         empty_value=None,
         widget=forms.RadioSelect,
     )
+    tell_agency = forms.TypedChoiceField(
+        label=(
+            "Would you like us to tell your line manager or your agency's safeguarding lead that you are taking part?"
+        ),
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        required=False,
+        empty_value=False,
+        widget=forms.RadioSelect,
+    )
     decline_reason = forms.CharField(
         label="Why can you not attend? (optional)",
         required=False,

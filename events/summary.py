@@ -13,6 +13,7 @@ from core.formatting import uk_date
 from events.invitations import link_url, rotate_link
 from events.models import Event, Invitation, SummaryReader, SummaryRelease, SummaryVersion
 from events.services import EventError
+from events.witnesses import held_back, why_held_back
 from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
 
@@ -61,6 +62,9 @@ def release_summary(event, *, version, available_from, released_by, request=None
         if version is None:
             raise EventError("Choose a version of this event's summary.", field="version")
         refuse_unchecked(version, locked)
+        witnesses = list(held_back(locked.invitations.accepted()))
+        if witnesses:
+            raise EventError(why_held_back(witnesses, "the summary"))
         closes_at = closes_at_for(locked)
         if available_from >= closes_at:
             raise EventError(

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from events import note_deletion, reminders
+from events import agency, note_deletion, reminders
 
 
 @shared_task(ignore_result=True)
@@ -15,3 +15,9 @@ def send_reminders():
 def delete_signed_off_notes():
     """The daily sweep: warn reviewers, then delete private notes whose time has come after sign-off."""
     note_deletion.run()
+
+
+@shared_task(ignore_result=True)
+def tell_agencies_after_events():
+    """The daily sweep: after an event, tell the line manager or safeguarding lead of each attendee who asked."""
+    agency.tell_after_events()

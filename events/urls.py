@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from events import attendance_views, nomination_views, note_views, pdfs, summary_staff_views, summary_views, views
+from events import (
+    attendance_views,
+    nomination_views,
+    note_views,
+    pdfs,
+    summary_staff_views,
+    summary_views,
+    views,
+    witness_views,
+)
 
 app_name = "events"
 
@@ -74,6 +83,11 @@ urlpatterns = [
     path("events/<int:event_id>/sending/", views.event_sending, name="event_sending"),
     path("events/<int:event_id>/replies.csv", views.event_replies_csv, name="event_replies_csv"),
     path("events/<int:event_id>/invitees/<int:invitation_id>/", views.invitee_detail, name="invitee_detail"),
+    path(
+        "events/<int:event_id>/invitees/<int:invitation_id>/witness/",
+        witness_views.invitee_witness,
+        name="invitee_witness",
+    ),
     path(
         "events/<int:event_id>/invitees/<int:invitation_id>/new-link/",
         views.invitee_resend_link,

@@ -16,7 +16,7 @@ from core.access import is_business_manager, partnership_for
 from core.downloads import guard_cell
 from core.formatting import format_when, long_date, people
 from core.paths import url_maker
-from events import invitations, notes, services
+from events import invitations, notes, services, witnesses
 from events.forms import CancelEventForm, DirectorySearchForm, EventForm, NewPersonForm, PickInviteesForm
 from events.models import Event, Invitation, SummaryRelease
 from notifications.models import OutboundMessage
@@ -185,6 +185,7 @@ def _invitee_rows(event, invitations, *, slug):
     detail_url = url_maker("events:invitee_detail", slug, event.pk)
     remove_url = url_maker("events:invitee_remove", slug, event.pk)
     retry_url = url_maker("events:email_retry", slug, event.pk)
+    witness_url = url_maker("events:invitee_witness", slug, event.pk)
     rows = []
     for invitation in invitations:
         status, state = invitation["status"], invitation["email_state"]
@@ -203,6 +204,9 @@ def _invitee_rows(event, invitations, *, slug):
                 "retry_url": retry_url(invitation["email_id"]) if state == OutboundMessage.State.FAILED else "",
                 "detail_url": "" if not_sent else detail_url(invitation["pk"]),
                 "remove_url": remove_url(invitation["pk"]) if not_sent else "",
+                "witness_url": witness_url(invitation["pk"]),
+                "witness_held_back": bool(invitation.get("witness__pk"))
+                and invitation.get("witness__agreed_on") is None,
             }
         )
     return rows
@@ -240,6 +244,8 @@ def event_detail(request, slug, event_id):
         "email_state",
         "email_error",
         "email_id",
+        "witness__pk",
+        "witness__agreed_on",
     )
     paginator = _CountedPaginator(invitee_rows, INVITEES_PAGE_SIZE, count=total)
     page = paginator.get_page(_page_number(request))
@@ -423,10 +429,13 @@ def event_send(request, slug, event_id):
     except services.EventError as error:
         messages.error(request, str(error))
     else:
+        held_back = list(witnesses.held_back(event.invitations.not_yet_invited()))
         if sent:
             messages.success(request, f"{people(len(sent))} invited. You can watch the emails go out below.")
-        else:
+        elif not held_back:
             messages.info(request, "Everyone on the list with an email address has already been invited.")
+        if held_back:
+            messages.error(request, "Not invited. " + witnesses.why_held_back(held_back, "the invitation"))
         if skipped:
             names = ", ".join(str(invitation.practitioner) for invitation in skipped)
             messages.error(request, f"Not invited, because the directory has no email address for them: {names}.")
@@ -451,6 +460,7 @@ def invitee_detail(request, slug, event_id, invitation_id):
             "partnership": request.partnership,
             "invitation": invitation,
             "link_works": invitation.link_works(),
+            "witness": witnesses.witness_of(invitation),
             "history": OutboundMessage.objects.about_one(invitation).order_by("created_at", "pk"),
         },
     )

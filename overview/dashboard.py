@@ -18,7 +18,7 @@ from overview import clocks
 from practitioners.models import Nomination, NominationRequest
 from reports.circulation import AFTER_SIGN_OFF
 from reports.models import Checker, Circulation
-from reviews.models import Review
+from reviews.models import LegalHold, Review
 
 FINISHED = [Review.Status.PUBLISHED, Review.Status.CLOSED]
 
@@ -71,6 +71,7 @@ def reviews_with_progress(user, partnership, now, today):
             check_asked=_count(open_checkers),
             check_responded=_count(open_checkers.filter(responded_at__isnull=False)),
             actions_overdue=_count(Action.objects.overdue(today).filter(recommendation__review=review)),
+            legally_held=Exists(LegalHold.objects.standing().filter(review=review)),
         )
         .order_by("finished", "-created_at")
     )

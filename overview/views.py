@@ -10,7 +10,7 @@ from core.errors import DomainError
 from core.models import Partnership
 from events import notes
 from overview import clocks, dashboard
-from reviews import services
+from reviews import holds, services
 from reviews.access import review_for
 from reviews.forms import StatusForm
 
@@ -53,6 +53,7 @@ def _review_page(request, review, **extra):
             "next_status": review.next_status(),
             "recorded_stages": list(services.RECORDED_STAGES),
             "clocks": clocks.for_review(review),
+            "legal_hold": holds.standing_hold(review),
             **extra,
         },
     )

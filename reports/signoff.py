@@ -21,6 +21,7 @@ from reports import responses
 from reports.anonymisation import can_circulate
 from reports.circulation import ATTENDED, close_circulation, default_checkers
 from reports.models import Checker, Circulation, Comment, NameHit, Publication, ReportVersion, SignOff
+from reviews import holds
 from reviews.clocks import earliest_publication
 from reviews.models import Review
 from reviews.services import move_forward
@@ -272,7 +273,13 @@ def _notice_period(review, now):
     return [problem] if problem else []
 
 
-PUBLICATION_RULES = [_events_to_come, _checks_open, _notice_period]
+def _legal_hold(review, now):
+    # Material under a legal hold may be needed as evidence.
+    hold = holds.standing_hold(review)
+    return [holds.refusal(hold)] if hold is not None else []
+
+
+PUBLICATION_RULES = [_legal_hold, _events_to_come, _checks_open, _notice_period]
 
 
 def publication_blockers(review, now=None):

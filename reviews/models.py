@@ -206,3 +206,41 @@ class Factsheet(models.Model):
 
     def __str__(self):
         return f"{self.partnership} {self.get_review_type_display()} factsheet (version {self.version})"
+
+
+class LegalHoldQuerySet(models.QuerySet):
+    def standing(self):
+        return self.filter(lifted_at__isnull=True)
+
+
+class LegalHold(models.Model):
+    """Criminal proceedings, an inquest or another parallel process: the review's material is kept and not published."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="legal_holds")
+    reason = models.TextField()
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+
+    objects = LegalHoldQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review"], condition=Q(lifted_at__isnull=True), name="one_standing_legal_hold_per_review"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="legal_hold_has_reason"),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | ~Q(lift_reason=""), name="legal_hold_lifted_with_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Legal hold on {self.review}"

@@ -14,8 +14,10 @@ part the apps registered with core.retention, for each review whose time is up:
   record of how each was resolved); takes people off the emails about the draft and its publication;
 - actions: deletes the evidence files of action updates, takes names off them, closes the agencies'
   action-plan links and takes people off the emails about the plan.
-Anonymous feedback, the signed-off report and its publication are kept. Each review's purge is
-audited with counts only. A run finds only what is left to remove, so a second run does nothing.
+A review under a legal hold (reviews.holds) is passed by, however long ago it closed: nothing is
+removed until the hold is lifted. Anonymous feedback, the signed-off report and its publication are
+kept. Each review's purge is audited with counts only. A run finds only what is left to remove, so
+a second run does nothing.
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ from django.utils import timezone
 from core import audit
 from core.models import Partnership
 from core.retention import AUTOMATIC, PARTNERSHIP_PARTS, REVIEW_PARTS
+from reviews import holds
 from reviews.models import Review
 
 
@@ -84,13 +87,26 @@ def purge_date(review):
     return timezone.localdate(review.closed_at) + timedelta(days=review.partnership.retention_days)
 
 
+def _past_retention(today):
+    return [review for review in closed_reviews() if purge_date(review) <= today]
+
+
 def due_reviews(today):
-    """Closed reviews whose retention period has ended, grouped by partnership."""
+    """Closed reviews whose retention period has ended and that no legal hold keeps, grouped by partnership."""
+    past = _past_retention(today)
+    held = holds.held_review_ids(past)
     grouped = {}
-    for review in closed_reviews():
-        if purge_date(review) <= today:
+    for review in past:
+        if review.pk not in held:
             grouped.setdefault(review.partnership, []).append(review)
     return grouped
+
+
+def held_reviews(today=None):
+    """Closed reviews whose retention period has ended but which a legal hold keeps: nothing of them is removed."""
+    past = _past_retention(today or timezone.localdate())
+    held = holds.held_review_ids(past)
+    return [review for review in past if review.pk in held]
 
 
 def _left(review):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reviews import factsheet_views, views
+from reviews import factsheet_views, hold_views, views
 
 app_name = "reviews"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("reviews/<int:review_id>/edit/", views.review_edit, name="review_edit"),
     path("reviews/<int:review_id>/timeline/", views.review_timeline, name="review_timeline"),
     path("reviews/<int:review_id>/timeline/change/", views.review_timeline_edit, name="review_timeline_edit"),
+    path("reviews/<int:review_id>/legal-hold/", hold_views.legal_hold, name="legal_hold"),
     path("factsheets/", factsheet_views.factsheet_list, name="factsheet_list"),
     path("factsheets/<str:review_type>/", factsheet_views.factsheet_edit, name="factsheet_edit"),
     path("factsheets/<str:review_type>/preview/", factsheet_views.factsheet_preview, name="factsheet_preview"),

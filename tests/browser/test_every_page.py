@@ -37,7 +37,7 @@ from actions import services as actions
 from actions.models import Action, AgencyLink
 from core import links
 from core.models import Membership, Partnership
-from events import attendance, invitations, notes, summary, summary_documents
+from events import attendance, invitations, notes, summary, summary_documents, witnesses
 from events import services as events
 from events.models import Attendance, Event, Invitation
 from notifications.models import OutboundMessage
@@ -45,6 +45,7 @@ from practitioners import nominations
 from practitioners.models import Agency, NominationRequest, Practitioner
 from reports import anonymisation, circulation, documents, responses, signoff
 from reports.models import Checker, Comment, NameHit
+from reviews import holds
 from reviews import services as reviews
 from reviews.models import Review
 from submissions import services as written_accounts
@@ -258,6 +259,17 @@ def build_events_review(world):
     # Omar's invitation email is still waiting to go: the event page shows the emails on their way.
     OutboundMessage.objects.about_one(omar).filter(kind="invitation").update(state=OutboundMessage.State.QUEUED)
     world.add(upcoming=upcoming, lee=lee, mia=mia, isla=isla, omar=omar, sam=sam)
+    # Theo may be a witness in criminal proceedings: held back until the police agree. Isla's agreement is recorded.
+    world.theo = Invitation.objects.get(event=upcoming, practitioner=people[6])
+    witnesses.mark(world.theo, by=manager)
+    witnesses.mark(isla, by=manager)
+    witnesses.record_agreement(
+        isla,
+        liaison_name="DI Rachel Moss",
+        liaison_organisation="Northvale Police",
+        agreed_on=timezone.localdate(),
+        by=manager,
+    )
 
     # Its confidential summary: a written version and an uploaded PDF; the first released today.
     written = summary_documents.add_version(upcoming, text=SUMMARY_TEXT, created_by=reviewer)
@@ -586,6 +598,7 @@ def build_published_review(world):
     signoff.hold_publication(held_back, reason="Criminal proceedings have not ended.", by=manager)
     # An event still to come: the publication page names it as what stops publication.
     _new_event(held_back, manager, reviewer, title="Learning event for the agencies", days=20, reply_days=10)
+    holds.place_hold(held_back, reason="Criminal proceedings: the police may need the material.", by=manager)
     world.held_review = held_back
 
 
@@ -1087,6 +1100,9 @@ def full_steps(world, files):
             ev_review,
             error=send_form("Save the timeline", check=["No local review"]),
         ),
+        Step("reviews:legal_hold", bm, new, "no hold", error=send_form("Place a legal hold")),
+        Step("reviews:legal_hold", bm, held_back, "under a hold", error=send_form("Lift the legal hold")),
+        Step("overview:review_detail", bm, held_back, "under a legal hold"),
         Step(
             "events:nomination_list",
             bm,
@@ -1110,6 +1126,15 @@ def full_steps(world, files):
         Step("events:invitee_add_new", bm, upcoming, error=send_form("Add to the invitee list")),
         Step("events:invitee_detail", bm, upcoming | {"invitation_id": world.sam.pk}, "an email that failed"),
         Step("events:invitee_detail", bm, upcoming | {"invitation_id": world.lee.pk}, "attending"),
+        Step(
+            "events:invitee_witness",
+            bm,
+            upcoming | {"invitation_id": world.theo.pk},
+            "held back",
+            error=send_form("Record the agreement"),
+        ),
+        Step("events:invitee_witness", bm, upcoming | {"invitation_id": world.isla.pk}, "agreement recorded"),
+        Step("events:invitee_witness", bm, upcoming | {"invitation_id": world.lee.pk}, "not marked"),
         # The confidential summary, staff side.
         Step("events:summary_versions", rv, upcoming),
         Step("events:summary_write", rv, upcoming, error=send_form("Save as a new version")),

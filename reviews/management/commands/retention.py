@@ -17,6 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         results = retention.run(dry_run=dry_run)
+        for review in retention.held_reviews():
+            self.stdout.write(
+                f"{review.reference} ({review.pseudonym}), closed on {uk_date(review.closed_at)}: "
+                "under a legal hold, so nothing is removed until the hold is lifted."
+            )
         if not results:
             self.stdout.write("Nothing to remove.")
             return

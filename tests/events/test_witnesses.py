@@ -1,0 +1,220 @@
+"""Possible witnesses: held back from the invitation, a new link and the confidential summary until the police or
+prosecution liaison's agreement is recorded; the business manager sees who and why, and nothing changes."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from core.models import AuditEntry
+from events import invitations, witnesses
+from events.models import Event, Invitation, PossibleWitness, SummaryReader, SummaryRelease
+from notifications.models import OutboundMessage
+from tests.events.conftest import invite
+from tests.events.test_summary_release import (
+    AVAILABLE,
+    people,  # noqa: F401 - the fixture
+    release_form,
+    release_url,
+    version,  # noqa: F401 - the fixture
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def witness_url(invitation):
+    event = invitation.event
+    return reverse("events:invitee_witness", args=[event.review.partnership.slug, event.pk, invitation.pk])
+
+
+def send_url(event):
+    return reverse("events:event_send", args=[event.review.partnership.slug, event.pk])
+
+
+def agreement(day=date(2026, 10, 30)):
+    return {
+        "action": "agree",
+        "liaison_name": "DI Rachel Moss",
+        "liaison_organisation": "Northvale Police",
+        "agreed_on_0": str(day.day),
+        "agreed_on_1": str(day.month),
+        "agreed_on_2": str(day.year),
+    }
+
+
+@pytest.fixture
+def listed(event, sam, lee):
+    return invite(event, sam), invite(event, lee)
+
+
+def test_the_business_manager_marks_a_possible_witness(frozen, bm_client, business_manager, listed):
+    sam_invite, _ = listed
+    page = bm_client.get(witness_url(sam_invite)).content.decode()
+    assert "Sam Green is not marked as a possible witness." in page
+
+    response = bm_client.post(witness_url(sam_invite), {"action": "mark"}, follow=True)
+
+    page = response.content.decode()
+    assert "Sam Green is marked as a possible witness." in page
+    assert "Held back: marked as a possible witness on 2 November 2026" in page
+    witness = PossibleWitness.objects.get(invitation=sam_invite)
+    assert (witness.marked_by, witness.agreed) == (business_manager, False)
+    assert AuditEntry.objects.filter(action="invitation.witness_marked", object_id=str(sam_invite.pk)).count() == 1
+
+
+def test_a_marked_witness_is_not_invited_and_the_page_says_exactly_why(
+    frozen, bm_client, business_manager, event, listed, mailoutbox, django_capture_on_commit_callbacks
+):
+    sam_invite, _ = listed
+    witnesses.mark(sam_invite, by=business_manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = bm_client.post(send_url(event), follow=True)
+
+    page = response.content.decode()
+    assert "1 person invited" in page
+    assert (
+        "Sam Green is held back from the invitation: marked as a possible witness, with no agreement from the "
+        "police or prosecution liaison recorded"
+    ) in page
+    assert "Held back: possible witness, no agreement recorded" in page
+    assert [m.to for m in mailoutbox] == [["lee.patel@health.example"]]
+    sam_invite.refresh_from_db()
+    assert (sam_invite.status, sam_invite.token_hash, sam_invite.sent_at) == (Invitation.Status.NOT_SENT, None, None)
+    assert (
+        not OutboundMessage.objects.filter(about_id=sam_invite.pk).exists()
+        or not OutboundMessage.objects.filter(recipient="sam.green@police.example").exists()
+    )
+
+    # Pressing again sends nothing more, and still says why.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = bm_client.post(send_url(event), follow=True).content.decode()
+    assert "Sam Green is held back from the invitation" in page
+    assert "already been invited" not in page
+    assert mailoutbox == []
+
+
+def test_once_the_agreement_is_recorded_they_are_invited(
+    frozen, bm_client, business_manager, event, listed, mailoutbox, django_capture_on_commit_callbacks
+):
+    sam_invite, _ = listed
+    witnesses.mark(sam_invite, by=business_manager)
+
+    response = bm_client.post(witness_url(sam_invite), agreement(), follow=True)
+
+    page = response.content.decode()
+    assert "agreement is recorded. Sam Green can now be invited." in page
+    assert "DI Rachel Moss, Northvale Police" in page and "30 October 2026" in page
+    witness = PossibleWitness.objects.get()
+    assert (witness.liaison_name, witness.agreed_on, witness.agreement_recorded_by) == (
+        "DI Rachel Moss",
+        date(2026, 10, 30),
+        business_manager,
+    )
+    entry = AuditEntry.objects.get(action="invitation.witness_agreement_recorded")
+    assert "Rachel" not in str(entry.detail)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bm_client.post(send_url(event))
+    assert sorted(m.to[0] for m in mailoutbox) == ["lee.patel@health.example", "sam.green@police.example"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"liaison_name": ""}, "Enter the liaison&#x27;s name"),
+        ({"liaison_organisation": ""}, "Enter the liaison&#x27;s organisation"),
+        ({"agreed_on_0": "", "agreed_on_1": "", "agreed_on_2": ""}, "Enter the date the liaison agreed"),
+        ({"agreed_on_1": "13"}, "The date the liaison agreed must be a real date"),
+        ({"agreed_on_2": "2027"}, "The date the liaison agreed must be today or in the past"),
+    ],
+)
+def test_a_bad_agreement_is_explained_and_keeps_what_was_typed(
+    frozen, bm_client, business_manager, listed, change, message
+):
+    sam_invite, _ = listed
+    witnesses.mark(sam_invite, by=business_manager)
+
+    response = bm_client.post(witness_url(sam_invite), agreement() | change)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page and message in page
+    if "liaison_organisation" not in change:
+        assert 'value="Northvale Police"' in page
+    assert not PossibleWitness.objects.get().agreed
+    assert not AuditEntry.objects.filter(action="invitation.witness_agreement_recorded").exists()
+
+
+def test_a_new_link_is_refused_to_a_witness_marked_after_the_invitation(frozen, business_manager, event, sam):
+    sam_invite = invite(event, sam, Invitation.Status.INVITED)
+    witnesses.mark(sam_invite, by=business_manager)
+
+    with pytest.raises(invitations.EventError, match="Sam Green is held back from new links"):
+        invitations.resend_link(sam_invite, sent_by=business_manager)
+    assert Invitation.objects.get(pk=sam_invite.pk).token_hash is None
+
+
+def test_releasing_the_summary_to_a_marked_witness_is_refused_with_nothing_changed(
+    frozen,
+    bm_client,
+    business_manager,
+    event,
+    version,  # noqa: F811 - the fixture
+    people,  # noqa: F811 - the fixture
+    mailoutbox,
+):
+    witnesses.mark(people["sam"], by=business_manager)
+    audit_before = AuditEntry.objects.count()
+
+    response = bm_client.post(release_url(event), release_form(version))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "Sam Green is held back from the summary: marked as a possible witness" in page
+    assert not SummaryRelease.objects.exists() and not SummaryReader.objects.exists()
+    assert mailoutbox == [] and not OutboundMessage.objects.filter(kind="summary_released").exists()
+    assert AuditEntry.objects.count() == audit_before
+
+    witnesses.record_agreement(
+        people["sam"],
+        liaison_name="DI Rachel Moss",
+        liaison_organisation="Northvale Police",
+        agreed_on=date(2026, 11, 1),
+        by=business_manager,
+    )
+    assert bm_client.post(release_url(event), release_form(version)).status_code == 302
+    assert SummaryRelease.objects.get(event=event).available_from == AVAILABLE
+    assert SummaryReader.objects.filter(invitation=people["sam"]).exists()
+
+
+def test_taking_the_mark_off_lets_them_be_invited(frozen, bm_client, business_manager, event, listed):
+    sam_invite, _ = listed
+    witnesses.mark(sam_invite, by=business_manager)
+
+    page = bm_client.post(witness_url(sam_invite), {"action": "unmark"}, follow=True).content.decode()
+
+    assert "Sam Green is no longer marked as a possible witness." in page
+    assert not PossibleWitness.objects.exists()
+    assert AuditEntry.objects.filter(action="invitation.witness_unmarked").count() == 1
+    invitations.send_invitations(event, sent_by=business_manager)
+    assert Invitation.objects.get(pk=sam_invite.pk).status == Invitation.Status.INVITED
+
+
+def test_reviewers_get_403_and_outsiders_404(client, reviewer, outsider, listed):
+    sam_invite, _ = listed
+    for user, status in ((reviewer, 403), (outsider, 404)):
+        client.force_login(user)
+        assert client.get(witness_url(sam_invite)).status_code == status
+        assert client.post(witness_url(sam_invite), {"action": "mark"}).status_code == status
+    assert not PossibleWitness.objects.exists()
+
+
+def test_a_cancelled_events_invitee_cannot_be_marked(frozen, bm_client, event, listed):
+    sam_invite, _ = listed
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    page = bm_client.post(witness_url(sam_invite), {"action": "mark"}, follow=True).content.decode()
+    assert "This event was cancelled" in page
+    assert not PossibleWitness.objects.exists()
