@@ -6,6 +6,7 @@ Here each authenticator keeps the last time step it accepted, in the database un
 a code from that step or any earlier one is refused, whichever process answers.
 """
 
+from allauth.core import context
 from allauth.core.internal.cryptokit import compare_user_code
 from allauth.mfa.adapter import get_adapter
 from allauth.mfa.base import forms as allauth_forms
@@ -13,45 +14,62 @@ from allauth.mfa.base.internal.flows import check_rate_limit
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from allauth.mfa.utils import decrypt
+from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from core import audit
 
 # The key in Authenticator.data under which a TOTP authenticator keeps the last time step it accepted.
 LAST_STEP = "convene_last_step"
 
 
-def use_totp_code(authenticator, code):
+def use_code(authenticator, code):
+    """The authenticator, locked and updated, if `code` is one it has not accepted before; otherwise None.
+
+    The row lock makes two sessions typing the same code at once take turns: one wins, one is refused.
+    """
+    with transaction.atomic():
+        locked = Authenticator.objects.select_for_update().filter(pk=authenticator.pk).first()
+        if locked is None:
+            return None
+        if locked.type == Authenticator.Type.TOTP:
+            accepted = _use_totp_step(locked, code)
+        else:
+            # Recovery codes: allauth strikes each one out as it is used.
+            accepted = locked.wrap().validate_code(code)
+        return locked if accepted else None
+
+
+def _use_totp_step(authenticator, code):
     """True if `code` is the app's code for a time step after the last one used, which it then uses up."""
     secret = decrypt(authenticator.data["secret"])
-    with transaction.atomic():
-        locked = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
-        last = locked.data.get(LAST_STEP, -1)
-        for step in yield_hotp_counters_from_time():
-            if step > last and compare_user_code(actual=code, expected=format_hotp_value(hotp_value(secret, step))):
-                locked.data[LAST_STEP] = step
-                locked.save(update_fields=["data"])
-                authenticator.data = locked.data
-                return True
+    last = authenticator.data.get(LAST_STEP, -1)
+    for step in yield_hotp_counters_from_time():
+        if step > last and compare_user_code(actual=code, expected=format_hotp_value(hotp_value(secret, step))):
+            authenticator.data[LAST_STEP] = step
+            authenticator.save(update_fields=["data"])
+            return True
     return False
 
 
 class _UsedOnce:
-    """allauth's clean_code, with the TOTP check above in place of its cache of used codes."""
+    """allauth's clean_code, with the check above in place of its cache of used TOTP codes."""
 
     def clean_code(self):
-        clear_rate_limit = check_rate_limit(self.user)
+        try:
+            clear_rate_limit = check_rate_limit(self.user)
+        except ValidationError:
+            audit.record("auth.code_throttled", request=context.request, actor=self.user)
+            raise
         code = self.cleaned_data["code"]
         main = None
         for authenticator in Authenticator.objects.filter(user=self.user).exclude(type=Authenticator.Type.WEBAUTHN):
             if main is None or authenticator.type == Authenticator.Type.TOTP:
                 main = authenticator
-            if authenticator.type == Authenticator.Type.TOTP:
-                accepted = use_totp_code(authenticator, code)
-            else:
-                # Recovery codes: allauth strikes each one out as it is used.
-                accepted = authenticator.wrap().validate_code(code)
-            if accepted:
-                authenticator.user = self.user
-                self.authenticator = authenticator
+            used = use_code(authenticator, code)
+            if used is not None:
+                used.user = self.user
+                self.authenticator = used
                 clear_rate_limit()
                 return code
         if main is not None:

@@ -1,11 +1,15 @@
 """A TOTP code signs in once: never again while any window it falls in is open, in any process."""
 
+import threading
+
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.core.cache import cache
+from django.db import connection
 
+from core.models import AuditEntry
 from tests.conftest import PASSWORD, totp_code
 from tests.security.conftest import MFA, browser, password_step, sign_in, signed_in
 
@@ -78,3 +82,42 @@ def test_a_recovery_code_works_once(business_manager):
     assert second.post(MFA, {"code": codes[0]}).status_code == 200
     assert not signed_in(second)
     assert second.post(MFA, {"code": codes[1]}).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_code_typed_in_two_sessions_at_once_signs_in_only_one(business_manager):
+    browsers = [browser(), browser("198.51.100.7")]
+    for each in browsers:
+        assert password_step(each, business_manager.email, PASSWORD).status_code == 302
+    code = totp_code(business_manager)
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def type_code(each):
+        try:
+            barrier.wait()
+            statuses.append(each.post(MFA, {"code": code}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=type_code, args=[each]) for each in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 302]
+    assert [signed_in(each) for each in browsers].count(True) == 1
+
+
+def test_too_many_wrong_codes_are_refused_and_recorded(business_manager):
+    client = browser()
+    password_step(client, business_manager.email, PASSWORD)
+    wrong = f"{(int(totp_code(business_manager)) + 1) % 1000000:06d}"
+    for _ in range(5):
+        client.post(MFA, {"code": wrong})
+    response = client.post(MFA, {"code": totp_code(business_manager)})
+    assert response.status_code == 200 and "Too many failed sign-in attempts" in response.content.decode()
+    assert not signed_in(client)
+    throttled = AuditEntry.objects.get(action="auth.code_throttled")
+    assert throttled.actor == business_manager and throttled.ip_address == "192.0.2.10"
+    assert AuditEntry.objects.filter(action="auth.code_refused", actor=business_manager).count() == 5
