@@ -183,6 +183,7 @@ MFA_RECOVERY_CODE_COUNT = 10
 MFA_FORMS = {
     "authenticate": "partnerships.mfa_forms.AuthenticateForm",
     "reauthenticate": "partnerships.mfa_forms.ReauthenticateForm",
+    "activate_totp": "partnerships.mfa_forms.ActivateTOTPForm",
 }
 # Changing email addresses, the password, the authenticator or the recovery codes needs the password
 # or a code typed in the last five minutes.

@@ -12,6 +12,7 @@ from allauth.mfa.adapter import get_adapter
 from allauth.mfa.base import forms as allauth_forms
 from allauth.mfa.base.internal.flows import check_rate_limit
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp import forms as totp_forms
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from allauth.mfa.utils import decrypt
 from django.core.exceptions import ValidationError
@@ -75,6 +76,34 @@ class _UsedOnce:
         if main is not None:
             self._emit_authentication_failed(main)
         raise get_adapter().validation_error("incorrect_code")
+
+
+def _matching_step(secret, code):
+    for step in yield_hotp_counters_from_time():
+        if compare_user_code(actual=code, expected=format_hotp_value(hotp_value(secret, step))):
+            return step
+    return None
+
+
+class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
+    """Setting up the app: the code typed to prove it is used up too (see remember_setup_step)."""
+
+    def clean_code(self):
+        code = super().clean_code()
+        context.request.convene_totp_step = _matching_step(self.secret, code)
+        return code
+
+
+def remember_setup_step(sender, request, user, authenticator, **kwargs):
+    """Once the app is set up, the code that set it up cannot sign in (connected in PartnershipsConfig)."""
+    step = getattr(request, "convene_totp_step", None)
+    if authenticator.type != Authenticator.Type.TOTP or step is None:
+        return
+    with transaction.atomic():
+        locked = Authenticator.objects.select_for_update().filter(pk=authenticator.pk).first()
+        if locked is not None and locked.data.get(LAST_STEP, -1) < step:
+            locked.data[LAST_STEP] = step
+            locked.save(update_fields=["data"])
 
 
 class AuthenticateForm(_UsedOnce, allauth_forms.AuthenticateForm):

@@ -86,6 +86,7 @@ def activate_authenticator(client):
     code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
     response = client.post(reverse("mfa_activate_totp"), {"code": code})
     assert response.status_code == 302, response.content.decode()
+    return code
 
 
 def test_a_new_member_sets_up_their_app_without_a_second_password_but_not_later_changes(new_member):

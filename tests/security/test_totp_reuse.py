@@ -8,10 +8,12 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.core.cache import cache
 from django.db import connection
+from django.urls import reverse
 
 from core.models import AuditEntry
 from tests.conftest import PASSWORD, totp_code
 from tests.security.conftest import MFA, browser, password_step, sign_in, signed_in
+from tests.security.test_reauthentication import activate_authenticator
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +123,20 @@ def test_too_many_wrong_codes_are_refused_and_recorded(business_manager):
     throttled = AuditEntry.objects.get(action="auth.code_throttled")
     assert throttled.actor == business_manager and throttled.ip_address == "192.0.2.10"
     assert AuditEntry.objects.filter(action="auth.code_refused", actor=business_manager).count() == 5
+
+
+def test_the_code_that_set_up_the_app_cannot_sign_in(new_member, django_capture_on_commit_callbacks):
+    with time_machine.travel(START, tick=False) as traveller:
+        client = browser()
+        password_step(client, new_member.email, PASSWORD)
+        with django_capture_on_commit_callbacks(execute=True):
+            code = activate_authenticator(client)
+        client.post(reverse("account_logout"))
+
+        # The next step: the set-up code is still inside the window allowed for the step before.
+        traveller.shift(32)
+        cache.clear()
+        again = browser("198.51.100.7")
+        assert sign_in(again, new_member, code).status_code == 200
+        assert not signed_in(again)
+        assert again.post(MFA, {"code": totp_code(new_member)}).status_code == 302
