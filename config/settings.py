@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.RefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.SessionTimeoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -179,6 +180,16 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Convene")
 # Accept the code from the 30 seconds before or after too: people type as the code changes.
 MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
+# A TOTP code is refused once its time step, or a later one, has been used (partnerships/mfa_forms.py).
+MFA_FORMS = {
+    "authenticate": "partnerships.mfa_forms.AuthenticateForm",
+    "reauthenticate": "partnerships.mfa_forms.ReauthenticateForm",
+    "activate_totp": "partnerships.mfa_forms.ActivateTOTPForm",
+}
+# Changing email addresses, the password, the authenticator or the recovery codes needs the password
+# or a code typed in the last five minutes.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 
 # Sessions end after 30 minutes idle and 12 hours in all; a warning shows before the idle end.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)

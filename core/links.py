@@ -15,6 +15,7 @@ are, and its own rule for when the link is open) and gets from here:
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from functools import wraps
@@ -28,6 +29,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core import audit
+
+logger = logging.getLogger(__name__)
 
 # A browser opened by a personal link keeps it open this long without use.
 LINK_SESSION_SECONDS = 2 * 60 * 60
@@ -209,11 +212,12 @@ def start_view(kind):
     @never_cache
     @require_http_methods(["GET", "HEAD", "POST"])
     def start(request, token):
-        if is_limited(request):
-            return kind.unavailable(request, 429)
+        # Only a bad token counts against an address, and a working link always opens: a council
+        # or a mail scanner behind one address must not lock its own people out.
         link = lookup(kind, token)
         if link is None:
-            too_many_bad_links(request)
+            if too_many_bad_links(request):
+                return kind.unavailable(request, 429)
             return kind.unavailable(request, 404)
         request.partnership = link.link_partnership()
         if request.method == "POST":
@@ -265,9 +269,20 @@ def too_many(bucket, limit, window):
 
 
 def too_many_bad_links(request, limit=20, window=600):
-    """Count a bad token from this address; True once it has tried too many in the window."""
-    return too_many(f"bad-link:{request.META.get('REMOTE_ADDR', '')}", limit, window)
+    """Count a bad token from this address; True once it has tried too many in the window.
+
+    The first refusal of a window is audited and every one logged, with the address.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    count = _count(f"limit:bad-link:{address}", window)
+    if count <= limit:
+        return False
+    logger.warning("Personal link refused: too many bad links from %s (%d in %d s)", address, count, window)
+    if count == limit + 1:
+        audit.record("link.throttled", request=request, actor_label="unknown visitor", bad_links=count)
+    return True
 
 
 def is_limited(request, limit=20):
-    return (cache.get(f"limit:bad-link:{request.META.get('REMOTE_ADDR', '')}") or 0) >= limit
+    """Has this address had more than `limit` bad tokens refused in the window? (A valid link still opens.)"""
+    return (cache.get(f"limit:bad-link:{request.META.get('REMOTE_ADDR', '')}") or 0) > limit

@@ -1,3 +1,4 @@
+import logging
 import time
 
 from allauth.mfa.models import Authenticator
@@ -8,6 +9,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+
+from core import audit
+from core.logging import redact
 
 # Pages a signed-in member of staff may reach before they have set up their authenticator app.
 MFA_SETUP_URL_NAMES = {
@@ -107,3 +111,46 @@ class RequireMFAMiddleware:
         if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             return None
         return redirect("mfa_activate_totp")
+
+
+refusals = logging.getLogger("convene.refusals")
+
+
+class RefusalLogMiddleware:
+    """Every refused request is logged with who asked and from where; a signed-in person's is audited too.
+
+    Django's own log line names only the path: a member of staff trying another partnership's page,
+    or someone removed from the staff still using theirs, must be traceable to the account and the
+    address. Tokens in the path are struck out by the logging filter.
+    """
+
+    REFUSED = {403: "forbidden", 404: "not found", 429: "too many requests"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in self.REFUSED:
+            user = getattr(request, "user", None)
+            signed_in = user is not None and user.is_authenticated
+            address = audit.client_ip(request)
+            refusals.warning(
+                "Refused (%s %s) %s %s for %s from %s",
+                response.status_code,
+                self.REFUSED[response.status_code],
+                request.method,
+                request.path,
+                f"user {user.pk} <{user.email}>" if signed_in else "a visitor not signed in",
+                address,
+            )
+            if signed_in and response.status_code != 429:
+                audit.record(
+                    "access.refused",
+                    request=request,
+                    actor=user,
+                    status=response.status_code,
+                    method=request.method,
+                    path=redact(request.path)[:300],
+                )
+        return response

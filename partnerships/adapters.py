@@ -4,11 +4,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
-from core import crypto
+from core import audit, crypto
+from core.audit import client_ip
 from notifications.services import queue_email
 
 # Seconds after signing in during which a new member of staff may set up their app without
@@ -30,15 +33,38 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         return False
 
     def is_reauthentication_required(self, *, app, **kwargs):
-        """No second password prompt while a new member of staff sets up their app just after signing in."""
+        """No second password prompt while a new member of staff sets up their first app just after signing in.
+
+        Once they have one, changing it or its recovery codes needs fresh proof like any other
+        account change; the code that set the app up counts as such proof for the usual few minutes.
+        """
         request = allauth_context.request
         if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
             now = time.time()
             totp = Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).first()
-            setting_up = totp is None or now - totp.created_at.timestamp() < FIRST_SETUP_WINDOW
-            if setting_up and now - request.session.get("convene_started", 0) < FIRST_SETUP_WINDOW:
+            if totp is None:
+                if now - request.session.get("convene_started", 0) < FIRST_SETUP_WINDOW:
+                    return False
+            elif now - totp.created_at.timestamp() < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT:
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Failed sign-ins count per account and address together (allauth counts per account alone).
+
+        So someone typing wrong passwords for a known address locks only themselves out, not the
+        account's owner signing in from elsewhere. ACCOUNT_RATE_LIMITS also caps each address.
+        """
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_ip(request)}"
+
+    def pre_authenticate(self, request, **credentials):
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as refusal:
+            if refusal.code != "too_many_login_attempts":
+                raise
+            audit.record("auth.sign_in_throttled", request=request, actor_label=str(credentials.get("email", ""))[:200])
+            raise
 
     def get_login_redirect_url(self, request):
         return reverse("overview:home")

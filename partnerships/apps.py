@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
     verbose_name = "Partnership details and staff"
+
+    def ready(self):
+        from allauth.mfa.signals import authenticator_added
+
+        from partnerships.mfa_forms import remember_setup_step
+
+        authenticator_added.connect(remember_setup_step, dispatch_uid="convene_totp_setup_step")

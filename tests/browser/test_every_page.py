@@ -1370,6 +1370,13 @@ def account_steps(world):
     return [
         Step("account_change_password", "manager", error=send_form("Save password")),
         Step("mfa_index", "manager"),
+        # Recovery codes need the password (or a code) typed in the last few minutes.
+        Step(
+            "account_reauthenticate",
+            "manager",
+            error=send_form("Continue"),
+            then=send_form("Continue", fill=[("Password", PASSWORD)]),
+        ),
         Step("mfa_view_recovery_codes", "manager"),
         Step("account_logout", "manager"),
         Step(
@@ -1428,7 +1435,7 @@ def refusal_steps(world):
             url=reverse("mfa_authenticate"),
             error=send_form("Continue", fill=[("Security code", "000000")]),
         ),
-        # Last of all: it shuts every personal link from this address for a while.
+        # Last of all: it shuts this address's bad links out for a while (a working link still opens).
         Step(
             "invitation:start",
             "public",

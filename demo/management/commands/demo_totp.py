@@ -25,4 +25,4 @@ class Command(BaseCommand):
         remaining = period - int(time.time()) % period
         # The code alone on standard output, so it can be copied or piped; the hint on standard error.
         self.stdout.write(format_hotp_value(hotp_value(secret, counter)))
-        self.stderr.write(f"(valid for {remaining} more seconds)")
+        self.stderr.write(f"(valid for {remaining} more seconds; each code signs in once)")
