@@ -24,6 +24,7 @@ REPLY_FORM = [
     "Yes, I will attend",
     "Do you have any access needs? (optional)",
     "Yes",  # will your line manager come with you?
+    "No",  # should your line manager or agency be told? (no is chosen until changed)
     "Why can you not attend? (optional)",
     "Colleague who knew the family better (optional)",
     "Their work email address (optional)",
@@ -73,7 +74,8 @@ def test_a_practitioner_replies_and_changes_their_reply_by_keyboard(page, a11y, 
     page.keyboard.type("A hearing loop, please")
     assert tab(page)["name"] == "Yes"
     page.keyboard.press("Space")
-    for _ in range(4):
+    # Past the agency question and the "cannot attend" boxes to the button.
+    for _ in range(5):
         state = tab(page)
     assert state["name"] == "Send your reply"
     page.keyboard.press("Enter")
@@ -92,7 +94,7 @@ def test_a_practitioner_replies_and_changes_their_reply_by_keyboard(page, a11y, 
     page.keyboard.press("ArrowDown")
     state = focused(page)
     assert state["name"] == "No, I cannot attend" and state["checked"], state
-    assert [tab(page)["name"] for _ in range(3)] == REPLY_FORM[3:6]
+    assert [tab(page)["name"] for _ in range(4)] == REPLY_FORM[3:7]
     page.keyboard.type("I am on leave that week")
     for _ in range(3):
         state = tab(page)
