@@ -5,10 +5,15 @@ Real parts throughout: PostgreSQL, a Redis broker, Celery worker processes kille
 sweep every OUTBOX_SWEEP_SECONDS, leases of OUTBOX_LEASE_SECONDS), and an SMTP listener as the
 witness of what arrived and when.
 
+One worker lives throughout, as a deployment runs more than one; the other is started twenty times
+and killed at a random point once it holds an email. The emails it held wait for their lease to run
+out and the beat's sweep to put them back, well inside 90 seconds.
+
 A second copy is unavoidable in one case only: the listener accepted the email and the worker died
 before it wrote `sent` (SMTP has no way to ask "did you get it?"). The test finds each such kill
-from the outside: the row is still in sending under the dead worker's claim, and the listener holds
-a copy more of it than before that worker started. Every duplicate must be one of those.
+from the outside: the row is still in sending under the dead worker's claim, and the listener
+accepted a copy of it after that claim began. Every duplicate must come from one of those kills,
+and each of those kills must give exactly one duplicate; the test prints how many there were.
 """
 
 import os
