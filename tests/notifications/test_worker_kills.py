@@ -14,6 +14,9 @@ before it wrote `sent` (SMTP has no way to ask "did you get it?"). The test find
 from the outside: the row is still in sending under the dead worker's claim, and the listener
 accepted a copy of it after that claim began. Every duplicate must come from one of those kills,
 and each of those kills must give exactly one duplicate; the test prints how many there were.
+The listener runs in this process, so the kill often waits for it to let go of the interpreter lock,
+just after it accepted an email: kills land in that narrow window far more often than chance would
+have them, which tests the accounting of duplicates all the harder.
 """
 
 import os
