@@ -297,7 +297,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=120)
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=15)
+# A worker sending an email holds it under a lease it renews every third of this; once the lease
+# runs out (the worker died), the next outbox sweep puts the email back in the queue.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=30)
+if OUTBOX_LEASE_SECONDS < 3:
+    raise ConfigurationError(f"OUTBOX_LEASE_SECONDS must be at least 3, not {OUTBOX_LEASE_SECONDS}")
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=600)
 # Each app's periodic work, from its tasks.py.
 CELERY_BEAT_SCHEDULE = {

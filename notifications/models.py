@@ -36,12 +36,14 @@ class OutboundMessageQuerySet(models.QuerySet):
                 found.append(pk)
         return self.filter(pk__in=found)
 
-    def due(self, now=None, queued_grace=timedelta(seconds=60), sending_timeout=timedelta(minutes=10)):
-        """Rows the sweep should hand to a worker: queued too long, or stuck in sending."""
+    def due(self, now=None, queued_grace=timedelta(seconds=60)):
+        """Rows queued too long: their task was lost (a broker outage, or a worker that died holding it)."""
         now = now or timezone.now()
-        waiting = Q(state=OutboundMessage.State.QUEUED, next_attempt_at__lte=now - queued_grace)
-        stuck = Q(state=OutboundMessage.State.SENDING, claimed_at__lte=now - sending_timeout, attempts__lt=MAX_ATTEMPTS)
-        return self.filter(waiting | stuck)
+        return self.filter(state=OutboundMessage.State.QUEUED, next_attempt_at__lte=now - queued_grace)
+
+    def lease_expired(self, now=None):
+        """Rows in sending whose worker stopped renewing its claim: it died, or lost the database."""
+        return self.filter(state=OutboundMessage.State.SENDING, lease_expires_at__lt=now or timezone.now())
 
 
 class OutboundMessage(models.Model):
@@ -81,6 +83,10 @@ class OutboundMessage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The worker sending the row ("host pid 123") and until when its claim holds: it renews the lease
+    # while it works, and the sweep puts the row back in the queue once the lease has run out.
+    claimed_by = models.CharField(max_length=200, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = OutboundMessageQuerySet.as_manager()
@@ -95,8 +101,8 @@ class OutboundMessage(models.Model):
                 condition=Q(state="queued"),
             ),
             models.Index(
-                fields=["claimed_at"],
-                name="outbox_sending",
+                fields=["lease_expires_at"],
+                name="outbox_lease",
                 condition=Q(state="sending"),
             ),
         ]
@@ -105,6 +111,9 @@ class OutboundMessage(models.Model):
                 condition=Q(state__in=["queued", "sending", "sent", "failed", "withdrawn"]), name="outbox_state_valid"
             ),
             models.CheckConstraint(condition=~Q(state="sent") | Q(sent_at__isnull=False), name="outbox_sent_has_time"),
+            models.CheckConstraint(
+                condition=~Q(state="sending") | Q(lease_expires_at__isnull=False), name="outbox_sending_has_lease"
+            ),
         ]
 
     def __str__(self):

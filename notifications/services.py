@@ -2,15 +2,19 @@
 
 import hashlib
 import logging
+import os
 import smtplib
+import socket
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from email.utils import formataddr
 from functools import cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.db.models import CharField, F, Q, Value
+from django.db import DatabaseError, connection, transaction
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 from django.template import Context, Engine
 from django.template.loader import render_to_string
@@ -20,8 +24,6 @@ from core.logging import redact
 from notifications.models import MAX_ATTEMPTS, OutboundMessage
 
 logger = logging.getLogger(__name__)
-
-STUCK_AFTER = timedelta(minutes=10)
 
 
 def backoff(attempts):
@@ -102,16 +104,64 @@ def dispatch(message_id):
         logger.warning("Could not reach the broker for outbound message %s; the sweep will retry", message_id)
 
 
+def lease():
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+
+
+def worker_name():
+    """Who holds a claim, for whoever reads the row: the machine and the process."""
+    return f"{socket.gethostname()} pid {os.getpid()}"
+
+
 def claim(message_id, now=None):
-    """Mark a row as being sent by this worker; the claim's time, or None if another worker has it or it is done."""
+    """Mark a row as being sent by this worker under a lease; the claim's time, or None if it is not queued and due.
+
+    A row another worker is sending is not claimable until the sweep has put it back in the queue,
+    which it does only once that worker has stopped renewing its lease.
+    """
     now = now or timezone.now()
-    waiting = Q(state=OutboundMessage.State.QUEUED, next_attempt_at__lte=now + timedelta(seconds=2))
-    stuck = Q(state=OutboundMessage.State.SENDING, claimed_at__lte=now - STUCK_AFTER, attempts__lt=MAX_ATTEMPTS)
     # One conditional UPDATE: the database lets only one worker's WHERE match.
-    updated = OutboundMessage.objects.filter(waiting | stuck, pk=message_id).update(
-        state=OutboundMessage.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    updated = OutboundMessage.objects.filter(
+        pk=message_id, state=OutboundMessage.State.QUEUED, next_attempt_at__lte=now + timedelta(seconds=2)
+    ).update(
+        state=OutboundMessage.State.SENDING,
+        claimed_at=now,
+        claimed_by=worker_name(),
+        lease_expires_at=now + lease(),
+        attempts=F("attempts") + 1,
     )
     return now if updated == 1 else None
+
+
+@contextmanager
+def renewing_lease(claimed):
+    """While the block runs, a thread renews the claimed row's lease every third of the lease.
+
+    The thread opens a database connection of its own only if a send outlasts a third of the lease,
+    and stops when the block ends or the row is no longer this worker's to send.
+    """
+    done = threading.Event()
+    thread = threading.Thread(
+        target=_renew, args=(claimed.filter(state=OutboundMessage.State.SENDING), done), name="outbox-lease"
+    )
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+def _renew(claimed, done):
+    try:
+        while not done.wait(settings.OUTBOX_LEASE_SECONDS / 3):
+            try:
+                if not claimed.update(lease_expires_at=timezone.now() + lease()):
+                    return  # the sweep gave the row back to the queue
+            except DatabaseError:  # the next renewal may get through; if none does, the lease runs out
+                logger.warning("Could not renew the lease on an outbound message", exc_info=True)
+    finally:
+        connection.close()  # this thread's own connection, if it opened one
 
 
 def message_id_for(message):
@@ -195,24 +245,33 @@ def deliver(message_id):
     if claimed_at is None:
         return None
     message = OutboundMessage.objects.get(pk=message_id)
-    # Outcomes are written only while this worker's claim stands; a worker that stalled past
-    # STUCK_AFTER must not overwrite what the worker that took over has done.
-    ours = OutboundMessage.objects.filter(pk=message_id, state=OutboundMessage.State.SENDING, claimed_at=claimed_at)
+    # Outcomes are written only while this worker's claim stands. A worker that stalled until the
+    # sweep put the row back in the queue may still record what happened, but not once another
+    # worker has claimed it again (a new claimed_at), and never over a row taken off the queue.
+    ours = OutboundMessage.objects.filter(
+        pk=message_id,
+        claimed_at=claimed_at,
+        claimed_by=message.claimed_by,
+        state__in=[OutboundMessage.State.SENDING, OutboundMessage.State.QUEUED],
+    )
     if reason := no_longer_applies(message):
-        ours.update(**_withdrawn(reason))
+        ours.update(**_withdrawn(reason), lease_expires_at=None)
         return None
-    try:
-        send(build_email(message))
-    except (smtplib.SMTPException, OSError) as error:
-        return _failed_attempt(ours, message, error, permanent=is_permanent(error))
-    except Exception as error:  # a fault in making the message (a PDF, an attachment): never leave it "sending"
-        logger.exception("Could not make outbound message %s", message_id)
-        return _failed_attempt(ours, message, error, permanent=False)
-    sent = {"state": OutboundMessage.State.SENT, "sent_at": timezone.now(), "last_error": ""}
+    # What "sent" writes is made before the send, so that the acceptance is recorded by the very
+    # next statement: a worker that dies between the two sends the email again (the same Message-ID).
+    sent = {"state": OutboundMessage.State.SENT, "last_error": "", "lease_expires_at": None}
     if not settings.DEMO_MAILBOX:
         # The recipient has the links now; the outbox keeps no usable copy of them.
         sent |= {"body_text": redact(message.body_text), "body_html": redact(message.body_html)}
-    ours.update(**sent)
+    with renewing_lease(ours):
+        try:
+            send(build_email(message))
+        except (smtplib.SMTPException, OSError) as error:
+            return _failed_attempt(ours, message, error, permanent=is_permanent(error))
+        except Exception as error:  # a fault in making the message (a PDF, an attachment): never leave it "sending"
+            logger.exception("Could not make outbound message %s", message_id)
+            return _failed_attempt(ours, message, error, permanent=False)
+        ours.update(**sent, sent_at=timezone.now())
     return None
 
 
@@ -238,7 +297,7 @@ def send(email):
 def _failed_attempt(ours, message, error, *, permanent):
     reason = f"{type(error).__name__}: {error}"[:500]
     if permanent or message.attempts >= MAX_ATTEMPTS:
-        ours.update(state=OutboundMessage.State.FAILED, last_error=reason)
+        ours.update(state=OutboundMessage.State.FAILED, last_error=reason, lease_expires_at=None)
         logger.warning("Outbound message %s failed for good: %s", message.pk, reason)
         return None
     wait = backoff(message.attempts)
@@ -246,16 +305,39 @@ def _failed_attempt(ours, message, error, *, permanent):
         state=OutboundMessage.State.QUEUED,
         last_error=reason,
         next_attempt_at=timezone.now() + timedelta(seconds=wait),
+        lease_expires_at=None,
     )
     return wait
 
 
 def fail_exhausted(now=None):
-    """Rows stuck in sending after their last attempt (a worker died each time) are marked failed."""
+    """Rows whose lease ran out on their last attempt (a worker died each time) are marked failed."""
+    return (
+        OutboundMessage.objects.lease_expired(now)
+        .filter(attempts__gte=MAX_ATTEMPTS)
+        .update(
+            state=OutboundMessage.State.FAILED,
+            lease_expires_at=None,
+            last_error="No worker finished sending it after every attempt.",
+        )
+    )
+
+
+def release_expired_claims(now=None):
+    """Put rows whose worker stopped renewing its lease back in the queue; their ids, to hand out again."""
     now = now or timezone.now()
-    return OutboundMessage.objects.filter(
-        state=OutboundMessage.State.SENDING, claimed_at__lte=now - STUCK_AFTER, attempts__gte=MAX_ATTEMPTS
-    ).update(state=OutboundMessage.State.FAILED, last_error="No worker finished sending it after every attempt.")
+    expired = OutboundMessage.objects.lease_expired(now).filter(attempts__lt=MAX_ATTEMPTS)
+    ids = list(expired.order_by("lease_expires_at").values_list("pk", flat=True)[:500])
+    # The same condition again: a lease renewed since the SELECT keeps its row.
+    released = expired.filter(pk__in=ids).update(
+        state=OutboundMessage.State.QUEUED,
+        lease_expires_at=None,
+        next_attempt_at=now,
+        last_error="The worker sending it stopped before it finished.",
+    )
+    if released:
+        logger.warning("Put %s outbound messages back in the queue: their workers stopped renewing the lease", released)
+    return ids
 
 
 def due_message_ids(limit=500):

@@ -13,7 +13,7 @@ def send_message(message_id):
 
 @shared_task(ignore_result=True)
 def sweep_outbox():
-    """Hand every row that is queued too long or stuck in sending back to a worker."""
+    """Hand back to a worker every row whose worker died (its lease ran out) or that is queued too long."""
     services.fail_exhausted()
-    for message_id in services.due_message_ids():
+    for message_id in services.release_expired_claims() + services.due_message_ids():
         send_message.delay(message_id)

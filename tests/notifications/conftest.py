@@ -33,6 +33,7 @@ class RecordingHandler:
     def __init__(self):
         self.lock = threading.Condition()
         self.accepted = []  # (recipient, email.message.EmailMessage), in the order they were accepted
+        self.accepted_at = []  # time.time() of each of them
         self.started = 0  # DATA commands received, including ones still being worked on
         self.delay = 0.0  # seconds to think before accepting each message
         self.refuse_temporarily = 0  # answer the next N messages with 451
@@ -59,6 +60,7 @@ class RecordingHandler:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.accepted.extend((recipient, message) for recipient in envelope.rcpt_tos)
+            self.accepted_at.extend(time.time() for _ in envelope.rcpt_tos)
             self.lock.notify_all()
         return "250 2.0.0 Accepted"
 
@@ -164,13 +166,9 @@ class Worker:
 
 
 @pytest.fixture
-def start_worker(transactional_db, broker, smtp_server, tmp_path):
-    """Start Celery workers on the test database that send through smtp_server; stopped in teardown.
-
-    Depending on transactional_db makes the workers stop before the tables are flushed.
-    """
-    workers = []
-    env = os.environ | {
+def celery_environment(smtp_server, tmp_path):
+    """The environment of the worker and beat processes: the test database, the workers' Redis, smtp_server."""
+    return os.environ | {
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": worker_database_url(),
         "REDIS_URL": worker_broker_url(),
@@ -182,6 +180,16 @@ def start_worker(transactional_db, broker, smtp_server, tmp_path):
         "MEDIA_ROOT": str(tmp_path / "media"),
         "LOG_LEVEL": "WARNING",
     }
+
+
+@pytest.fixture
+def start_worker(transactional_db, broker, celery_environment, tmp_path):
+    """Start Celery workers on the test database that send through smtp_server; stopped in teardown.
+
+    Depending on transactional_db makes the workers stop before the tables are flushed.
+    """
+    workers = []
+    env = celery_environment
 
     def start(*names):
         """Start a solo worker for each name at once, wait until all are ready, and return them."""
@@ -225,3 +233,25 @@ def start_worker(transactional_db, broker, smtp_server, tmp_path):
         worker.terminate()
     for worker in workers:
         worker.wait_or_kill()
+
+
+@pytest.fixture
+def beat(transactional_db, broker, celery_environment, tmp_path):
+    """A real Celery beat with the project's schedule, handing periodic tasks to the test's workers."""
+    log_path = tmp_path / "beat.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=WARNING"),
+                *("--schedule", str(tmp_path / "celerybeat-schedule")),
+            ],
+            cwd=settings.BASE_DIR,
+            env=celery_environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    beat = Worker("beat", process, log_path)
+    yield beat
+    beat.terminate()
+    beat.wait_or_kill()

@@ -185,10 +185,9 @@ def test_a_worker_killed_mid_batch_leaves_nothing_unsent_or_doubled(start_worker
 
     start_worker("replacement")
     # The task for the row in flight is unacknowledged and invisible for an hour, so only the sweep
-    # can save it; make the row look stuck for longer than STUCK_AFTER instead of waiting.
-    OutboundMessage.objects.filter(pk=in_flight.pk).update(
-        claimed_at=timezone.now() - services.STUCK_AFTER - timedelta(minutes=1)
-    )
+    # can save it, once the dead worker's lease has run out (test_worker_kills.py waits for it).
+    assert in_flight.lease_expires_at > timezone.now()
+    OutboundMessage.objects.filter(pk=in_flight.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
     tasks.sweep_outbox()
 
     wait_until_settled(event)

@@ -1,12 +1,13 @@
 """The outbox: a row per email, claimed by one worker, retried with backoff, swept if stuck."""
 
 import smtplib
+import time
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from notifications import services, tasks
@@ -92,20 +93,115 @@ def test_a_permanent_refusal_fails_and_can_be_retried():
     assert message.state == OutboundMessage.State.QUEUED and message.attempts == 0
 
 
-@pytest.mark.django_db
-def test_the_sweep_finds_rows_queued_too_long_or_stuck_in_sending(mailoutbox):
-    waiting = queue("waiting")
-    stuck = queue("stuck")
-    fresh = queue("fresh")
-    OutboundMessage.objects.filter(pk=stuck.pk).update(
-        state=OutboundMessage.State.SENDING, claimed_at=timezone.now() - timedelta(minutes=11)
+def claimed_by_a_worker(message, *, lease_left, attempts=1):
+    """The row as a worker's claim leaves it, its lease running out in lease_left (negative: ran out)."""
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        state=OutboundMessage.State.SENDING,
+        attempts=attempts,
+        claimed_at=timezone.now() - timedelta(seconds=30),
+        claimed_by="worker-1 pid 4242",
+        lease_expires_at=timezone.now() + lease_left,
     )
+
+
+@pytest.mark.django_db
+def test_the_sweep_finds_rows_queued_too_long_or_whose_worker_stopped_renewing_its_lease(mailoutbox):
+    waiting = queue("waiting")
+    abandoned = queue("abandoned")
+    in_hand = queue("in-hand")
+    fresh = queue("fresh")
+    claimed_by_a_worker(abandoned, lease_left=timedelta(seconds=-1))
+    claimed_by_a_worker(in_hand, lease_left=timedelta(seconds=20))
     OutboundMessage.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=5))
-    assert set(services.due_message_ids()) == {waiting.pk, stuck.pk}
+    assert services.due_message_ids() == [waiting.pk]
+    assert list(OutboundMessage.objects.lease_expired()) == [abandoned]
     tasks.sweep_outbox()
     states = dict(OutboundMessage.objects.values_list("pk", "state"))
-    assert states == {waiting.pk: "sent", stuck.pk: "sent", fresh.pk: "queued"}
+    assert states == {waiting.pk: "sent", abandoned.pk: "sent", in_hand.pk: "sending", fresh.pk: "queued"}
     assert len(mailoutbox) == 2
+    abandoned.refresh_from_db()
+    assert abandoned.attempts == 2 and abandoned.lease_expires_at is None and abandoned.last_error == ""
+
+
+@pytest.mark.django_db
+def test_a_claim_carries_a_lease_that_the_sweep_honours_until_it_runs_out(settings):
+    settings.OUTBOX_LEASE_SECONDS = 30
+    message = queue()
+    claimed_at = services.claim(message.pk)
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.SENDING and message.claimed_at == claimed_at
+    assert message.lease_expires_at == claimed_at + timedelta(seconds=30)
+    assert message.claimed_by == services.worker_name()
+    # Another worker given the row while the lease holds cannot take it, and neither can the sweep.
+    assert services.claim(message.pk) is None
+    with time_machine.travel(claimed_at + timedelta(seconds=29)):
+        assert services.release_expired_claims() == []
+    with time_machine.travel(claimed_at + timedelta(seconds=31)):
+        assert services.release_expired_claims() == [message.pk]
+        message.refresh_from_db()
+        assert message.state == OutboundMessage.State.QUEUED and message.lease_expires_at is None
+        assert message.last_error == "The worker sending it stopped before it finished."
+        assert services.claim(message.pk) is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_send_keeps_renewing_its_lease_so_no_one_takes_it_over(settings):
+    settings.OUTBOX_LEASE_SECONDS = 3
+    # Committed (the renewing thread has a connection of its own), and not handed to a worker.
+    message = OutboundMessage.objects.create(
+        kind="test", recipient="a@agency.example", subject="S", idempotency_key="k"
+    )
+    claimed_at = services.claim(message.pk)
+    claimed = OutboundMessage.objects.filter(pk=message.pk, claimed_at=claimed_at)
+    with services.renewing_lease(claimed):
+        # Four seconds is past the first lease: the worker is alive, so the lease moves on.
+        time.sleep(4)
+        assert services.release_expired_claims() == []
+    first_renewal = claimed.get().lease_expires_at
+    assert first_renewal > claimed_at + timedelta(seconds=3)
+    # Once the block ends nothing renews it, and the sweep may put it back in the queue.
+    time.sleep(3.2)
+    assert services.release_expired_claims() == [message.pk]
+
+
+def stall_past_the_lease(message, *, taken_over):
+    """A send during which the worker stalls, the sweep puts the row back, and perhaps another worker claims it."""
+
+    def stalled_send(email):
+        OutboundMessage.objects.filter(pk=message.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+        assert services.release_expired_claims() == [message.pk]
+        if taken_over:
+            assert services.claim(message.pk, now=timezone.now() + timedelta(seconds=1)) is not None
+
+    return mock.patch("notifications.services.send", side_effect=stalled_send)
+
+
+@pytest.mark.django_db
+def test_a_stalled_worker_records_its_send_if_no_other_worker_has_claimed_the_row_since():
+    message = queue()
+    with stall_past_the_lease(message, taken_over=False):
+        assert services.deliver(message.pk) is None
+    message.refresh_from_db()
+    # What the server accepted is recorded, so the task the sweep handed out finds nothing to send.
+    assert message.state == OutboundMessage.State.SENT and message.attempts == 1
+    assert services.claim(message.pk) is None
+
+
+@pytest.mark.django_db
+def test_a_stalled_worker_leaves_the_row_alone_once_another_worker_has_claimed_it():
+    message = queue()
+    with stall_past_the_lease(message, taken_over=True):
+        assert services.deliver(message.pk) is None
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.SENDING and message.attempts == 2
+    assert message.lease_expires_at is not None
+
+
+@pytest.mark.django_db
+def test_a_sending_row_must_have_a_lease():
+    message = queue()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboundMessage.objects.filter(pk=message.pk).update(state=OutboundMessage.State.SENDING)
 
 
 @pytest.mark.django_db
@@ -129,15 +225,11 @@ def test_a_fault_while_making_the_message_is_a_failed_attempt_not_a_stuck_row(ma
 @pytest.mark.django_db
 def test_a_row_whose_worker_died_on_every_attempt_ends_failed():
     message = queue()
-    OutboundMessage.objects.filter(pk=message.pk).update(
-        state=OutboundMessage.State.SENDING,
-        attempts=services.MAX_ATTEMPTS,
-        claimed_at=timezone.now() - timedelta(minutes=11),
-    )
+    claimed_by_a_worker(message, lease_left=timedelta(seconds=-1), attempts=services.MAX_ATTEMPTS)
     assert services.due_message_ids() == []
     tasks.sweep_outbox()
     message.refresh_from_db()
-    assert message.state == OutboundMessage.State.FAILED
+    assert message.state == OutboundMessage.State.FAILED and message.lease_expires_at is None
 
 
 @pytest.mark.django_db

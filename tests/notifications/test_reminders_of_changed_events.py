@@ -17,7 +17,6 @@ from django.utils import timezone
 from core.formatting import weekday_day_month
 from events import invitations, reminders, services
 from events.models import Invitation
-from notifications import services as outbox
 from notifications import tasks
 from notifications.models import OutboundMessage
 from practitioners.models import Agency
@@ -150,8 +149,14 @@ def test_a_reminder_claimed_before_the_cancellation_is_dropped_when_it_comes_to_
     reminders.run()
     claimed = reminder_rows(event).filter(kind=reminders.EVENT_REMINDER).first()
     # A worker claimed it and stalled before sending; the cancellation leaves it to that claim.
-    stalled_at = timezone.now() - outbox.STUCK_AFTER - timedelta(seconds=1)
-    OutboundMessage.objects.filter(pk=claimed.pk).update(state="sending", claimed_at=stalled_at, attempts=1)
+    stalled_at = timezone.now() - timedelta(minutes=2)
+    OutboundMessage.objects.filter(pk=claimed.pk).update(
+        state="sending",
+        claimed_at=stalled_at,
+        claimed_by="a worker that died",
+        lease_expires_at=stalled_at + timedelta(seconds=30),
+        attempts=1,
+    )
 
     services.cancel_event(event, reason="The venue is closed.", cancelled_by=business_manager)
     claimed.refresh_from_db()

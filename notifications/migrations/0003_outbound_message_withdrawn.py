@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0001_initial'),
-        ('notifications', '0001_initial'),
+        ('notifications', '0002_outbox_leases'),
     ]
 
     operations = [
