@@ -244,7 +244,7 @@ def report_publication(request, slug, review_id):
             "public_url": signoff.public_url(publication) if publication and publication.state == "published" else None,
             "to_tell": len(signoff.people_to_tell(review)),
             "blockers": signoff.publication_blockers(review),
-            "notice_problem": signoff.notice_period_problem(review),
+            "record_sending": signoff.sending_needs_recording(review),
             "form": hold_form,
         },
     )

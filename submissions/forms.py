@@ -228,8 +228,11 @@ class MoreTimeForm(forms.Form):
 
     def clean_new_deadline(self):
         day = self.cleaned_data["new_deadline"]
-        if day <= max(self.deadline, timezone.localdate()):
+        today = timezone.localdate()
+        if day <= self.deadline:
             raise forms.ValidationError(
                 f"The new date must be after the date your account is needed by, {long_date(self.deadline)}"
             )
+        if day <= today:
+            raise forms.ValidationError("The new date must be in the future")
         return day

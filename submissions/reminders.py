@@ -8,7 +8,7 @@ from core import links
 from core.workdays import add_working_days, subtract_working_days
 from notifications.services import not_yet_queued
 from submissions import services
-from submissions.models import AccountRequest
+from submissions.models import AccountRequest, Extension
 
 # The reminder before goes this many working days before the deadline.
 BEFORE_WORKING_DAYS = 3
@@ -21,6 +21,8 @@ def due_reminders(now):
         AccountRequest.objects.awaiting()
         .filter(deadline__lte=add_working_days(today, BEFORE_WORKING_DAYS))
         .exclude(review__status__in=services.CLOSED_STATUSES)
+        # Asked for more time and not yet answered: the business manager's answer comes first.
+        .exclude(extensions__decision=Extension.Decision.PENDING)
         .select_related("review__partnership", "agency", "template")
     )
     due = {}
@@ -55,8 +57,13 @@ def run_reminders(now=None):
     """One pass of the sweep, in its own transaction; returns how many reminders it queued."""
     with transaction.atomic():
         due = due_reminders(now or timezone.now())
-        keys = not_yet_queued(list(due))
-        for key in keys:
+        queued = 0
+        for key in not_yet_queued(list(due)):
             account_request, which = due[key]
-            remind(AccountRequest.objects.select_for_update().get(pk=account_request.pk), which, key)
-    return len(keys)
+            locked = AccountRequest.objects.select_for_update().get(pk=account_request.pk)
+            # Again under the lock: another pass may have queued it, or the lead sent the account, meanwhile.
+            if locked.sent_at is not None or not not_yet_queued([key]):
+                continue
+            remind(locked, which, key)
+            queued += 1
+    return queued

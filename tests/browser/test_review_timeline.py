@@ -34,7 +34,7 @@ def test_the_business_manager_records_the_timeline_and_then_publishes(
         review,
         version=make_version(review),
         body="Safeguarding Partnership Executive",
-        signed_off_on=today,
+        signed_off_on=today - timedelta(days=30),
         minute_reference="SPE 2026/50",
         recorded_by=business_manager,
         no_check_reason="Nobody who knew the child could be reached.",

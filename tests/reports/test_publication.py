@@ -62,7 +62,7 @@ def signed_off(review, circulation, business_manager):
         review,
         version=circulation.version,
         body="Safeguarding Partnership Executive",
-        signed_off_on=timezone.localdate(),
+        signed_off_on=timezone.localdate() - timedelta(days=30),
         minute_reference="SPE 2027/14",
         recorded_by=business_manager,
     )
@@ -179,7 +179,7 @@ def test_the_address_is_unique_within_the_partnership(business_manager, other_pa
             other,
             version=make_circulation(make_version(other)).version,
             body="Executive",
-            signed_off_on=timezone.localdate(),
+            signed_off_on=timezone.localdate() - timedelta(days=30),
             minute_reference="1",
             recorded_by=by,
         )
@@ -258,7 +258,7 @@ def test_an_uploaded_pdf_is_published_as_it_was_uploaded(client, business_manage
         review,
         version=version,
         body="Executive",
-        signed_off_on=timezone.localdate(),
+        signed_off_on=timezone.localdate() - timedelta(days=30),
         minute_reference="1",
         recorded_by=business_manager,
     )
@@ -428,3 +428,26 @@ def test_nothing_is_published_before_the_final_reports_sending_is_recorded(bm_cl
     assert not Publication.objects.exists()
     signed_off.refresh_from_db()
     assert signed_off.status == Review.Status.SIGNED_OFF
+
+
+def test_a_sending_date_before_sign_off_does_not_start_the_notice_period(bm_client, business_manager, signed_off):
+    # The final report is the signed-off one: recorded as sent before it was signed off, the date cannot count.
+    signed_on = signed_off.sign_off.signed_off_on
+    record_timeline(
+        review=signed_off, data={"final_report_sent_on": signed_on - timedelta(days=5)}, recorded_by=business_manager
+    )
+
+    page = bm_client.get(publication_url(signed_off)).content.decode()
+    response = bm_client.post(publication_url(signed_off), {"action": "publish"}, follow=True)
+
+    assert "before it was signed off on" in page
+    assert "Record dates on the review's timeline" in page
+    assert "before it was signed off on" in response.content.decode()
+    assert not Publication.objects.exists()
+    with pytest.raises(DomainError, match="Record the date the signed-off report was sent"):
+        signoff.publish(signed_off, by=business_manager)
+    signed_off.refresh_from_db()
+    assert signed_off.status == Review.Status.SIGNED_OFF
+
+    record_timeline(review=signed_off, data={"final_report_sent_on": signed_on}, recorded_by=business_manager)
+    assert signoff.publish(signed_off, by=business_manager).state == Publication.State.PUBLISHED

@@ -30,7 +30,7 @@ def record(review, version, by, **overrides):
     values = {
         "version": version,
         "body": BODY,
-        "signed_off_on": timezone.localdate(),
+        "signed_off_on": timezone.localdate() - timedelta(days=30),
         "minute_reference": MINUTE,
         "recorded_by": by,
     } | overrides

@@ -13,7 +13,7 @@ from core.models import AuditEntry
 from core.retention import REMOVED_EMAIL
 from notifications.models import OutboundMessage
 from reviews.models import Review, ReviewStatusChange
-from submissions import reminders, tasks
+from submissions import reminders, services, tasks
 from submissions.models import AccountRequest, AccountVersion, Extension
 from tests.reports.documents import docx, pdf, upload
 from tests.submissions.conftest import LONDON, link_in
@@ -89,6 +89,25 @@ def test_a_granted_extension_moves_the_reminders(lead, bm_client, business_manag
     frozen.move_to(at(18))
     assert reminders.run_reminders() == 1
     assert reminder_kinds() == ["account_before_reminder", "account_after_reminder"]
+
+
+def test_no_overdue_reminder_while_a_request_for_more_time_waits_for_its_answer(lead, business_manager, frozen):
+    lead.post(
+        reverse("account_link:more_time"),
+        {"new_deadline_0": "15", "new_deadline_1": "1", "new_deadline_2": "2027", "reason": "Records archived."},
+    )
+    frozen.move_to(at(31))
+    assert reminders.run_reminders() == 0
+    assert reminder_kinds() == []
+
+    services.decide_extension(
+        extension=Extension.objects.get(),
+        grant=False,
+        decided_by=business_manager,
+        refusal_reason="The panel meets on 5 January.",
+    )
+    assert reminders.run_reminders() == 1
+    assert reminder_kinds() == ["account_after_reminder"]
 
 
 def test_retention_removes_the_files_the_links_and_the_names(lead, bm_client, review, frozen):
