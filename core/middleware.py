@@ -121,7 +121,8 @@ class RefusalLogMiddleware:
 
     Django's own log line names only the path: a member of staff trying another partnership's page,
     or someone removed from the staff still using theirs, must be traceable to the account and the
-    address. Tokens in the path are struck out by the logging filter.
+    address. The log names the account by its id, never its email address; tokens in the path are
+    struck out by the logging filter.
     """
 
     REFUSED = {403: "forbidden", 404: "not found", 429: "too many requests"}
@@ -141,7 +142,8 @@ class RefusalLogMiddleware:
                 self.REFUSED[response.status_code],
                 request.method,
                 request.path,
-                f"user {user.pk} <{user.email}>" if signed_in else "a visitor not signed in",
+                # The account's id, never its email address: log lines travel further than the audit log.
+                f"user {user.pk}" if signed_in else "a visitor not signed in",
                 address,
             )
             if signed_in and response.status_code != 429:

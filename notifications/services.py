@@ -254,9 +254,6 @@ def deliver(message_id):
         claimed_by=message.claimed_by,
         state__in=[OutboundMessage.State.SENDING, OutboundMessage.State.QUEUED],
     )
-    if reason := no_longer_applies(message):
-        ours.update(**_withdrawn(reason), lease_expires_at=None)
-        return None
     # What "sent" writes is made before the send, so that the acceptance is recorded by the very
     # next statement: a worker that dies between the two sends the email again (the same Message-ID).
     sent = {"state": OutboundMessage.State.SENT, "last_error": "", "lease_expires_at": None}
@@ -265,10 +262,20 @@ def deliver(message_id):
         sent |= {"body_text": redact(message.body_text), "body_html": redact(message.body_html)}
     with renewing_lease(ours):
         try:
-            send(build_email(message))
+            email = build_email(message)
+            # Asked last, so that the message goes only if it still applies just before it goes.
+            reason = no_longer_applies(message)
+        except Exception as error:  # a fault in making the message (a PDF, an attachment) or in its sender's check
+            logger.exception("Could not make outbound message %s", message_id)
+            return _failed_attempt(ours, message, error, permanent=False)
+        if reason:
+            ours.update(**_withdrawn(reason), lease_expires_at=None)
+            return None
+        try:
+            send(email)
         except (smtplib.SMTPException, OSError) as error:
             return _failed_attempt(ours, message, error, permanent=is_permanent(error))
-        except Exception as error:  # a fault in making the message (a PDF, an attachment): never leave it "sending"
+        except Exception as error:  # a fault the backend meets turning it into bytes: never leave it "sending"
             logger.exception("Could not make outbound message %s", message_id)
             return _failed_attempt(ours, message, error, permanent=False)
         ours.update(**sent, sent_at=timezone.now())

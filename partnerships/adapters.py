@@ -13,6 +13,7 @@ from django.utils.crypto import get_random_string
 from core import audit, crypto
 from core.audit import client_ip
 from notifications.services import queue_email
+from partnerships.mfa_forms import SET_UP_HERE
 
 # Seconds after signing in during which a new member of staff may set up their app without
 # typing their password again.
@@ -36,7 +37,8 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         """No second password prompt while a new member of staff sets up their first app just after signing in.
 
         Once they have one, changing it or its recovery codes needs fresh proof like any other
-        account change; the code that set the app up counts as such proof for the usual few minutes.
+        account change; the code that set the app up counts as such proof for the usual few minutes,
+        in the session that typed it and no other.
         """
         request = allauth_context.request
         if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
@@ -45,8 +47,13 @@ class StaffAccountAdapter(DefaultAccountAdapter):
             if totp is None:
                 if now - request.session.get("convene_started", 0) < FIRST_SETUP_WINDOW:
                     return False
-            elif now - totp.created_at.timestamp() < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT:
-                return False
+            else:
+                set_up_here = request.session.get(SET_UP_HERE) or {}
+                if (
+                    set_up_here.get("id") == totp.pk
+                    and now - set_up_here.get("at", 0) < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+                ):
+                    return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
     def _get_login_attempts_cache_key(self, request, **credentials):

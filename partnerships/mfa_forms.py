@@ -6,6 +6,8 @@ Here each authenticator keeps the last time step it accepted, in the database un
 a code from that step or any earlier one is refused, whichever process answers.
 """
 
+import time
+
 from allauth.core import context
 from allauth.core.internal.cryptokit import compare_user_code
 from allauth.mfa.adapter import get_adapter
@@ -22,6 +24,9 @@ from core import audit
 
 # The key in Authenticator.data under which a TOTP authenticator keeps the last time step it accepted.
 LAST_STEP = "convene_last_step"
+
+# The session key under which the session that typed an app's set-up code keeps which app and when.
+SET_UP_HERE = "convene_totp_set_up"
 
 
 def use_code(authenticator, code):
@@ -95,9 +100,15 @@ class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
 
 
 def remember_setup_step(sender, request, user, authenticator, **kwargs):
-    """Once the app is set up, the code that set it up cannot sign in (connected in PartnershipsConfig)."""
+    """Once the app is set up, the code that set it up cannot sign in (connected in PartnershipsConfig).
+
+    The session that typed it records it as fresh proof, for itself alone (see is_reauthentication_required).
+    """
+    if authenticator.type != Authenticator.Type.TOTP:
+        return
+    request.session[SET_UP_HERE] = {"id": authenticator.pk, "at": time.time()}
     step = getattr(request, "convene_totp_step", None)
-    if authenticator.type != Authenticator.Type.TOTP or step is None:
+    if step is None:
         return
     with transaction.atomic():
         locked = Authenticator.objects.select_for_update().filter(pk=authenticator.pk).first()

@@ -294,6 +294,40 @@ def test_a_message_its_check_still_wants_is_sent(monkeypatch, mailoutbox):
     assert len(mailoutbox) == 1
 
 
+def a_check_that_breaks(message):
+    raise RuntimeError("the event could not be read")
+
+
+@pytest.mark.django_db
+def test_a_send_check_that_breaks_is_a_failed_attempt_not_a_stuck_row(monkeypatch, mailoutbox, caplog):
+    monkeypatch.setitem(services.SEND_CHECKS, "test", a_check_that_breaks)
+    message = queue()
+
+    assert services.deliver(message.pk) == 30
+
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.QUEUED and message.lease_expires_at is None
+    assert message.last_error == "RuntimeError: the event could not be read"
+    assert mailoutbox == []
+    assert f"Could not make outbound message {message.pk}" in caplog.text
+    # It is tried again once the wait is over.
+    assert timedelta(seconds=25) < message.next_attempt_at - timezone.now() <= timedelta(seconds=30)
+
+
+@pytest.mark.django_db
+def test_a_send_check_that_breaks_on_the_last_attempt_fails_the_message(monkeypatch, mailoutbox):
+    monkeypatch.setitem(services.SEND_CHECKS, "test", a_check_that_breaks)
+    message = queue()
+    OutboundMessage.objects.filter(pk=message.pk).update(attempts=services.MAX_ATTEMPTS - 1)
+
+    assert services.deliver(message.pk) is None
+
+    message.refresh_from_db()
+    assert message.state == OutboundMessage.State.FAILED and message.lease_expires_at is None
+    assert "RuntimeError" in message.last_error
+    assert mailoutbox == []
+
+
 @pytest.mark.django_db
 def test_withdrawing_leaves_a_message_a_worker_is_sending_to_that_worker():
     waiting, being_sent, sent = queue("a"), queue("b"), queue("c")

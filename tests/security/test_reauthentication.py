@@ -89,6 +89,8 @@ def activate_authenticator(client):
     return code
 
 
+# Committed for real, as in production: the set-up is recorded in the session once the new app is saved.
+@pytest.mark.django_db(transaction=True)
 def test_a_new_member_sets_up_their_app_without_a_second_password_but_not_later_changes(new_member):
     with time_machine.travel(START, tick=False) as traveller:
         client = browser()
@@ -106,3 +108,33 @@ def test_a_new_member_sets_up_their_app_without_a_second_password_but_not_later_
         assert asks_for_fresh_proof(response)
         assert Authenticator.objects.get(user=new_member, type=Authenticator.Type.RECOVERY_CODES).pk == codes.pk
         assert not AuditEntry.objects.filter(action="auth.recovery_codes_regenerated").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_setting_up_the_app_is_fresh_proof_only_in_the_session_that_typed_its_code(new_member):
+    with time_machine.travel(START, tick=False) as traveller:
+        here, elsewhere = browser(), browser("198.51.100.7")
+        assert password_step(here, new_member.email).status_code == 302
+        assert password_step(elsewhere, new_member.email).status_code == 302
+        traveller.shift(60)
+        activate_authenticator(here)
+        codes = Authenticator.objects.get(user=new_member, type=Authenticator.Type.RECOVERY_CODES)
+        traveller.shift(60)
+
+        # The other session, signed in with the password alone, must prove itself before changing anything.
+        assert asks_for_fresh_proof(elsewhere.post(reverse("mfa_generate_recovery_codes")))
+        assert asks_for_fresh_proof(elsewhere.get(reverse("mfa_deactivate_totp")))
+        assert asks_for_fresh_proof(elsewhere.post(reverse("mfa_deactivate_totp")))
+        assert Authenticator.objects.get(user=new_member, type=Authenticator.Type.RECOVERY_CODES).pk == codes.pk
+        assert Authenticator.objects.filter(user=new_member, type=Authenticator.Type.TOTP).exists()
+        assert not AuditEntry.objects.filter(action="auth.recovery_codes_regenerated").exists()
+
+        # The session that typed the set-up code has just proved itself.
+        assert not asks_for_fresh_proof(here.get(reverse("mfa_deactivate_totp")))
+        response = here.post(reverse("mfa_generate_recovery_codes"))
+        assert response.status_code == 302 and not asks_for_fresh_proof(response)
+        assert Authenticator.objects.get(user=new_member, type=Authenticator.Type.RECOVERY_CODES).pk != codes.pk
+
+        # For the usual few minutes only.
+        traveller.shift(5 * 60)
+        assert asks_for_fresh_proof(here.post(reverse("mfa_generate_recovery_codes")))
