@@ -20,6 +20,7 @@ from core.reminders import working_day_window
 from core.workdays import subtract_working_days
 from events.invitations import email_invitee
 from events.models import Event, Invitation
+from events.witnesses import HELD_BACK_REMINDER, is_held_back
 from notifications.models import OutboundMessage
 from notifications.services import not_yet_queued, withdraw
 
@@ -144,6 +145,8 @@ def reason_to_withdraw(message, now=None):
     event = invitation.event
     if event.is_cancelled:
         return CANCELLED
+    if is_held_back(invitation):
+        return HELD_BACK_REMINDER
     if message.kind == SUMMARY_REMINDER:
         return None
     if event.status == Event.Status.HELD or event.starts_at <= (now or timezone.now()):
