@@ -148,3 +148,14 @@ def test_a_reminder_to_a_possible_witness_is_held_back_just_before_it_is_sent(qu
 
     assert reminder_states() == [("sent", "")] * 2 + [("withdrawn", witnesses.HELD_BACK_REMINDER)]
     assert marked.practitioner.email not in [email.to[0] for email in mailoutbox]
+
+
+def test_the_sweep_writes_no_reminder_for_a_possible_witness(invited, business_manager):
+    marked = invited.invitations.order_by("pk").first()
+    witnesses.mark(marked, by=business_manager)
+
+    with time_machine.travel(REMINDER_DAY, tick=False):
+        reminders.run()
+
+    written = OutboundMessage.objects.filter(kind="rsvp_reminder")
+    assert written.count() == 2 and not written.filter(about_id=marked.pk).exists()
