@@ -63,6 +63,7 @@ def invitation_page(request, invitation):
             "form": form,
             "can_reply": invitations.can_reply(invitation),
             "summary_reader": summary.reader_for(invitation),
+            "summary_paused": summary.paused(invitation),
             "agency_contact": agency.contact_of(invitation),
         },
     )

@@ -20,6 +20,7 @@ from core.reminders import working_day_window
 from core.workdays import subtract_working_days
 from events.invitations import email_invitee
 from events.models import Event, Invitation
+from events.witnesses import HELD_BACK_REMINDER, WITHOUT_AGREEMENT, is_held_back
 from notifications.models import OutboundMessage
 from notifications.services import not_yet_queued, withdraw
 
@@ -69,6 +70,7 @@ def rsvp_reminders(now):
     waiting = (
         Invitation.objects.awaiting_reply()
         .filter(event__in=events.filter(window))
+        .exclude(WITHOUT_AGREEMENT)
         .live(now)
         .select_related("event__review__partnership", "practitioner")
     )
@@ -93,6 +95,7 @@ def event_reminders(now):
     attending = (
         Invitation.objects.accepted()
         .filter(event__in=events)
+        .exclude(WITHOUT_AGREEMENT)
         .live(now)
         .select_related("event__review__partnership", "practitioner")
     )
@@ -144,6 +147,8 @@ def reason_to_withdraw(message, now=None):
     event = invitation.event
     if event.is_cancelled:
         return CANCELLED
+    if is_held_back(invitation):
+        return HELD_BACK_REMINDER
     if message.kind == SUMMARY_REMINDER:
         return None
     if event.status == Event.Status.HELD or event.starts_at <= (now or timezone.now()):

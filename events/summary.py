@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from core.formatting import uk_date
 from events.invitations import link_url, rotate_link
 from events.models import Event, Invitation, SummaryReader, SummaryRelease, SummaryVersion
 from events.services import EventError
-from events.witnesses import held_back, why_held_back
+from events.witnesses import WITHOUT_AGREEMENT, held_back, is_held_back, why_held_back
 from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
 
@@ -145,10 +145,14 @@ def _email_reader(invitation, release, name, *, key, actor):
 
 
 def unread(release):
-    """Readers who still have access and have not opened the summary."""
-    return release.readers.filter(
-        first_read_at__isnull=True, withdrawn_at__isnull=True, invitation__status=Invitation.Status.ACCEPTED
-    ).select_related("invitation__practitioner")
+    """Readers who still have access and have not opened the summary (a possible witness's access is paused)."""
+    return (
+        release.readers.filter(
+            first_read_at__isnull=True, withdrawn_at__isnull=True, invitation__status=Invitation.Status.ACCEPTED
+        )
+        .exclude(invitation__in=Invitation.objects.filter(WITHOUT_AGREEMENT))
+        .select_related("invitation__practitioner")
+    )
 
 
 def remind_unread(release, *, reminded_by, request=None):
@@ -205,12 +209,11 @@ def withdraw_access(reader, *, withdrawn_by, request=None):
     return bool(updated)
 
 
-def reader_for(invitation, now=None):
-    """The invitee's access to their event's summary, only while it is open to them; otherwise None."""
-    now = now or timezone.now()
+def _open_reader(invitation, now):
+    """The invitee's reader row while the release is open to them, leaving possible witnesses aside."""
     if invitation.status != Invitation.Status.ACCEPTED or invitation.event.is_cancelled:
         return None
-    reader = (
+    return (
         SummaryReader.objects.select_related("release__version", "release__event")
         .filter(
             invitation=invitation,
@@ -221,9 +224,29 @@ def reader_for(invitation, now=None):
         )
         .first()
     )
-    if reader is not None:
-        reader.invitation = invitation
+
+
+def reader_for(invitation, now=None):
+    """The invitee's access to their event's summary, only while it is open to them; otherwise None.
+
+    A possible witness without the liaison's agreement has none until it is recorded (see `paused`).
+    """
+    reader = _open_reader(invitation, now or timezone.now())
+    if reader is None or is_held_back(invitation):
+        return None
+    reader.invitation = invitation
     return reader
+
+
+def paused(invitation, now=None):
+    """Whether the invitee's open access is paused: a possible witness marked after the summary was released,
+    until the liaison's agreement is recorded."""
+    return is_held_back(invitation) and _open_reader(invitation, now or timezone.now()) is not None
+
+
+def was_given(invitation):
+    """Whether the invitee was given the summary and still has it (open or not yet, paused or not)."""
+    return SummaryReader.objects.filter(invitation=invitation, withdrawn_at__isnull=True).exists()
 
 
 def _log(action, reader, request, **detail):
@@ -298,8 +321,12 @@ def record_download(reader, request=None):
 
 
 def readers_of(release):
-    return release.readers.select_related("invitation__practitioner__agency").order_by(
-        "invitation__practitioner__full_name", "id"
+    """The release's readers, each with `paused`: a possible witness without the liaison's agreement."""
+    held = Invitation.objects.filter(WITHOUT_AGREEMENT, pk=OuterRef("invitation_id"))
+    return (
+        release.readers.select_related("invitation__practitioner__agency")
+        .annotate(paused=Exists(held))
+        .order_by("invitation__practitioner__full_name", "id")
     )
 
 

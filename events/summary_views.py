@@ -42,6 +42,8 @@ def with_reader(view):
     @never_cache
     def wrapper(request, *args, **kwargs):
         invitation, reader = _reader(request)
+        if reader is None and invitation is not None and summary.paused(invitation):
+            return render(request, "events/summary/reader_paused.html", status=403)
         if reader is None:
             return _not_available(request, 403 if invitation is None else 404)
         return view(request, reader, *args, **kwargs)

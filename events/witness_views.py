@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from core.errors import DomainError
-from events import witnesses
+from events import summary, witnesses
 from events.views import _invitation_of, event_for
 from events.witness_forms import AgreementForm
 
@@ -26,7 +26,10 @@ def invitee_witness(request, slug, event_id, invitation_id):
         try:
             if action == "mark":
                 witnesses.mark(invitation, by=request.user, request=request)
-                messages.success(request, f"{name} is marked as a possible witness.")
+                marked = f"{name} is marked as a possible witness."
+                if summary.was_given(invitation):
+                    marked += " Their access to the summary is paused until the agreement."
+                messages.success(request, marked)
                 return redirect("events:invitee_witness", slug, event.pk, invitation.pk)
             if action == "unmark":
                 witnesses.unmark(invitation, by=request.user, request=request)
@@ -52,6 +55,7 @@ def invitee_witness(request, slug, event_id, invitation_id):
             "partnership": request.partnership,
             "invitation": invitation,
             "witness": witnesses.witness_of(invitation),
+            "summary_paused": summary.was_given(invitation),
             "form": form,
         },
     )

@@ -2,6 +2,8 @@
 nor given the confidential summary, until the police or prosecution liaison has agreed (name, organisation, date).
 
 The business manager marks them, records the agreement or takes the mark off; each is audited with ids only.
+Marked after the summary was released, they keep their place among its readers, but their access is paused
+(events.summary.reader_for) and their reminders are withdrawn until the agreement is recorded.
 """
 
 from django.db import transaction
@@ -11,9 +13,18 @@ from django.utils import timezone
 from core import audit
 from core.errors import DomainError
 from events.models import Invitation, PossibleWitness
+from notifications.models import OutboundMessage
+from notifications.services import withdraw
 
 # Invitations held back: marked as a possible witness, with no agreement recorded.
 WITHOUT_AGREEMENT = Q(witness__isnull=False, witness__agreed_on__isnull=True)
+# What the invitee's email history says about a reminder withdrawn because of it.
+HELD_BACK_REMINDER = "The invitee was held back as a possible witness, so this reminder was not sent."
+
+
+def is_held_back(invitation):
+    """Whether this invitee is marked as a possible witness with no agreement recorded."""
+    return Invitation.objects.filter(pk=invitation.pk).filter(WITHOUT_AGREEMENT).exists()
 
 
 def held_back(invitations):
@@ -66,7 +77,11 @@ def mark(invitation, *, by, request=None):
             raise DomainError("This event was cancelled, so its invitees cannot be changed.")
         witness, created = PossibleWitness.objects.get_or_create(invitation=invitation, defaults={"marked_by": by})
         if created:
-            _log("invitation.witness_marked", invitation, by, request)
+            from events.reminders import REMINDER_KINDS
+
+            waiting = OutboundMessage.objects.about_one(invitation).filter(kind__in=REMINDER_KINDS)
+            withdrawn = withdraw(waiting, reason=HELD_BACK_REMINDER)
+            _log("invitation.witness_marked", invitation, by, request, reminders_withdrawn=withdrawn)
     return witness
 
 

@@ -145,27 +145,45 @@ def run(today=None, *, dry_run=False):
     today = today or timezone.localdate(now)
     results = []
     for partnership, reviews in due_reviews(today).items():
-        result = PartnershipPurge(partnership)
-        if dry_run:
-            for review in reviews:
-                result.reviews.append(ReviewPurge(review, timezone.localdate(review.closed_at), _left(review)[1]))
-            for part in PARTNERSHIP_PARTS:
-                result.across_reviews.append(part.counts(part.plan(partnership, reviews)))
-        else:
-            # One transaction for the partnership: a part across reviews needs the links the review
-            # purges take away, so both happen together or not at all.
-            with transaction.atomic():
-                # Two sweeps at once (a second beat, or the command beside it) take turns.
-                list(Review.objects.select_for_update().filter(pk__in=[review.pk for review in reviews]))
-                plans = [(part, part.plan(partnership, reviews)) for part in PARTNERSHIP_PARTS]
-                for review in reviews:
-                    result.reviews.append(
-                        ReviewPurge(review, timezone.localdate(review.closed_at), _purge_review(review, now))
-                    )
-                for part, plan in plans:
-                    result.across_reviews.append(part.remove(partnership, plan))
-        result.reviews = [purge for purge in result.reviews if purge.total]
-        result.across_reviews = [(words, total) for words, total in result.across_reviews if total]
+        result = purge_partnership(partnership, reviews, now=now, dry_run=dry_run)
         if result.total:
             results.append(result)
     return results
+
+
+def _not_held(reviews):
+    held = holds.held_review_ids(reviews)
+    return [review for review in reviews if review.pk not in held]
+
+
+def purge_partnership(partnership, reviews, *, now, dry_run=False):
+    """Purge (with dry_run, only count) these reviews of one partnership, found due by `due_reviews`.
+
+    A hold placed since they were found is seen here: holds are checked again (for the real run, once the
+    reviews are locked, as placing a hold locks the review too), and a review under one is passed by.
+    """
+    result = PartnershipPurge(partnership)
+    if dry_run:
+        reviews = _not_held(reviews)
+        for review in reviews:
+            result.reviews.append(ReviewPurge(review, timezone.localdate(review.closed_at), _left(review)[1]))
+        if reviews:
+            for part in PARTNERSHIP_PARTS:
+                result.across_reviews.append(part.counts(part.plan(partnership, reviews)))
+    else:
+        # One transaction for the partnership: a part across reviews needs the links the review
+        # purges take away, so both happen together or not at all.
+        with transaction.atomic():
+            # Two sweeps at once (a second beat, or the command beside it) take turns.
+            list(Review.objects.select_for_update().filter(pk__in=[review.pk for review in reviews]))
+            reviews = _not_held(reviews)
+            plans = [(part, part.plan(partnership, reviews)) for part in PARTNERSHIP_PARTS] if reviews else []
+            for review in reviews:
+                result.reviews.append(
+                    ReviewPurge(review, timezone.localdate(review.closed_at), _purge_review(review, now))
+                )
+            for part, plan in plans:
+                result.across_reviews.append(part.remove(partnership, plan))
+    result.reviews = [purge for purge in result.reviews if purge.total]
+    result.across_reviews = [(words, total) for words, total in result.across_reviews if total]
+    return result

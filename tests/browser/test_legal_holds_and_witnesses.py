@@ -84,3 +84,52 @@ def test_business_manager_holds_back_a_possible_witness_then_records_the_agreeme
     a11y.check()
     expect(page.get_by_text(re.compile("can now be invited"))).to_be_visible()
     assert PossibleWitness.objects.get().agreed
+
+
+def test_a_reader_marked_as_a_possible_witness_finds_the_summary_paused_until_the_agreement(
+    page, a11y, live_server, review, reviewer, business_manager
+):
+    from django.utils import timezone
+
+    from events import invitations, summary, summary_documents
+    from tests.browser.conftest import invited_event
+
+    event = invited_event(review, reviewer, days_ahead=20, reply_within_days=10)
+    invitation = Invitation.objects.get(event=event)
+    Invitation.objects.filter(pk=invitation.pk).update(status=Invitation.Status.ACCEPTED)
+    version = summary_documents.add_version(event, text="What is known\n\nThe family moved.", created_by=reviewer)
+    summary.release_summary(event, version=version, available_from=timezone.now(), released_by=business_manager)
+    token = invitations.rotate_link(Invitation.objects.get(pk=invitation.pk))
+    slug = review.partnership.slug
+
+    sign_in(page.context, live_server, business_manager)
+    page.goto(f"/p/{slug}/events/{event.pk}/invitees/{invitation.pk}/witness/")
+    page.get_by_role("button", name="Mark as a possible witness").click()
+    a11y.check()
+    expect(page.get_by_text("Their access to the summary is paused until the agreement.")).to_be_visible()
+    expect(page.get_by_text(re.compile("Their access is paused until the agreement is recorded"))).to_be_visible()
+    page.goto(f"/p/{slug}/events/{event.pk}/summary/readers/")
+    a11y.check()
+    expect(page.get_by_text(re.compile("Paused: possible witness"))).to_be_visible()
+
+    page.goto(f"/invitation/{token}/")
+    a11y.check()
+    page.locator("main .govuk-button--start").click()
+    a11y.check()
+    expect(page.get_by_text("Your access to the confidential summary is paused.", exact=False)).to_be_visible()
+    expect(page.get_by_role("link", name="Read the confidential summary")).to_have_count(0)
+    page.goto("/invitation/summary/terms/")
+    a11y.check()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your access to the summary is paused")
+
+    page.goto(f"/p/{slug}/events/{event.pk}/invitees/{invitation.pk}/witness/")
+    page.get_by_label("Liaison's name").fill("DI Rachel Moss")
+    page.get_by_label("Their organisation").fill("Northvale Police")
+    today = timezone.localdate()
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("button", name="Record the agreement").click()
+    page.goto("/invitation/summary/terms/")
+    a11y.check()
+    expect(page.get_by_role("button", name="Accept and read the summary")).to_be_visible()

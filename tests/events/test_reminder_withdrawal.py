@@ -7,8 +7,8 @@ import time_machine
 from django.urls import reverse
 
 from core.models import AuditEntry
-from events import invitations, reminders, services
-from events.models import Invitation
+from events import invitations, reminders, services, witnesses
+from events.models import Invitation, PossibleWitness
 from notifications import services as outbox
 from notifications.models import OutboundMessage
 from tests.events.conftest import LONDON, NOW, invite, make_practitioners
@@ -123,3 +123,39 @@ def test_the_invitees_email_history_shows_the_withdrawn_reminder_and_why(
     page = response.content.decode()
     assert "Withdrawn" in page
     assert "The event was cancelled, so this reminder was not sent." in page
+
+
+def test_marking_a_possible_witness_withdraws_their_reminders_at_once(queued_reminders, invited, business_manager):
+    marked = Invitation.objects.get(pk=queued_reminders[0].about_id)
+
+    witnesses.mark(marked, by=business_manager)
+
+    withdrawn = OutboundMessage.objects.get(pk=queued_reminders[0].pk)
+    assert (withdrawn.state, withdrawn.last_error) == ("withdrawn", witnesses.HELD_BACK_REMINDER)
+    assert reminder_states().count(("queued", "")) == 2
+    entry = AuditEntry.objects.get(action="invitation.witness_marked")
+    assert entry.detail["reminders_withdrawn"] == 1
+
+
+def test_a_reminder_to_a_possible_witness_is_held_back_just_before_it_is_sent(queued_reminders, invited, mailoutbox):
+    marked = Invitation.objects.get(pk=queued_reminders[0].about_id)
+    # Marked by a path that did not withdraw the reminder: the send check still holds it back.
+    PossibleWitness.objects.create(invitation=marked)
+
+    with time_machine.travel(REMINDER_DAY + timedelta(minutes=5), tick=False):
+        for message in queued_reminders:
+            outbox.deliver(message.pk)
+
+    assert reminder_states() == [("sent", "")] * 2 + [("withdrawn", witnesses.HELD_BACK_REMINDER)]
+    assert marked.practitioner.email not in [email.to[0] for email in mailoutbox]
+
+
+def test_the_sweep_writes_no_reminder_for_a_possible_witness(invited, business_manager):
+    marked = invited.invitations.order_by("pk").first()
+    witnesses.mark(marked, by=business_manager)
+
+    with time_machine.travel(REMINDER_DAY, tick=False):
+        reminders.run()
+
+    written = OutboundMessage.objects.filter(kind="rsvp_reminder")
+    assert written.count() == 2 and not written.filter(about_id=marked.pk).exists()

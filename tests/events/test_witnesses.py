@@ -1,21 +1,28 @@
 """Possible witnesses: held back from the invitation, a new link and the confidential summary until the police or
 prosecution liaison's agreement is recorded; the business manager sees who and why, and nothing changes."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditEntry
-from events import invitations, witnesses
+from events import invitations, summary, witnesses
 from events.models import Event, Invitation, PossibleWitness, SummaryReader, SummaryRelease
+from notifications import services as outbox
 from notifications.models import OutboundMessage
-from tests.events.conftest import invite
+from tests.events.conftest import LONDON, invite
 from tests.events.test_summary_release import (
     AVAILABLE,
+    accept_and_read,
+    link_in,
     people,  # noqa: F401 - the fixture
+    reader_browser,
+    readers_url,
     release_form,
     release_url,
+    released,  # noqa: F401 - the fixture
     version,  # noqa: F401 - the fixture
 )
 
@@ -218,3 +225,120 @@ def test_a_cancelled_events_invitee_cannot_be_marked(frozen, bm_client, event, l
     page = bm_client.post(witness_url(sam_invite), {"action": "mark"}, follow=True).content.decode()
     assert "This event was cancelled" in page
     assert not PossibleWitness.objects.exists()
+
+
+# Marked after the summary was released --------------------------------------------------------
+
+SAM = "sam.green@police.example"
+READER_PAGES = ("invitation:summary_terms", "invitation:summary_read", "invitation:summary_download")
+
+
+def assert_paused(browser):
+    logged = AuditEntry.objects.filter(action__in=["summary.terms_accepted", "summary.viewed", "summary.downloaded"])
+    before = logged.count()
+    for name in READER_PAGES:
+        response = browser.get(reverse(name))
+        page = response.content.decode()
+        assert response.status_code == 403, name
+        assert "Your access to the summary is paused" in page and "What is known" not in page
+        assert "witness" not in page.lower()
+    assert browser.post(reverse("invitation:summary_terms"), {"agree": "on"}).status_code == 403
+    assert logged.count() == before
+
+
+def test_a_reader_marked_as_a_possible_witness_cannot_read_or_download_until_the_agreement(
+    frozen,
+    released,  # noqa: F811 - the fixture
+    bm_client,
+    business_manager,
+    event,
+    people,  # noqa: F811 - the fixture
+):
+    browser = reader_browser(frozen, released, SAM)
+    assert accept_and_read(browser).status_code == 200
+
+    bm_client.force_login(business_manager)
+    page = bm_client.post(witness_url(people["sam"]), {"action": "mark"}, follow=True).content.decode()
+
+    assert "Their access to the summary is paused until the agreement." in page
+    assert "Their access is paused until the agreement is recorded" in page
+    assert_paused(browser)
+    invitation_page = browser.get(reverse("invitation:page")).content.decode()
+    assert "Your access to the confidential summary is paused" in invitation_page
+    assert "Read the confidential summary" not in invitation_page
+    assert "Paused: possible witness, until the liaison's agreement is recorded" in (
+        bm_client.get(readers_url(event)).content.decode()
+    )
+
+    bm_client.post(witness_url(people["sam"]), agreement())
+
+    assert accept_and_read(browser).status_code == 200
+    assert browser.get(reverse("invitation:summary_download")).status_code == 200
+    assert "Paused" not in bm_client.get(readers_url(event)).content.decode()
+
+
+def test_remind_leaves_out_a_paused_witness_and_keeps_their_link(
+    frozen,
+    released,  # noqa: F811 - the fixture
+    bm_client,
+    business_manager,
+    event,
+    people,  # noqa: F811 - the fixture
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    frozen.move_to(datetime(2026, 11, 20, 10, 0, tzinfo=LONDON))
+    bm_client.force_login(business_manager)
+    witnesses.mark(people["sam"], by=business_manager)
+    token_hash = Invitation.objects.get(pk=people["sam"].pk).token_hash
+    url = reverse("events:summary_remind", args=[event.review.partnership.slug, event.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = bm_client.post(url, follow=True).content.decode()
+
+    assert "Reminders are on their way to 1 person." in page
+    assert [m.to for m in mailoutbox] == [["lee.patel@health.example"]]
+    assert not OutboundMessage.objects.filter(kind="summary_reminder", recipient=SAM).exists()
+    assert Invitation.objects.get(pk=people["sam"].pk).token_hash == token_hash
+    assert Client().post(reverse("invitation:start", args=[link_in(mailoutbox[0])])).status_code == 302
+
+
+def test_a_queued_summary_reminder_is_withdrawn_when_the_reader_is_marked(
+    frozen,
+    released,  # noqa: F811 - the fixture
+    business_manager,
+    people,  # noqa: F811 - the fixture
+    mailoutbox,
+):
+    frozen.move_to(datetime(2026, 11, 20, 10, 0, tzinfo=LONDON))
+    summary.remind_unread(SummaryRelease.objects.get(), reminded_by=business_manager)
+    queued = OutboundMessage.objects.get(kind="summary_reminder", recipient=SAM)
+
+    witnesses.mark(people["sam"], by=business_manager)
+
+    queued.refresh_from_db()
+    assert (queued.state, queued.last_error) == ("withdrawn", witnesses.HELD_BACK_REMINDER)
+    entry = AuditEntry.objects.get(action="invitation.witness_marked")
+    assert entry.detail["reminders_withdrawn"] == 1
+    outbox.deliver(queued.pk)
+    assert SAM not in [m.to[0] for m in mailoutbox]
+
+
+def test_a_summary_reminder_to_a_witness_is_held_back_just_before_it_is_sent(
+    frozen,
+    released,  # noqa: F811 - the fixture
+    business_manager,
+    people,  # noqa: F811 - the fixture
+    mailoutbox,
+):
+    frozen.move_to(datetime(2026, 11, 20, 10, 0, tzinfo=LONDON))
+    summary.remind_unread(SummaryRelease.objects.get(), reminded_by=business_manager)
+    queued = OutboundMessage.objects.get(kind="summary_reminder", recipient=SAM)
+    # Marked by a path that did not withdraw the reminder: the send check still holds it back.
+    PossibleWitness.objects.create(invitation=people["sam"])
+
+    outbox.deliver(queued.pk)
+
+    queued.refresh_from_db()
+    assert (queued.state, queued.last_error) == ("withdrawn", witnesses.HELD_BACK_REMINDER)
+    assert SAM not in [m.to[0] for m in mailoutbox]

@@ -1,8 +1,12 @@
 """Retention passes a review under a legal hold by: the dry run and the real run say so and remove nothing of it."""
 
+import threading
+import time as pytime
 from datetime import date
 
 import pytest
+from django.db import connection, transaction
+from django.utils import timezone
 
 from core.models import AuditEntry
 from core.retention import REMOVED_NAME
@@ -82,3 +86,68 @@ def test_a_witness_liaisons_name_goes_with_the_review_and_the_agreement_stays(wo
         "Northvale Police",
         date(2024, 8, 1),
     )
+
+
+# A hold placed while the sweep runs -----------------------------------------------------------
+
+
+def test_a_hold_placed_after_the_due_reviews_were_found_leaves_everything_in_place(world, business_manager):  # noqa: F811
+    due = retention.due_reviews(timezone.localdate())
+    assert world["old"] in due[world["old"].partnership]
+    holds.place_hold(world["old"], reason="An inquest has been opened.", by=business_manager)
+    before = snapshot()
+
+    for dry_run in (True, False):
+        for partnership, reviews in due.items():
+            result = retention.purge_partnership(partnership, reviews, now=timezone.now(), dry_run=dry_run)
+            assert (result.reviews, result.across_reviews, result.total) == ([], [], 0)
+
+    assert snapshot() == before
+    assert not AuditEntry.objects.filter(action__startswith="retention.").exists()
+    assert Invitation.objects.get(pk=world["sam_invite"].pk).token_hash is not None
+
+
+def without_audit(state):
+    """The snapshot less the audit log, which gains the hold's own entry."""
+    return {name: rows for name, rows in state.items() if name != "AuditEntry"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hold_committed_while_the_sweep_waits_for_the_review_is_respected(world, business_manager):  # noqa: F811
+    """Real PostgreSQL, two connections: the hold is placed (not yet committed) before the sweep looks for due
+    reviews, and committed once the sweep waits for the review's lock."""
+    placed, failures = threading.Event(), []
+
+    def place_hold():
+        try:
+            with transaction.atomic():
+                holds.place_hold(world["old"], reason="An inquest has been opened.", by=business_manager)
+                placed.set()
+                with connection.cursor() as cursor:
+                    for _ in range(200):
+                        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                        if cursor.fetchone()[0]:
+                            break
+                        pytime.sleep(0.05)
+                    else:
+                        failures.append("the sweep never waited for the review's lock")
+        except Exception as error:
+            failures.append(repr(error))
+            placed.set()
+        finally:
+            connection.close()
+
+    before = without_audit(snapshot())
+    placer = threading.Thread(target=place_hold)
+    placer.start()
+    assert placed.wait(10)
+
+    results = retention.run()
+
+    placer.join(10)
+    assert failures == []
+    assert holds.is_held(world["old"])
+    assert [purge.review for result in results for purge in result.reviews] == []
+    assert without_audit(snapshot()) == before
+    assert not AuditEntry.objects.filter(action__startswith="retention.").exists()
+    assert Invitation.objects.get(pk=world["sam_invite"].pk).token_hash is not None
