@@ -120,8 +120,8 @@ def unanswered_refusal(review):
     comments = "comment has" if waiting == 1 else "comments have"
     return (
         f"{waiting} factual-accuracy {comments} no answer from the reviewer. The checkers were told the reviewer "
-        "answers each comment before the report is signed off: answer them on the page “Comments on the draft "
-        "report” first."
+        "answers each comment before the report is signed off: the reviewer answers them on the page “Comments "
+        "on the draft report”."
     )
 
 
