@@ -13,9 +13,11 @@ from weasyprint import HTML
 from actions import services as actions
 from actions.models import Action
 from core.models import Membership
+from core.workdays import add_working_days
 from events.models import Attendance, Event, Invitation
 from practitioners.models import Agency, Practitioner
 from reports import circulation, documents, responses, signoff
+from reports.models import Circulation, ReportVersion
 from reviews import holds, services
 from reviews.models import Review
 
@@ -154,6 +156,9 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name):
             by=manager,
         )
         return
+    # The check went out weeks before the meeting and its deadline has passed: sign-off waits for that,
+    # and cannot be dated before the draft went out.
+    _move_back(version, days=80)
     # Signed off as it should be: the version made after the check, with the amendment in it.
     responses.answer_comment(
         comment, response="amended", text="Page 2 now says the strategy meeting was in June.", by=reviewer
@@ -162,6 +167,8 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name):
         "final-report.pdf", _draft_pdf(review.reference, FINAL_PAGES), content_type="application/pdf"
     )
     final = documents.add_version(review, upload=upload, created_by=reviewer)
+    ReportVersion.objects.filter(pk=final.pk).update(created_at=timezone.now() - timedelta(days=45))
+    final.refresh_from_db()
     signoff.sign_off(
         review,
         version=final,
@@ -175,6 +182,15 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name):
     )
     signoff.publish(review, by=manager)
     _action_plan(review, manager)
+
+
+def _move_back(version, *, days):
+    """Date the draft and its check `days` ago, the check running its working days from then."""
+    sent = timezone.now() - timedelta(days=days)
+    ReportVersion.objects.filter(pk=version.pk).update(created_at=sent - timedelta(days=2))
+    Circulation.objects.filter(version=version).update(
+        started_at=sent, deadline=add_working_days(timezone.localdate(sent), version.circulation.working_days)
+    )
 
 
 def _action_plan(review, manager):

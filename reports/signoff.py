@@ -19,7 +19,7 @@ from notifications.models import OutboundMessage
 from notifications.services import queue_email, render_email
 from reports import responses
 from reports.anonymisation import can_circulate
-from reports.circulation import ATTENDED, close_circulation, default_checkers
+from reports.circulation import ATTENDED, close_circulation, closes_at, default_checkers
 from reports.models import Checker, Circulation, Comment, NameHit, Publication, ReportVersion, SignOff
 from reviews import holds
 from reviews.clocks import earliest_publication
@@ -112,6 +112,52 @@ def check_refusal(review, version):
     return None
 
 
+def unanswered_refusal(review):
+    """Why the review cannot be signed off while sent comments wait for the reviewer's answer; None if none do."""
+    waiting = responses.sent_comments_of_review(review).filter(response="").count()
+    if not waiting:
+        return None
+    comments = "comment has" if waiting == 1 else "comments have"
+    return (
+        f"{waiting} factual-accuracy {comments} no answer from the reviewer. The checkers were told the reviewer "
+        "answers each comment before the report is signed off: the reviewer answers them on the page “Comments "
+        "on the draft report”."
+    )
+
+
+def open_check_refusal(review, now=None):
+    """Why the review cannot be signed off while a check is open before its deadline and some checkers have
+    not answered; None otherwise. (Nothing closes a check early: it waits for everyone, or for the deadline.)"""
+    now = now or timezone.now()
+    open_checks = Circulation.objects.filter(review=review, closed_at__isnull=True).select_related("version")
+    for circulation in open_checks.order_by("version__number"):
+        if now >= closes_at(circulation):
+            continue
+        asked = circulation.checkers.count()
+        waiting = circulation.checkers.waiting().count()
+        if waiting:
+            return (
+                f"The factual-accuracy check of version {circulation.version.number} is open until the end of "
+                f"{long_date(circulation.deadline)}, and {waiting} of the {people(asked)} asked "
+                f"{'has' if waiting == 1 else 'have'} not answered yet. The report can be signed off once "
+                "everyone has answered or the deadline has passed."
+            )
+    return None
+
+
+def waiting_refusals(review):
+    """What the review waits for before it can be signed off: answers to comments, and an open check."""
+    return [refused for refused in (unanswered_refusal(review), open_check_refusal(review)) if refused is not None]
+
+
+def earliest_sign_off_date(version):
+    """The first day a version can have been signed off: the day it was added, or the day it was itself sent
+    for checking (a meeting cannot agree a draft before the checkers had it)."""
+    moments = [version.created_at]
+    moments += Circulation.objects.filter(version=version).values_list("started_at", flat=True)
+    return timezone.localdate(max(moments))
+
+
 def _clean_reason(text, field, what):
     text = (text or "").strip()
     if len(text) > REASON_LENGTH:
@@ -167,6 +213,14 @@ def sign_off(
         if version is None or version.review_id != review.pk:
             raise DomainError("Choose a version of this review's report.", field="version")
         version = ReportVersion.objects.get(pk=version.pk)
+        if refused := waiting_refusals(review):
+            raise DomainError(" ".join(refused))
+        if signed_off_on < (earliest := earliest_sign_off_date(version)):
+            raise DomainError(
+                f"The date of sign-off must be on or after {long_date(earliest)}, when version {version.number} "
+                f"was {'sent for checking' if Circulation.objects.filter(version=version).exists() else 'added'}.",
+                field="signed_off_on",
+            )
         if not can_circulate(version):
             raise DomainError(
                 f"Version {version.number} has not passed the check for names. "

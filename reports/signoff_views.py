@@ -18,6 +18,7 @@ from core.models import Partnership
 from reports import responses, signoff
 from reports.models import Publication
 from reports.signoff_forms import AnswerForm, HoldForm, SignOffForm
+from reviews import holds
 from reviews.access import review_for
 
 # Answers to comments --------------------------------------------------------------------------
@@ -171,6 +172,8 @@ def report_sign_off(request, slug, review_id):
         messages.error(request, "This review has already been signed off. A sign-off cannot be recorded twice.")
         return redirect("reports:report_sign_off", slug, review.pk)
     open_circulations = review.circulations.filter(closed_at__isnull=True).count()
+    # What stops sign-off now, shown instead of the form (the service refuses it too).
+    blocked = [] if recorded else signoff.waiting_refusals(review)
     return render(
         request,
         "reports/signoff/sign_off.html",
@@ -184,6 +187,10 @@ def report_sign_off(request, slug, review_id):
             "outstanding": responses.counts(responses.sent_comments_of_review(review))["outstanding"],
             "first_check": first_check,
             "to_ask": len(to_ask),
+            "blocked": blocked,
+            "show_form": form is not None
+            and (bool(form.errors) or (not blocked and (first_check is not None or not to_ask))),
+            "notes_held": holds.is_held(review),
             "answers": answers,
             "checked_by": signoff.check_of(recorded.version) if recorded else None,
             "left_out": list(signoff.answers_not_in(recorded.version)) if recorded and recorded.answers_reason else [],
@@ -245,6 +252,7 @@ def report_publication(request, slug, review_id):
             "to_tell": len(signoff.people_to_tell(review)),
             "blockers": signoff.publication_blockers(review),
             "record_sending": signoff.sending_needs_recording(review),
+            "legal_hold": holds.is_held(review),
             "form": hold_form,
         },
     )

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from events.models import Attendance, Event, Invitation
 from practitioners.models import Agency, Practitioner
+from reports.models import Circulation, ReportVersion
 from reviews.models import Review
 from reviews.services import record_timeline
 from tests.browser.conftest import AccessibilityChecker
@@ -209,6 +210,13 @@ def test_a_draft_goes_from_upload_to_publication(
     )
     expect(page.get_by_role("main")).to_contain_text("Paragraph 2 now says three visits.")
 
+    # Weeks pass: the check went out long before the meeting, and its deadline is over (sign-off waits for
+    # it, and cannot be dated before the draft went out).
+    ReportVersion.objects.filter(review=review).update(created_at=timezone.now() - timedelta(days=60))
+    Circulation.objects.filter(review=review).update(
+        started_at=timezone.now() - timedelta(days=45), deadline=timezone.localdate() - timedelta(days=1)
+    )
+
     # 6. Version 2 does not have the amendment, so sign-off refuses it and names the answer.
     def record_sign_off(number):
         open_page(manager, manager_a11y, f"{report}sign-off/", "Record the sign-off")
@@ -242,6 +250,7 @@ def test_a_draft_goes_from_upload_to_publication(
         page.get_by_role("button", name=re.compile("not a person", re.IGNORECASE)),
         "Draft report, version 3",
     )
+    ReportVersion.objects.filter(review=review, number=3).update(created_at=timezone.now() - timedelta(days=35))
     record_sign_off(3)
     review.refresh_from_db()
     assert review.status == Review.Status.SIGNED_OFF

@@ -44,7 +44,7 @@ from notifications.models import OutboundMessage
 from practitioners import nominations
 from practitioners.models import Agency, NominationRequest, Practitioner
 from reports import anonymisation, circulation, documents, responses, signoff
-from reports.models import Checker, Comment, NameHit
+from reports.models import Checker, Circulation, Comment, NameHit, ReportVersion
 from reviews import holds
 from reviews import services as reviews
 from reviews.models import Review
@@ -603,9 +603,13 @@ def build_published_review(world):
 
 
 def _checked_by_a_lead(version, manager):
-    """The version goes through its factual-accuracy check, as sign-off requires."""
+    """The version goes through its factual-accuracy check, as sign-off requires, weeks before the meeting
+    (a sign-off cannot be dated before the draft went out); the lead answers that they have no comments."""
     lead = circulation.Person(role=Checker.Role.LEAD, name="DS Kim Lowe", email="kim.lowe@police.example")
-    circulation.circulate(version, people=[lead], working_days=10, started_by=manager)
+    started = circulation.circulate(version, people=[lead], working_days=10, started_by=manager)
+    circulation.say_no_comments(started.checkers.get())
+    ReportVersion.objects.filter(pk=version.pk).update(created_at=timezone.now() - timedelta(days=50))
+    Circulation.objects.filter(pk=started.pk).update(started_at=timezone.now() - timedelta(days=45))
 
 
 def build_empty(world):
@@ -1192,7 +1196,8 @@ def full_steps(world, files):
         Step("reports:report_responses", bm, draft, "a business manager's"),
         Step("reports:report_responses", rv, draft, "unanswered only", query="show=unanswered"),
         Step("reports:report_comment_report", bm, draft, kind=FILE, content_type=pdf),
-        Step("reports:report_sign_off", bm, draft, "ready to sign off", error=send_form("Record the sign-off")),
+        # A comment has no answer and the check is open: the page says why it cannot be signed off yet.
+        Step("reports:report_sign_off", bm, draft, "waiting for answers"),
         Step("reports:report_sign_off", bm, published, "signed off"),
         Step("reports:report_publication", bm, draft, "not signed off"),
         Step("reports:report_publication", bm, published, "published"),

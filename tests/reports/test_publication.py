@@ -251,6 +251,7 @@ def test_an_uploaded_pdf_is_published_as_it_was_uploaded(client, business_manage
         body_html='<section id="page-1"><p>A blank page.</p></section>',
         unit_count=1,
         name_check_at=timezone.now(),
+        created_at=timezone.now() - timedelta(days=60),
     )
     version.file.save("report.pdf", ContentFile(buffer.getvalue()))
     make_circulation(version)

@@ -28,6 +28,11 @@ PARAGRAPHS = [
 ]
 
 
+# A draft made and sent for checking weeks ago, so that a sign-off dated in the past can follow it.
+MADE_DAYS_AGO = 60
+SENT_DAYS_AGO = 45
+
+
 def make_version(review, number=1, *, checked=True, by=None):
     body = "".join(f'<p id="paragraph-{n}">{text}</p>' for n, text in enumerate(PARAGRAPHS, start=1))
     return ReportVersion.objects.create(
@@ -38,12 +43,17 @@ def make_version(review, number=1, *, checked=True, by=None):
         unit_count=len(PARAGRAPHS),
         name_check_at=timezone.now() if checked else None,
         created_by=by,
+        created_at=timezone.now() - timedelta(days=MADE_DAYS_AGO),
     )
 
 
 def make_circulation(version):
     return Circulation.objects.create(
-        review=version.review, version=version, working_days=10, deadline=date.today() + timedelta(days=14)
+        review=version.review,
+        version=version,
+        working_days=10,
+        deadline=date.today() + timedelta(days=14),
+        started_at=timezone.now() - timedelta(days=SENT_DAYS_AGO),
     )
 
 

@@ -12,7 +12,7 @@ from core.errors import DomainError
 from core.models import AuditEntry
 from events.models import ReviewerNote
 from reports import circulation as circulation_service
-from reports import documents, signoff
+from reports import documents, responses, signoff
 from reports.models import NameHit, SignOff
 from reviews.models import Review, ReviewStatusChange
 from tests.reports.test_responses import (
@@ -57,8 +57,9 @@ def version(review):
 
 
 @pytest.fixture
-def checked(review, version):
-    """Version 1 circulated to two checkers, each with a working link; one sent a comment."""
+def checked(review, version, reviewer):
+    """Version 1 circulated to two checkers, each with a working link; one sent a comment, which the
+    reviewer answered (sign-off waits for every answer)."""
     circulation = make_circulation(version)
     tokens = {}
     for name, email in [("Dana Price", "dana@police.example"), ("Sam Osei", "sam@school.example")]:
@@ -66,6 +67,7 @@ def checked(review, version):
         tokens[email], checker.token_hash = links.new_token()
         checker.save()
     comment = make_comment(circulation.checkers.get(email="dana@police.example"), 2, "It was February.")
+    responses.answer_comment(comment, response="not_accepted", text="The minutes say January.", by=reviewer)
     Review.objects.filter(pk=review.pk).update(status=Review.Status.FACTUAL_ACCURACY)
     review.refresh_from_db()
     return {"circulation": circulation, "tokens": tokens, "comment": comment}
@@ -155,7 +157,7 @@ def test_after_sign_off_no_answer_or_new_version(business_manager, reviewer, rev
 
     assert "can no longer change" in reviewer_page.content.decode()
     comment.refresh_from_db()
-    assert comment.response == ""
+    assert comment.response == "not_accepted"
     with pytest.raises(DomainError, match="signed off"):
         documents.add_version(review, upload=SimpleUploadedFile("report.docx", b"not read"), created_by=reviewer)
     assert review.report_versions.count() == 1

@@ -13,7 +13,7 @@ from core.models import AuditEntry
 from events.models import Attendance, Event, Invitation
 from practitioners.models import Agency, Practitioner
 from reports import responses, signoff
-from reports.models import Publication, SignOff
+from reports.models import Circulation, Publication, SignOff
 from reviews.models import Review
 from reviews.services import record_timeline
 from tests.events.conftest import invite, make_event
@@ -237,11 +237,15 @@ def test_which_answers_a_version_must_include(
         assert record(review, second, business_manager).answers_reason == ""
 
 
-def test_an_unanswered_or_unsent_comment_asks_for_no_reason(business_manager, review):
+def test_an_unanswered_or_unsent_comment_asks_for_no_reason(business_manager, reviewer, review):
     version = make_version(review)
     circulation = make_circulation(version)
-    make_comment(make_checker(circulation, "Dana Price", "dana@police.example"), 1, "Sent, not answered.")
+    # The deadline has passed, so the checker who never sent theirs does not hold sign-off up.
+    Circulation.objects.filter(pk=circulation.pk).update(deadline=timezone.localdate() - timedelta(days=1))
+    comment = make_comment(make_checker(circulation, "Dana Price", "dana@police.example"), 1, "Sent, not answered.")
     make_comment(make_checker(circulation, "Sam Osei", "sam@school.example", responded=False), 2, "Not sent.")
+    assert list(signoff.answers_not_in(version)) == []
+    responses.answer_comment(comment, response="not_accepted", text="The record says otherwise.", by=reviewer)
 
     assert list(signoff.answers_not_in(version)) == []
     assert record(review, version, business_manager).answers_reason == ""
