@@ -19,7 +19,7 @@ def _stop(*_):
 def site_url(addrport):
     """The address the demo's emails link to: the server's own (this machine when it listens on all)."""
     host, _, port = addrport.rpartition(":")
-    if host in ("", "0.0.0.0", "::", "[::]"):
+    if host in ("", "0.0.0.0", "::", "[::]"):  # noqa: S104 (a server listening on all is reached here)
         host = "127.0.0.1"
     return f"http://{host}:{port}"
 
