@@ -45,6 +45,14 @@ def why_held_back(invitations, what):
     )
 
 
+def held_back_line(count):
+    """The line beside the send button and after sending: "1 possible witness is held back until ..."."""
+    return (
+        f"{count} possible witness{'' if count == 1 else 'es'} {'is' if count == 1 else 'are'} held back "
+        "until the police or prosecution liaison agrees"
+    )
+
+
 def witness_of(invitation):
     return PossibleWitness.objects.filter(invitation=invitation).first()
 

@@ -34,6 +34,10 @@ def witness_url(invitation):
     return reverse("events:invitee_witness", args=[event.review.partnership.slug, event.pk, invitation.pk])
 
 
+def event_url(event):
+    return reverse("events:event_detail", args=[event.review.partnership.slug, event.pk])
+
+
 def send_url(event):
     return reverse("events:event_send", args=[event.review.partnership.slug, event.pk])
 
@@ -74,16 +78,23 @@ def test_a_marked_witness_is_not_invited_and_the_page_says_exactly_why(
 ):
     sam_invite, _ = listed
     witnesses.mark(sam_invite, by=business_manager)
+    held_back_link = f'<a class="govuk-link" href="{witness_url(sam_invite)}">Sam Green'
+
+    # The button counts only those it will invite, and names who waits, with a link to their witness page.
+    page = bm_client.get(event_url(event)).content.decode()
+    assert "Send invitations to 1 person</button>" in page
+    assert "1 possible witness is held back until the police or prosecution liaison agrees." in page
+    assert held_back_link in page
 
     with django_capture_on_commit_callbacks(execute=True):
         response = bm_client.post(send_url(event), follow=True)
 
     page = response.content.decode()
     assert "1 person invited" in page
-    assert (
-        "Sam Green is held back from the invitation: marked as a possible witness, with no agreement from the "
-        "police or prosecution liaison recorded"
-    ) in page
+    # Information, not an error: a notification banner and the inset, each with what to do.
+    assert "There is a problem" not in page and "govuk-error-summary" not in page
+    assert "Not invited yet: 1 possible witness is held back until the police or prosecution liaison agrees." in page
+    assert held_back_link in page and "Send invitations to" not in page
     assert "Held back: possible witness, no agreement recorded" in page
     assert [m.to for m in mailoutbox] == [["lee.patel@health.example"]]
     sam_invite.refresh_from_db()
@@ -93,11 +104,11 @@ def test_a_marked_witness_is_not_invited_and_the_page_says_exactly_why(
         or not OutboundMessage.objects.filter(recipient="sam.green@police.example").exists()
     )
 
-    # Pressing again sends nothing more, and still says why.
+    # Pressing again (from a page open since) sends nothing more, and still says why.
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         page = bm_client.post(send_url(event), follow=True).content.decode()
-    assert "Sam Green is held back from the invitation" in page
+    assert "Not invited yet: 1 possible witness is held back" in page and held_back_link in page
     assert "already been invited" not in page
     assert mailoutbox == []
 
