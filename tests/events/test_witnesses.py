@@ -1,6 +1,7 @@
 """Possible witnesses: held back from the invitation, a new link and the confidential summary until the police or
 prosecution liaison's agreement is recorded; the business manager sees who and why, and nothing changes."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -132,6 +133,12 @@ def test_once_the_agreement_is_recorded_they_are_invited(
     )
     entry = AuditEntry.objects.get(action="invitation.witness_agreement_recorded")
     assert "Rachel" not in str(entry.detail)
+    # "Change the agreement" starts from the one recorded.
+    page = bm_client.get(witness_url(sam_invite)).content.decode()
+    assert "Change the agreement" in page
+    for name, value in agreement().items():
+        if name != "action":
+            assert re.search(rf'name="{name}"[^>]*value="{value}"|value="{value}"[^>]*name="{name}"', page), name
 
     with django_capture_on_commit_callbacks(execute=True):
         bm_client.post(send_url(event))
@@ -159,6 +166,8 @@ def test_a_bad_agreement_is_explained_and_keeps_what_was_typed(
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page and message in page
+    # Like every other error message: no full stop at the end.
+    assert f"{message}." not in page
     if "liaison_organisation" not in change:
         assert 'value="Northvale Police"' in page
     assert not PossibleWitness.objects.get().agreed
