@@ -123,3 +123,9 @@ def people(count):
 def people_have(count):
     """ "1 person has", "3 people have"."""
     return f"{people(count)} {'has' if count == 1 else 'have'}"
+
+
+def sentence(text):
+    """The text as a sentence: a full stop added unless it already ends with ".", "!" or "?"."""
+    text = str(text).rstrip()
+    return text if not text or text.endswith((".", "!", "?")) else f"{text}."

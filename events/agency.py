@@ -24,6 +24,17 @@ class Contact:
     email: str
     role: str  # "line manager" or "safeguarding lead", as the emails and the reply page say it
 
+    @property
+    def described(self):
+        """Who they are to the practitioner: "Kim Lowe, your agency's safeguarding lead" or "your line manager"."""
+        role = "your line manager" if self.role == "line manager" else "your agency's safeguarding lead"
+        return f"{self.name}, {role}" if self.name else role
+
+    @property
+    def told(self):
+        """The practitioner's confirmation: "We have told Kim Lowe, your agency's safeguarding lead, that ..."."""
+        return f"We have told {self.described}{',' if self.name else ''} that you are taking part."
+
 
 def contact_of(invitation):
     """Whom the agency email goes to: the practitioner's line manager, else their agency's safeguarding lead."""

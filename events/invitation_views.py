@@ -35,19 +35,25 @@ def _initial(invitation):
 
 @with_invitation
 def invitation_page(request, invitation):
-    form = ReplyForm(request.POST or None, initial=_initial(invitation))
+    agency_contact = agency.contact_of(invitation)
+    form = ReplyForm(request.POST or None, initial=_initial(invitation), agency_contact=agency_contact)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = invitations.record_rsvp(invitation, **form.cleaned_data, request=request)
         except EventError as error:
             form.add_error(error.field, str(error))
         else:
+            told = ""
+            if invitation.tell_agency and "tell_agency" in invitation.reply_changes and agency_contact is not None:
+                told = f" {agency_contact.told}"
             if not invitation.reply_changes:
                 messages.info(request, "Your reply is unchanged.")
             elif "status" not in invitation.reply_changes:
-                messages.success(request, "Thank you. Your changes are saved and the partnership can see them.")
+                messages.success(request, f"Thank you. Your changes are saved and the partnership can see them.{told}")
             elif invitation.status == Invitation.Status.ACCEPTED:
-                messages.success(request, "Thank you. You are down as attending. We have emailed you a calendar file.")
+                messages.success(
+                    request, f"Thank you. You are down as attending. We have emailed you a calendar file.{told}"
+                )
             else:
                 messages.success(request, "Thank you for letting us know. We have emailed you to confirm.")
             return redirect("invitation:page")
@@ -64,7 +70,7 @@ def invitation_page(request, invitation):
             "can_reply": invitations.can_reply(invitation),
             "summary_reader": summary.reader_for(invitation),
             "summary_paused": summary.paused(invitation),
-            "agency_contact": agency.contact_of(invitation),
+            "agency_contact": agency_contact,
         },
     )
 

@@ -261,6 +261,7 @@ def record_rsvp(
                 key=f"invitation:{invitation.pk}:reply:{replies_confirmed(invitation)}",
                 method="REQUEST" if attending else "CANCEL",
                 changed=previous in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED),
+                agency_told=agency.contact_of(invitation) if invitation.tell_agency else None,
             )
         if "tell_agency" in changed:
             agency.tell_before(invitation)

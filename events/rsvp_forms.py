@@ -49,6 +49,15 @@ class ReplyForm(forms.Form):
         error_messages={"invalid": "Enter your colleague's email address in the right form, like name@example.org."},
     )
 
+    def __init__(self, *args, agency_contact=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agency_contact is not None:
+            # Only one person is emailed: the question names them.
+            self.fields["tell_agency"].label = (
+                f"Would you like us to tell {agency_contact.described}{',' if agency_contact.name else ''} "
+                "that you are taking part?"
+            )
+
 
 class NewLinkForm(forms.Form):
     email = forms.EmailField(

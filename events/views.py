@@ -250,6 +250,7 @@ def event_detail(request, slug, event_id):
     paginator = _CountedPaginator(invitee_rows, INVITEES_PAGE_SIZE, count=total)
     page = paginator.get_page(_page_number(request))
     can_manage = is_business_manager(request.user, request.partnership)
+    held_back = list(witnesses.held_back(event.invitations.not_yet_invited())) if can_manage else []
     return render(
         request,
         "events/event_detail.html",
@@ -274,6 +275,10 @@ def event_detail(request, slug, event_id):
             "summary_release": event.summary_released,
             "progress": sending_progress(event),
             "not_yet_invited": by_status[Invitation.Status.NOT_SENT],
+            # Those the send button invites: the possible witnesses without an agreement wait.
+            "to_invite": by_status[Invitation.Status.NOT_SENT] - len(held_back),
+            "held_back": held_back,
+            "held_back_line": witnesses.held_back_line(len(held_back)),
             "access_needs": event.invitations.accepted()
             .exclude(access_needs="")
             .values_list("practitioner__full_name", "access_needs")
@@ -429,13 +434,14 @@ def event_send(request, slug, event_id):
     except services.EventError as error:
         messages.error(request, str(error))
     else:
-        held_back = list(witnesses.held_back(event.invitations.not_yet_invited()))
+        # Held back is not a problem to fix here: the event page lists them with links to their witness pages.
+        held_back = witnesses.held_back(event.invitations.not_yet_invited()).count()
         if sent:
             messages.success(request, f"{people(len(sent))} invited. You can watch the emails go out below.")
         elif not held_back:
             messages.info(request, "Everyone on the list with an email address has already been invited.")
         if held_back:
-            messages.error(request, "Not invited. " + witnesses.why_held_back(held_back, "the invitation"))
+            messages.info(request, f"Not invited yet: {witnesses.held_back_line(held_back)}.")
         if skipped:
             names = ", ".join(str(invitation.practitioner) for invitation in skipped)
             messages.error(request, f"Not invited, because the directory has no email address for them: {names}.")

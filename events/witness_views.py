@@ -16,7 +16,12 @@ ACTIONS = ("mark", "unmark", "agree")
 def invitee_witness(request, slug, event_id, invitation_id):
     event = event_for(request, slug, event_id, manage=True)
     invitation = _invitation_of(request, event, invitation_id)
-    form = AgreementForm()
+    witness = witnesses.witness_of(invitation)
+    # Changing a recorded agreement starts from what was recorded.
+    agreed = {"liaison_name", "liaison_organisation", "agreed_on"}
+    form = AgreementForm(
+        initial={name: getattr(witness, name) for name in agreed} if witness and witness.agreed else None
+    )
     if request.method == "POST":
         action = request.POST.get("action")
         name = invitation.practitioner.full_name
@@ -54,7 +59,7 @@ def invitee_witness(request, slug, event_id, invitation_id):
             "review": event.review,
             "partnership": request.partnership,
             "invitation": invitation,
-            "witness": witnesses.witness_of(invitation),
+            "witness": witnesses.witness_of(invitation) if request.method == "POST" else witness,
             "summary_paused": summary.was_given(invitation),
             "form": form,
         },

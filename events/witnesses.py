@@ -45,6 +45,14 @@ def why_held_back(invitations, what):
     )
 
 
+def held_back_line(count):
+    """The line beside the send button and after sending: "1 possible witness is held back until ..."."""
+    return (
+        f"{count} possible witness{'' if count == 1 else 'es'} {'is' if count == 1 else 'are'} held back "
+        "until the police or prosecution liaison agrees"
+    )
+
+
 def witness_of(invitation):
     return PossibleWitness.objects.filter(invitation=invitation).first()
 
@@ -99,15 +107,15 @@ def record_agreement(invitation, *, liaison_name, liaison_organisation, agreed_o
     """Record the police or prosecution liaison's agreement that the possible witness may take part."""
     liaison_name, liaison_organisation = (liaison_name or "").strip(), (liaison_organisation or "").strip()
     if not liaison_name:
-        raise DomainError("Enter the liaison's name.", field="liaison_name")
+        raise DomainError("Enter the liaison's name", field="liaison_name")
     if not liaison_organisation:
         raise DomainError(
-            "Enter the liaison's organisation, such as the police force or the CPS.", field="liaison_organisation"
+            "Enter the liaison's organisation, such as the police force or the CPS", field="liaison_organisation"
         )
     if agreed_on is None:
-        raise DomainError("Enter the date the liaison agreed.", field="agreed_on")
+        raise DomainError("Enter the date the liaison agreed", field="agreed_on")
     if agreed_on > timezone.localdate():
-        raise DomainError("The date the liaison agreed must be today or in the past.", field="agreed_on")
+        raise DomainError("The date the liaison agreed must be today or in the past", field="agreed_on")
     with transaction.atomic():
         invitation = _locked(invitation)
         witness = PossibleWitness.objects.select_for_update().filter(invitation=invitation).first()

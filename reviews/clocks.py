@@ -42,6 +42,7 @@ CLOCK_COLUMNS = (
 
 class State:
     DONE = "done"
+    DONE_LATE = "done_late"
     OVERDUE = "overdue"
     DUE_SOON = "due_soon"
     NOT_DUE = "not_due"
@@ -49,6 +50,7 @@ class State:
 
 TAGS = {
     State.DONE: ("Recorded", "govuk-tag--green"),
+    State.DONE_LATE: ("Recorded late", "govuk-tag--orange"),
     State.OVERDUE: ("Overdue", "govuk-tag--red"),
     State.DUE_SOON: ("Due soon", "govuk-tag--yellow"),
     State.NOT_DUE: ("Due", "govuk-tag--grey"),
@@ -72,11 +74,13 @@ class Clock:
     due_on: date
     done: bool
     today: date
+    # The day the step was recorded as done, when the review records it: after due_on, it was late.
+    done_on: date | None = None
 
     @property
     def state(self):
         if self.done:
-            return State.DONE
+            return State.DONE_LATE if self.working_days_late else State.DONE
         if self.today > self.due_on:
             return State.OVERDUE
         if self.due_on <= self.today + timedelta(days=DUE_SOON_DAYS):
@@ -84,7 +88,17 @@ class Clock:
         return State.NOT_DUE
 
     @property
+    def working_days_late(self):
+        """Working days the step was recorded after its deadline: 0 when on time or not dated."""
+        if not self.done or self.done_on is None or self.done_on <= self.due_on:
+            return 0
+        # At least 1: a step due on a Friday and recorded on the Saturday was still late.
+        return max(working_days_between(self.due_on, self.done_on), 1)
+
+    @property
     def tag_text(self):
+        if self.state == State.DONE_LATE:
+            return f"Recorded late ({_days(self.working_days_late)})"
         return TAGS[self.state][0]
 
     @property
@@ -106,9 +120,9 @@ class Clock:
 
     @property
     def countdown(self):
-        """ "8 working days left", "Due today", "3 working days overdue" or "Recorded"."""
+        """ "8 working days left", "Due today", "3 working days overdue", "Recorded" or "Recorded late (...)"."""
         if self.done:
-            return "Recorded"
+            return self.tag_text
         left = self.working_days_left
         if self.today > self.due_on:
             if left == 0:
@@ -134,8 +148,10 @@ def review_clocks(review, *, partnership, today, circulation_deadline=None):
     """
     clocks = []
 
-    def clock(name, basis, due_on, done):
-        clocks.append(Clock(review=review, name=name, basis=basis, due_on=due_on, done=done, today=today))
+    def clock(name, basis, due_on, done, done_on=None):
+        clocks.append(
+            Clock(review=review, name=name, basis=basis, due_on=due_on, done=done, today=today, done_on=done_on)
+        )
 
     completed = review.status in COMPLETED[review.review_type]
     if review.review_type == Review.Type.CSPR:
@@ -146,6 +162,7 @@ def review_clocks(review, *, partnership, today, circulation_deadline=None):
                 f"{_days(NOTIFICATION_WORKING_DAYS)} after the local authority became aware of the serious incident",
                 add_working_days(review.became_aware_on, NOTIFICATION_WORKING_DAYS),
                 review.incident_notified_on is not None,
+                review.incident_notified_on,
             )
         if review.incident_notified_on:
             clock(
@@ -153,6 +170,7 @@ def review_clocks(review, *, partnership, today, circulation_deadline=None):
                 f"{_days(days)} after the serious incident was notified",
                 add_working_days(review.incident_notified_on, days),
                 review.rapid_review_sent_on is not None,
+                review.rapid_review_sent_on,
             )
         completion_name, completion_basis = "Review completed and published", "after it was commissioned"
     else:
@@ -163,6 +181,7 @@ def review_clocks(review, *, partnership, today, circulation_deadline=None):
                 f"{_days(days)} after the referral was received",
                 add_working_days(review.incident_notified_on, days),
                 review.referral_decided_on is not None,
+                review.referral_decided_on,
             )
         completion_name, completion_basis = "Review completed", "after it was commissioned"
     if review.target_completion_on:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core import audit
 from core.errors import DomainError
-from core.formatting import uk_date
+from core.formatting import sentence, uk_date
 from reviews.models import LegalHold, Review
 
 
@@ -37,7 +37,7 @@ def refusal(hold):
     """Why something the hold stops is refused, in the words the pages show."""
     return (
         f"This review is under a legal hold, placed on {uk_date(hold.placed_at)}: "
-        f"{hold.reason}. Lift the hold on the review's legal hold page first."
+        f"{sentence(hold.reason)} Lift the hold on the review's legal hold page first."
     )
 
 

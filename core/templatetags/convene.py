@@ -10,6 +10,7 @@ for name in ("uk_date", "long_date", "day_month", "weekday_day_month", "people")
     register.filter(name, getattr(formatting, name))
 register.filter("uk_time", formatting.format_time)
 register.filter("due_by", formatting.due_by)
+register.filter("sentence", formatting.sentence)
 
 
 @register.filter

@@ -65,7 +65,9 @@ def agency_emails():
 
 def test_the_question_names_who_would_be_told_and_defaults_to_no(amy_browser):
     page = amy_browser.get(reverse("invitation:page")).content.decode()
-    assert "tell your line manager or your agency&#x27;s safeguarding lead that you are taking part?" in page
+    # Only one person is emailed, and the question names them.
+    assert "Would you like us to tell Chris Doyle, your line manager, that you are taking part?" in page
+    assert "your line manager or your agency" not in page.split("tell_agency-hint")[0]
     assert "We would email Chris Doyle, your line manager, at chris.doyle@police.example" in page
     assert re.search(r'id="id_tell_agency_1" name="tell_agency" type="radio" value="no" checked', page)
     assert not re.search(r'value="yes" checked', page.split("id_tell_agency_0")[1].split(">")[0])
@@ -96,6 +98,10 @@ def test_with_consent_the_line_manager_is_emailed_once_with_the_date_and_support
     body = email.body
     assert "Dear Chris Doyle" in body and "as their line manager" in body
     assert "Tuesday 8 December 2026" in body and "known as Child A" in body and SUPPORT in body
+    # Written for the line manager: what the event is, and that Amy may want their support before and after.
+    assert "What the event is" in body
+    assert "Amy Clarke may want your support before the event, and a chance to talk with you afterwards" in body
+    assert f'What we tell practitioners who take part about support:\n"{SUPPORT}"' in body
     html = email.alternatives[0][0]
     for text in (email.subject, body, html):
         for secret in ("CSPR 2026/01", REAL_NAME, "Northvale Civic Centre", "High Street", "/invitation/"):
@@ -124,13 +130,20 @@ def test_without_a_line_manager_the_agency_safeguarding_lead_is_told(
         partnership=partnership, full_name="Pat Lowe", job_title="PCSO", agency=agency, email="pat.lowe@police.example"
     )
     browser = open_reply_page(event, pat, django_capture_on_commit_callbacks, mailoutbox)
-    assert "We would email Jo Kent, your safeguarding lead" in browser.get(reverse("invitation:page")).content.decode()
+    page = browser.get(reverse("invitation:page")).content.decode()
+    assert "We would email Jo Kent, your agency&#x27;s safeguarding lead, at jo.kent@police.example" in page
+    assert "Would you like us to tell Jo Kent, your agency&#x27;s safeguarding lead, that you are taking part?" in page
 
-    reply(browser, django_capture_on_commit_callbacks, tell_agency="yes")
+    response = reply(browser, django_capture_on_commit_callbacks, tell_agency="yes")
 
     assert [m.to for m in mailoutbox if m.to != ["pat.lowe@police.example"]] == [["jo.kent@police.example"]]
     lead_email = next(m for m in mailoutbox if m.to == ["jo.kent@police.example"])
     assert "Dear Jo Kent" in lead_email.body and "as their safeguarding lead" in lead_email.body
+    # Pat is told who was told: on the page and in the confirmation email.
+    told = "We have told Jo Kent, your agency's safeguarding lead, that you are taking part."
+    assert told.replace("'", "&#x27;") in browser.get(response["Location"]).content.decode()
+    confirmation = next(m for m in mailoutbox if m.to == ["pat.lowe@police.example"])
+    assert told in confirmation.body and told.replace("'", "&#x27;") in confirmation.alternatives[0][0]
 
 
 def test_with_nobody_on_record_the_page_says_so_and_nothing_is_sent(

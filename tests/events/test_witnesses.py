@@ -1,6 +1,7 @@
 """Possible witnesses: held back from the invitation, a new link and the confidential summary until the police or
 prosecution liaison's agreement is recorded; the business manager sees who and why, and nothing changes."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -32,6 +33,10 @@ pytestmark = pytest.mark.django_db
 def witness_url(invitation):
     event = invitation.event
     return reverse("events:invitee_witness", args=[event.review.partnership.slug, event.pk, invitation.pk])
+
+
+def event_url(event):
+    return reverse("events:event_detail", args=[event.review.partnership.slug, event.pk])
 
 
 def send_url(event):
@@ -74,16 +79,23 @@ def test_a_marked_witness_is_not_invited_and_the_page_says_exactly_why(
 ):
     sam_invite, _ = listed
     witnesses.mark(sam_invite, by=business_manager)
+    held_back_link = f'<a class="govuk-link" href="{witness_url(sam_invite)}">Sam Green'
+
+    # The button counts only those it will invite, and names who waits, with a link to their witness page.
+    page = bm_client.get(event_url(event)).content.decode()
+    assert "Send invitations to 1 person</button>" in page
+    assert "1 possible witness is held back until the police or prosecution liaison agrees." in page
+    assert held_back_link in page
 
     with django_capture_on_commit_callbacks(execute=True):
         response = bm_client.post(send_url(event), follow=True)
 
     page = response.content.decode()
     assert "1 person invited" in page
-    assert (
-        "Sam Green is held back from the invitation: marked as a possible witness, with no agreement from the "
-        "police or prosecution liaison recorded"
-    ) in page
+    # Information, not an error: a notification banner and the inset, each with what to do.
+    assert "There is a problem" not in page and "govuk-error-summary" not in page
+    assert "Not invited yet: 1 possible witness is held back until the police or prosecution liaison agrees." in page
+    assert held_back_link in page and "Send invitations to" not in page
     assert "Held back: possible witness, no agreement recorded" in page
     assert [m.to for m in mailoutbox] == [["lee.patel@health.example"]]
     sam_invite.refresh_from_db()
@@ -93,11 +105,11 @@ def test_a_marked_witness_is_not_invited_and_the_page_says_exactly_why(
         or not OutboundMessage.objects.filter(recipient="sam.green@police.example").exists()
     )
 
-    # Pressing again sends nothing more, and still says why.
+    # Pressing again (from a page open since) sends nothing more, and still says why.
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         page = bm_client.post(send_url(event), follow=True).content.decode()
-    assert "Sam Green is held back from the invitation" in page
+    assert "Not invited yet: 1 possible witness is held back" in page and held_back_link in page
     assert "already been invited" not in page
     assert mailoutbox == []
 
@@ -121,6 +133,12 @@ def test_once_the_agreement_is_recorded_they_are_invited(
     )
     entry = AuditEntry.objects.get(action="invitation.witness_agreement_recorded")
     assert "Rachel" not in str(entry.detail)
+    # "Change the agreement" starts from the one recorded.
+    page = bm_client.get(witness_url(sam_invite)).content.decode()
+    assert "Change the agreement" in page
+    for name, value in agreement().items():
+        if name != "action":
+            assert re.search(rf'name="{name}"[^>]*value="{value}"|value="{value}"[^>]*name="{name}"', page), name
 
     with django_capture_on_commit_callbacks(execute=True):
         bm_client.post(send_url(event))
@@ -148,6 +166,8 @@ def test_a_bad_agreement_is_explained_and_keeps_what_was_typed(
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page and message in page
+    # Like every other error message: no full stop at the end.
+    assert f"{message}." not in page
     if "liaison_organisation" not in change:
         assert 'value="Northvale Police"' in page
     assert not PossibleWitness.objects.get().agreed

@@ -84,6 +84,8 @@ def test_the_review_page_and_the_dashboard_show_the_hold(bm_client, client, revi
 
     page = bm_client.get(review_url(review)).content.decode()
     assert "Under a legal hold since" in page and REASON in page
+    # The reason ends with its own full stop: no second one.
+    assert f"{REASON} The reviewers" in page and f"{REASON}." not in page
     assert hold_url(review) in page
     dashboard = bm_client.get(reverse("overview:partnership_overview", args=[review.partnership.slug]))
     assert "Legal hold" in dashboard.content.decode()
@@ -93,6 +95,20 @@ def test_the_review_page_and_the_dashboard_show_the_hold(bm_client, client, revi
     page = client.get(review_url(review)).content.decode()
     assert "Under a legal hold since" in page
     assert hold_url(review) not in page
+
+
+@pytest.mark.parametrize(
+    ("reason", "shown"),
+    [
+        ("The police need the material", "The police need the material. Lift"),
+        ("The police need the material.", "The police need the material. Lift"),
+        ("Is the inquest still open?", "Is the inquest still open? Lift"),
+        ("Trial listed!", "Trial listed! Lift"),
+    ],
+)
+def test_the_refusal_ends_the_reason_with_one_stop(business_manager, review, reason, shown):
+    holds.place_hold(review, reason=reason, by=business_manager)
+    assert shown in holds.refusal(holds.standing_hold(review))
 
 
 def test_reviewers_get_403_and_outsiders_404(client, reviewer, outsider, review):
@@ -116,6 +132,8 @@ def test_publishing_under_a_hold_is_refused_with_the_reason_and_nothing_changes(
 
     page = response.content.decode()
     assert "This review is under a legal hold" in page and REASON in page
+    assert f"{REASON} Lift the hold" in page and f"{REASON}." not in page
+    assert f"{REASON} Lift the hold" in bm_client.get(publication_url(signed_off)).content.decode()
     assert not Publication.objects.filter(state=Publication.State.PUBLISHED).exists()
     assert Review.objects.get(pk=signed_off.pk).status == Review.Status.SIGNED_OFF
     assert AuditEntry.objects.count() == audit_before

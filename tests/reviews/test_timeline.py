@@ -102,18 +102,18 @@ def test_the_national_panels_notification_is_due_5_working_days_after_becoming_a
         client.force_login(business_manager)
         for url in (timeline_url(review), review_url(review), overview_url(review)):
             assert "Overdue" in client.get(url).content.decode(), url
-        # Recorded late, it reads recorded; the rapid review's clock starts from that day.
+        # Recorded a day late, it reads recorded late; the rapid review's clock starts from that day.
         record_timeline(review=review, data={"incident_notified_on": date(2027, 1, 5)}, recorded_by=business_manager)
         clocks_now = by_name(review)
-        assert clocks_now["National panel notified"].state == clocks.State.DONE
-        assert clocks_now["National panel notified"].tag_text == "Recorded"
+        assert clocks_now["National panel notified"].state == clocks.State.DONE_LATE
+        assert clocks_now["National panel notified"].tag_text == "Recorded late (1 working day)"
         # 15 working days from Tuesday 5 January 2027.
         assert clocks_now["Rapid review"].due_on == date(2027, 1, 26)
         assert clocks_now["Rapid review"].state == clocks.State.NOT_DUE
         overview_html = client.get(overview_url(review)).content.decode()
         html = client.get(timeline_url(review)).content.decode()
-    assert 'govuk-tag--green">Recorded</strong> National panel notified<br>' in overview_html
-    assert "Recorded" in html
+    assert 'govuk-tag--orange">Recorded late (1 working day)</strong> National panel notified<br>' in overview_html
+    assert "Recorded late (1 working day)" in html
     assert 'govuk-tag--grey">Due</strong>' in html
 
 
@@ -158,11 +158,39 @@ def test_the_sar_decision_is_due_after_easter(client, business_manager, sar):
             | dates(incident_notified_on=date(2027, 3, 25), referral_decided_on=date(2027, 4, 20)),
         )
         assert response.status_code == 302
-        assert by_name(sar)["Decision on the referral"].state == clocks.State.DONE
+        assert by_name(sar)["Decision on the referral"].state == clocks.State.DONE_LATE
         html = client.get(timeline_url(sar)).content.decode()
+    assert "Recorded late (1 working day)" in html
     assert "No safeguarding adult review" in html
     assert "The criteria in section 44 are not met." in html
     assert "Referral received" in html
+
+
+def test_a_rapid_review_sent_after_its_deadline_reads_recorded_late_on_every_page(client, business_manager, review):
+    # Notified Friday 23 July 2027; with 10 working days the rapid review is due Friday 6 August. Sent
+    # on Wednesday 1 September, after the summer bank holiday (Monday 30 August): 17 working days late,
+    # not 18. Sent on the day it was due, it stays "Recorded".
+    review.partnership.rapid_review_working_days = 10
+    review.partnership.save()
+    with at(2027, 9, 2):
+        record_timeline(
+            review=review,
+            data={"incident_notified_on": date(2027, 7, 23), "rapid_review_sent_on": date(2027, 9, 1)},
+            recorded_by=business_manager,
+        )
+        clock = by_name(review)["Rapid review"]
+        assert (clock.due_on, clock.state) == (date(2027, 8, 6), clocks.State.DONE_LATE)
+        assert clock.working_days_late == 17
+        assert (clock.tag_text, clock.tag_class) == ("Recorded late (17 working days)", "govuk-tag--orange")
+        client.force_login(business_manager)
+        for url in (timeline_url(review), review_url(review), overview_url(review)):
+            html = client.get(url).content.decode()
+            assert 'govuk-tag--orange">Recorded late (17 working days)</strong>' in html, url
+            assert 'govuk-tag--green">Recorded</strong> Rapid review' not in html, url
+        record_timeline(review=review, data={"rapid_review_sent_on": date(2027, 8, 6)}, recorded_by=business_manager)
+        clock = by_name(review)["Rapid review"]
+        assert (clock.state, clock.tag_text, clock.tag_class) == (clocks.State.DONE, "Recorded", "govuk-tag--green")
+        assert "Recorded late" not in client.get(timeline_url(review)).content.decode()
 
 
 # Recording it ------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ def test_asking_emails_each_lead_a_link_with_a_deadline_in_working_days(bm_clien
     messages = OutboundMessage.objects.filter(kind="account_request").order_by("recipient")
     assert [m.recipient for m in messages] == ["ann.berry@health.example", "kim.lowe@police.example"]
     assert "30 December 2026" in messages[0].body_text and "a chronology" in messages[0].body_text
+    assert messages[0].subject.startswith("Please send your agency's written account for review ")
     assert AuditEntry.objects.filter(action="accounts.requested").count() == 1
     page = bm_client.get(progress_url(review))
     assert page.status_code == 200
@@ -128,6 +129,10 @@ def test_the_lead_uploads_files_and_new_versions_keep_the_history(lead, review):
     assert AuditEntry.objects.filter(action="account.file_uploaded").count() == 3
     page = lead.get(reverse("account_link:page")).content.decode()
     assert "chronology v2.pdf" in page and "Version 2" in page
+    # The lead is told plainly that the files are already seen, and what sending is for.
+    assert "The partnership can see each file as soon as you upload it." in page
+    assert "send your account: that tells them it is finished" in page
+    assert "Not sent yet: the partnership can already see the files you have uploaded" in page
 
 
 @pytest.mark.parametrize(
@@ -148,6 +153,10 @@ def test_bad_files_are_refused_with_a_clear_message(lead, content, name, message
 
 def test_the_lead_says_who_wrote_it_and_sends_it(lead):
     send = reverse("account_link:send")
+    page = lead.get(send).content.decode()
+    assert "Sending tells them your account is finished." in page
+    assert "Back to your agency's written account" in page and "Back to your account<" not in page
+    assert "Back to your agency's written account" in lead.get(reverse("account_link:more_time")).content.decode()
     response = lead.post(send, {"author_name": "", "author_role": ""})
     assert "Enter the name of the person who wrote the account" in response.content.decode()
     response = lead.post(send, {"author_name": "DS Kim Lowe", "author_role": "Detective sergeant"})

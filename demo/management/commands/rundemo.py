@@ -16,6 +16,14 @@ def _stop(*_):
     raise KeyboardInterrupt
 
 
+def site_url(addrport):
+    """The address the demo's emails link to: the server's own (this machine when it listens on all)."""
+    host, _, port = addrport.rpartition(":")
+    if host in ("", "0.0.0.0", "::", "[::]"):  # noqa: S104 (a server listening on all is reached here)
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
 class Command(BaseCommand):
     help = "Seed the demo and serve it with a Celery worker and beat, until Ctrl-C (development only)."
 
@@ -45,6 +53,9 @@ class Command(BaseCommand):
     def handle(self, *args, addrport, **options):
         if not settings.DEBUG:
             raise CommandError("The demo runs only in development (DEBUG is on).")
+        # The links in every email, whether the seed, the server or the worker and beat write it.
+        settings.SITE_URL = site_url(addrport)
+        environment = {**os.environ, "SITE_URL": settings.SITE_URL}
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         self.start_afresh_if_outdated()
         call_command("migrate", verbosity=0)
@@ -55,7 +66,7 @@ class Command(BaseCommand):
         call_command("seed_demo")
         python = sys.executable
         processes = [
-            subprocess.Popen([python, "manage.py", "runserver", "--noreload", addrport]),
+            subprocess.Popen([python, "manage.py", "runserver", "--noreload", addrport], env=environment),
             subprocess.Popen(
                 [
                     python,
@@ -71,7 +82,8 @@ class Command(BaseCommand):
                     "solo",
                     "--schedule",
                     str(settings.VAR_DIR / "celerybeat-schedule"),
-                ]
+                ],
+                env=environment,
             ),
         ]
         self.print_sign_in(addrport)
