@@ -233,7 +233,7 @@ def add_update(action, *, text, status, rag, evidence_file=None, by=None, author
 AGENCY_LINK = links.LinkKind(
     queryset=AgencyLink.objects.select_related("review__partnership", "agency"),
     start_template="actions/owner_start.html",
-    unavailable_template="actions/link_unavailable.html",
+    unavailable_template="core/link_unavailable.html",
     landing="action_owner:list",
     context=lambda agency_link: {"agency_link": agency_link, "review": agency_link.review},
     holder_label=lambda agency_link: f"action owner, {agency_link.agency}",

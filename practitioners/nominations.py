@@ -123,7 +123,7 @@ def remind(*, nomination_request, key):
 NOMINATION_LINK = links.LinkKind(
     queryset=NominationRequest.objects.select_related("review__partnership", "agency"),
     start_template="practitioners/nomination_start.html",
-    unavailable_template="practitioners/nomination_link_invalid.html",
+    unavailable_template="core/link_unavailable.html",
     landing="nomination:page",
     context=lambda nomination_request: {"nomination_request": nomination_request},
     holder_label=lambda nomination_request: f"safeguarding lead, {nomination_request.agency}",

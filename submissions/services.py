@@ -235,7 +235,7 @@ def _record_open(account_request, request):
 ACCOUNT_LINK = links.LinkKind(
     queryset=AccountRequest.objects.select_related("review__partnership", "agency", "template"),
     start_template="submissions/link_start.html",
-    unavailable_template="submissions/link_unavailable.html",
+    unavailable_template="core/link_unavailable.html",
     landing="account_link:page",
     is_open=lambda account_request, now: account_request.review.status not in CLOSED_STATUSES,
     context=lambda account_request: {"account_request": account_request},

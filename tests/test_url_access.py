@@ -48,10 +48,8 @@ OK = "the page (no refusal)"
 NOT_AVAILABLE_TEMPLATES = {
     "events/invitation/link_invalid.html",
     "events/summary/reader_unavailable.html",
-    "practitioners/nomination_link_invalid.html",
+    "core/link_unavailable.html",
     "reports/circulation/unavailable.html",
-    "actions/link_unavailable.html",
-    "submissions/link_unavailable.html",
 }
 
 # The kinds of outsider (and, where a page is not for them, the partnership's own people).
