@@ -905,8 +905,10 @@ REFLOW_WIDTH = 320
 WIDEST = """limit => {
   const width = document.documentElement.scrollWidth;
   if (width <= limit) return [width, null];
+  // Inside a region that scrolls, unless positioned against something outside it (as visually hidden text is).
   const clipped = element => {
-    for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+    if (["absolute", "fixed"].includes(getComputedStyle(element).position)) return false;
+    for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
       if (getComputedStyle(parent).overflowX !== "visible") return true;
     }
     return false;
