@@ -15,7 +15,8 @@ input) and the page with its errors is checked too; so are the pages people see 
 sign-in and account pages, and pages with a message after saving. Files (PDF, CSV, calendar) are
 fetched and only their status and type are checked. The test fails listing every violation, and
 naming any URL in the table it neither visited nor skipped with a reason, and any page with a form
-that was never sent with bad input (nor said why it cannot be wrong).
+that was never sent with bad input (nor said why it cannot be wrong). Every page checked must also
+fit a window 320 CSS px wide without scrolling sideways (WCAG 2.2 reflow).
 """
 
 import re
@@ -898,6 +899,49 @@ HAS_FORM = """() => [...document.querySelectorAll("main form")].some(form => for
   "textarea, select, input:not([type=hidden]):not([type=submit]):not([type=button])"))"""
 
 
+# Reflow (WCAG 2.2, 1.4.10): at 320 CSS px wide the page itself does not scroll sideways. Returns the
+# document's width and the widest element that sticks out past the window's right edge, if any.
+REFLOW_WIDTH = 320
+WIDEST = """limit => {
+  const width = document.documentElement.scrollWidth;
+  if (width <= limit) return [width, null];
+  // Inside a region that scrolls, unless positioned against something outside it (as visually hidden text is).
+  const clipped = element => {
+    if (["absolute", "fixed"].includes(getComputedStyle(element).position)) return false;
+    for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+      if (getComputedStyle(parent).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  let widest = null, right = limit;
+  for (const element of document.body.querySelectorAll("*")) {
+    const box = element.getBoundingClientRect();
+    if (box.right > right && !clipped(element)) {
+      right = box.right;
+      const id = element.id ? "#" + element.id : "";
+      const classes = [...element.classList].slice(0, 2).map(name => "." + name).join("");
+      const text = (element.textContent || "").trim().slice(0, 40);
+      const tag = `<${element.tagName.toLowerCase()}${id}${classes}> "${text}"`;
+      widest = `${tag} ${Math.round(box.width)} px wide, to ${Math.round(right)} px`;
+    }
+  }
+  return [width, widest];
+}"""
+
+
+def check_reflow(page, where, report):
+    """At 320 px wide, the page must fit: tables scroll in their own region and long words wrap."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": size["height"] if size else 740})
+    try:
+        width, widest = page.evaluate(WIDEST, REFLOW_WIDTH)
+    finally:
+        if size:
+            page.set_viewport_size(size)
+    if width > REFLOW_WIDTH:
+        report.failures.append(f"{where} {page.url}: {width} px wide at {REFLOW_WIDTH} px; widest: {widest}")
+
+
 def run_step(step, visitors, report):
     checker = visitors.tab(step.who)
     page = checker.page
@@ -926,6 +970,7 @@ def run_step(step, visitors, report):
             continue
         if check_now:
             # The page is about to change: its check must end first.
+            check_reflow(page, where, report)
             checker.start(where)
             visitors.collect(checker)
         action(page)
@@ -936,6 +981,7 @@ def run_step(step, visitors, report):
             if not page.locator(".govuk-error-summary").first.is_visible():
                 report.failures.append(f"{where} {page.url}: no error summary after sending bad input")
     if check_now:
+        check_reflow(page, where, report)
         checker.start(where)
 
 
