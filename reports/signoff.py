@@ -384,13 +384,18 @@ def hold_publication(review, *, reason, by, request=None):
     return publication
 
 
+def _signed_off_after_sending(review):
+    """The sign-off date, if the final report is recorded as sent before it; None otherwise."""
+    if review.final_report_sent_on is None:
+        return None
+    signed_off = SignOff.objects.filter(review=review).values_list("signed_off_on", flat=True).first()
+    return signed_off if signed_off is not None and review.final_report_sent_on < signed_off else None
+
+
 def sending_needs_recording(review):
     """True while no date is recorded for sending the signed-off report: none at all, or one before sign-off
     (the final report is the signed-off one, so its notice period cannot start earlier)."""
-    if review.final_report_sent_on is None:
-        return True
-    signed_off = SignOff.objects.filter(review=review).values_list("signed_off_on", flat=True).first()
-    return signed_off is not None and review.final_report_sent_on < signed_off
+    return review.final_report_sent_on is None or _signed_off_after_sending(review) is not None
 
 
 def notice_period_problem(review, today=None):
@@ -402,18 +407,17 @@ def notice_period_problem(review, today=None):
     today = today or timezone.localdate()
     partnership = review.partnership
     who = "the national panel and others" if review.review_type == Review.Type.CSPR else "those the partnership names"
-    if sending_needs_recording(review):
-        signed_off = SignOff.objects.filter(review=review).values_list("signed_off_on", flat=True).first()
-        if review.final_report_sent_on is not None and signed_off is not None:
-            return (
-                f"The final report is recorded as sent to {who} on {long_date(review.final_report_sent_on)}, "
-                f"before it was signed off on {long_date(signed_off)}. Record the date the signed-off report "
-                f"was sent on the review's timeline. It can be published "
-                f"{partnership.publication_notice_working_days} working days after that date."
-            )
+    if review.final_report_sent_on is None:
         return (
             f"Record the date the final report was sent to {who} on the review's timeline first. "
             f"It can be published {partnership.publication_notice_working_days} working days after that date."
+        )
+    if (signed_off := _signed_off_after_sending(review)) is not None:
+        return (
+            f"The final report is recorded as sent to {who} on {long_date(review.final_report_sent_on)}, "
+            f"before it was signed off on {long_date(signed_off)}. Record the date the signed-off report "
+            f"was sent on the review's timeline. It can be published "
+            f"{partnership.publication_notice_working_days} working days after that date."
         )
     earliest = earliest_publication(review, partnership)
     if today < earliest:
