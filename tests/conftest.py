@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from config.celery import app as celery_app
 from core.models import Membership, Partnership, User
+from practitioners.models import Agency
 from reviews.models import Review
 from tests.browser import conftest as browser_tests
 
@@ -148,3 +149,24 @@ def review(partnership, reviewer, business_manager):
         created_by=business_manager,
     )
     return Review.objects.get(pk=review.pk)
+
+
+@pytest.fixture
+def agencies(partnership):
+    """Two agencies of the partnership, each with a safeguarding lead who can be emailed."""
+    return [
+        Agency.objects.create(
+            partnership=partnership,
+            name="Northvale Police",
+            agency_type="police",
+            lead_name="DS Kim Lowe",
+            lead_email="kim.lowe@police.example",
+        ),
+        Agency.objects.create(
+            partnership=partnership,
+            name="Northvale Health Trust",
+            agency_type="health",
+            lead_name="Ann Berry",
+            lead_email="ann.berry@health.example",
+        ),
+    ]

@@ -16,26 +16,6 @@ from practitioners.models import Agency, Nomination, NominationRequest, Practiti
 DEADLINE = timezone.localdate() + timedelta(days=14)
 
 
-@pytest.fixture
-def agencies(partnership):
-    return [
-        Agency.objects.create(
-            partnership=partnership,
-            name="Northvale Police",
-            agency_type="police",
-            lead_name="DS Kim Lowe",
-            lead_email="kim.lowe@police.example",
-        ),
-        Agency.objects.create(
-            partnership=partnership,
-            name="Northvale Health Trust",
-            agency_type="health",
-            lead_name="Ann Berry",
-            lead_email="ann.berry@health.example",
-        ),
-    ]
-
-
 def ask(client, partnership, review, agencies, deadline=DEADLINE):
     return client.post(
         reverse("events:nomination_request", args=[partnership.slug, review.pk]),

@@ -8,7 +8,6 @@ from django.test import Client
 from django.urls import reverse
 
 from notifications.models import OutboundMessage
-from practitioners.models import Agency
 
 LONDON = ZoneInfo("Europe/London")
 # A Monday before Christmas: 5 working days on, past Christmas Day and the Boxing Day holiday (Monday
@@ -20,26 +19,6 @@ MONDAY = datetime(2026, 12, 21, 9, 0, tzinfo=LONDON)
 def frozen():
     with time_machine.travel(MONDAY, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def agencies(partnership):
-    return [
-        Agency.objects.create(
-            partnership=partnership,
-            name="Northvale Police",
-            agency_type="police",
-            lead_name="DS Kim Lowe",
-            lead_email="kim.lowe@police.example",
-        ),
-        Agency.objects.create(
-            partnership=partnership,
-            name="Northvale Health Trust",
-            agency_type="health",
-            lead_name="Ann Berry",
-            lead_email="ann.berry@health.example",
-        ),
-    ]
 
 
 def ask(client, review, agencies, *, kind="chronology", working_days=5, **extra):
