@@ -95,6 +95,11 @@ class Partnership(models.Model):
     nomination_reminder_working_days = models.PositiveSmallIntegerField(
         "remind agencies that have not named anyone (working days before the date)", default=2
     )
+    access_needs_close_working_days = models.PositiveSmallIntegerField(
+        "requests for adjustments close (working days before the event)",
+        default=5,
+        validators=[MaxValueValidator(60)],
+    )
     notes_deletion_days = models.PositiveSmallIntegerField(
         "days after sign-off that reviewers' private notes are deleted", default=30
     )

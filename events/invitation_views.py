@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core import links
-from events import agency, calendar, invitations, summary
+from events import access_needs, agency, calendar, invitations, summary
 from events.models import Invitation
 from events.rsvp_forms import NewLinkForm, ReplyForm
 from events.services import EventError
@@ -37,6 +37,7 @@ def _initial(invitation):
 def invitation_page(request, invitation):
     agency_contact = agency.contact_of(invitation)
     form = ReplyForm(request.POST or None, initial=_initial(invitation), agency_contact=agency_contact)
+    access_needs.fit_reply_form(form, invitation.event)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = invitations.record_rsvp(invitation, **form.cleaned_data, request=request)

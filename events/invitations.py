@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core import audit, links
 from events import agency, calendar
+from events.access_needs import access_needs_closed, access_needs_closed_message
 from events.models import Event, Invitation
 from events.services import EventError
 from events.witnesses import WITHOUT_AGREEMENT, why_held_back
@@ -245,10 +246,27 @@ def record_rsvp(
         if not changed:
             # The same reply again (a second press, or two at once): nothing to record and nothing to send.
             return invitation
+        if attending and "access_needs" in changed and access_needs_closed(event):
+            raise EventError(access_needs_closed_message(event), field="access_needs")
         for name, value in reply.items():
             setattr(invitation, name, value)
         invitation.responded_at = timezone.now()
         update_fields = [*changed, "responded_at"]
+        if "access_needs" in changed:
+            # Needs that change need arranging again; the digest reports the new ones.
+            invitation.access_needs_changed_at = invitation.responded_at if invitation.access_needs else None
+            invitation.access_needs_arranged_at = None
+            invitation.access_needs_arranged_by = None
+            invitation.access_needs_arranged_note = ""
+            update_fields += [
+                "access_needs_changed_at",
+                "access_needs_arranged_at",
+                "access_needs_arranged_by",
+                "access_needs_arranged_note",
+            ]
+        if "status" in changed and not attending:
+            invitation.declined_at = invitation.responded_at
+            update_fields.append("declined_at")
         if "status" in changed:
             invitation.calendar_sequence_sent = event.sequence
             update_fields.append("calendar_sequence_sent")

@@ -141,6 +141,7 @@ class Invitation(PersonalLink):
         DIRECTORY = "directory", "From the directory"
         NOMINATION = "nomination", "Nominated by their agency"
         NEW = "new", "Added as a new person"
+        SUGGESTED = "suggested", "Suggested by a colleague who cannot attend"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
     practitioner = models.ForeignKey("practitioners.Practitioner", on_delete=models.PROTECT, related_name="invitations")
@@ -162,6 +163,16 @@ class Invitation(PersonalLink):
     calendar_sequence_sent = models.PositiveIntegerField(null=True, blank=True)
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+    # When the invitee last said they cannot come, and last changed what they need: the daily digest
+    # reports each of these moments once.
+    declined_at = models.DateTimeField(null=True, blank=True)
+    access_needs_changed_at = models.DateTimeField(null=True, blank=True)
+    # The business manager has arranged what the invitee needs; cleared when the invitee changes their needs.
+    access_needs_arranged_at = models.DateTimeField(null=True, blank=True)
+    access_needs_arranged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    access_needs_arranged_note = models.TextField(blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -347,3 +358,40 @@ class PossibleWitness(models.Model):
     @property
     def agreed(self):
         return self.agreed_on is not None
+
+
+class ReplyDigest(models.Model):
+    """One day's digest of new access needs, declines and missing replies, for a partnership's business managers."""
+
+    partnership = models.ForeignKey("core.Partnership", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Reply digest {self.pk}"
+
+
+class ReplyDigestItem(models.Model):
+    """Something a digest reported, so that no later digest reports it again."""
+
+    class Kind(models.TextChoices):
+        ACCESS_NEEDS = "access_needs", "New access needs"
+        DECLINED = "declined", "Cannot attend"
+        NO_REPLY = "no_reply", "No reply by the reply-by date"
+
+    digest = models.ForeignKey(ReplyDigest, on_delete=models.CASCADE, related_name="items")
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # Which moment of the invitation this reports: the time of the decline or the change of needs,
+    # or the reply-by date that passed without a reply.
+    moment = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "kind", "moment"], name="reply_digest_item_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.invitation_id}"

@@ -4,6 +4,7 @@ from django.urls import path
 
 from events import (
     attendance_views,
+    decline_views,
     nomination_views,
     note_views,
     pdfs,
@@ -97,6 +98,21 @@ urlpatterns = [
         "events/<int:event_id>/invitees/<int:invitation_id>/stop-link/",
         views.invitee_revoke_link,
         name="invitee_revoke_link",
+    ),
+    path(
+        "events/<int:event_id>/invitees/<int:invitation_id>/invite-colleague/",
+        decline_views.invite_colleague,
+        name="invite_colleague",
+    ),
+    path(
+        "events/<int:event_id>/invitees/<int:invitation_id>/ask-agency/",
+        decline_views.ask_agency,
+        name="ask_agency",
+    ),
+    path(
+        "events/<int:event_id>/invitees/<int:invitation_id>/access-needs/",
+        decline_views.access_needs_arranged,
+        name="access_needs_arranged",
     ),
     path("events/<int:event_id>/emails/<int:message_id>/retry/", views.email_retry, name="email_retry"),
     path("events/<int:event_id>/sign-in-sheet.pdf", pdfs.event_sign_in_sheet, name="event_sign_in_sheet"),

@@ -16,12 +16,12 @@ from core.access import is_business_manager, partnership_for
 from core.downloads import guard_cell
 from core.formatting import format_when, long_date, people
 from core.paths import url_maker
-from events import invitations, notes, services, witnesses
+from events import access_needs, invitations, notes, services, witnesses
 from events.forms import CancelEventForm, DirectorySearchForm, EventForm, NewPersonForm, PickInviteesForm
 from events.models import Event, Invitation, SummaryRelease
 from notifications.models import OutboundMessage
 from notifications.services import retry_failed
-from practitioners.models import Practitioner
+from practitioners.models import NominationRequest, Practitioner
 from reviews.access import review_for
 from reviews.models import Review
 
@@ -281,10 +281,36 @@ def event_detail(request, slug, event_id):
             "held_back_line": witnesses.held_back_line(len(held_back)),
             "access_needs": event.invitations.accepted()
             .exclude(access_needs="")
-            .values_list("practitioner__full_name", "access_needs")
-            .order_by("practitioner__full_name"),
+            .select_related("practitioner")
+            .order_by("practitioner__full_name", "pk"),
+            "access_needs_close_on": access_needs.access_needs_close_on(event),
+            "declined": _declined_rows(event),
             "managers_attending": sum(row["managers_attending"] for row in by_agency),
         },
+    )
+
+
+def _declined_rows(event):
+    """Those who cannot attend, with their reason, the colleague they suggested and what has been done about it.
+
+    One query, however many there are: whether the colleague is on the list, and when their agency's lead was
+    asked to nominate, come as annotations.
+    """
+
+    asked = NominationRequest.objects.filter(review_id=event.review_id, agency=OuterRef("practitioner__agency"))
+    return list(
+        event.invitations.filter(status=Invitation.Status.DECLINED)
+        .select_related("practitioner__agency")
+        .annotate(
+            colleague_invited=Exists(
+                Invitation.objects.filter(
+                    event=event, practitioner__email=OuterRef("suggested_colleague_email")
+                ).exclude(practitioner__email="")
+            ),
+            agency_asked_on=Subquery(asked.values("requested_at")[:1]),
+            agency_reminded_on=Subquery(asked.values("last_chased_at")[:1]),
+        )
+        .order_by("practitioner__full_name", "pk")
     )
 
 
@@ -519,7 +545,20 @@ def event_replies_csv(request, slug, event_id):
     response["Content-Disposition"] = f'attachment; filename="replies-event-{event.pk}.csv"'
     writer = csv.writer(response)
     writer.writerow(
-        ["name", "job_title", "agency", "email", "reply", "access_needs", "line_manager_attending", "replied_at"]
+        [
+            "name",
+            "job_title",
+            "agency",
+            "email",
+            "reply",
+            "access_needs",
+            "access_needs_arranged_on",
+            "line_manager_attending",
+            "decline_reason",
+            "suggested_colleague_name",
+            "suggested_colleague_email",
+            "replied_at",
+        ]
     )
     for invitation in rows:
         person = invitation.practitioner
@@ -533,7 +572,13 @@ def event_replies_csv(request, slug, event_id):
                     person.email,
                     invitation.get_status_display(),
                     invitation.access_needs,
+                    timezone.localtime(invitation.access_needs_arranged_at).strftime("%d/%m/%Y")
+                    if invitation.access_needs_arranged_at
+                    else "",
                     {True: "yes", False: "no"}.get(invitation.line_manager_attending, ""),
+                    invitation.decline_reason,
+                    invitation.suggested_colleague_name,
+                    invitation.suggested_colleague_email,
                     timezone.localtime(invitation.responded_at).strftime("%d/%m/%Y %H:%M")
                     if invitation.responded_at
                     else "",

@@ -116,6 +116,14 @@ class PartnershipDetailsForm(forms.ModelForm):
         widget=forms.Textarea,
         error_messages={"max_length": "Who else receives the final report must be 1000 characters or fewer"},
     )
+    access_needs_close_working_days = KeptIfBlankNumberField(
+        label="Requests for adjustments close this many working days before the event",
+        help_text="Practitioners are told the date on the reply form; after it, they are asked to contact you "
+        "instead. 0 keeps requests open until the event. Weekends and bank holidays in England do not count.",
+        minimum=0,
+        maximum=60,
+        unit="working days",
+    )
     retention_days = KeptIfBlankNumberField(
         label="Keep practitioners' details, links, confidential files and comments for this many days after a "
         "review closes",
@@ -140,6 +148,7 @@ class PartnershipDetailsForm(forms.ModelForm):
             "event_reminder_days",
             "nomination_reminder_working_days",
             "link_follow_up_days",
+            "access_needs_close_working_days",
             *CLOCK_FIELDS,
             "retention_days",
             "final_report_recipients",
@@ -182,6 +191,7 @@ class PartnershipDetailsForm(forms.ModelForm):
                 Field.text("event_reminder_days", field_width=Fluid.ONE_QUARTER),
                 Field.text("nomination_reminder_working_days", field_width=Fluid.ONE_QUARTER),
                 Field.text("link_follow_up_days", field_width=Fluid.ONE_QUARTER),
+                Field.text("access_needs_close_working_days", field_width=Fluid.ONE_QUARTER),
                 legend="Reminders and links",
                 legend_size=Size.MEDIUM,
             ),
@@ -201,7 +211,7 @@ class PartnershipDetailsForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for name in (*CLOCK_FIELDS, "retention_days"):
+        for name in (*CLOCK_FIELDS, "retention_days", "access_needs_close_working_days"):
             if name in cleaned and cleaned[name] is None:
                 cleaned[name] = getattr(self.instance, name)
         return cleaned
