@@ -318,6 +318,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=5),
     },
     "apply-retention": {"task": "reviews.tasks.apply_retention", "schedule": crontab(hour=2, minute=45)},
+    "send-reply-digests": {"task": "events.tasks.send_reply_digests", "schedule": crontab(hour=7, minute=30)},
 }
 
 # Security headers: on in every profile; the transport rules only where HTTPS is certain.

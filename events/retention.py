@@ -27,7 +27,13 @@ class EventData(ReviewData):
         return {
             "invitations": invitations.filter(
                 Q(token_hash__isnull=False)
-                | not_blank("decline_reason", "suggested_colleague_name", "suggested_colleague_email", "access_needs")
+                | not_blank(
+                    "decline_reason",
+                    "suggested_colleague_name",
+                    "suggested_colleague_email",
+                    "access_needs",
+                    "access_needs_arranged_note",
+                )
             ),
             "emails": OutboundMessage.objects.about(Invitation, invitations.values("pk")).exclude(
                 recipient=REMOVED_EMAIL
@@ -64,6 +70,7 @@ class EventData(ReviewData):
             suggested_colleague_name="",
             suggested_colleague_email="",
             access_needs="",
+            access_needs_arranged_note="",
         )
         forget(left["emails"], recipient=REMOVED_EMAIL, reason="Not sent: removed under the retention schedule.")
         left["summary_versions"].update(file="", body_html="", original_filename="")

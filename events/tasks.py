@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from events import agency, note_deletion, reminders
+from events import agency, digest, note_deletion, reminders
 
 
 @shared_task(ignore_result=True)
@@ -21,3 +21,9 @@ def delete_signed_off_notes():
 def tell_agencies_after_events():
     """The daily sweep: after an event, tell the line manager or safeguarding lead of each attendee who asked."""
     agency.tell_after_events()
+
+
+@shared_task(ignore_result=True)
+def send_reply_digests():
+    """The daily digest for business managers: new access needs, declines and missing replies, each once."""
+    digest.run()
