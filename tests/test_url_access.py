@@ -177,6 +177,9 @@ ACCESS = {
     "events:invitee_resend_link": post_only(REVIEW_MANAGERS),
     "events:invitee_revoke_link": post_only(REVIEW_MANAGERS),
     "events:email_retry": post_only(REVIEW_MANAGERS),
+    "events:invite_colleague": post_only(REVIEW_MANAGERS),
+    "events:ask_agency": post_only(REVIEW_MANAGERS),
+    "events:access_needs_arranged": both(REVIEW_MANAGERS),
     # The confidential summary, staff side.
     "events:summary_versions": both(REVIEW_TEAM),
     "events:summary_write": both(REVIEW_TEAM),

@@ -1185,6 +1185,17 @@ def full_steps(world, files):
         ),
         Step("events:invitee_witness", bm, upcoming | {"invitation_id": world.isla.pk}, "agreement recorded"),
         Step("events:invitee_witness", bm, upcoming | {"invitation_id": world.lee.pk}, "not marked"),
+        Step("events:access_needs_arranged", bm, upcoming | {"invitation_id": world.mia.pk}, "nothing to arrange"),
+        Step(
+            "events:access_needs_arranged",
+            bm,
+            upcoming | {"invitation_id": world.lee.pk},
+            "not arranged yet",
+            # The note is emailed: one that gives the child's real name is refused.
+            error=send_form("Mark as arranged", fill=[("What have you arranged? (optional)", "Casey Sample's room")]),
+            then=send_form("Mark as arranged", fill=[("What have you arranged? (optional)", "A ramp at the side")]),
+        ),
+        Step("events:access_needs_arranged", bm, upcoming | {"invitation_id": world.lee.pk}, "arranged"),
         # The confidential summary, staff side.
         Step("events:summary_versions", rv, upcoming),
         Step("events:summary_write", rv, upcoming, error=send_form("Save as a new version")),
