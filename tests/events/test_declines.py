@@ -220,3 +220,14 @@ def test_another_partnership_gets_nothing(client, outsider, event, decliner, nam
     client.force_login(outsider)
     assert client.post(url(name, invitation)).status_code == 404
     assert Invitation.objects.filter(event=event).count() == 1
+
+
+def test_without_a_name_a_colleague_new_to_the_directory_is_refused_by_name(bm_client, event, decliner):
+    invitation = decline(event, decliner, suggested_colleague_name="")
+    response = bm_client.post(url("events:invite_colleague", invitation), follow=True)
+    assert (
+        "Sam Green did not give their colleague's name, so we cannot add them to the directory. "
+        "Add them as a new person instead."
+    ) in messages_of(response)
+    assert not Practitioner.objects.filter(email="ella.wright@police.example").exists()
+    assert Invitation.objects.filter(event=event).count() == 1
