@@ -257,3 +257,15 @@ def test_the_sign_in_sheet_lists_only_those_in_the_room(hybrid, partnership, age
     assert "Attending in the room (1)" in text and "Person 0100" in text
     assert "Person 0600" not in text and "Person 0601" not in text
     assert "Joining online, so not on this sheet: 2 people." in text
+
+
+def test_the_confirmation_and_the_invitee_page_say_how_they_join(
+    browser, practitioner, hybrid, partnership, bm_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(browser, attending="yes", joining="online").status_code == 302
+    assert "we have recorded that you will attend online." in mailoutbox[-1].body
+    invitation = mine(practitioner)
+    page = bm_client.get(reverse("events:invitee_detail", args=[partnership.slug, hybrid.pk, invitation.pk]))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
+    assert "In the room or online Online" in text
