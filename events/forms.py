@@ -58,7 +58,7 @@ class EventForm(forms.Form):
         label="Number of places",
         min_value=1,
         max_value=1000,
-        help_text="The most people who can attend.",
+        help_text="The most people who can attend. At a hybrid event, the places in the room: anyone may join online.",
         # GOV.UK asks for a text input for numbers: browsers' number inputs are hard to use.
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={

@@ -211,11 +211,15 @@ def record_rsvp(
     access_needs="",
     line_manager_attending=None,
     tell_agency=False,
+    joining="",
     request=None,
 ):
     """Record (or change) a practitioner's reply, and email them a confirmation with the calendar file.
 
-    With tell_agency, their line manager or agency safeguarding lead is told, once, that they are taking part.
+    At a hybrid event someone attending says whether they join in the room or online (`joining`): the
+    places are the room's. Answers that do not go with the reply (a reason for not coming from someone
+    who is coming) are not kept. With tell_agency, their line manager or agency safeguarding lead is
+    told, once, that they are taking part.
     """
     with transaction.atomic():
         event = Event.objects.select_for_update().select_related("review__partnership").get(pk=invitation.event_id)
@@ -225,8 +229,19 @@ def record_rsvp(
             raise EventError(
                 "Replies to this invitation have closed. Contact the partnership if you need to change it."
             )
-        newly_attending = attending and invitation.status != Invitation.Status.ACCEPTED
-        if newly_attending and event.invitations.accepted().count() >= event.capacity:
+        joining = joining if attending and event.is_hybrid else ""
+        if attending and event.is_hybrid and joining not in Invitation.Joining.values:
+            raise EventError("Select whether you will join in the room or online", field="joining")
+        if (
+            _takes_a_new_place(event, invitation, attending, joining)
+            and event.taking_places().count() >= event.capacity
+        ):
+            if event.is_hybrid:
+                raise EventError(
+                    "The room is full. Select online to join by video, or contact the partnership: "
+                    "they may be able to find you a place in the room",
+                    field="joining",
+                )
             raise EventError(
                 "The event is full. Contact the partnership: they may be able to find you a place.",
                 field="attending",
@@ -234,6 +249,7 @@ def record_rsvp(
         previous = invitation.status
         reply = {
             "status": Invitation.Status.ACCEPTED if attending else Invitation.Status.DECLINED,
+            "joining": joining,
             "decline_reason": "" if attending else decline_reason.strip(),
             "suggested_colleague_name": "" if attending else suggested_colleague_name.strip(),
             "suggested_colleague_email": "" if attending else suggested_colleague_email.strip().lower(),
@@ -292,8 +308,19 @@ def record_rsvp(
             previous=previous,
             status=invitation.status,
             changed=changed,
+            **({"joining": invitation.joining} if event.is_hybrid else {}),
         )
     return invitation
+
+
+def _takes_a_new_place(event, invitation, attending, joining):
+    """Whether this reply takes a place the invitee did not hold: online at a hybrid event takes none."""
+
+    def in_a_place(status, how):
+        return status == Invitation.Status.ACCEPTED and not (event.is_hybrid and how == Invitation.Joining.ONLINE)
+
+    now = in_a_place(Invitation.Status.ACCEPTED if attending else Invitation.Status.DECLINED, joining)
+    return now and not in_a_place(invitation.status, invitation.joining)
 
 
 def replies_confirmed(invitation):

@@ -102,6 +102,46 @@ class Event(models.Model):
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
 
+    @property
+    def is_hybrid(self):
+        return self.format == self.Format.HYBRID
+
+    def joining_of(self, invitation):
+        """How an invitee joins this event: in the room or online; blank if they are not attending.
+
+        Only a hybrid event asks; someone who accepted before the event became hybrid has not said,
+        and is counted in the room until they do.
+        """
+        if invitation.status != Invitation.Status.ACCEPTED:
+            return ""
+        if self.format == self.Format.IN_PERSON:
+            return Invitation.Joining.IN_ROOM
+        if self.format == self.Format.ONLINE:
+            return Invitation.Joining.ONLINE
+        return invitation.joining
+
+    def taking_places(self):
+        """Those attending who take one of the places: at a hybrid event, only those in the room count."""
+        accepted = self.invitations.accepted()
+        if self.is_hybrid:
+            return accepted.exclude(joining=Invitation.Joining.ONLINE)
+        return accepted
+
+    def joining_counts(self):
+        """For a hybrid event: how many attend in the room, online, and without saying which."""
+        counts = dict(
+            self.invitations.accepted()
+            .order_by()
+            .values_list("joining")
+            .annotate(n=Count("id"))
+            .values_list("joining", "n")
+        )
+        return {
+            "in_room": counts.get(Invitation.Joining.IN_ROOM, 0),
+            "online": counts.get(Invitation.Joining.ONLINE, 0),
+            "not_said": counts.get("", 0),
+        }
+
     def reply_counts(self):
         counts = dict(
             self.invitations.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
@@ -137,6 +177,10 @@ class Invitation(PersonalLink):
         ACCEPTED = "accepted", "Attending"
         DECLINED = "declined", "Not attending"
 
+    class Joining(models.TextChoices):
+        IN_ROOM = "in_room", "In the room"
+        ONLINE = "online", "Online"
+
     class Source(models.TextChoices):
         DIRECTORY = "directory", "From the directory"
         NOMINATION = "nomination", "Nominated by their agency"
@@ -157,6 +201,8 @@ class Invitation(PersonalLink):
     suggested_colleague_name = models.CharField(max_length=150, blank=True)
     suggested_colleague_email = models.EmailField(blank=True)
     access_needs = models.TextField(blank=True)
+    # At a hybrid event, whether someone attending joins in the room or online.
+    joining = models.CharField("joining in the room or online", max_length=8, choices=Joining.choices, blank=True)
     line_manager_attending = models.BooleanField(null=True, blank=True)
     # The practitioner asked for their line manager or agency safeguarding lead to be told they are taking part.
     tell_agency = models.BooleanField("tell their own agency", default=False)
@@ -181,6 +227,9 @@ class Invitation(PersonalLink):
         constraints = [
             *PersonalLink.Meta.constraints,
             models.UniqueConstraint(fields=["event", "practitioner"], name="one_invitation_per_person"),
+            models.CheckConstraint(
+                condition=Q(joining="") | Q(status="accepted"), name="invitation_joining_only_when_attending"
+            ),
         ]
         indexes = [
             models.Index(fields=["event", "status"], name="invitation_by_status"),

@@ -69,10 +69,13 @@ def invitations_went_out(event):
 
 def capacity_too_small(event, capacity):
     """The reason `capacity` is too small for the people already attending, or None if it is not."""
-    accepted = event.invitations.accepted().count()
+    accepted = event.taking_places().count()
     if capacity >= accepted:
         return None
     who = "person who has" if accepted == 1 else "people who have"
+    if event.is_hybrid:
+        # Those joining online take no place in the room.
+        return f"The number of places cannot be less than the {accepted} {who} said they will attend in the room."
     return f"The number of places cannot be less than the {accepted} {who} already said they will attend."
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import is_business_manager, partnership_for
 from core.downloads import guard_cell
-from core.formatting import format_when, long_date, people
+from core.formatting import format_when, long_date, people, people_have
 from core.paths import url_maker
 from events import access_needs, invitations, notes, services, witnesses
 from events.forms import CancelEventForm, DirectorySearchForm, EventForm, NewPersonForm, PickInviteesForm
@@ -212,6 +212,22 @@ def _invitee_rows(event, invitations, *, slug):
     return rows
 
 
+def _places_by_joining(event):
+    """A hybrid event's places: those in the room (with those who have not said how), and those online."""
+    counts = event.joining_counts()
+    not_said = counts["not_said"]
+    return {
+        "room_taken": counts["in_room"] + not_said,
+        "online": people(counts["online"]),
+        "not_said": (
+            f"{people_have(not_said)} not said whether they will join in the room or online, "
+            "so they are counted in the room."
+        )
+        if not_said
+        else "",
+    }
+
+
 @login_required
 def event_detail(request, slug, event_id):
     event = event_for(
@@ -268,6 +284,8 @@ def event_detail(request, slug, event_id):
             "total": total,
             "by_status": [(status, label, by_status[status]) for status, label in Invitation.Status.choices],
             "accepted": by_status[Invitation.Status.ACCEPTED],
+            # A hybrid event's places are the room's: those joining online take none.
+            "joining": _places_by_joining(event) if event.is_hybrid else None,
             "by_agency": by_agency,
             "can_manage": can_manage and not event.is_cancelled,
             "is_manager": can_manage,
@@ -551,6 +569,7 @@ def event_replies_csv(request, slug, event_id):
             "agency",
             "email",
             "reply",
+            "joining",
             "access_needs",
             "access_needs_arranged_on",
             "line_manager_attending",
@@ -560,6 +579,7 @@ def event_replies_csv(request, slug, event_id):
             "replied_at",
         ]
     )
+    joining_words = {Invitation.Joining.IN_ROOM: "in the room", Invitation.Joining.ONLINE: "online"}
     for invitation in rows:
         person = invitation.practitioner
         writer.writerow(
@@ -571,6 +591,7 @@ def event_replies_csv(request, slug, event_id):
                     person.agency.name,
                     person.email,
                     invitation.get_status_display(),
+                    joining_words.get(event.joining_of(invitation), ""),
                     invitation.access_needs,
                     timezone.localtime(invitation.access_needs_arranged_at).strftime("%d/%m/%Y")
                     if invitation.access_needs_arranged_at

@@ -242,8 +242,8 @@ def build_events_review(world):
     upcoming = _new_event(review, manager, reviewer, title="Practitioner learning event", days=14, reply_days=7)
     invited = _invite(upcoming, people[:6], manager)
     lee, mia, isla, ruby, omar, sam = (invited[p.pk] for p in people[:6])
-    _reply(lee, attending=True, access_needs="I use a wheelchair.", line_manager_attending=True)
-    _reply(mia, attending=True, line_manager_attending=False)
+    _reply(lee, attending=True, joining="in_room", access_needs="I use a wheelchair.", line_manager_attending=True)
+    _reply(mia, attending=True, joining="online", line_manager_attending=False)
     _reply(
         isla,
         attending=False,
@@ -296,7 +296,7 @@ def build_events_review(world):
     held = _new_event(review, manager, reviewer, title="First practitioner learning event", days=3, reply_days=1)
     invited = _invite(held, [people[0], people[1], people[2]], manager)
     for invitation in invited.values():
-        _reply(invitation, attending=True, line_manager_attending=False)
+        _reply(invitation, attending=True, joining="in_room", line_manager_attending=False)
     Event.objects.filter(pk=held.pk).update(
         starts_at=_at(-7), ends_at=_at(-7, 13), rsvp_deadline=timezone.localdate() - timedelta(days=10)
     )
