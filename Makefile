@@ -57,7 +57,7 @@ check: install
 # Two processes, each with its own databases (tests/parallel.py); the slowest ten are listed at the end.
 TEST_PROCESSES ?= 2
 suite: install
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -n $(TEST_PROCESSES) --dist loadgroup --durations=10
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder --durations=10
 
 test: lint check suite
 

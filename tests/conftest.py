@@ -20,14 +20,8 @@ def pytest_configure(config):
     parallel.give_this_process_its_own_redis()
 
 
-# Slow kinds last, so that a failure in the rest shows early.
-SLOW_KINDS = {"browser": 1, "worker": 2}
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
-    parallel.group_slow_tests(items, browser_tests.is_browser_test)
-    items.sort(key=lambda item: SLOW_KINDS.get(parallel.group_of(item), 0))
+    parallel.order(items, browser_tests.is_browser_test)
 
 
 @pytest.hookimpl(trylast=True)  # after -k and -m have deselected, so the summary counts what was skipped

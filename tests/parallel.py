@@ -3,9 +3,8 @@
 pytest-django already gives each process its own test database (test_<name>_gw0, _gw1, ...). Here
 each process also gets its own Redis database for the cache (the REDIS_URL database plus the
 process's number), and the real-worker tests their own broker database (TEST_WORKER_REDIS_DB plus
-the number, in tests/notifications/conftest.py). Browser tests and real-worker tests each run
-together in one process (xdist groups), so that their slow start-ups happen once and the two kinds
-run side by side rather than one after the other.
+the number, in tests/notifications/conftest.py). Each test file runs in one process (--dist
+loadfile), so module fixtures are made once; `order` decides which files are handed out first.
 
 What a process finds out only at the end (the HTML check, browser tests skipped) goes back to the
 controlling process as `workeroutput`, which prints it and fails the run.
@@ -13,8 +12,6 @@ controlling process as `workeroutput`, which prints it and fails the run.
 
 import os
 from urllib.parse import urlsplit, urlunsplit
-
-import pytest
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ... in a worker process; None otherwise
 
@@ -55,24 +52,22 @@ def give_this_process_its_own_redis():
     celery_app.conf.broker_url = url
 
 
-GROUPS = {
-    "browser": lambda item, is_browser: is_browser(item),
-    "worker": lambda item, is_browser: bool({"start_worker", "beat"} & set(getattr(item, "fixturenames", ()))),
-}
+def kind(item, is_browser):
+    """Where a test goes in the run: 0 long tests that start at once, 1 fast, 2 browser, 3 real-worker."""
+    if item.get_closest_marker("starts_early"):
+        return 0
+    if is_browser(item):
+        return 2
+    if {"start_worker", "beat"} & set(getattr(item, "fixturenames", ())):
+        return 3
+    return 1
 
 
-def group_slow_tests(items, is_browser):
-    """Mark the browser tests and the real-worker tests as one xdist group each."""
-    for item in items:
-        for name, belongs in GROUPS.items():
-            if belongs(item, is_browser):
-                item.add_marker(pytest.mark.xdist_group(name))
-                break
-
-
-def group_of(item):
-    marker = item.get_closest_marker("xdist_group")
-    return marker.args[0] if marker else None
+def order(items, is_browser):
+    """Fast tests before browser and real-worker tests, so a failure shows early; the few long tests
+    marked starts_early go first, so that in a parallel run one process works through them while the
+    other takes the fast tests (pytest-xdist's loadfile hands out files in this order)."""
+    items.sort(key=lambda item: kind(item, is_browser))
 
 
 def redis_databases_overlap(cache_url, worker_base):
