@@ -32,7 +32,6 @@ import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
 from cryptography.fernet import Fernet
