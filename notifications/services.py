@@ -319,10 +319,11 @@ def deliver(message_id):
 def deliver_batch(limit=None, seconds=None):
     """Claim a batch of due rows and send them over this worker's one connection.
 
-    Returns (how many were tried, [(row id, seconds before its retry)], whether rows were left
-    over). A batch stops taking new rows once it has run for `seconds` (OUTBOX_BATCH_SECONDS), so a
-    slow recipient holds back no more than that: the rows it did not reach go back in the queue,
-    untouched, for the next task. Each row's outcome is written as soon as it is known, so a killed
+    Returns (how many were tried, [(row id, seconds before its retry)], whether more may be due:
+    rows it did not reach, or a full batch, which suggests others wait behind it). A batch stops
+    taking new rows once it has run for `seconds` (OUTBOX_BATCH_SECONDS), so a slow recipient holds
+    back no more than that: the rows it did not reach go back in the queue, untouched, for the next
+    task. Each row's outcome is written as soon as it is known, so a killed
     worker can have sent at most one email it did not record.
     """
     ids, claimed_at = claim_batch(limit)
@@ -350,7 +351,7 @@ def deliver_batch(limit=None, seconds=None):
     left_over = batch.filter(state=OutboundMessage.State.SENDING).update(
         state=OutboundMessage.State.QUEUED, lease_expires_at=None
     )
-    return tried, retries, bool(left_over)
+    return tried, retries, bool(left_over) or len(ids) == (limit or settings.OUTBOX_BATCH_SIZE)
 
 
 def _held(message_id, claimed_at, claimed_by):

@@ -14,9 +14,9 @@ def send_message(message_id):
 
 @shared_task(ignore_result=True)
 def send_batch():
-    """Send a batch of due rows over this worker's connection; more tasks for what is left and for retries."""
-    _, retries, left_over = services.deliver_batch()
-    if left_over:
+    """Send a batch of due rows over this worker's connection; another task while more may be due, and retries."""
+    _, retries, more = services.deliver_batch()
+    if more:
         services.dispatch()
     for message_id, wait in retries:
         services.dispatch(message_id, countdown=wait)

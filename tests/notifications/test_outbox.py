@@ -373,16 +373,18 @@ def test_one_transaction_of_many_emails_hands_workers_one_task_per_batch(setting
 @pytest.mark.django_db
 def test_a_batch_sends_what_is_due_and_gives_back_what_it_did_not_reach(settings, mailoutbox):
     rows = [queue(f"batch-{n}") for n in range(5)]
-    tried, retries, left_over = services.deliver_batch(limit=3)
-    assert (tried, retries, left_over) == (3, [], False)
+    tried, retries, more = services.deliver_batch(limit=3)
+    assert (tried, retries, more) == (3, [], True)  # a full batch: others may wait behind it
     states = [OutboundMessage.objects.get(pk=row.pk).state for row in rows]
     assert states == ["sent"] * 3 + ["queued"] * 2
     # Out of time after the first: the rest go back untouched, attempts unchanged.
-    tried, retries, left_over = services.deliver_batch(limit=2, seconds=0)
-    assert (tried, left_over) == (1, True)
+    tried, retries, more = services.deliver_batch(limit=2, seconds=0)
+    assert (tried, more) == (1, True)
     last = OutboundMessage.objects.get(pk=rows[-1].pk)
     assert last.state == "queued" and last.attempts == 0 and last.lease_expires_at is None
-    assert len(mailoutbox) == 4
+    # The last row alone: a batch with room to spare, so nothing more is due.
+    assert services.deliver_batch(limit=2) == (1, [], False)
+    assert len(mailoutbox) == 5
 
 
 @pytest.mark.django_db
