@@ -38,7 +38,7 @@ from actions import services as actions
 from actions.models import Action, AgencyLink
 from core import links
 from core.models import Membership, Partnership
-from events import attendance, invitations, notes, summary, summary_documents, witnesses
+from events import attendance, feeds, invitations, notes, summary, summary_documents, witnesses
 from events import services as events
 from events.models import Attendance, Event, Invitation
 from notifications.models import OutboundMessage
@@ -669,6 +669,7 @@ def build_world(partnership, business_manager, reviewer, review):
     world.tokens["checker_done"] = _token_for(Checker, world.checker_done.pk)
     world.tokens["lead_empty"] = _token_for(NominationRequest, world.empty_nomination_request.pk)
     world.tokens["account_lead"] = _token_for(AccountRequest, world.account_request.pk)
+    world.tokens["feed"] = feeds.reset_feed(user=reviewer, partnership=partnership)
     return world
 
 
@@ -1013,6 +1014,8 @@ def empty_partnership_steps(world):
         Step("practitioners:agency_list", who, empty, "empty"),
         Step("practitioners:practitioner_list", who, empty, "empty"),
         Step("practitioners:practitioner_add", who, empty, "no agencies yet"),
+        Step("events:event_calendar", who, empty, "no events"),
+        Step("events:calendar_feed_settings", who, empty, "no feed yet", then=press("Get your feed's address")),
         Step("published:list", "public", empty, "empty"),
     ]
 
@@ -1159,6 +1162,24 @@ def full_steps(world, files):
             ev_review,
             error=send_form("Send the requests"),
             then=send_form("Accept the people chosen"),
+        ),
+        # Events across reviews: the month of the upcoming event, the month of the held one, the feed.
+        Step("events:event_calendar", bm, p, query=f"month={timezone.localtime(world.upcoming.starts_at):%Y-%m}"),
+        Step(
+            "events:event_calendar",
+            rv,
+            p,
+            "a reviewer's, with a held event",
+            query=f"month={timezone.localtime(world.held.starts_at):%Y-%m}",
+        ),
+        Step("events:calendar_feed_settings", rv, p, "with a feed"),
+        Step("events:calendar_feed_settings", bm, p, "no feed yet", then=press("Get your feed's address")),
+        Step(
+            "events:calendar_feed",
+            "public",
+            p | {"token": world.tokens["feed"]},
+            kind=FILE,
+            content_type="text/calendar",
         ),
         # Events.
         Step("events:event_add", bm, ev_review, error=send_form("Create the event")),
