@@ -1134,6 +1134,23 @@ def full_steps(world, files):
         ),
         # The page the upload just led to, checked there.
         Step("practitioners:practitioner_import_confirm", bm, p, "the good file checked", check=False),
+        # A file naming an agency a little differently: the preview asks whether it is the one in the list.
+        Step(
+            "practitioners:practitioner_import",
+            bm,
+            p,
+            "a file with an agency's name mistyped",
+            check=False,
+            then=send_form("Upload and check the file", files=[("Upload a CSV file", files["close csv"])]),
+        ),
+        Step(
+            "practitioners:practitioner_import_confirm",
+            bm,
+            p,
+            "an agency's name mistyped, not answered",
+            check=False,
+            error=send_form("Import 1 practitioner", clear=False),
+        ),
         Step("practitioners:practitioner_import_template", bm, p, kind=FILE, content_type=csv),
         Step("practitioners:practitioner_export", bm, p, kind=FILE, content_type=csv),
         # Reviews.
@@ -1535,11 +1552,13 @@ def upload_files(folder):
         "bad csv": folder / "practitioners with problems.csv",
         "good csv": folder / "practitioners.csv",
         "draft": folder / "draft naming someone.docx",
+        "close csv": folder / "practitioners with a mistyped agency.csv",
     }
     files["bad csv"].write_text(
         header + "Ava Lewis,GP partner,Northvale Police,not-an-email,,,\n,Nurse,Nowhere Trust,jack@gp.example,,,\n"
     )
     files["good csv"].write_text(header + "Ava Lewis,GP partner,Northvale Police,ava.lewis@gp.example,,,\n")
+    files["close csv"].write_text(header + "Ava Lewis,GP partner,Northvale Polise,ava.lewis@gp.example,,,\n")
     files["draft"].write_bytes(docx(FIRST_DRAFT))
     return files
 
