@@ -43,6 +43,7 @@ def test_the_month_is_a_grid_on_a_wide_screen_and_a_list_on_a_phone(
         link = parts[shown].get_by_role("link", name="Practitioner learning event")
         link.click()
         expect(page).to_have_url(f"{live_server.url}/p/{review.partnership.slug}/events/{event.pk}/")
+        checker.check()
         page.go_back()
         main.get_by_role("link", name="Next month").first.click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Events in January 2027")
