@@ -361,6 +361,9 @@ def invitee_add(request, slug, event_id):
     for target, message in errors:
         if target == "id_agency":
             search.add_error("agency", message)  # shown at the field, after the list was filtered
+    if not page.object_list:
+        # No boxes to link to: the summary leads to the search instead.
+        errors = [("id_q" if target == "id_practitioners_0" else target, message) for target, message in errors]
     chosen = list(chooser.chosen().select_related("agency").order_by("full_name", "pk"))
     return render(
         request,

@@ -146,3 +146,11 @@ def test_an_unknown_button_changes_nothing(bm_client, event, sam):
     assert response.status_code == 200
     assert "Choose what to do" in response.content.decode()
     assert "You have chosen" not in bm_client.get(add_url(event)).content.decode()
+
+
+def test_adding_nobody_from_an_empty_search_points_to_the_search(bm_client, event, sam):
+    response = bm_client.post(add_url(event), {"q": "nobody by this name", "action": "add"})
+    page = response.content.decode()
+    assert "Choose at least one person to invite" in page
+    assert 'href="#id_q"' in page
+    assert not event.invitations.exists()
