@@ -262,19 +262,23 @@ class CancelEventForm(forms.Form):
 
 
 class DirectorySearchForm(forms.Form):
+    """The picker's search: its fields sit in the picker's one form, whose buttons keep the ticks."""
+
     q = forms.CharField(label="Search by name, job title, email or agency", max_length=100, required=False)
-    agency = forms.ModelChoiceField(label="Agency", queryset=None, required=False, empty_label="All agencies")
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=None,
+        required=False,
+        empty_label="All agencies",
+        error_messages={"invalid_choice": "Choose an agency from the list"},
+    )
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.for_partnership(partnership)
         self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.layout = Layout(
-            Field.text("q", field_width=Fluid.TWO_THIRDS),
-            Field.select("agency"),
-            Button.secondary("search", "Search"),
-        )
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.text("q", field_width=Fluid.TWO_THIRDS), Field.select("agency"))
 
     def filter(self, practitioners):
         """The practitioners that match; an unreadable filter (a stale agency) is ignored."""

@@ -444,3 +444,22 @@ class ReplyDigestItem(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.invitation_id}"
+
+
+class CalendarFeed(models.Model):
+    """A member of staff's personal address for the partnership's events in their own calendar.
+
+    Only the SHA-256 of the address's secret is kept; resetting it gives a new secret, and the old
+    address stops working at once.
+    """
+
+    partnership = models.ForeignKey("core.Partnership", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership", "user"], name="one_calendar_feed_per_person")]
+
+    def __str__(self):
+        return f"Calendar feed of {self.user} for {self.partnership}"

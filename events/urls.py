@@ -4,6 +4,7 @@ from django.urls import path
 
 from events import (
     attendance_views,
+    calendar_views,
     decline_views,
     nomination_views,
     note_views,
@@ -17,6 +18,9 @@ from events import (
 app_name = "events"
 
 urlpatterns = [
+    path("calendar/", calendar_views.event_calendar, name="event_calendar"),
+    path("calendar/feed/", calendar_views.calendar_feed_settings, name="calendar_feed_settings"),
+    path("calendar/feed/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("reviews/<int:review_id>/nominations/", nomination_views.nomination_list, name="nomination_list"),
     path(
         "reviews/<int:review_id>/nominations/request/", nomination_views.nomination_request, name="nomination_request"

@@ -21,6 +21,7 @@ from events.forms import CancelEventForm, DirectorySearchForm, EventForm, NewPer
 from events.models import Event, Invitation, SummaryRelease
 from notifications.models import OutboundMessage
 from notifications.services import retry_failed
+from practitioners import picker
 from practitioners.models import NominationRequest, Practitioner
 from reviews.access import review_for
 from reviews.models import Review
@@ -332,33 +333,66 @@ def _declined_rows(event):
     )
 
 
+PICKER_ACTIONS = {"search", "page", "select_shown", "select_agency", "clear", "add"}
+
+
+def _picker_query(data, page=None):
+    """The search (and page) to come back to, from what the form sent."""
+    query = {key: data.get(key, "").strip()[:100] for key in ("q", "agency") if data.get(key, "").strip()}
+    if page and str(page) != "1":
+        query["page"] = str(page)[:10]
+    return urlencode(query)
+
+
 @login_required
 def invitee_add(request, slug, event_id):
+    """The directory picker: ticks are kept across searches and pages (in the session) until the people are added."""
     event = event_for(request, slug, event_id, manage=True)
     if refused := _refuse_if_cancelled(request, event):
         return refused
     partnership = request.partnership
-    search = DirectorySearchForm(request.GET or None, partnership=partnership)
-    pick = PickInviteesForm(_posted(request), partnership=partnership)
-    if request.method == "POST" and pick.is_valid():
-        try:
-            added, already_there = services.add_invitees(
-                event,
-                pick.cleaned_data["practitioners"],
-                source=Invitation.Source.DIRECTORY,
-                added_by=request.user,
-                request=request,
-            )
-        except services.EventError as error:
-            messages.error(request, str(error))
-            return redirect("events:event_detail", slug, event.pk)
-        if added:
-            messages.success(request, f"{people(len(added))} added to the invitee list.")
-        if already_there:
-            names = ", ".join(p.full_name for p in already_there)
-            verb = "was" if len(already_there) == 1 else "were"
-            messages.warning(request, f"{names} {verb} already on the invitee list, so we did not add them again.")
-        return redirect("events:event_detail", slug, event.pk)
+    chooser = picker.Picker(request, f"event:{event.pk}", partnership)
+    data = request.POST if request.method == "POST" else request.GET
+    search = DirectorySearchForm(data, partnership=partnership)
+    ticked = request.POST.getlist("practitioners")
+    pick = PickInviteesForm({"practitioners": ticked} if ticked else None, partnership=partnership)
+    errors = []  # (the id of what is wrong, the message)
+    page_number = request.POST.get("current_page") if request.method == "POST" else _page_number(request)
+    if request.method == "POST":
+        action = "page" if request.POST.get("page") else request.POST.get("action", "add")
+        if ticked and not pick.is_valid():
+            errors += [("id_practitioners_0", error) for error in pick.errors["practitioners"]]
+        elif action not in PICKER_ACTIONS:
+            errors.append(("id_q", "Choose what to do: search, select people or add the people you chose"))
+        else:
+            chooser.update(request.POST.getlist("shown"), ticked)
+            if action == "add":
+                chosen = list(chooser.chosen())
+                if not chosen:
+                    errors.append(("id_practitioners_0", "Choose at least one person to invite"))
+                else:
+                    return _add_chosen(request, event, chosen, chooser)
+            elif action == "select_agency":
+                agency = search.cleaned_data.get("agency") if search.is_valid() else None
+                if agency is None:
+                    errors.append(("id_agency", "Choose an agency to select everyone from it"))
+                else:
+                    everyone = list(
+                        Practitioner.objects.for_partnership(partnership)
+                        .filter(agency=agency)
+                        .exclude(invitations__event=event)
+                        .values_list("pk", flat=True)
+                    )
+                    chooser.choose(everyone)
+                    messages.success(request, f"Everyone from {agency.name} is chosen ({people(len(everyone))}).")
+            elif action == "select_shown":
+                chooser.choose(request.POST.getlist("shown"))
+            elif action == "clear":
+                chooser.clear()
+            if not errors:
+                page = {"page": request.POST.get("page"), "search": 1}.get(action, page_number)
+                query = _picker_query(request.POST, page)
+                return redirect(f"{request.path}?{query}" if query else request.path)
 
     practitioners = (
         search.filter(Practitioner.objects.for_partnership(partnership))
@@ -367,8 +401,14 @@ def invitee_add(request, slug, event_id):
         .order_by("full_name", "pk")
     )
     paginator = Paginator(practitioners, PAGE_SIZE)
-    page = paginator.get_page(_page_number(request))
-    query = {key: value for key, value in request.GET.items() if key in ("q", "agency") and value}
+    page = paginator.get_page(page_number or 1)
+    for target, message in errors:
+        if target == "id_agency":
+            search.add_error("agency", message)  # shown at the field, after the list was filtered
+    if not page.object_list:
+        # No boxes to link to: the summary leads to the search instead.
+        errors = [("id_q" if target == "id_practitioners_0" else target, message) for target, message in errors]
+    chosen = list(chooser.chosen().select_related("agency").order_by("full_name", "pk"))
     return render(
         request,
         "events/invitee_add.html",
@@ -376,13 +416,35 @@ def invitee_add(request, slug, event_id):
             "partnership": partnership,
             "event": event,
             "search": search,
-            "form": pick,
+            "form": {"errors": errors},
+            "errors": errors,
+            "pick_errors": [message for target, message in errors if target == "id_practitioners_0"],
             "page": page,
-            "page_range": paginator.get_elided_page_range(page.number),
-            "query": urlencode(query),
-            "filtered": bool(query),
+            "shown": [p.pk for p in page.object_list if not p.already_invited],
+            "chosen": chosen,
+            "chosen_ids": {p.pk for p in chosen},
+            "filtered": bool(_picker_query(data)),
         },
     )
+
+
+def _add_chosen(request, event, chosen, chooser):
+    slug = request.partnership.slug
+    try:
+        added, already_there = services.add_invitees(
+            event, chosen, source=Invitation.Source.DIRECTORY, added_by=request.user, request=request
+        )
+    except services.EventError as error:
+        messages.error(request, str(error))
+        return redirect("events:event_detail", slug, event.pk)
+    chooser.clear()
+    if added:
+        messages.success(request, f"{people(len(added))} added to the invitee list.")
+    if already_there:
+        names = ", ".join(p.full_name for p in already_there)
+        verb = "was" if len(already_there) == 1 else "were"
+        messages.warning(request, f"{names} {verb} already on the invitee list, so we did not add them again.")
+    return redirect("events:event_detail", slug, event.pk)
 
 
 @login_required

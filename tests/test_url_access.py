@@ -161,6 +161,10 @@ ACCESS = {
     "accounts:extension": both(REVIEW_MANAGERS),
     "accounts:file": get_only(REVIEW_TEAM),
     # Events and invitees.
+    # Events across reviews, and each member of staff's own calendar feed (its address is its key: no session).
+    "events:event_calendar": get_only(PARTNERSHIP_MEMBERS),
+    "events:calendar_feed_settings": both(PARTNERSHIP_MEMBERS),
+    "events:calendar_feed": get_only({ANONYMOUS: 404, OTHER_PARTNERSHIP: 404, NO_MFA: MFA}),
     "events:event_add": both(REVIEW_MANAGERS),
     "events:event_detail": both(REVIEW_TEAM),
     "events:event_sending": both(REVIEW_TEAM),

@@ -38,7 +38,7 @@ from actions import services as actions
 from actions.models import Action, AgencyLink
 from core import links
 from core.models import Membership, Partnership
-from events import attendance, invitations, notes, summary, summary_documents, witnesses
+from events import attendance, feeds, invitations, notes, summary, summary_documents, witnesses
 from events import services as events
 from events.models import Attendance, Event, Invitation
 from notifications.models import OutboundMessage
@@ -669,6 +669,7 @@ def build_world(partnership, business_manager, reviewer, review):
     world.tokens["checker_done"] = _token_for(Checker, world.checker_done.pk)
     world.tokens["lead_empty"] = _token_for(NominationRequest, world.empty_nomination_request.pk)
     world.tokens["account_lead"] = _token_for(AccountRequest, world.account_request.pk)
+    world.tokens["feed"] = feeds.reset_feed(user=reviewer, partnership=partnership)
     return world
 
 
@@ -1013,6 +1014,8 @@ def empty_partnership_steps(world):
         Step("practitioners:agency_list", who, empty, "empty"),
         Step("practitioners:practitioner_list", who, empty, "empty"),
         Step("practitioners:practitioner_add", who, empty, "no agencies yet"),
+        Step("events:event_calendar", who, empty, "no events"),
+        Step("events:calendar_feed_settings", who, empty, "no feed yet", then=press("Get your feed's address")),
         Step("published:list", "public", empty, "empty"),
     ]
 
@@ -1131,6 +1134,23 @@ def full_steps(world, files):
         ),
         # The page the upload just led to, checked there.
         Step("practitioners:practitioner_import_confirm", bm, p, "the good file checked", check=False),
+        # A file naming an agency a little differently: the preview asks whether it is the one in the list.
+        Step(
+            "practitioners:practitioner_import",
+            bm,
+            p,
+            "a file with an agency's name mistyped",
+            check=False,
+            then=send_form("Upload and check the file", files=[("Upload a CSV file", files["close csv"])]),
+        ),
+        Step(
+            "practitioners:practitioner_import_confirm",
+            bm,
+            p,
+            "an agency's name mistyped, not answered",
+            check=False,
+            error=send_form("Import 1 practitioner", clear=False),
+        ),
         Step("practitioners:practitioner_import_template", bm, p, kind=FILE, content_type=csv),
         Step("practitioners:practitioner_export", bm, p, kind=FILE, content_type=csv),
         # Reviews.
@@ -1160,6 +1180,24 @@ def full_steps(world, files):
             error=send_form("Send the requests"),
             then=send_form("Accept the people chosen"),
         ),
+        # Events across reviews: the month of the upcoming event, the month of the held one, the feed.
+        Step("events:event_calendar", bm, p, query=f"month={timezone.localtime(world.upcoming.starts_at):%Y-%m}"),
+        Step(
+            "events:event_calendar",
+            rv,
+            p,
+            "a reviewer's, with a held event",
+            query=f"month={timezone.localtime(world.held.starts_at):%Y-%m}",
+        ),
+        Step("events:calendar_feed_settings", rv, p, "with a feed"),
+        Step("events:calendar_feed_settings", bm, p, "no feed yet", then=press("Get your feed's address")),
+        Step(
+            "events:calendar_feed",
+            "public",
+            p | {"token": world.tokens["feed"]},
+            kind=FILE,
+            content_type="text/calendar",
+        ),
         # Events.
         Step("events:event_add", bm, ev_review, error=send_form("Create the event")),
         Step("events:event_detail", bm, upcoming, "replies of every kind"),
@@ -1172,6 +1210,15 @@ def full_steps(world, files):
         Step("events:event_replies_csv", bm, upcoming, kind=FILE, content_type=csv),
         Step("events:event_sign_in_sheet", bm, upcoming, kind=FILE, content_type=pdf),
         Step("events:invitee_add", bm, upcoming, error=send_form("Add the people you chose", clear=False)),
+        Step(
+            "events:invitee_add",
+            bm,
+            upcoming,
+            "everyone from an agency, with no agency chosen",
+            check=False,
+            error=send_form("Select everyone from this agency", clear=False),
+        ),
+        Step("events:invitee_add", bm, upcoming, "people chosen", check=False, then=press("Select all shown")),
         Step("events:invitee_add", bm, upcoming, "nobody found", query="q=nobody+by+this+name"),
         Step("events:invitee_add_new", bm, upcoming, error=send_form("Add to the invitee list")),
         Step("events:invitee_detail", bm, upcoming | {"invitation_id": world.sam.pk}, "an email that failed"),
@@ -1516,11 +1563,13 @@ def upload_files(folder):
         "bad csv": folder / "practitioners with problems.csv",
         "good csv": folder / "practitioners.csv",
         "draft": folder / "draft naming someone.docx",
+        "close csv": folder / "practitioners with a mistyped agency.csv",
     }
     files["bad csv"].write_text(
         header + "Ava Lewis,GP partner,Northvale Police,not-an-email,,,\n,Nurse,Nowhere Trust,jack@gp.example,,,\n"
     )
     files["good csv"].write_text(header + "Ava Lewis,GP partner,Northvale Police,ava.lewis@gp.example,,,\n")
+    files["close csv"].write_text(header + "Ava Lewis,GP partner,Northvale Polise,ava.lewis@gp.example,,,\n")
     files["draft"].write_bytes(docx(FIRST_DRAFT))
     return files
 
