@@ -192,13 +192,16 @@ def build_email(message):
 # Attachments made at send time: type -> function(attachment) returning (filename, content, mimetype).
 # The app that owns a type registers it (in its AppConfig.ready), so the outbox needs to know no domain.
 ATTACHMENT_MAKERS = {}
+# What each type of attachment is, in words, for the pages that list a message's attachments.
+ATTACHMENT_LABELS = {"calendar": "Calendar file (invite.ics)"}
 
 
-def attachment_maker(kind):
-    """Register the function that makes attachments of type `kind` when a message is sent."""
+def attachment_maker(kind, *, label):
+    """Register the function that makes attachments of type `kind` when a message is sent, and what it is called."""
 
     def register(function):
         ATTACHMENT_MAKERS[kind] = function
+        ATTACHMENT_LABELS[kind] = label
         return function
 
     return register
@@ -211,12 +214,22 @@ def attach(email, attachment):
     if attachment["type"] == "calendar":
         part = MIMEBase("text", "calendar", method=attachment["method"], charset="utf-8")
         part.set_payload(attachment["content"].encode(), charset="utf-8")
-        part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        part.add_header("Content-Disposition", "attachment", filename=CALENDAR_FILENAME)
         email.attach(part)
-    elif attachment["type"] in ATTACHMENT_MAKERS:
-        email.attach(*ATTACHMENT_MAKERS[attachment["type"]](attachment))
     else:
-        raise ValueError(f"Unknown attachment type {attachment['type']!r}")
+        email.attach(*attachment_file(attachment))
+
+
+CALENDAR_FILENAME = "invite.ics"
+
+
+def attachment_file(attachment):
+    """(filename, content, mimetype) of one of a message's attachments, made as sending makes it."""
+    if attachment["type"] == "calendar":
+        return CALENDAR_FILENAME, attachment["content"].encode(), "text/calendar"
+    if attachment["type"] in ATTACHMENT_MAKERS:
+        return ATTACHMENT_MAKERS[attachment["type"]](attachment)
+    raise ValueError(f"Unknown attachment type {attachment['type']!r}")
 
 
 def queued_keys(keys):

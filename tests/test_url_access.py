@@ -166,7 +166,10 @@ ACCESS = {
     "events:event_sending": both(REVIEW_TEAM),
     "events:event_edit": both(REVIEW_MANAGERS),
     "events:event_cancel": both(REVIEW_MANAGERS),
-    "events:event_send": post_only(REVIEW_MANAGERS),
+    # GET: the check before sending; POST (its button): send.
+    "events:event_send": both(REVIEW_MANAGERS),
+    "events:event_send_email": get_only(REVIEW_MANAGERS),
+    "events:event_send_attachment": get_only(REVIEW_MANAGERS),
     "events:event_replies_csv": both(REVIEW_MANAGERS),
     "events:event_sign_in_sheet": both(REVIEW_MANAGERS),
     "events:invitee_add": both(REVIEW_MANAGERS),

@@ -1404,14 +1404,25 @@ def full_steps(world, files):
         Step("action_owner:start", "owner", {"token": world.tokens["owner"]}, then=press("main .govuk-button--start")),
         Step("action_owner:list", "owner", check=False),
         Step("action_owner:update", "owner", {"action_id": world.action.pk}, error=send_form("Save the update")),
-        # Last, as it changes the upcoming event: the invitations still to send are sent.
+        # Last, as it changes the upcoming event: the invitations still to send are checked, then sent.
+        Step("events:event_send_email", bm, upcoming, kind=FILE),
+        Step("events:event_send_attachment", bm, upcoming | {"number": 1}, kind=FILE, content_type="text/calendar"),
+        Step("events:event_send_attachment", bm, upcoming | {"number": 2}, kind=FILE, content_type=pdf),
         Step(
             "events:event_detail",
             bm,
             upcoming,
-            "invitations just sent",
+            "invitations to check",
             check=False,
             then=press(re.compile("Send invitations to")),
+        ),
+        Step(
+            "events:event_send",
+            bm,
+            upcoming,
+            "checked before sending",
+            check=False,
+            then=press(re.compile("^Send invitations$")),
         ),
     ]
 
