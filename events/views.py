@@ -22,7 +22,7 @@ from events.forms import CancelEventForm, DirectorySearchForm, EventForm, NewPer
 from events.models import Event, Invitation, SummaryRelease
 from notifications.models import OutboundMessage
 from notifications.previews import attachment_list
-from notifications.services import retry_failed
+from notifications.services import NotFailed, retry_failed
 from practitioners.models import Practitioner
 from reviews.access import review_for
 from reviews.models import Review
@@ -535,10 +535,12 @@ def email_retry(request, slug, event_id, message_id):
     message = get_object_or_404(
         OutboundMessage.objects.about(Invitation, event.invitations.values("pk")), pk=message_id
     )
-    if retry_failed(message):
-        messages.success(request, f"We will try the email to {message.recipient} again.")
+    try:
+        retry_failed(message, by=request.user, request=request)
+    except NotFailed as refusal:
+        messages.info(request, str(refusal))
     else:
-        messages.info(request, "That email is not waiting to be tried again.")
+        messages.success(request, f"We will try the email to {message.recipient} again.")
     return redirect("events:event_detail", slug, event.pk)
 
 

@@ -20,6 +20,7 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core import audit
 from core.logging import redact
 from notifications.models import MAX_ATTEMPTS, OutboundMessage
 
@@ -364,15 +365,32 @@ def due_message_ids(limit=500):
     return list(OutboundMessage.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
 
 
-def retry_failed(message):
-    """Put a failed message back in the queue (the business manager's "try again")."""
+class NotFailed(Exception):
+    """Only a failed message can be tried again."""
+
+
+def retry_failed(message, *, by=None, request=None):
+    """Put a failed message back in the queue (the business manager's "Try again"), audited.
+
+    Raises NotFailed, changing nothing, for a message that is not failed (sent, on its way, or
+    already put back by someone else a moment ago).
+    """
     with transaction.atomic():
         updated = OutboundMessage.objects.filter(pk=message.pk, state=OutboundMessage.State.FAILED).update(
             state=OutboundMessage.State.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error=""
         )
-        if updated:
-            transaction.on_commit(lambda: dispatch(message.pk))
-    return bool(updated)
+        if not updated:
+            raise NotFailed(f"The email to {message.recipient} has not failed, so there is nothing to try again.")
+        audit.record(
+            "email.retried",
+            request=request,
+            actor=by,
+            partnership=message.partnership,
+            obj=message,
+            kind=message.kind,
+            previous_error=message.last_error[:200],
+        )
+        transaction.on_commit(lambda: dispatch(message.pk))
 
 
 # Checks made just before sending: kind -> function(message) returning why the message no longer
