@@ -128,6 +128,12 @@ ACCESS = {
     "partnerships:staff_edit": both(BUSINESS_MANAGERS),
     "partnerships:staff_remove": post_only(BUSINESS_MANAGERS),
     "partnerships:audit_log": both(BUSINESS_MANAGERS),
+    # The partnership's emails: every one's state, and every kind with a sample.
+    "emails:list": get_only(BUSINESS_MANAGERS),
+    "emails:retry": post_only(BUSINESS_MANAGERS),
+    "emails:kinds": get_only(BUSINESS_MANAGERS),
+    "emails:kind": get_only(BUSINESS_MANAGERS),
+    "emails:kind_html": get_only(BUSINESS_MANAGERS),
     "reviews:factsheet_list": both(BUSINESS_MANAGERS),
     "reviews:factsheet_edit": both(BUSINESS_MANAGERS),
     "reviews:factsheet_preview": both(BUSINESS_MANAGERS),
@@ -335,6 +341,7 @@ KWARGS = {
     "event_id": lambda w: w.objects["event"].pk,
     "invitation_id": lambda w: w.objects["invitation"].pk,
     "message_id": lambda w: w.objects["message"].pk,
+    "kind": lambda w: "invitation",
     "reader_id": lambda w: w.objects["reader"].pk,
     "number": lambda w: 1,  # the first summary version and the first draft-report version
     "note_id": lambda w: w.objects["note"].pk,
