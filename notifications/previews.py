@@ -1,5 +1,6 @@
 """Showing an email before it goes: its HTML in a frame that can run nothing, its attachments as files."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponse
 
 from core.downloads import file_response
@@ -31,5 +32,8 @@ def attachment_response(attachments, number):
     """The numbered attachment (from 1) as a download, or None if there is no such attachment."""
     if not 1 <= number <= len(attachments):
         return None
-    filename, content, mimetype = attachment_file(attachments[number - 1])
+    try:
+        filename, content, mimetype = attachment_file(attachments[number - 1])
+    except ObjectDoesNotExist:  # what it was made from is gone (an event deleted since)
+        return None
     return file_response(content, mimetype, filename)

@@ -1068,6 +1068,22 @@ def full_steps(world, files):
         ),
         Step("notifications:demo_mailbox", "public"),
         Step("notifications:demo_message", "public", {"message_id": world.message.pk}),
+        Step("notifications:demo_message_html", "public", {"message_id": world.message.pk}, kind=FILE),
+        Step(
+            "notifications:demo_attachment",
+            "public",
+            {"message_id": world.message.pk, "number": 1},
+            kind=FILE,
+            content_type="text/calendar",
+        ),
+        Step(
+            "notifications:demo_attachment",
+            "public",
+            {"message_id": world.message.pk, "number": 2},
+            "the factsheet",
+            kind=FILE,
+            content_type=pdf,
+        ),
         Step(
             "invitation:new_link",
             "public",
