@@ -6,7 +6,9 @@ class ActionsConfig(AppConfig):
     verbose_name = "Action plans"
 
     def ready(self):
+        from actions import email_kinds
         from actions.retention import ActionData
         from core import retention
 
         retention.register(ActionData())
+        email_kinds.register()

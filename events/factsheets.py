@@ -72,7 +72,7 @@ def _drop_older_copies(event, *, keep):
             default_storage.delete(f"factsheets/{name}")
 
 
-@attachment_maker("factsheet")
+@attachment_maker("factsheet", label="Factsheet (PDF)")
 def factsheet_attachment(attachment):
     """The outbox's attachment {"type": "factsheet", "event": id}, made when the message is sent."""
     filename, pdf = event_factsheet(Event.objects.select_related("review__partnership").get(pk=attachment["event"]))

@@ -1,5 +1,7 @@
 """Services for invitations: sending them, personal links, replies and the updates invitees get."""
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -68,8 +70,11 @@ def rotate_link(invitation, *, actor=None, actor_label="", request=None, **detai
     )
 
 
-def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach_factsheet=False, **extra):
-    """Write one email about an invitation to the outbox, with its calendar file."""
+def compose(invitation, name, *, method="REQUEST", token=None, attach_factsheet=False, **extra):
+    """One email about an invitation as the outbox keeps it: subject, bodies and what to attach.
+
+    Sending and the business manager's check before sending both use it, so the check shows what goes.
+    """
     event = invitation.event
     review = event.review
     context = {
@@ -86,16 +91,19 @@ def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach
     attachments = [{"type": "calendar", "method": method, "content": calendar.build(event, invitation, method=method)}]
     if attach_factsheet:
         attachments.append({"type": "factsheet", "event": event.pk})
+    return {"subject": subject, "body_text": text, "body_html": html, "attachments": attachments}
+
+
+def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach_factsheet=False, **extra):
+    """Write one email about an invitation to the outbox, with its calendar file."""
+    review = invitation.event.review
     return queue_email(
         kind=name,
         recipient=invitation.practitioner.email,
-        subject=subject,
-        body_text=text,
-        body_html=html,
         partnership=review.partnership,
         about=invitation,
-        attachments=attachments,
         idempotency_key=key,
+        **compose(invitation, name, method=method, token=token, attach_factsheet=attach_factsheet, **extra),
     )
 
 
@@ -149,6 +157,46 @@ def send_invitations(event, *, sent_by, request=None):
             without_email=len(skipped),
         )
     return sent, skipped
+
+
+# Where each invitee's own link goes in the email the business manager checks before sending.
+PREVIEW_LINK = "their-own-link"
+
+
+@dataclass
+class SendingCheck:
+    """What "Send invitations" would do now: who gets the email, who does not, and the email itself."""
+
+    event: Event
+    to_invite: list
+    without_email: list
+    by_agency: list  # (agency name, how many get the email)
+    example: Invitation | None  # the invitee whose email is shown
+
+    def email(self):
+        """The first invitee's email as it will go, their link shown as a placeholder."""
+        return compose(self.example, "invitation", token=PREVIEW_LINK, attach_factsheet=True)
+
+
+def sending_check(event):
+    """Who "Send invitations" would invite now (possible witnesses still waiting are left out, as sending does)."""
+    waiting = list(
+        event.invitations.not_yet_invited()
+        .exclude(WITHOUT_AGREEMENT)
+        .select_related("practitioner__agency")
+        .order_by("practitioner__agency__name", "practitioner__full_name", "pk")
+    )
+    for invitation in waiting:
+        invitation.event = event
+    to_invite = [invitation for invitation in waiting if invitation.practitioner.email]
+    counts = Counter(invitation.practitioner.agency.name for invitation in to_invite)
+    return SendingCheck(
+        event=event,
+        to_invite=to_invite,
+        without_email=[invitation for invitation in waiting if not invitation.practitioner.email],
+        by_agency=sorted(counts.items()),
+        example=to_invite[0] if to_invite else None,
+    )
 
 
 def resend_link(invitation, *, sent_by=None, request=None):

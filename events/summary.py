@@ -112,6 +112,20 @@ def release_summary(event, *, version, available_from, released_by, request=None
     return release, readers
 
 
+def reader_email_context(invitation, release, link):
+    """What the summary's emails (and their samples) are rendered with."""
+    event = invitation.event
+    return {
+        "partnership": event.review.partnership,
+        "review": event.review,
+        "event": event,
+        "practitioner": invitation.practitioner,
+        "release": release,
+        "link": link,
+        "new_link_url": settings.SITE_URL + reverse("invitation:new_link"),
+    }
+
+
 def _email_reader(invitation, release, name, *, key, actor):
     """One email with a fresh personal link (only its hash is kept, so the old link stops working)."""
     if not invitation.practitioner.email:
@@ -119,17 +133,8 @@ def _email_reader(invitation, release, name, *, key, actor):
     if OutboundMessage.objects.filter(idempotency_key=key).exists():
         return False
     token = rotate_link(invitation, actor=actor, reason=name)
-    event = invitation.event
-    review = event.review
-    context = {
-        "partnership": review.partnership,
-        "review": review,
-        "event": event,
-        "practitioner": invitation.practitioner,
-        "release": release,
-        "link": link_url(token),
-        "new_link_url": settings.SITE_URL + reverse("invitation:new_link"),
-    }
+    review = invitation.event.review
+    context = reader_email_context(invitation, release, link_url(token))
     subject, text, html = render_email(f"events/emails/{name}", context)
     queue_email(
         kind=name,

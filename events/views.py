@@ -7,10 +7,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import is_business_manager, partnership_for
 from core.downloads import guard_cell
@@ -20,7 +21,8 @@ from events import access_needs, invitations, notes, services, witnesses
 from events.forms import CancelEventForm, DirectorySearchForm, EventForm, NewPersonForm, PickInviteesForm
 from events.models import Event, Invitation, SummaryRelease
 from notifications.models import OutboundMessage
-from notifications.services import retry_failed
+from notifications.previews import attachment_list
+from notifications.services import NotFailed, retry_failed
 from practitioners import picker
 from practitioners.models import NominationRequest, Practitioner
 from reviews.access import review_for
@@ -531,10 +533,40 @@ def event_sending(request, slug, event_id):
     return response
 
 
+def _sending_check_page(request, event):
+    """Check before sending: who gets the invitation, who cannot, the email as it arrives and its attachments."""
+    check = invitations.sending_check(event)
+    email = check.email() if check.example is not None else None
+    held_back = witnesses.held_back(event.invitations.not_yet_invited()).count()
+    attachment_url = url_maker("events:event_send_attachment", request.partnership.slug, event.pk)
+    return render(
+        request,
+        "events/event_send_check.html",
+        {
+            "partnership": request.partnership,
+            "event": event,
+            "review": event.review,
+            "when": format_when(event.starts_at, event.ends_at),
+            "check": check,
+            "email": email,
+            "attachments": attachment_list(email["attachments"], attachment_url) if email else [],
+            "html_url": reverse("events:event_send_email", args=[request.partnership.slug, event.pk]),
+            "preview_link": invitations.link_url(invitations.PREVIEW_LINK),
+            "held_back": held_back,
+            "held_back_line": witnesses.held_back_line(held_back),
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_send(request, slug, event_id):
+    """GET: the check before sending. POST (its button): send the invitations."""
     event = event_for(request, slug, event_id, manage=True)
+    if request.method != "POST":
+        if refused := _refuse_if_cancelled(request, event):
+            return refused
+        return _sending_check_page(request, event)
     try:
         sent, skipped = invitations.send_invitations(event, sent_by=request.user, request=request)
     except services.EventError as error:
@@ -609,10 +641,12 @@ def email_retry(request, slug, event_id, message_id):
     message = get_object_or_404(
         OutboundMessage.objects.about(Invitation, event.invitations.values("pk")), pk=message_id
     )
-    if retry_failed(message):
-        messages.success(request, f"We will try the email to {message.recipient} again.")
+    try:
+        retry_failed(message, by=request.user, request=request)
+    except NotFailed as refusal:
+        messages.info(request, str(refusal))
     else:
-        messages.info(request, "That email is not waiting to be tried again.")
+        messages.success(request, f"We will try the email to {message.recipient} again.")
     return redirect("events:event_detail", slug, event.pk)
 
 

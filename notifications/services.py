@@ -21,6 +21,7 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core import audit
 from core.logging import redact
 from notifications.models import MAX_ATTEMPTS, OutboundMessage
 
@@ -258,13 +259,16 @@ def build_email(message):
 # Attachments made at send time: type -> function(attachment) returning (filename, content, mimetype).
 # The app that owns a type registers it (in its AppConfig.ready), so the outbox needs to know no domain.
 ATTACHMENT_MAKERS = {}
+# What each type of attachment is, in words, for the pages that list a message's attachments.
+ATTACHMENT_LABELS = {"calendar": "Calendar file (invite.ics)"}
 
 
-def attachment_maker(kind):
-    """Register the function that makes attachments of type `kind` when a message is sent."""
+def attachment_maker(kind, *, label):
+    """Register the function that makes attachments of type `kind` when a message is sent, and what it is called."""
 
     def register(function):
         ATTACHMENT_MAKERS[kind] = function
+        ATTACHMENT_LABELS[kind] = label
         return function
 
     return register
@@ -277,12 +281,22 @@ def attach(email, attachment):
     if attachment["type"] == "calendar":
         part = MIMEBase("text", "calendar", method=attachment["method"], charset="utf-8")
         part.set_payload(attachment["content"].encode(), charset="utf-8")
-        part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        part.add_header("Content-Disposition", "attachment", filename=CALENDAR_FILENAME)
         email.attach(part)
-    elif attachment["type"] in ATTACHMENT_MAKERS:
-        email.attach(*ATTACHMENT_MAKERS[attachment["type"]](attachment))
     else:
-        raise ValueError(f"Unknown attachment type {attachment['type']!r}")
+        email.attach(*attachment_file(attachment))
+
+
+CALENDAR_FILENAME = "invite.ics"
+
+
+def attachment_file(attachment):
+    """(filename, content, mimetype) of one of a message's attachments, made as sending makes it."""
+    if attachment["type"] == "calendar":
+        return CALENDAR_FILENAME, attachment["content"].encode(), "text/calendar"
+    if attachment["type"] in ATTACHMENT_MAKERS:
+        return ATTACHMENT_MAKERS[attachment["type"]](attachment)
+    raise ValueError(f"Unknown attachment type {attachment['type']!r}")
 
 
 def queued_keys(keys):
@@ -467,15 +481,32 @@ def due_message_ids(limit=500):
     return list(OutboundMessage.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
 
 
-def retry_failed(message):
-    """Put a failed message back in the queue (the business manager's "try again")."""
+class NotFailed(Exception):
+    """Only a failed message can be tried again."""
+
+
+def retry_failed(message, *, by=None, request=None):
+    """Put a failed message back in the queue (the business manager's "Try again"), audited.
+
+    Raises NotFailed, changing nothing, for a message that is not failed (sent, on its way, or
+    already put back by someone else a moment ago).
+    """
     with transaction.atomic():
         updated = OutboundMessage.objects.filter(pk=message.pk, state=OutboundMessage.State.FAILED).update(
             state=OutboundMessage.State.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error=""
         )
-        if updated:
-            transaction.on_commit(lambda: dispatch(message.pk))
-    return bool(updated)
+        if not updated:
+            raise NotFailed(f"The email to {message.recipient} has not failed, so there is nothing to try again.")
+        audit.record(
+            "email.retried",
+            request=request,
+            actor=by,
+            partnership=message.partnership,
+            obj=message,
+            kind=message.kind,
+            previous_error=message.last_error[:200],
+        )
+        transaction.on_commit(lambda: dispatch(message.pk))
 
 
 # Checks made just before sending: kind -> function(message) returning why the message no longer

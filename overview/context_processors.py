@@ -28,6 +28,7 @@ def layout(request):
                     ("Agencies", "practitioners:agency_list"),
                     ("Factsheets", "reviews:factsheet_list"),
                     ("Staff", "partnerships:staff_list"),
+                    ("Emails", "emails:list"),
                     ("Audit log", "partnerships:audit_log"),
                 ]
             for label, name in pages:

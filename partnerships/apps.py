@@ -8,6 +8,9 @@ class PartnershipsConfig(AppConfig):
     def ready(self):
         from allauth.mfa.signals import authenticator_added
 
+        from partnerships import email_kinds
         from partnerships.mfa_forms import remember_setup_step
+
+        email_kinds.register()
 
         authenticator_added.connect(remember_setup_step, dispatch_uid="convene_totp_setup_step")

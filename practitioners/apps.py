@@ -7,7 +7,10 @@ class PractitionersConfig(AppConfig):
 
     def ready(self):
         from core import retention
+        from practitioners import email_kinds
         from practitioners.retention import DirectoryData, NominationData
+
+        email_kinds.register()
 
         retention.register(NominationData())
         retention.register(DirectoryData())

@@ -8,8 +8,10 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from core import retention
         from practitioners.retention import link_practitioners
+        from reports import email_kinds
         from reports.models import Checker
         from reports.retention import ReportData
 
         retention.register(ReportData())
         link_practitioners(Checker, "circulation__review", keeps_row=False)
+        email_kinds.register()

@@ -213,6 +213,7 @@ def email_checker(checker, name, *, key, token=None):
         body_text=text,
         body_html=html,
         partnership=review.partnership,
+        about=checker,
         idempotency_key=key,
     )
 

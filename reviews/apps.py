@@ -6,4 +6,8 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
+        from notifications.kinds import register_about
         from reviews import signals  # noqa: F401 - takes removed staff off their reviews
+
+        # Emails about a review itself (its publication, its reviewers' notes) belong to it in the list of emails.
+        register_about("reviews.review", review="")

@@ -7,6 +7,8 @@ class SubmissionsConfig(AppConfig):
 
     def ready(self):
         from core import retention
+        from submissions import email_kinds
         from submissions.retention import AccountData
 
         retention.register(AccountData())
+        email_kinds.register()

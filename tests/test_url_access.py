@@ -32,6 +32,7 @@ from events.models import (
     SummaryVersion,
 )
 from notifications.models import OutboundMessage
+from notifications.previews import EMAIL_HTML_POLICY
 from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
 from reports.models import Checker, Circulation, Comment, NameHit, Publication, ReportVersion, SignOff
 from reviews.models import Review
@@ -115,6 +116,8 @@ ACCESS = {
     # The demo mailbox: open to anyone in the demo, off in production (see the test below).
     "notifications:demo_mailbox": both(PUBLIC),
     "notifications:demo_message": both(PUBLIC),
+    "notifications:demo_message_html": get_only(PUBLIC),
+    "notifications:demo_attachment": get_only(PUBLIC),
     # Any member of staff.
     "overview:home": both(SIGNED_IN),
     "account:page": both(SIGNED_IN),
@@ -128,6 +131,12 @@ ACCESS = {
     "partnerships:staff_edit": both(BUSINESS_MANAGERS),
     "partnerships:staff_remove": post_only(BUSINESS_MANAGERS),
     "partnerships:audit_log": both(BUSINESS_MANAGERS),
+    # The partnership's emails: every one's state, and every kind with a sample.
+    "emails:list": get_only(BUSINESS_MANAGERS),
+    "emails:retry": post_only(BUSINESS_MANAGERS),
+    "emails:kinds": get_only(BUSINESS_MANAGERS),
+    "emails:kind": get_only(BUSINESS_MANAGERS),
+    "emails:kind_html": get_only(BUSINESS_MANAGERS),
     "reviews:factsheet_list": both(BUSINESS_MANAGERS),
     "reviews:factsheet_edit": both(BUSINESS_MANAGERS),
     "reviews:factsheet_preview": both(BUSINESS_MANAGERS),
@@ -170,7 +179,10 @@ ACCESS = {
     "events:event_sending": both(REVIEW_TEAM),
     "events:event_edit": both(REVIEW_MANAGERS),
     "events:event_cancel": both(REVIEW_MANAGERS),
-    "events:event_send": post_only(REVIEW_MANAGERS),
+    # GET: the check before sending; POST (its button): send.
+    "events:event_send": both(REVIEW_MANAGERS),
+    "events:event_send_email": get_only(REVIEW_MANAGERS),
+    "events:event_send_attachment": get_only(REVIEW_MANAGERS),
     "events:event_replies_csv": both(REVIEW_MANAGERS),
     "events:event_sign_in_sheet": both(REVIEW_MANAGERS),
     "events:invitee_add": both(REVIEW_MANAGERS),
@@ -339,6 +351,7 @@ KWARGS = {
     "event_id": lambda w: w.objects["event"].pk,
     "invitation_id": lambda w: w.objects["invitation"].pk,
     "message_id": lambda w: w.objects["message"].pk,
+    "kind": lambda w: "invitation",
     "reader_id": lambda w: w.objects["reader"].pk,
     "number": lambda w: 1,  # the first summary version and the first draft-report version
     "note_id": lambda w: w.objects["note"].pk,
@@ -406,6 +419,8 @@ def world(partnership, other_partnership, business_manager, reviewer, review):
         recipient=person.email,
         subject="Invitation: CSPR 2026-01",
         body_text="You are invited.",
+        body_html="<p>You are invited.</p>",
+        attachments=[{"type": "calendar", "method": "REQUEST", "content": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"}],
         state=OutboundMessage.State.FAILED,
     )
     version = SummaryVersion.objects.create(
@@ -631,7 +646,10 @@ def _security_header_problems(response):
     problems = []
     if not response.get("Content-Security-Policy"):
         problems.append("no Content-Security-Policy")
-    if response.get("X-Frame-Options") != "DENY":
+    # An email's own HTML, shown in a frame on the product's pages, is the one thing the product frames:
+    # only under its sandboxed policy that runs nothing and loads nothing.
+    framed = response.get("Content-Security-Policy") == EMAIL_HTML_POLICY
+    if response.get("X-Frame-Options") != ("SAMEORIGIN" if framed else "DENY"):
         problems.append(f"X-Frame-Options {response.get('X-Frame-Options')!r}")
     if response.get("X-Content-Type-Options") != "nosniff":
         problems.append(f"X-Content-Type-Options {response.get('X-Content-Type-Options')!r}")
@@ -736,6 +754,8 @@ def test_the_demo_mailbox_is_off_in_production(world, settings):
     for url in (
         reverse("notifications:demo_mailbox"),
         reverse("notifications:demo_message", args=[world.objects["message"].pk]),
+        reverse("notifications:demo_message_html", args=[world.objects["message"].pk]),
+        reverse("notifications:demo_attachment", args=[world.objects["message"].pk, 1]),
     ):
         response = Client().get(url)
         assert response.status_code == 404, url

@@ -41,6 +41,7 @@ from core.models import Membership, Partnership
 from events import attendance, feeds, invitations, notes, summary, summary_documents, witnesses
 from events import services as events
 from events.models import Attendance, Event, Invitation
+from notifications.kinds import KINDS
 from notifications.models import OutboundMessage
 from practitioners import nominations
 from practitioners.models import Agency, NominationRequest, Practitioner
@@ -1010,6 +1011,7 @@ def empty_partnership_steps(world):
         Step("reviews:review_list", who, empty, "empty"),
         Step("partnerships:staff_list", who, empty, "only the business manager"),
         Step("partnerships:audit_log", who, empty, "empty"),
+        Step("emails:list", who, empty, "no emails yet"),
         Step("reviews:factsheet_list", who, empty, "the standard wording"),
         Step("practitioners:agency_list", who, empty, "empty"),
         Step("practitioners:practitioner_list", who, empty, "empty"),
@@ -1069,6 +1071,22 @@ def full_steps(world, files):
         ),
         Step("notifications:demo_mailbox", "public"),
         Step("notifications:demo_message", "public", {"message_id": world.message.pk}),
+        Step("notifications:demo_message_html", "public", {"message_id": world.message.pk}, kind=FILE),
+        Step(
+            "notifications:demo_attachment",
+            "public",
+            {"message_id": world.message.pk, "number": 1},
+            kind=FILE,
+            content_type="text/calendar",
+        ),
+        Step(
+            "notifications:demo_attachment",
+            "public",
+            {"message_id": world.message.pk, "number": 2},
+            "the factsheet",
+            kind=FILE,
+            content_type=pdf,
+        ),
         Step(
             "invitation:new_link",
             "public",
@@ -1462,14 +1480,32 @@ def full_steps(world, files):
         Step("action_owner:start", "owner", {"token": world.tokens["owner"]}, then=press("main .govuk-button--start")),
         Step("action_owner:list", "owner", check=False),
         Step("action_owner:update", "owner", {"action_id": world.action.pk}, error=send_form("Save the update")),
-        # Last, as it changes the upcoming event: the invitations still to send are sent.
+        # The partnership's emails: every one's state (a failed one tried again), and every kind as a sample.
+        Step("emails:list", bm, p),
+        Step("emails:list", bm, p, "failed ones", query="state=failed", then=press(re.compile("Try again"))),
+        Step("emails:list", bm, p, "none match", query="kind=thank_you&state=withdrawn"),
+        Step("emails:kinds", bm, p),
+        *[Step("emails:kind", bm, p | {"kind": name}, name) for name in sorted(KINDS)],
+        Step("emails:kind_html", bm, p | {"kind": "invitation"}, kind=FILE),
+        # Last, as it changes the upcoming event: the invitations still to send are checked, then sent.
+        Step("events:event_send_email", bm, upcoming, kind=FILE),
+        Step("events:event_send_attachment", bm, upcoming | {"number": 1}, kind=FILE, content_type="text/calendar"),
+        Step("events:event_send_attachment", bm, upcoming | {"number": 2}, kind=FILE, content_type=pdf),
         Step(
             "events:event_detail",
             bm,
             upcoming,
-            "invitations just sent",
+            "invitations to check",
             check=False,
             then=press(re.compile("Send invitations to")),
+        ),
+        Step(
+            "events:event_send",
+            bm,
+            upcoming,
+            "checked before sending",
+            check=False,
+            then=press(re.compile("^Send invitations$")),
         ),
     ]
 
@@ -1590,6 +1626,10 @@ NO_ERROR_STATE = {
     ),
     "practitioners:practitioner_list": (
         "its only form is the search: any words are a search, and the page with no results is visited"
+    ),
+    "emails:list": (
+        "its only form is the filter: each choice is picked from a list, one not on offer is ignored, and the "
+        "page with nothing matching is visited"
     ),
 }
 

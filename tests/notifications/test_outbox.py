@@ -89,9 +89,11 @@ def test_a_permanent_refusal_fails_and_can_be_retried():
     message.refresh_from_db()
     assert message.state == OutboundMessage.State.FAILED
     assert "550" in message.last_error
-    assert services.retry_failed(message) is True
+    services.retry_failed(message)
     message.refresh_from_db()
     assert message.state == OutboundMessage.State.QUEUED and message.attempts == 0
+    with pytest.raises(services.NotFailed):
+        services.retry_failed(message)
 
 
 def claimed_by_a_worker(message, *, lease_left, attempts=1):
