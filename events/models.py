@@ -54,7 +54,9 @@ class Event(models.Model):
     facilitator = models.CharField(max_length=150, blank=True)
     capacity = models.PositiveSmallIntegerField()
     rsvp_deadline = models.DateField("reply by")
-    learning_themes = models.ManyToManyField("reviews.LearningTheme", blank=True, related_name="events")
+    learning_themes = models.ManyToManyField(
+        "reviews.LearningTheme", through="EventTheme", blank=True, related_name="events"
+    )
     agenda = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -102,11 +104,44 @@ class Event(models.Model):
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
 
+    def shared_themes(self):
+        """The learning themes the reviewer lets invitees see: the only ones that ever reach a practitioner."""
+        from reviews.models import LearningTheme
+
+        # One filter() call, so both conditions hold on the same link row.
+        return LearningTheme.objects.filter(event_links__event=self, event_links__shareable=True)
+
+    @property
+    def reviewer_name(self):
+        """Who chairs the event as practitioners are told it: the chair, or else the review's reviewers."""
+        if self.chair is not None:
+            return self.chair.full_name
+        names = [user.full_name for user in self.review.reviewers.order_by("full_name")]
+        return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+
     def reply_counts(self):
         counts = dict(
             self.invitations.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
         )
         return {status: counts.get(status, 0) for status in Invitation.Status.values}
+
+
+class EventTheme(models.Model):
+    """A learning theme an event explores; `shareable` once the reviewer lets invitees see it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="theme_links")
+    # The column names of the table Django made for the plain many-to-many this model took over.
+    theme = models.ForeignKey(
+        "reviews.LearningTheme", on_delete=models.CASCADE, db_column="learningtheme_id", related_name="event_links"
+    )
+    shareable = models.BooleanField("invitees may see it", default=False)
+
+    class Meta:
+        db_table = "events_event_learning_themes"
+        unique_together = [("event", "theme")]
+
+    def __str__(self):
+        return f"{self.theme} at {self.event}"
 
 
 class Attendance(models.TextChoices):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core import audit
 from core.errors import DomainError
-from events.models import Event, Invitation
+from events.models import Event, EventTheme, Invitation
 from reviews.names import contains_real_name
 
 # The fields that say when and where an event is: changing one after the invitations have gone
@@ -179,6 +179,61 @@ def update_event(event, *, details, learning_themes=None, updated_by, request=No
         time_or_place_changed=time_or_place_changed,
         invitees_need_update=invitees_need_update,
     )
+
+
+def describe_event(event, *, agenda, facilitator, themes, shared_themes, updated_by, request=None):
+    """Change what the event is, as invitees are told it: its agenda, facilitator and learning themes.
+
+    `shared_themes` are the themes invitees may see, each one of `themes`; the others never reach a
+    practitioner. Returns the names of what changed. Allowed after the event too (the agenda can be
+    corrected), not once it is cancelled.
+    """
+    review = event.review
+    agenda, facilitator = agenda.strip(), " ".join(facilitator.split())
+    for name, text in (("agenda", agenda), ("facilitator", facilitator)):
+        if contains_real_name(text, review.subject_name):
+            raise EventError(
+                f"Invitees see the {name}, so it must not contain the real name of the child or adult. "
+                f"Use the pseudonym, {review.pseudonym}.",
+                field=name,
+            )
+    _check_themes(review, themes)
+    explored = {theme.pk for theme in themes}
+    if not_explored := [theme for theme in shared_themes if theme.pk not in explored]:
+        raise EventError(
+            f"Tick “{not_explored[0].title}” under learning themes to explore as well, or do not share it",
+            field="shared_themes",
+        )
+    shared = {theme.pk for theme in shared_themes}
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        _check_can_change(locked)
+        changed = [
+            name for name, value in (("agenda", agenda), ("facilitator", facilitator)) if getattr(locked, name) != value
+        ]
+        links = {link.theme_id: link for link in EventTheme.objects.filter(event=locked)}
+        if set(links) != explored:
+            changed.append("learning_themes")
+        if {pk for pk, link in links.items() if link.shareable} != shared:
+            changed.append("shared_themes")
+        if not changed:
+            return []
+        locked.agenda, locked.facilitator = agenda, facilitator
+        locked.save(update_fields=["agenda", "facilitator"])
+        EventTheme.objects.filter(event=locked).exclude(theme_id__in=explored).delete()
+        for pk in explored:
+            EventTheme.objects.update_or_create(event=locked, theme_id=pk, defaults={"shareable": pk in shared})
+        audit.record(
+            "event.described",
+            request=request,
+            actor=updated_by,
+            partnership=review.partnership,
+            obj=locked,
+            fields=sorted(changed),
+            shared_themes=sorted(shared),
+        )
+    event.agenda, event.facilitator = agenda, facilitator
+    return sorted(changed)
 
 
 def cancel_event(event, *, reason, cancelled_by, request=None):

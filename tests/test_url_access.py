@@ -165,6 +165,7 @@ ACCESS = {
     "events:event_detail": both(REVIEW_TEAM),
     "events:event_sending": both(REVIEW_TEAM),
     "events:event_edit": both(REVIEW_MANAGERS),
+    "events:event_outline": both(REVIEW_TEAM),
     "events:event_cancel": both(REVIEW_MANAGERS),
     "events:event_send": post_only(REVIEW_MANAGERS),
     "events:event_replies_csv": both(REVIEW_MANAGERS),

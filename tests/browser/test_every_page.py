@@ -155,6 +155,16 @@ def _new_event(review, manager, reviewer, *, title, days, reply_days):
         learning_themes=list(review.learning_themes.all()),
         created_by=manager,
     )
+    # The reviewer shares the first theme with invitees; the second stays with the review's team.
+    themes = list(review.learning_themes.all())
+    events.describe_event(
+        event,
+        agenda=event.agenda,
+        facilitator=event.facilitator,
+        themes=themes,
+        shared_themes=themes[:1],
+        updated_by=reviewer,
+    )
     return event
 
 
@@ -1168,6 +1178,13 @@ def full_steps(world, files):
         Step("events:event_detail", bm, cancelled, "cancelled"),
         Step("events:event_sending", bm, upcoming, kind=FRAGMENT),
         Step("events:event_edit", bm, upcoming, error=send_form("Save the changes")),
+        Step(
+            "events:event_outline",
+            rv,
+            upcoming,
+            "as the reviewer",
+            error=send_form("Save", clear=False, fill=[("Agenda (optional)", "Casey Sample's timeline")]),
+        ),
         Step("events:event_cancel", bm, upcoming, error=send_form("Cancel the event")),
         Step("events:event_replies_csv", bm, upcoming, kind=FILE, content_type=csv),
         Step("events:event_sign_in_sheet", bm, upcoming, kind=FILE, content_type=pdf),
