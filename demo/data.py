@@ -131,7 +131,8 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name, themes):
         if partnership.slug == "northvale"
         else "Town Hall\nEastmere",
         access_information="Step-free entrance on Market Street. Hearing loop in the room. Parking on site.",
-        joining_details=f"Video call: https://meet.{partnership.slug}.example/practitioner-event (passcode 4821)",
+        joining_link=f"https://meet.{partnership.slug}.example/practitioner-event",
+        joining_details="Passcode 4821",
         chair=reviewer,
         facilitator=manager.full_name,
         capacity=20,

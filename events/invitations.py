@@ -22,6 +22,7 @@ CHANGE_WORDS = {
     "format": "whether it is in person or online",
     "venue_name": "the venue",
     "venue_address": "the venue's address",
+    "joining_link": "the online joining link",
     "joining_details": "the online joining details",
 }
 
@@ -82,7 +83,15 @@ def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach
         **extra,
     }
     subject, text, html = render_email(f"events/emails/{name}", context)
-    attachments = [{"type": "calendar", "method": method, "content": calendar.build(event, invitation, method=method)}]
+    attachments = [
+        {
+            "type": "calendar",
+            "method": method,
+            "content": calendar.build(event, invitation, method=method),
+            # The event's own sequence, apart from the invitee's replies: a reminder checks it before it goes.
+            "event_sequence": event.sequence,
+        }
+    ]
     if attach_factsheet:
         attachments.append({"type": "factsheet", "event": event.pk})
     return queue_email(
@@ -125,7 +134,7 @@ def send_invitations(event, *, sent_by, request=None):
             token = links.issue(invitation, expires_at=link_expiry(locked), request=request, actor=sent_by)
             invitation.status = Invitation.Status.INVITED
             invitation.sent_at = now
-            invitation.calendar_sequence_sent = locked.sequence
+            invitation.calendar_sequence_sent = calendar.sequence_for(locked, invitation)
             invitation.save(update_fields=["status", "sent_at", "calendar_sequence_sent"])
             email_invitee(
                 invitation,
@@ -250,8 +259,11 @@ def record_rsvp(
         invitation.responded_at = timezone.now()
         update_fields = [*changed, "responded_at"]
         if "status" in changed:
-            invitation.calendar_sequence_sent = event.sequence
-            update_fields.append("calendar_sequence_sent")
+            # A new answer changes the invitee's calendar entry (accepting adds the joining link): the
+            # file they are sent replaces the one they hold only with a higher SEQUENCE.
+            invitation.calendar_revision += 1
+            invitation.calendar_sequence_sent = calendar.sequence_for(event, invitation)
+            update_fields += ["calendar_revision", "calendar_sequence_sent"]
         invitation.save(update_fields=update_fields)
         if "status" in changed:
             # Only a new answer needs a confirmation and a calendar entry; changed details are saved and shown.
@@ -299,7 +311,9 @@ def notify_event_changed(event, changed):
             key=f"invitation:{invitation.pk}:update:{event.sequence}",
             changed=[CHANGE_WORDS[name] for name in changed if name in CHANGE_WORDS],
         )
-        Invitation.objects.filter(pk=invitation.pk).update(calendar_sequence_sent=event.sequence)
+        Invitation.objects.filter(pk=invitation.pk).update(
+            calendar_sequence_sent=calendar.sequence_for(event, invitation)
+        )
 
 
 def notify_event_cancelled(event):

@@ -47,6 +47,8 @@ class Event(models.Model):
     venue_name = models.CharField("venue", max_length=200, blank=True)
     venue_address = models.TextField("venue address", blank=True)
     access_information = models.TextField(blank=True)
+    # Only an http or https address (events.services.check_joining_link), and only ever shown to those who accept.
+    joining_link = models.CharField("joining link", max_length=2000, blank=True)
     joining_details = models.TextField("online joining details", blank=True)
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="chaired_events"
@@ -75,6 +77,12 @@ class Event(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="event_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(joining_link="")
+                | Q(joining_link__startswith="https://")
+                | Q(joining_link__startswith="http://"),
+                name="event_joining_link_is_web_address",
+            ),
         ]
         indexes = [
             # The reminder sweep looks for open events whose reply-by date or start is close.
@@ -195,6 +203,9 @@ class Invitation(PersonalLink):
     # The practitioner asked for their line manager or agency safeguarding lead to be told they are taking part.
     tell_agency = models.BooleanField("tell their own agency", default=False)
     calendar_sequence_sent = models.PositiveIntegerField(null=True, blank=True)
+    # Each reply changes this invitee's own calendar entry (the joining link comes with acceptance): the
+    # entry's SEQUENCE is the event's sequence plus this, so it rises with every file they are sent.
+    calendar_revision = models.PositiveIntegerField(default=0)
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
 

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,7 +14,7 @@ from reviews.names import contains_real_name
 
 # The fields that say when and where an event is: changing one after the invitations have gone
 # out means every invitee needs an updated calendar entry.
-TIME_AND_PLACE = ("starts_at", "ends_at", "format", "venue_name", "venue_address", "joining_details")
+TIME_AND_PLACE = ("starts_at", "ends_at", "format", "venue_name", "venue_address", "joining_link", "joining_details")
 
 DETAIL_FIELDS = (
     "title",
@@ -22,6 +24,7 @@ DETAIL_FIELDS = (
     "venue_name",
     "venue_address",
     "access_information",
+    "joining_link",
     "joining_details",
     "chair",
     "facilitator",
@@ -58,6 +61,44 @@ def check_title(review, title):
             f"Use the pseudonym, such as {review.pseudonym}.",
             field="title",
         )
+
+
+JOINING_LINK_MAX = 2000
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+
+
+def check_joining_link(link):
+    """The joining link as it is kept (scheme in lower case), or an EventError naming what to fix.
+
+    Only http and https: an address such as javascript: or data: would run or show something in the
+    practitioner's browser when they follow it.
+    """
+    link = link.strip()
+    if not link:
+        return ""
+    scheme, separator, rest = link.partition("://")
+    if not separator or scheme.lower() not in ("http", "https"):
+        raise EventError(
+            "The joining link must be a web address starting with https:// (or http://), "
+            "like https://meet.example.org/abc",
+            field="joining_link",
+        )
+    link = f"{scheme.lower()}://{rest}"
+    if len(link) > JOINING_LINK_MAX:
+        raise EventError("The joining link must be 2,000 characters or fewer", field="joining_link")
+    try:
+        _WEB_ADDRESS(link)
+    except ValidationError:
+        raise EventError(
+            "Enter the joining link as a whole web address with no spaces, like https://meet.example.org/abc",
+            field="joining_link",
+        ) from None
+    return link
+
+
+def _check_details(details):
+    if "joining_link" in details:
+        details["joining_link"] = check_joining_link(details["joining_link"])
 
 
 def invitations_went_out(event):
@@ -102,6 +143,8 @@ def create_event(review, *, details, learning_themes=(), created_by, request=Non
     if unknown:
         raise ValueError(f"Not event details: {sorted(unknown)}")
     check_title(review, details["title"])
+    details = dict(details)
+    _check_details(details)
     _check_chair(review, details.get("chair"))
     _check_themes(review, learning_themes)
     with transaction.atomic():
@@ -132,6 +175,8 @@ def update_event(event, *, details, learning_themes=None, updated_by, request=No
     review = event.review
     if "title" in details:
         check_title(review, details["title"])
+    details = dict(details)
+    _check_details(details)
     if "chair" in details:
         _check_chair(review, details["chair"])
     if learning_themes is not None:

@@ -121,7 +121,7 @@ def test_a_cancelled_event_shows_the_reason_and_offers_no_changes(bm_client, rev
 
 @pytest.mark.django_db
 def test_an_online_event_shows_how_to_join_and_no_venue(bm_client, review):
-    event = make_event(review, format=Event.Format.ONLINE, venue_name="", joining_details="https://meet.example/x")
+    event = make_event(review, format=Event.Format.ONLINE, venue_name="", joining_link="https://meet.example/x")
     page = bm_client.get(detail_url(event)).content.decode()
     assert "https://meet.example/x" in page
     assert "Access information" not in page

@@ -119,7 +119,7 @@ def test_the_reviewers_read_only_page(page, a11y, live_server, partnership, revi
         ends_at=timezone.now() + timedelta(days=30, hours=3),
         rsvp_deadline=timezone.localdate() + timedelta(days=20),
         format=Event.Format.HYBRID,
-        joining_details="https://meet.example/abc",
+        joining_link="https://meet.example/abc",
     )
     invite(event, sam, Invitation.Status.ACCEPTED)
     invite(event, lee, Invitation.Status.INVITED)
