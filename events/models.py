@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from core import names
 from core.crypto import EncryptedTextField
@@ -119,7 +120,7 @@ class Event(models.Model):
         # One filter() call, so both conditions hold on the same link row.
         return LearningTheme.objects.filter(event_links__event=self, event_links__shareable=True)
 
-    @property
+    @cached_property
     def reviewer_name(self):
         """Who chairs the event as practitioners are told it: the chair, or else the review's reviewers."""
         if self.chair is not None:

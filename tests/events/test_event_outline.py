@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from core.models import AuditEntry
 from events import invitations
 from events.factsheets import event_factsheet
-from events.models import EventTheme
+from events.models import Event, EventTheme
 from tests.events.conftest import REAL_NAME, invite, make_practitioners
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +186,10 @@ def test_the_factsheet_changes_when_the_shared_themes_do(described, themes):
     _name, after = event_factsheet(described)
     assert "Information sharing" in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(after)).pages)
     assert before != after
+
+
+def test_without_a_chair_invitees_are_told_the_review_s_reviewers(event, review, unassigned_reviewer):
+    assert event.chair is None
+    assert Event.objects.get(pk=event.pk).reviewer_name == "Tom Ellis"
+    review.reviewers.add(unassigned_reviewer)
+    assert Event.objects.get(pk=event.pk).reviewer_name == "Nadia Rahman and Tom Ellis"
