@@ -127,4 +127,11 @@ def test_the_reviewers_read_only_page(page, a11y, live_server, partnership, revi
     page.goto(f"/p/{partnership.slug}/events/{event.pk}/")
     a11y.check()
     expect(page.get_by_role("heading", level=1)).to_have_text(event.title)
-    expect(page.get_by_role("link", name=re.compile("^Change"))).to_have_count(0)
+    # The reviewer changes only what the event is (agenda, facilitator, themes), on its own page.
+    changes = page.get_by_role("link", name=re.compile("^Change"))
+    expect(changes).to_have_count(3)
+    outline = f"/p/{partnership.slug}/events/{event.pk}/about/"
+    assert {link.get_attribute("href").split("#")[0] for link in changes.all()} == {outline}
+    changes.first.click()
+    a11y.check()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What the event is")
