@@ -193,3 +193,12 @@ def test_without_a_chair_invitees_are_told_the_review_s_reviewers(event, review,
     assert Event.objects.get(pk=event.pk).reviewer_name == "Tom Ellis"
     review.reviewers.add(unassigned_reviewer)
     assert Event.objects.get(pk=event.pk).reviewer_name == "Nadia Rahman and Tom Ellis"
+
+
+def test_a_review_without_themes_offers_the_agenda_and_facilitator_only(bm_client, event, frozen):
+    page = bm_client.get(outline_url(event))
+    assert "This review has no learning themes yet" in page.content.decode()
+    assert set(page.context["form"].fields) == {"agenda", "facilitator"}
+    assert bm_client.post(outline_url(event), {"agenda": "10am Welcome", "facilitator": ""}).status_code == 302
+    event.refresh_from_db()
+    assert event.agenda == "10am Welcome"
