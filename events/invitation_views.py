@@ -78,6 +78,7 @@ def invitation_page(request, invitation):
             "summary_reader": summary.reader_for(invitation),
             "summary_paused": summary.paused(invitation),
             "agency_contact": agency_contact,
+            "shared_themes": list(event.shared_themes()),
         },
     )
 

@@ -25,6 +25,7 @@ CHANGE_WORDS = {
     "format": "whether it is in person or online",
     "venue_name": "the venue",
     "venue_address": "the venue's address",
+    "joining_link": "the online joining link",
     "joining_details": "the online joining details",
 }
 
@@ -88,7 +89,15 @@ def compose(invitation, name, *, method="REQUEST", token=None, attach_factsheet=
         **extra,
     }
     subject, text, html = render_email(f"events/emails/{name}", context)
-    attachments = [{"type": "calendar", "method": method, "content": calendar.build(event, invitation, method=method)}]
+    attachments = [
+        {
+            "type": "calendar",
+            "method": method,
+            "content": calendar.build(event, invitation, method=method),
+            # The event's own sequence, apart from the invitee's replies: a reminder checks it before it goes.
+            "event_sequence": event.sequence,
+        }
+    ]
     if attach_factsheet:
         attachments.append({"type": "factsheet", "event": event.pk})
     return {"subject": subject, "body_text": text, "body_html": html, "attachments": attachments}
@@ -134,7 +143,7 @@ def send_invitations(event, *, sent_by, request=None):
             token = links.issue(invitation, expires_at=link_expiry(locked), request=request, actor=sent_by)
             invitation.status = Invitation.Status.INVITED
             invitation.sent_at = now
-            invitation.calendar_sequence_sent = locked.sequence
+            invitation.calendar_sequence_sent = calendar.sequence_for(locked, invitation)
             invitation.save(update_fields=["status", "sent_at", "calendar_sequence_sent"])
             email_invitee(
                 invitation,
@@ -332,8 +341,11 @@ def record_rsvp(
             invitation.declined_at = invitation.responded_at
             update_fields.append("declined_at")
         if "status" in changed:
-            invitation.calendar_sequence_sent = event.sequence
-            update_fields.append("calendar_sequence_sent")
+            # A new answer changes the invitee's calendar entry (accepting adds the joining link): the
+            # file they are sent replaces the one they hold only with a higher SEQUENCE.
+            invitation.calendar_revision += 1
+            invitation.calendar_sequence_sent = calendar.sequence_for(event, invitation)
+            update_fields += ["calendar_revision", "calendar_sequence_sent"]
         invitation.save(update_fields=update_fields)
         if "status" in changed:
             # Only a new answer needs a confirmation and a calendar entry; changed details are saved and shown.
@@ -392,7 +404,9 @@ def notify_event_changed(event, changed):
             key=f"invitation:{invitation.pk}:update:{event.sequence}",
             changed=[CHANGE_WORDS[name] for name in changed if name in CHANGE_WORDS],
         )
-        Invitation.objects.filter(pk=invitation.pk).update(calendar_sequence_sent=event.sequence)
+        Invitation.objects.filter(pk=invitation.pk).update(
+            calendar_sequence_sent=calendar.sequence_for(event, invitation)
+        )
 
 
 def notify_event_cancelled(event):

@@ -281,6 +281,9 @@ def event_detail(request, slug, event_id):
             "reply_by": long_date(event.rsvp_deadline),
             "cancelled_on": long_date(timezone.localdate(event.cancelled_at)) if event.cancelled_at else "",
             "learning_themes": list(event.learning_themes.all()),
+            "shared_theme_ids": set(event.shared_themes().values_list("pk", flat=True)),
+            # The business manager and the review's reviewers say what the event is (events.outline_views).
+            "can_describe": not event.is_cancelled,
             "page": page,
             "invitees": _invitee_rows(event, page.object_list, slug=request.partnership.slug),
             "page_range": paginator.get_elided_page_range(page.number),

@@ -178,6 +178,7 @@ ACCESS = {
     "events:event_detail": both(REVIEW_TEAM),
     "events:event_sending": both(REVIEW_TEAM),
     "events:event_edit": both(REVIEW_MANAGERS),
+    "events:event_outline": both(REVIEW_TEAM),
     "events:event_cancel": both(REVIEW_MANAGERS),
     # GET: the check before sending; POST (its button): send.
     "events:event_send": both(REVIEW_MANAGERS),

@@ -146,7 +146,8 @@ def _new_event(review, manager, reviewer, *, title, days, reply_days):
             "venue_name": "Northvale Civic Centre, Committee Room 2",
             "venue_address": "1 High Street\nNorthvale\nNV1 2AB",
             "access_information": "Step-free entrance on High Street. Hearing loop in the room.",
-            "joining_details": "Video call: https://meet.northvale.example/event (passcode 4821)",
+            "joining_link": "https://meet.northvale.example/event",
+            "joining_details": "Passcode 4821",
             "chair": reviewer,
             "facilitator": manager.full_name,
             "capacity": 20,
@@ -155,6 +156,16 @@ def _new_event(review, manager, reviewer, *, title, days, reply_days):
         },
         learning_themes=list(review.learning_themes.all()),
         created_by=manager,
+    )
+    # The reviewer shares the first theme with invitees; the second stays with the review's team.
+    themes = list(review.learning_themes.all())
+    events.describe_event(
+        event,
+        agenda=event.agenda,
+        facilitator=event.facilitator,
+        themes=themes,
+        shared_themes=themes[:1],
+        updated_by=reviewer,
     )
     return event
 
@@ -1224,6 +1235,13 @@ def full_steps(world, files):
         Step("events:event_detail", bm, cancelled, "cancelled"),
         Step("events:event_sending", bm, upcoming, kind=FRAGMENT),
         Step("events:event_edit", bm, upcoming, error=send_form("Save the changes")),
+        Step(
+            "events:event_outline",
+            rv,
+            upcoming,
+            "as the reviewer",
+            error=send_form("Save", clear=False, fill=[("Agenda (optional)", "Casey Sample's timeline")]),
+        ),
         Step("events:event_cancel", bm, upcoming, error=send_form("Cancel the event")),
         Step("events:event_replies_csv", bm, upcoming, kind=FILE, content_type=csv),
         Step("events:event_sign_in_sheet", bm, upcoming, kind=FILE, content_type=pdf),

@@ -20,7 +20,8 @@ def invitation_email(review, reviewer):
         days_ahead=14,
         reply_within_days=7,
         format=Event.Format.HYBRID,
-        joining_details="Video call: https://meet.example/abc",
+        joining_link="https://meet.example/abc",
+        joining_details="Passcode 4821",
     )
     (message,) = mail.outbox
     return message
@@ -36,7 +37,7 @@ def test_practitioner_replies_and_changes_their_reply(page, a11y, live_server, i
     page.get_by_role("button", name="Open your invitation").click()
     expect(page).to_have_url(re.compile(r"/invitation/$"))
     a11y.check()
-    expect(page.get_by_text("You will see the joining details here")).to_be_visible()
+    expect(page.get_by_text("You will see the joining link here")).to_be_visible()
 
     # The questions that go with an answer show only once it is chosen.
     reason = page.get_by_label("Why can you not attend? (optional)")
@@ -77,7 +78,9 @@ def test_practitioner_replies_and_changes_their_reply(page, a11y, live_server, i
     page.get_by_role("button", name="Send your reply").click()
     a11y.check()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("You are down as attending")
-    expect(page.get_by_text("Video call: https://meet.example/abc")).to_be_visible()
+    joining = page.get_by_role("link", name="https://meet.example/abc", exact=True)
+    expect(joining).to_have_attribute("href", "https://meet.example/abc")
+    expect(page.get_by_text("Passcode 4821")).to_be_visible()
     invitation = Invitation.objects.get()
     assert invitation.status == Invitation.Status.ACCEPTED and invitation.access_needs == "A hearing loop, please"
     assert invitation.joining == Invitation.Joining.IN_ROOM
