@@ -6,6 +6,9 @@ class ActionsConfig(AppConfig):
     verbose_name = "Action plans"
 
     def ready(self):
+        from actions import audit_log
+
+        audit_log.register()  # how the audit log names this app's actions and objects
         from actions.retention import ActionData
         from core import retention
 
