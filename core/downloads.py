@@ -40,6 +40,7 @@ def pdf_response(pdf, filename, *, inline=False):
 def csv_response(filename, header, rows):
     """A CSV file for the browser to save, every cell guarded so that no spreadsheet runs it as a formula."""
     out = io.StringIO()
+    out.write("\ufeff")  # a byte order mark, so Excel reads the file as UTF-8
     writer = csv.writer(out)
     for row in chain([header], rows):
         writer.writerow([guard_cell(value) for value in row])

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from core import audit
 from core.access import business_manager_of
@@ -40,7 +41,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, entries, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["review"].choices = [("", "Any review")] + audit.review_choices(partnership)
+        self.fields["review"].choices = [("", "Any review"), *audit.review_choices(partnership)]
         self.fields["review"].error_messages["invalid_choice"] = "Select a review from the list"
         codes = entries.order_by("action").values_list("action", flat=True).distinct()
         self.fields["action"].choices = [("", "Anything")] + [
@@ -150,6 +151,7 @@ def _described(batch, *, named):
 
 @never_cache
 @login_required
+@require_GET
 def audit_log_csv(request, slug):
     """The filtered log, every entry of it (not one page), as CSV; a filter that does not make sense
     goes back to the page, which says why."""

@@ -48,7 +48,7 @@ def test_entries_are_shown_newest_first_with_who_what_when_and_where(bm_client, 
     response = bm_client.get(url(partnership))
 
     assert response.status_code == 200
-    # The review's own creation (2026 today, or whenever the tests run) comes first or last, by its date.
+    # The review fixture writes its own "review.created" entry, dated today.
     assert [pk for pk in shown(response) if pk in (newer.pk, older.pk)] == [newer.pk, older.pk]
     page = response.content.decode()
     # British Summer Time: 08:05 UTC is 09:05 in the UK.
