@@ -125,7 +125,11 @@ def about_review(review_id):
         if not subject.review:
             continue
         model = apps.get_model(subject.model)
-        ids = model._default_manager.filter(**{subject.review: review_id}).values(Cast("pk", CharField()))
+        ids = (
+            model._default_manager.filter(**{subject.review: review_id})
+            .annotate(audit_object_id=Cast("pk", CharField()))
+            .values("audit_object_id")
+        )
         condition |= Q(object_type=subject.model, object_id__in=ids)
         if subject.review_in_detail:
             condition |= Q(object_type=subject.model, **{f"detail__{subject.review_in_detail}": review_id})

@@ -59,7 +59,7 @@ def register():
     audit.register(
         audit.Subject(
             "events.Event",
-            lambda event, detail: f"{_event(event)[0].upper()}{_event(event)[1:]}: {event.title}",
+            lambda event, detail: f"The event on {uk_date(event.starts_at)}: {event.title}",
             "review_id",
         ),
         audit.Subject(
