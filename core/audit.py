@@ -75,7 +75,21 @@ class Reviews:
 
 # The foundation's own actions: signing in and personal links. Each app adds its own.
 PHRASES = {
+    "access.refused": "Was refused a page",
     "auth.code_refused": "An authenticator code was refused",
+    "auth.email_added": "Added an email address",
+    "auth.email_removed": "Removed an email address",
+    "auth.password_accepted": "Entered their password",
+    "auth.password_changed": "Changed their password",
+    "auth.password_reset": "Reset their password",
+    "auth.primary_email_changed": "Changed their main email address",
+    "auth.reauthenticated": "Confirmed their password again",
+    "auth.totp_accepted": "Entered an authenticator app code",
+    "auth.totp_removed": "Removed their authenticator app",
+    "auth.totp_set_up": "Set up an authenticator app",
+    "auth.recovery_codes_accepted": "Used a recovery code",
+    "auth.recovery_codes_regenerated": "Made new recovery codes",
+    "auth.recovery_codes_set_up": "Got recovery codes",
     "auth.code_throttled": "Too many authenticator codes: stopped for a while",
     "auth.sign_in_failed": "Failed to sign in",
     "auth.sign_in_throttled": "Too many failed sign-ins: stopped for a while",
@@ -184,12 +198,13 @@ def describe(entries, *, named):
             entry.what = subject.name(obj, entry.detail or {})
             person = subject.person(obj) if subject.person else ""
             review_ids[entry.pk] = getattr(obj, "audit_review_id", None)
+        elif subject is not None:
+            # The object has gone since (a deleted note, a removed member of staff): say what it was.
+            entry.what = f"{_model_name(entry.object_type)} (since removed)"
+            if subject.review_in_detail:
+                review_ids[entry.pk] = (entry.detail or {}).get(subject.review_in_detail)
         else:
             entry.what = _model_name(entry.object_type) if entry.object_type else ""
-            if subject and subject.review_in_detail:
-                review_ids[entry.pk] = (entry.detail or {}).get(subject.review_in_detail)
-            if obj is None and entry.object_type and subject is not None:
-                entry.what += " (since removed)"
         entry.person = person if named else ""
         entry.who = _who(entry, entry.person)
         if entry.person and entry.actor_id is not None:
