@@ -47,7 +47,7 @@ def _event(event):
 
 
 def _summary_version(event, version_id):
-    """ "version 2 of the summary": the number the pages show for the version an entry kept the id of."""
+    """ "Version 2 of the summary": the number the pages show for the version an entry kept the id of."""
     for version in event.summary_versions.all():
         if version.pk == version_id:
             return f"Version {version.number} of the summary"
@@ -87,7 +87,7 @@ def register():
         audit.Subject(
             "events.SummaryReader",
             lambda reader, detail: (
-                f"{_summary_version(reader.release.event, detail.get('version', reader.release.version_id))}, "
+                f"{_summary_version(reader.release.event, detail.get('version'))}, "
                 f"for {_event(reader.release.event)}"
             ),
             "release__event__review_id",
