@@ -87,8 +87,7 @@ def register():
         audit.Subject(
             "events.SummaryReader",
             lambda reader, detail: (
-                f"{_summary_version(reader.release.event, detail.get('version'))}, "
-                f"for {_event(reader.release.event)}"
+                f"{_summary_version(reader.release.event, detail.get('version'))}, for {_event(reader.release.event)}"
             ),
             "release__event__review_id",
             person=lambda reader: reader.invitation.practitioner.full_name,
