@@ -207,7 +207,8 @@ def describe(entries, *, named):
             entry.what = _model_name(entry.object_type) if entry.object_type else ""
         entry.person = person if named else ""
         entry.who = _who(entry, entry.person)
-        if entry.person and entry.actor_id is not None:
+        # The person is named once: as who acted (through their own link), or else beside what it was about.
+        if entry.person and entry.person not in entry.who:
             entry.what = f"{entry.what}: {entry.person}" if entry.what else entry.person
 
     ids = {value for value in review_ids.values() if isinstance(value, int)}

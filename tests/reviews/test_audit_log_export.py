@@ -11,10 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from core import audit
-from core.models import AuditEntry
+from core.models import AuditEntry, User
 from events.models import Invitation, ReviewerNote
-from practitioners.models import Agency, Practitioner
+from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
 from reviews.models import Review
+from tests.conftest import make_staff
 from tests.events.conftest import make_event
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +218,25 @@ def test_the_page_makes_a_few_queries_whatever_its_entries_are_about(
         response = bm_client.get(page_url(partnership))
 
     assert response.status_code == 200
+
+
+def test_a_nomination_by_an_agency_names_the_nominee_to_the_business_manager_only(
+    world, bm_client, client, partnership, review
+):
+    police = Agency.objects.get(name="Northvale Police")
+    asked = NominationRequest.objects.create(review=review, agency=police, deadline="2026-09-01")
+    nomination = Nomination.objects.create(request=asked, full_name="Kim Lowe", job_title="Constable")
+    audit.record(
+        "nomination.added", actor_label="safeguarding lead, Northvale Police", partnership=partnership, obj=nomination
+    )
+
+    response = bm_client.get(page_url(partnership), {"action": "nomination.added"})
+    (entry,) = response.context["page"]
+    assert entry.who == "safeguarding lead, Northvale Police"
+    assert entry.what == "A nomination from Northvale Police: Kim Lowe" and entry.review == "CSPR 2026-01"
+
+    admin_user = make_staff("admin@convene.example", "Service Admin", None, None)
+    User.objects.filter(pk=admin_user.pk).update(is_superuser=True)
+    client.force_login(admin_user)
+    page = client.get(page_url(partnership), {"action": "nomination.added"}).content.decode()
+    assert "A nomination from Northvale Police" in page and "Kim Lowe" not in page
