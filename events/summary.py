@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core import audit, names, reading
 from core.formatting import uk_date
+from core.models import AuditEntry
 from events.invitations import link_url, rotate_link
 from events.models import Event, Invitation, SummaryReader, SummaryRelease, SummaryVersion
 from events.services import EventError
@@ -341,4 +342,53 @@ def accepted_without_access(release):
         release.event.invitations.accepted()
         .exclude(pk__in=release.readers.values_list("invitation_id", flat=True))
         .select_related("practitioner__agency")
+    )
+
+
+# What the read log calls each thing a reader did, in the order of the reader's own pages.
+READ_LOG_ACTIONS = {
+    "summary.terms_accepted": "Accepted the confidentiality terms",
+    "summary.viewed": "Read it",
+    "summary.downloaded": "Downloaded it",
+    "summary.withdrawn": "Access withdrawn",
+}
+
+
+def read_log(release):
+    """[(reader, version number or None, what, when)]: every time each reader accepted the terms, read,
+    downloaded or lost access to the summary (from the audit log), and a row for each who has done none."""
+    readers = list(readers_of(release))
+    numbers = dict(release.event.summary_versions.values_list("pk", "number"))
+    entries = AuditEntry.objects.filter(
+        partnership_id=release.event.review.partnership_id,
+        object_type=SummaryReader._meta.label,
+        object_id__in=[str(reader.pk) for reader in readers],
+        action__in=READ_LOG_ACTIONS,
+    ).order_by("created_at", "pk")
+    by_reader = {}
+    for entry in entries:
+        by_reader.setdefault(entry.object_id, []).append(entry)
+    rows = []
+    for reader in readers:
+        done = by_reader.get(str(reader.pk), [])
+        for entry in done:
+            rows.append(
+                (reader, numbers.get(entry.detail.get("version")), READ_LOG_ACTIONS[entry.action], entry.created_at)
+            )
+        if not done:
+            rows.append((reader, None, "Not read yet", None))
+    return rows
+
+
+def record_readers_export(release, *, by, rows, request=None):
+    """Audit a download of the summary's read log: who took it, of which event and version, how many rows."""
+    audit.record(
+        "summary.readers_exported",
+        request=request,
+        actor=by,
+        partnership=release.event.review.partnership,
+        obj=release,
+        version=release.version_id,
+        number=release.version.number,
+        rows=rows,
     )

@@ -35,6 +35,11 @@ urlpatterns = [
     ),
     path("events/<int:event_id>/summary/release/", summary_views.summary_release, name="summary_release"),
     path("events/<int:event_id>/summary/readers/", summary_views.summary_readers, name="summary_readers"),
+    path(
+        "events/<int:event_id>/summary/readers/export.csv",
+        summary_views.summary_readers_csv,
+        name="summary_readers_csv",
+    ),
     path("events/<int:event_id>/summary/readers/remind/", summary_views.summary_remind, name="summary_remind"),
     path(
         "events/<int:event_id>/summary/readers/<int:reader_id>/withdraw/",

@@ -6,6 +6,9 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnership details and staff"
 
     def ready(self):
+        from partnerships import audit_log
+
+        audit_log.register()  # how the audit log names this app's actions and objects
         from allauth.mfa.signals import authenticator_added
 
         from partnerships import email_kinds

@@ -140,3 +140,16 @@ def update_partnership(*, partnership, changed_by, fields, request=None):
             fields=sorted(fields),
         )
     return partnership
+
+
+def record_audit_export(*, partnership, by, filters, count, request=None):
+    """Audit a download of the audit log: who took which entries (the filters they chose, how many)."""
+    audit.record(
+        "audit.exported",
+        request=request,
+        actor=by,
+        partnership=partnership,
+        obj=partnership,
+        filters=filters,
+        rows=count,
+    )

@@ -6,6 +6,9 @@ class SubmissionsConfig(AppConfig):
     verbose_name = "Agencies' written accounts"
 
     def ready(self):
+        from submissions import audit_log
+
+        audit_log.register()  # how the audit log names this app's actions and objects
         from core import retention
         from submissions import email_kinds
         from submissions.retention import AccountData

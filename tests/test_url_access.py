@@ -137,6 +137,7 @@ ACCESS = {
     "emails:kinds": get_only(BUSINESS_MANAGERS),
     "emails:kind": get_only(BUSINESS_MANAGERS),
     "emails:kind_html": get_only(BUSINESS_MANAGERS),
+    "partnerships:audit_log_csv": get_only(BUSINESS_MANAGERS),
     "reviews:factsheet_list": both(BUSINESS_MANAGERS),
     "reviews:factsheet_edit": both(BUSINESS_MANAGERS),
     "reviews:factsheet_preview": both(BUSINESS_MANAGERS),
@@ -207,6 +208,7 @@ ACCESS = {
     "events:summary_version_pdf": both(REVIEW_TEAM),
     "events:summary_release": both(REVIEW_MANAGERS),
     "events:summary_readers": both(REVIEW_MANAGERS),
+    "events:summary_readers_csv": get_only(REVIEW_MANAGERS),
     "events:summary_remind": post_only(REVIEW_MANAGERS),
     "events:summary_withdraw": post_only(REVIEW_MANAGERS),
     # The day itself.
@@ -229,6 +231,7 @@ ACCESS = {
     "reports:report_hit_dismiss": post_only(REVIEW_TEAM),
     "reports:report_circulate": both(REVIEW_TEAM),
     "reports:report_check_progress": both(REVIEW_TEAM),
+    "reports:report_check_progress_csv": get_only(REVIEW_TEAM),
     "reports:report_check_remind": post_only(REVIEW_TEAM),
     "reports:report_check_stop": post_only(REVIEW_TEAM),
     "reports:report_check_new_link": post_only(REVIEW_TEAM),
