@@ -4,7 +4,14 @@ from core import audit
 from core.formatting import uk_date
 
 ACTIONS = {
+    "access_needs.arranged": "Marked an invitee's access needs as arranged",
     "attendance.recorded": "Recorded who came to an event",
+    "calendar_feed.created": "Made a personal calendar feed of the partnership's events",
+    "calendar_feed.reset": "Gave a calendar feed a new address",
+    "calendar_feed.stopped": "Stopped a calendar feed",
+    "decline.colleague_invited": "Added the colleague an invitee suggested to the invitees",
+    "decline.nomination_asked": "Asked an agency's lead to nominate instead of an invitee who cannot attend",
+    "event.described": "Changed what an event is about: its agenda, facilitator or shared themes",
     "event.cancelled": "Cancelled an event",
     "event.created": "Created an event",
     "event.register_downloaded": "Downloaded an event's attendance register",

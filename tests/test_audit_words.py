@@ -6,7 +6,17 @@ from pathlib import Path
 from core import audit
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "partnerships", "reviews", "practitioners", "submissions", "events", "reports", "actions"]
+APPS = [
+    "core",
+    "notifications",
+    "partnerships",
+    "reviews",
+    "practitioners",
+    "submissions",
+    "events",
+    "reports",
+    "actions",
+]
 # An action code written as a literal: `audit.record("event.created", ...)` or `action="invitation.link_revoked"`.
 CODE = re.compile(r'(?:audit\.record\(\s*|\baction=)"([a-z_]+\.[a-z_]+)"')
 
