@@ -106,6 +106,41 @@ def _notes_deletion_warning(partnership):
     return kinds.rendered("events/emails/notes_deletion_warning", context, recipient=reviewer.email)
 
 
+def _access_needs_arranged(partnership):
+    invitation = _invitation(partnership, Invitation.Status.ACCEPTED)
+    invitation.access_needs = "A hearing loop, and a seat near the front."
+    event = invitation.event
+    context = {
+        "partnership": partnership,
+        "review": event.review,
+        "event": event,
+        "invitation": invitation,
+        "note": "The room has a hearing loop; we have kept you a seat in the front row.",
+    }
+    return kinds.rendered("events/emails/access_needs_arranged", context, recipient=invitation.practitioner.email)
+
+
+def _reply_digest(partnership):
+    from events.digest import digest_context
+    from events.models import ReplyDigestItem
+
+    attending = _invitation(partnership, Invitation.Status.ACCEPTED)
+    attending.access_needs = "A hearing loop, please."
+    event = attending.event
+    event.pk = 1  # never saved: the number only makes the sample's link to the event page
+    declining = Invitation(
+        event=event,
+        practitioner=people.practitioner(partnership, people.agency(partnership)),
+        status=Invitation.Status.DECLINED,
+        suggested_colleague_name="Alex Example",
+    )
+    declining.practitioner.full_name = "Chris Example"
+    items = [(attending, ReplyDigestItem.Kind.ACCESS_NEEDS, ""), (declining, ReplyDigestItem.Kind.DECLINED, "")]
+    manager = samples.reviewer()
+    context = digest_context(partnership, items, timezone.localdate()) | {"user": manager}
+    return kinds.rendered("events/emails/reply_digest", context, recipient=manager.email)
+
+
 LINK = samples.SAMPLE_LINK_SECRET
 INVITEES = "Each invitee"
 
@@ -200,6 +235,20 @@ KINDS = [
         "The review's reviewers",
         "Before the reviewer's private notes are deleted after sign-off",
         _notes_deletion_warning,
+    ),
+    (
+        "access_needs_arranged",
+        "Your access needs are arranged",
+        "An invitee attending with access needs",
+        "The business manager marks their needs as arranged",
+        _access_needs_arranged,
+    ),
+    (
+        "reply_digest",
+        "Daily digest of replies",
+        "The partnership's business managers",
+        "Each morning when there are new access needs, declines or missing replies",
+        _reply_digest,
     ),
 ]
 

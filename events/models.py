@@ -157,6 +157,8 @@ class Event(models.Model):
         """The learning themes the reviewer lets invitees see: the only ones that ever reach a practitioner."""
         from reviews.models import LearningTheme
 
+        if self.pk is None:  # a sample event, never saved, as the previews of every email use
+            return LearningTheme.objects.none()
         # One filter() call, so both conditions hold on the same link row.
         return LearningTheme.objects.filter(event_links__event=self, event_links__shareable=True)
 
@@ -165,6 +167,8 @@ class Event(models.Model):
         """Who chairs the event as practitioners are told it: the chair, or else the review's reviewers."""
         if self.chair is not None:
             return self.chair.full_name
+        if self.review.pk is None:  # a sample review, never saved: no reviewers to name
+            return ""
         names = [user.full_name for user in self.review.reviewers.order_by("full_name")]
         return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
 

@@ -94,35 +94,27 @@ def _send_after_commit():
     """Once the transaction commits, hand its new rows to workers: one task per batch, not one per row.
 
     A transaction that queues 500 invitations publishes ceil(500 / OUTBOX_BATCH_SIZE) tasks, so
-    several workers share them; each task claims whatever is due when it runs.
+    several workers share them; each task claims whatever is due when it runs. Every row registers
+    its own on_commit hook (a savepoint rolled back drops its rows' hooks with it); the first hook to
+    run publishes for all the rows counted so far, and the others find nothing left to do.
     """
     if not connection.in_atomic_block:
         dispatch()
         return
-    pending = _pending_for_this_transaction()
-    pending["rows"] += 1
-
-
-def _pending_for_this_transaction():
-    """The count of rows queued in the current transaction, with its on_commit hook registered once.
-
-    A hook Django dropped (its savepoint rolled back) is not found among the hooks still waiting,
-    and one that has run is marked so: either way the next row registers a new one.
-    """
     pending = getattr(connection, "_outbox_pending", None)
-    waiting = [hook for _, hook, _ in connection.run_on_commit]
-    if pending is None or pending["ran"] or pending["hook"] not in waiting:
-        pending = {"rows": 0, "ran": False}
+    # Django starts a new list of hooks when a transaction ends, committed or rolled back.
+    if pending is None or pending["published"] or pending["hooks"] is not connection.run_on_commit:
+        pending = connection._outbox_pending = {"rows": 0, "published": False, "hooks": connection.run_on_commit}
+    pending["rows"] += 1
+    transaction.on_commit(lambda: _publish(pending))
 
-        def hook():
-            pending["ran"] = True
-            for _ in range(-(-pending["rows"] // settings.OUTBOX_BATCH_SIZE)):
-                dispatch()
 
-        pending["hook"] = hook
-        connection._outbox_pending = pending
-        transaction.on_commit(hook)
-    return pending
+def _publish(pending):
+    if pending["published"]:
+        return
+    pending["published"] = True
+    for _ in range(-(-pending["rows"] // settings.OUTBOX_BATCH_SIZE)):
+        dispatch()
 
 
 # One immediate retry, enough to replace a pooled connection that Redis dropped on a restart. Celery's
