@@ -2,6 +2,7 @@
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -128,3 +129,63 @@ def update_partnership(*, partnership, changed_by, fields, request=None):
             fields=sorted(fields),
         )
     return partnership
+
+
+def save_sso_provider(*, partnership, provider, domains, changed_by, fields, request=None):
+    """Add or change one of the partnership's OpenID providers and the email domains that must use it."""
+    from partnerships.models import SingleSignOnDomain, SingleSignOnProvider
+
+    domains = sorted({domain.strip().lower() for domain in domains if domain.strip()})
+    with transaction.atomic():
+        lock_partnership(partnership.pk)
+        claimed = SingleSignOnDomain.objects.filter(domain__in=domains).exclude(provider__pk=provider.pk)
+        taken = claimed.select_related("provider").first()
+        if taken is not None:
+            raise DomainError(
+                f"Enter email domains no other provider uses: {taken.domain} already signs in with "
+                f"{taken.provider.name}.",
+                field="email_domains",
+            )
+        if (
+            SingleSignOnProvider.objects.filter(partnership=partnership, name=provider.name)
+            .exclude(pk=provider.pk)
+            .exists()
+        ):
+            raise DomainError("Enter a display name no other provider of this partnership has.", field="name")
+        created = provider.pk is None
+        provider.partnership = partnership
+        provider.save()
+        previous = set(provider.domain_list())
+        provider.domains.exclude(domain__in=domains).delete()
+        SingleSignOnDomain.objects.bulk_create(
+            [SingleSignOnDomain(provider=provider, domain=domain) for domain in domains if domain not in previous]
+        )
+        audit.record(
+            "sso.provider_added" if created else "sso.provider_changed",
+            request=request,
+            actor=changed_by,
+            partnership=partnership,
+            obj=provider,
+            # Names of the fields only: never the secret.
+            fields=sorted(fields),
+            domains=domains,
+        )
+    return provider
+
+
+def remove_sso_provider(*, provider, removed_by, request=None):
+    """Take a provider away: its staff sign in with a password and authenticator app again, once one is set."""
+    with transaction.atomic():
+        lock_partnership(provider.partnership_id)
+        audit.record(
+            "sso.provider_removed",
+            request=request,
+            actor=removed_by,
+            partnership=provider.partnership,
+            obj=provider,
+            name=provider.name,
+            domains=provider.domain_list(),
+        )
+        # Its links by subject go with it: a provider added again links each account afresh.
+        SocialAccount.objects.filter(provider=provider.app_id).delete()
+        provider.delete()
