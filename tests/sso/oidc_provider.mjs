@@ -25,6 +25,10 @@ async function signingKey(kid) {
   return { ...jwk, kid, alg: 'RS256', use: 'sig' };
 }
 
+function document(title, body) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main><h1>${title}</h1>${body}</main></body></html>`;
+}
+
 const published = await signingKey('provider-key');
 const { privateKey: untrusted } = await generateKeyPair('RS256');
 
@@ -47,8 +51,19 @@ const provider = new Provider(issuer, {
   })),
   jwks: { keys: [published] },
   cookies: { keys: ['a cookie key for the test provider only'] },
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-  features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+  claims: { openid: ['sub', 'amr', 'auth_time'], email: ['email', 'email_verified'], profile: ['name'] },
+  features: {
+    devInteractions: { enabled: false },
+    rpInitiatedLogout: {
+      enabled: true,
+      async logoutSource(ctx, form) {
+        ctx.body = document('Test provider: sign out', `${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out at the provider</button>`);
+      },
+      async postLogoutSuccessSource(ctx) {
+        ctx.body = document('Test provider: signed out', '<p>You have signed out at the provider.</p>');
+      },
+    },
+  },
   pkce: { required: () => true },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, id) {
@@ -82,12 +97,11 @@ provider.use(async (ctx, next) => {
   ctx.body = { ...ctx.body, id_token: await new SignJWT(claims).setProtectedHeader(header).sign(key) };
 });
 
-const page = (uid, error) => `<!doctype html><html lang="en"><head><title>Test provider: sign in</title></head>
-<body><main><h1>Test provider: sign in</h1>${error ? `<p>${error}</p>` : ''}
+const page = (uid, error) => document('Test provider: sign in', `${error ? `<p>${error}</p>` : ''}
 <form method="post" action="/interaction/${uid}">
 <label for="email">Email address</label> <input id="email" name="email" type="email">
 <input id="mfa" name="mfa" type="checkbox" value="yes"> <label for="mfa">I used a second factor</label>
-<button type="submit">Sign in at the provider</button></form></main></body></html>`;
+<button type="submit">Sign in at the provider</button></form>`);
 
 async function interaction(req, res) {
   const uid = req.url.split('/')[2];
