@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.access import business_manager_of
 from core.errors import DomainError
@@ -207,6 +207,7 @@ def sso_start(request):
     return render(request, "partnerships/sso/start.html", {"form": form})
 
 
+@require_GET
 def signed_out(request):
     """After signing out: where the provider publishes an end session endpoint, offer to sign out there too."""
     provider = None
