@@ -1,4 +1,4 @@
-"""The business manager sets up the partnership's OpenID providers: GOV.UK forms, audited, the secret encrypted at rest."""
+"""The business manager sets up the partnership's OpenID providers: GOV.UK forms, audited, the secret encrypted."""
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
