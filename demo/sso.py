@@ -18,7 +18,7 @@ def seed(partnership):
             name="Northvale Council Microsoft account",
             issuer_url=f"https://login.microsoftonline.com/{DEMO_TENANT}/v2.0",
             client_id="3f2a9c4e-7b1d-4e6a-8c5f-0d9e8b7a6c5d",
-            client_secret="demo-secret-not-a-real-one",
+            client_secret="demo-secret-not-a-real-one",  # noqa: S106 - the demo provider only
         ),
         domains=["council.northvale.example"],
         changed_by=manager,
