@@ -12,6 +12,7 @@ from core.errors import DomainError
 from core.models import Membership, Partnership, User
 from core.signals import staff_removed
 from notifications.services import queue_email, render_email
+from partnerships.models import SingleSignOnDomain, SingleSignOnProvider
 
 
 def set_password_url(user):
@@ -36,14 +37,19 @@ def add_staff_member(*, partnership, email, full_name, role, added_by, request=N
             raise DomainError(f"{email} is already a member of staff at {partnership.name}.")
         membership = Membership.objects.create(user=user, partnership=partnership, role=role, added_by=added_by)
         audit.record("staff.added", request=request, actor=added_by, partnership=partnership, obj=membership, role=role)
+        # Staff whose domain must use a provider get no password link: they could never use it.
+        provider = SingleSignOnProvider.objects.for_email(user.email)
         context = {
             "partnership": partnership,
             "user": user,
             "added_by": added_by,
             "role": membership.get_role_display(),
             "new_account": created,
-            "set_password_url": set_password_url(user) if created else None,
+            "set_password_url": set_password_url(user) if created and provider is None else None,
             "sign_in_url": settings.SITE_URL + reverse("account_login"),
+            "provider": provider,
+            "mfa_at_provider": provider is not None and provider.enforces_mfa,
+            "sso_url": settings.SITE_URL + reverse("account:sso_start"),
         }
         subject, text, html = render_email("partnerships/emails/staff_added", context)
         queue_email(
@@ -133,8 +139,6 @@ def update_partnership(*, partnership, changed_by, fields, request=None):
 
 def save_sso_provider(*, partnership, provider, domains, changed_by, fields, request=None):
     """Add or change one of the partnership's OpenID providers and the email domains that must use it."""
-    from partnerships.models import SingleSignOnDomain, SingleSignOnProvider
-
     domains = sorted({domain.strip().lower() for domain in domains if domain.strip()})
     with transaction.atomic():
         lock_partnership(partnership.pk)

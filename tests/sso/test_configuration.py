@@ -149,3 +149,22 @@ def test_the_sign_in_page_starts_single_sign_on_from_a_work_email_address(client
     bad = client.post(start, {"email": "not an address"})
     assert "Enter your work email address in the correct format" in bad.content.decode()
     assert "not an address" in bad.content.decode()
+
+
+def test_staff_added_with_a_providers_domain_are_told_to_use_it_and_get_no_password_link(bm_client, partnership):
+    from notifications.models import OutboundMessage
+
+    add_provider(
+        partnership, "https://login.council.example", name="Council account", client_id="c", domains=["council.example"]
+    )
+
+    response = bm_client.post(
+        reverse("partnerships:staff_add", args=[partnership.slug]),
+        {"full_name": "Ali New", "email": "ali.new@council.example", "role": "reviewer"},
+    )
+
+    assert response.status_code == 302
+    message = OutboundMessage.objects.get(kind="staff_added")
+    assert "Sign in with your Council account" in message.body_text
+    assert "/account/single-sign-on/" in message.body_text
+    assert "/accounts/password/reset/key/" not in message.body_text
