@@ -194,7 +194,16 @@ def sso_start(request):
     if request.method == "POST" and form.is_valid():
         provider = form.provider
         app_provider = get_social_adapter().get_provider(request, provider.app_id)
-        response = app_provider.redirect(request, process="login", next_url=get_next_redirect_url(request))
+        try:
+            response = app_provider.redirect(request, process="login", next_url=get_next_redirect_url(request))
+        except (OSError, ValueError, KeyError):
+            # The provider's discovery document could not be read (requests' errors are OSErrors).
+            form.add_error(
+                "email",
+                f"Convene cannot reach {provider.name} just now. Try again in a few minutes; if it keeps "
+                "happening, tell your partnership's business manager",
+            )
+            return render(request, "partnerships/sso/start.html", {"form": form})
         if response.status_code == 302:
             # A page with a link, not a redirect: the sign-in form's Content-Security-Policy sends forms
             # only to Convene itself, and a browser holds a form's redirect to that rule.

@@ -92,3 +92,14 @@ def test_signing_out_after_the_provider_leads_to_the_signed_out_page(client, cou
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('account:signed_out')}?provider={council.pk}"
     assert "_auth_user_id" not in client.session
+
+
+def test_a_provider_that_cannot_be_reached_is_named_on_the_form_not_a_server_error(client, partnership):
+    # Nothing listens on port 9 of the loopback address: the discovery document cannot be read.
+    add_provider(partnership, "https://127.0.0.1:9", name="Down account", client_id="d", domains=["down.example"])
+
+    response = client.post(reverse("account:sso_start"), {"email": "kim@down.example"})
+
+    assert response.status_code == 200
+    assert "Convene cannot reach Down account just now" in response.content.decode()
+    assert "kim@down.example" in response.content.decode()
