@@ -238,6 +238,8 @@ class SingleSignOnProviderForm(forms.ModelForm):
         label="Issuer URL",
         max_length=300,
         assume_scheme="https",
+        # A text box, so that what was typed comes back as typed when it is not a web address.
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
         help_text="For Microsoft Entra ID: https://login.microsoftonline.com/(your tenant ID)/v2.0",
         error_messages={
             "required": "Enter the issuer URL the provider gives you",
