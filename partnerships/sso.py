@@ -15,7 +15,7 @@ from django.shortcuts import render
 
 from core import audit
 from core.middleware import MFA_AT_PROVIDER, SSO_SESSION
-from core.models import Membership
+from core.models import Membership, User
 from partnerships.models import SingleSignOnProvider
 
 # The `amr` value (RFC 8176) that says the person proved a second factor at the provider.
@@ -120,8 +120,6 @@ class StaffSocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def _match_by_email(self, request, provider, found, email):
         """The first time: the staff account whose address the provider vouches for (verified, or in its domains)."""
-        from core.models import User
-
         domain = email.rpartition("@")[2]
         verified = found.get("email_verified") is True or domain in provider.domain_list()
         user = User.objects.filter(email__iexact=email).first() if email and verified else None
