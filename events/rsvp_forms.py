@@ -1,7 +1,16 @@
 from django import forms
 
+from core.forms import Form
 
-class ReplyForm(forms.Form):
+
+class ReplyForm(Form):
+    error_names = {
+        "attending": "whether you will attend",
+        "access_needs": "your access needs",
+        "line_manager_attending": "whether your line manager will come with you",
+        "tell_agency": "whether to tell your agency that you are taking part",
+        "decline_reason": "why you cannot attend",
+    }
     attending = forms.TypedChoiceField(
         label="Will you attend?",
         choices=[("yes", "Yes, I will attend"), ("no", "No, I cannot attend")],
@@ -59,7 +68,7 @@ class ReplyForm(forms.Form):
             )
 
 
-class NewLinkForm(forms.Form):
+class NewLinkForm(Form):
     email = forms.EmailField(
         label="Your work email address",
         help_text="The address your invitation was sent to.",

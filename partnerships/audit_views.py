@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 
 from core.access import business_manager_of
 from core.formatting import london_datetime
-from core.forms import GovukDateField
+from core.forms import Form, GovukDateField
 from core.models import AuditEntry, User
 
 PAGE_SIZE = 50
@@ -82,11 +82,12 @@ def object_name(entry):
     return f"{name[0].upper()}{name[1:]} {entry.object_id}".strip()
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(Form):
+    error_names = {"person": "who did it"}
     action = forms.ChoiceField(label="What happened", required=False)
     person = forms.TypedChoiceField(label="Who", required=False, coerce=int, empty_value=None)
-    date_from = GovukDateField(name="the first date", label="From", required=False)
-    date_to = GovukDateField(name="the last date", label="To", required=False)
+    date_from = GovukDateField(name="the first date", label="First date", required=False)
+    date_to = GovukDateField(name="the last date", label="Last date", required=False)
 
     def __init__(self, *args, entries, **kwargs):
         super().__init__(*args, **kwargs)

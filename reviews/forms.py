@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from core.forms import GovukDateField
+from core.forms import Form, GovukDateField
 from core.models import Membership, User
 from reviews.models import Review
 from reviews.names import contains_real_name
@@ -15,7 +15,7 @@ def _date_field(label, name, required=True):
     return GovukDateField(name=name, label=label, required=required, help_text="For example, 27 3 2024")
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     review_type = forms.ChoiceField(label="Type of review", choices=Review.Type.choices, widget=forms.RadioSelect)
     reference = forms.CharField(
         label="Reference", max_length=40, help_text="The partnership's own reference, such as CSPR 2026-03."
@@ -121,7 +121,7 @@ class ReviewForm(forms.Form):
         return [line for line in self.cleaned_data["learning_themes"].splitlines() if line]
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     # The stage the person saw as next: a stale page or a double click cannot move two stages.
     to_status = forms.ChoiceField(choices=Review.Status.choices, widget=forms.HiddenInput)
     confirm = forms.BooleanField(
@@ -130,7 +130,7 @@ class StatusForm(forms.Form):
     )
 
 
-class TimelineForm(forms.Form):
+class TimelineForm(Form):
     """The review's start, its practitioner event and the final report's sending: every field optional."""
 
     became_aware_on = _date_field("Local authority became aware of the serious incident", "the date", required=False)
@@ -155,7 +155,9 @@ class TimelineForm(forms.Form):
         required=False,
         widget=forms.Textarea,
         max_length=MAX_REASON_LENGTH,
-        error_messages={"max_length": f"The reason must be {MAX_REASON_LENGTH} characters or fewer"},
+        error_messages={
+            "max_length": f"The reason there is no local review must be {MAX_REASON_LENGTH:,} characters or fewer"
+        },
     )
     event_recommended_by = forms.ChoiceField(
         label="Who recommended a practitioner event",
