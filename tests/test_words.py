@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.template import Context, Engine
+from django.urls import reverse
 from django.utils import timezone
 
 from core import formatting
@@ -76,12 +77,15 @@ WRONG = [
 ]
 
 
-def wrong_words(text):
-    """What reads wrongly in `text` (links taken out, as they hold dates and numbers of their own)."""
+def wrong_words(text, *, pages=False):
+    """What reads wrongly in `text` (links taken out, as they hold dates and numbers of their own). Pages say
+    "None" on purpose ("None chosen"); in an email it is a value left empty."""
     text = re.sub(r"https?://\S+", " ", text)
     text = " ".join(text.split())
     problems = []
     for pattern, what in WRONG:
+        if pages and what == "None":
+            continue
         for match in pattern.finditer(text):
             start = max(match.start() - 40, 0)
             problems.append(f"{what}: …{text[start : match.end() + 40]}…")
@@ -266,3 +270,165 @@ def test_every_email_template_is_found():
     for name in found:
         for suffix in (".txt", ".html"):
             assert (TEMPLATES / f"{name}{suffix}").exists(), f"{name} has a subject but no {suffix} body"
+
+
+# Pages that count things, with 0, 1 and 2 of each --------------------------------------------------
+
+
+@pytest.fixture(params=[0, 1, 2], ids=["none", "one", "two"])
+def counts(request, partnership, business_manager, reviewer, review, agencies):
+    """A review with `n` of everything its pages count: invitees who accepted and who have not replied,
+    summary readers, people who attended and gave feedback, checkers with comments, overdue actions,
+    audit entries, and partnership settings of `n` days (at least 1)."""
+    from actions.models import Action, Recommendation
+    from core import audit, links
+    from events.models import (
+        Attendance,
+        Event,
+        FeedbackResponse,
+        Invitation,
+        SummaryReader,
+        SummaryRelease,
+        SummaryVersion,
+    )
+    from practitioners.models import Practitioner
+    from reports.models import Checker, Circulation, Comment, ReportVersion
+
+    n = request.param
+    now = timezone.now()
+    days = max(n, 1)
+    type(partnership).objects.filter(pk=partnership.pk).update(
+        publication_notice_working_days=days, notes_deletion_days=days, summary_access_days=days
+    )
+
+    def event(title, start, status, capacity):
+        return Event.objects.create(
+            review=review,
+            title=title,
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            venue_name="Northvale Civic Centre",
+            capacity=capacity,
+            rsvp_deadline=(start - timedelta(days=10)).date(),
+            status=status,
+        )
+
+    coming = event("Practitioner learning event", now + timedelta(days=20), Event.Status.INVITATIONS_SENT, days)
+    held = event("First practitioner event", now - timedelta(days=5), Event.Status.HELD, days)
+    version = SummaryVersion.objects.create(
+        event=coming, number=1, source=SummaryVersion.Source.WRITTEN, body_html="<p>What is known.</p>"
+    )
+    release = SummaryRelease.objects.create(
+        event=coming, version=version, available_from=now - timedelta(days=1), closes_at=now + timedelta(days=days)
+    )
+    report = ReportVersion.objects.create(
+        review=review, number=1, source=ReportVersion.Source.DOCX, body_html="<p>The report.</p>", unit_count=days
+    )
+    circulation = Circulation.objects.create(
+        review=review, version=report, working_days=days, deadline=(now + timedelta(days=14)).date()
+    )
+    recommendation = Recommendation.objects.create(review=review, number=1, text="Share what was learnt.")
+
+    for i in range(n):
+        person = Practitioner.objects.create(
+            partnership=partnership,
+            full_name=f"Sam Green {i}",
+            job_title="Constable",
+            agency=agencies[0],
+            email=f"sam{i}@police.example",
+        )
+        waiting = Practitioner.objects.create(
+            partnership=partnership,
+            full_name=f"Lee Brown {i}",
+            job_title="Nurse",
+            agency=agencies[1],
+            email=f"lee{i}@health.example",
+        )
+        for practitioner, status, on in (
+            (person, Invitation.Status.ACCEPTED, coming),
+            (waiting, Invitation.Status.INVITED, coming),
+            (person, Invitation.Status.ACCEPTED, held),
+        ):
+            invitation = Invitation.objects.create(
+                event=on,
+                practitioner=practitioner,
+                status=status,
+                token_hash=links.new_token()[1],
+                token_expires_at=now + timedelta(days=60),
+                attendance=Attendance.ATTENDED if on is held else "",
+            )
+            if on is coming and status == Invitation.Status.ACCEPTED:
+                SummaryReader.objects.create(
+                    release=release, invitation=invitation, terms_accepted_at=now, first_read_at=now, last_read_at=now
+                )
+        FeedbackResponse.objects.create(event=held, safe_space="yes", felt_heard="yes")
+        checker = Checker.objects.create(
+            circulation=circulation,
+            role=Checker.Role.ATTENDEE,
+            name=person.full_name,
+            email=person.email,
+            practitioner=person,
+            token_hash=links.new_token()[1],
+            token_expires_at=now + timedelta(days=14),
+            responded_at=now,
+        )
+        Comment.objects.create(checker=checker, paragraph=1, text="A date is wrong.")
+        action = Action.objects.create(
+            recommendation=recommendation,
+            description="Train staff.",
+            agency=agencies[0],
+            lead_name="Kim Lee",
+            due_date=(now + timedelta(days=30)).date(),
+        )
+        # Overdue: due (and so made) in the past.
+        past = (now - timedelta(days=10 + 7 * i)).date()
+        Action.objects.filter(pk=action.pk).update(created_on=past - timedelta(days=30), due_date=past)
+        audit.record("review.updated", actor=business_manager, partnership=partnership, obj=review)
+    return {"review": review, "coming": coming, "held": held, "partnership": partnership}
+
+
+COUNTING_PAGES = [
+    ("overview:partnership_overview", None),
+    ("overview:review_detail", None),
+    ("reviews:review_list", None),
+    ("reviews:review_timeline", None),
+    ("events:event_detail", "coming"),
+    ("events:event_detail", "held"),
+    ("events:invitee_add", "coming"),
+    ("events:summary_readers", "coming"),
+    ("events:summary_release", "coming"),
+    ("events:summary_versions", "coming"),
+    ("events:attendance_register", "held"),
+    ("events:feedback_summary", "held"),
+    ("events:nomination_list", None),
+    ("reports:report_home", None),
+    ("reports:report_version", None),
+    ("reports:report_check_progress", None),
+    ("reports:report_responses", None),
+    ("reports:report_sign_off", None),
+    ("reports:report_publication", None),
+    ("actions:action_plan", None),
+    ("accounts:progress", None),
+    ("partnerships:audit_log", None),
+    ("partnerships:staff_list", None),
+    ("practitioners:practitioner_list", None),
+    ("practitioners:agency_list", None),
+]
+
+
+def test_pages_that_count_read_as_people_write(counts, business_manager, client):
+    client.force_login(business_manager)
+    problems = []
+    for name, event in COUNTING_PAGES:
+        values = {"slug": counts["partnership"].slug, "review_id": counts["review"].pk, "number": 1}
+        if event is not None:
+            values["event_id"] = counts[event].pk
+        arguments = access._kwargs_of(name)
+        url = reverse(name, kwargs={key: value for key, value in values.items() if key in arguments})
+        response = client.get(url)
+        if response.status_code != 200:
+            problems.append(f"{url}: {response.status_code}")
+            continue
+        main = BeautifulSoup(response.content, "html.parser").find("main")
+        problems += [f"{url}: {problem}" for problem in wrong_words(main.get_text(" "), pages=True)]
+    assert not problems, "\n".join(problems)
