@@ -53,7 +53,7 @@ class ActionForm(Form):
         help_text="The person in the agency who makes sure the action is done.",
         error_messages={
             "required": "Enter the name of the lead person",
-            "max_length": "The name must be 150 characters or fewer",
+            "max_length": "The name of the lead person must be 150 characters or fewer",
         },
     )
     lead_email = forms.EmailField(

@@ -246,7 +246,7 @@ class NotAPersonForm(Form):
         widget=forms.Textarea,
         error_messages={
             "required": "Enter why this is not a person",
-            "max_length": f"The reason must be {MAX_REASON_LENGTH} characters or fewer",
+            "max_length": f"Why this is not a person must be {MAX_REASON_LENGTH} characters or fewer",
         },
     )
 

@@ -130,7 +130,7 @@ class CommentForm(Form):
         max_length=5000,
         error_messages={
             "required": "Enter what is not accurate",
-            "max_length": "Your comment must be 5,000 characters or fewer",
+            "max_length": "What is not accurate must be 5,000 characters or fewer",
         },
     )
     correction = forms.CharField(
