@@ -123,6 +123,12 @@ def counted(count, noun):
     return f"{number} {singular if count == 1 else plural or singular + 's'}"
 
 
+def agree(count, words):
+    """The word that agrees with a count: agree(1, "has,have") is "has", agree(3, "has,have") is "have"."""
+    one, _, many = str(words).partition(",")
+    return one if count == 1 else many
+
+
 def people(count):
     """ "1 person", "3 people"."""
     return counted(count, "person,people")

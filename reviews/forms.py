@@ -96,9 +96,13 @@ class ReviewForm(Form):
         real_name = cleaned.get("subject_name") or (self.review.subject_name if self.review else "")
         if real_name:
             # Everything but the real name itself appears in emails and calendars: none may name the person.
-            for field in ("reference", "pseudonym", "learning_themes"):
+            for field, name in (
+                ("reference", "The reference"),
+                ("pseudonym", "The pseudonym"),
+                ("learning_themes", "The learning themes"),
+            ):
                 if cleaned.get(field) and contains_real_name(cleaned[field], real_name):
-                    self.add_error(field, "This must not contain the real name of the child or adult.")
+                    self.add_error(field, f"{name} must not contain the real name of the child or adult.")
         start, end = cleaned.get("scope_start"), cleaned.get("scope_end")
         if start and end and end < start:
             self.add_error("scope_end", "The scope period must end on or after the day it starts.")

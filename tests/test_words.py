@@ -432,3 +432,28 @@ def test_pages_that_count_read_as_people_write(counts, business_manager, client)
         main = BeautifulSoup(response.content, "html.parser").find("main")
         problems += [f"{url}: {problem}" for problem in wrong_words(main.get_text(" "), pages=True)]
     assert not problems, "\n".join(problems)
+
+
+# One formatting module --------------------------------------------------------------------------------
+
+# Django's own ways of writing counts, dates and times ("1 comment" by pluralize, "Dec. 8, 2026", "2 p.m.",
+# "3 days ago"), which read differently from core/formatting.py's.
+DJANGO_WORDS = re.compile(r"\|\s*(pluralize|naturaltime|naturalday|timesince|timeuntil|time\b|date\b)")
+
+
+def test_templates_write_counts_dates_and_times_with_the_formatting_module():
+    found = []
+    for path in sorted(TEMPLATES.rglob("*")):
+        if path.suffix not in (".html", ".txt", ".ics") or not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            # A machine-readable date in a <time datetime="…"> attribute is not for reading.
+            readable = re.sub(r'datetime="[^"]*"', "", line)
+            if match := DJANGO_WORDS.search(readable):
+                found.append(f"{path.relative_to(TEMPLATES)}:{number}: |{match[1]}")
+    assert not found, "use core/formatting.py's filters (counted, agree, uk_date, uk_time…):\n" + "\n".join(found)
+
+
+def test_counts_agree():
+    assert [formatting.agree(n, "has,have") for n in (0, 1, 2)] == ["have", "has", "have"]
+    assert formatting.counted(1, "unused recovery code") == "1 unused recovery code"
