@@ -127,7 +127,14 @@ class ReviewForm(Form):
 
 class StatusForm(Form):
     # The stage the person saw as next: a stale page or a double click cannot move two stages.
-    to_status = forms.ChoiceField(choices=Review.Status.choices, widget=forms.HiddenInput)
+    to_status = forms.ChoiceField(
+        choices=Review.Status.choices,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "The page was out of date. Tick the box again to move the review to its next stage",
+            "invalid_choice": "The page was out of date. Tick the box again to move the review to its next stage",
+        },
+    )
     confirm = forms.BooleanField(
         label="The review has reached this stage",
         error_messages={"required": "Tick the box to confirm the review has reached the next stage."},

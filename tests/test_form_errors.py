@@ -427,6 +427,20 @@ def test_signing_in_and_passwords_say_what_to_do(people):
     assert not findings.problems, "\n".join(findings.problems)
 
 
+def test_a_hidden_field_that_is_wrong_is_explained_and_changes_nothing(bm_client, review):
+    from reviews.models import Review
+
+    url = reverse("overview:review_advance", args=[review.partnership.slug, review.pk])
+    response = bm_client.post(url, {"to_status": "not-a-stage", "confirm": "on"})
+
+    assert response.status_code == 200
+    errors = shown_errors(response.content)
+    assert {shown.message for shown in errors} == {
+        "The page was out of date. Tick the box again to move the review to its next stage"
+    }
+    assert Review.objects.get(pk=review.pk).status == review.status
+
+
 # The checks themselves ------------------------------------------------------------------------------
 
 
