@@ -19,8 +19,8 @@ class AnswerForm(Form):
         choices=Comment.Response.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose accepted, amended or not accepted",
-            "invalid_choice": "Choose accepted, amended or not accepted",
+            "required": "Choose whether the comment is accepted, amended or not accepted",
+            "invalid_choice": "Choose whether the comment is accepted, amended or not accepted",
         },
     )
     amended_text = forms.CharField(
