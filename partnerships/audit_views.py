@@ -34,6 +34,7 @@ CSV_HEADER = ["When (UK time)", "Who", "What happened", "What it was about", "Re
 
 class AuditFilterForm(Form):
     error_names = {"person": "who did it"}
+    review = forms.TypedChoiceField(label="Review", required=False, coerce=int, empty_value=None)
     action = forms.ChoiceField(label="What happened", required=False)
     person = forms.TypedChoiceField(label="Who", required=False, coerce=int, empty_value=None)
     date_from = GovukDateField(name="the first date", label="First date", required=False)

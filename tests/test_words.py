@@ -19,7 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import formatting
+from events import digest
 from events.agency import Contact
+from events.models import ReplyDigestItem
 from tests import test_url_access as access
 
 world = access.world
@@ -230,6 +232,11 @@ def _contexts(world, count):
         "extension": objects["extension"],
         "changed": ["the date", "the time"][:count],
         "agency_told": contact,
+        # The business manager's daily digest of replies.
+        "summary": digest.summary_line({kind: count for kind in ReplyDigestItem.Kind}),
+        "events": digest._by_event([(invitation, kind, "") for kind in ReplyDigestItem.Kind]),
+        "today": timezone.localdate(),
+        "note": "A ramp at the side entrance.",
     }
     # Each branch the templates take: first answers and reminders, then the changed and repeated ones.
     first = base | {"resent": False, "chase": False, "reminder": "", "new_account": True}

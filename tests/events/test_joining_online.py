@@ -140,7 +140,9 @@ def test_accepting_sends_an_updated_entry_with_the_link(sent, online, mailoutbox
     browser = browser_for(invitation_email)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = browser.post(reverse("invitation:page"), {"attending": "yes", "tell_agency": "no"})
+        response = browser.post(
+            reverse("invitation:page"), {"attending": "yes", "joining": "online", "tell_agency": "no"}
+        )
     assert response.status_code == 302
     (confirmation,) = mailoutbox
     before, after = entry(invitation_email), entry(confirmation)
@@ -163,7 +165,7 @@ def test_the_page_shows_the_link_in_full_only_once_they_accept(sent, django_capt
     assert LINK not in page and "Passcode 4821" not in page
     assert LINK not in browser.get(reverse("invitation:calendar")).content.decode().replace("\r\n ", "")
     with django_capture_on_commit_callbacks(execute=True):
-        browser.post(reverse("invitation:page"), {"attending": "yes", "tell_agency": "no"})
+        browser.post(reverse("invitation:page"), {"attending": "yes", "joining": "online", "tell_agency": "no"})
     page = browser.get(reverse("invitation:page")).content.decode()
     shown = LINK.replace("&", "&amp;")
     assert f'<a class="govuk-link" href="{shown}" rel="noreferrer noopener">{shown}</a>' in page
@@ -176,7 +178,9 @@ def test_a_change_to_the_event_reaches_each_invitee_with_a_higher_sequence_and_t
 ):
     (attending_address, _), (waiting_address, waiting_email) = sent.items()
     with django_capture_on_commit_callbacks(execute=True):
-        invitations.record_rsvp(Invitation.objects.get(practitioner__email=attending_address), attending=True)
+        invitations.record_rsvp(
+            Invitation.objects.get(practitioner__email=attending_address), attending=True, joining="online"
+        )
     accepted_entry = entry(mailoutbox[-1])
     mailoutbox.clear()
     new_link = "https://meet.example.org/northvale/new-room"
@@ -195,7 +199,7 @@ def test_declining_after_accepting_cancels_the_entry_with_a_higher_sequence_and_
 ):
     address = next(iter(sent))
     with django_capture_on_commit_callbacks(execute=True):
-        invitations.record_rsvp(Invitation.objects.get(practitioner__email=address), attending=True)
+        invitations.record_rsvp(Invitation.objects.get(practitioner__email=address), attending=True, joining="online")
     accepted = entry(mailoutbox[-1])
     with django_capture_on_commit_callbacks(execute=True):
         invitations.record_rsvp(Invitation.objects.get(practitioner__email=address), attending=False)
