@@ -374,7 +374,7 @@ def invitee_add(request, slug, event_id):
             if action == "add":
                 chosen = list(chooser.chosen())
                 if not chosen:
-                    errors.append(("id_practitioners_0", "Choose at least one person to invite"))
+                    errors.append(("id_practitioners_0", "Choose at least one person in the directory to invite"))
                 else:
                     return _add_chosen(request, event, chosen, chooser)
             elif action == "select_agency":

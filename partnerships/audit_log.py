@@ -8,6 +8,15 @@ ACTIONS = {
     "staff.removed": "Removed a member of staff",
     "staff.role_changed": "Changed a member of staff's role",
     "audit.exported": "Downloaded the audit log as CSV",
+    "auth.password_refused_sso": "Tried to sign in with a password where the organisation's account must be used",
+    "auth.sso_failed": "Single sign-on failed at the provider",
+    "auth.sso_linked": "Linked their account to the organisation's sign-in",
+    "auth.sso_refused": "Was refused single sign-on",
+    "auth.sso_session_ended": "A single sign-on session was ended (no longer on the staff)",
+    "auth.sso_signed_in": "Signed in with the organisation's account",
+    "sso.provider_added": "Added a single sign-on provider",
+    "sso.provider_changed": "Changed a single sign-on provider",
+    "sso.provider_removed": "Removed a single sign-on provider",
 }
 
 

@@ -78,8 +78,8 @@ def test_practitioner_replies_and_changes_their_reply(page, a11y, live_server, i
     page.get_by_role("button", name="Send your reply").click()
     a11y.check()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("You are down as attending")
-    joining = page.get_by_role("link", name="https://meet.example/abc", exact=True)
-    expect(joining).to_have_attribute("href", "https://meet.example/abc")
+    joining_link = page.get_by_role("link", name="https://meet.example/abc", exact=True)
+    expect(joining_link).to_have_attribute("href", "https://meet.example/abc")
     expect(page.get_by_text("Passcode 4821")).to_be_visible()
     invitation = Invitation.objects.get()
     assert invitation.status == Invitation.Status.ACCEPTED and invitation.access_needs == "A hearing loop, please"

@@ -314,7 +314,7 @@ def test_business_manager_schedules_a_practitioner_event(
             re.compile(r"^\s*St Anne's Primary School\s+1\s+0\s*$"),
         ]
     )
-    expect(main).to_contain_text("0 of 12 places taken.")
+    expect(main).to_contain_text("In the room: 0 of 12 places taken")
 
     # Dev Patel is not needed after all.
     go(page.get_by_role("button", name="Remove Dev Patel from the list"), "Practitioner learning event for Child A")

@@ -116,7 +116,7 @@ def test_clearing_the_choice(bm_client, event, sam, lee):
     bm_client.post(add_url(event), {"shown": [], "action": "clear"})
     assert "You have chosen" not in bm_client.get(add_url(event)).content.decode()
     response = bm_client.post(add_url(event), {"action": "add"})
-    assert "Choose at least one person to invite" in response.content.decode()
+    assert "Choose at least one person in the directory to invite" in response.content.decode()
     assert not event.invitations.exists()
 
 
@@ -151,6 +151,6 @@ def test_an_unknown_button_changes_nothing(bm_client, event, sam):
 def test_adding_nobody_from_an_empty_search_points_to_the_search(bm_client, event, sam):
     response = bm_client.post(add_url(event), {"q": "nobody by this name", "action": "add"})
     page = response.content.decode()
-    assert "Choose at least one person to invite" in page
+    assert "Choose at least one person in the directory to invite" in page
     assert 'href="#id_q"' in page
     assert not event.invitations.exists()

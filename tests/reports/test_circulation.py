@@ -389,8 +389,10 @@ def test_reminders_now_go_to_those_who_have_not_answered_once_a_day(
     with django_capture_on_commit_callbacks(execute=True):
         response = bm_client.post(remind, follow=True)
     assert "Reminders are on their way to 2 people" in response.content.decode()
-    assert sorted(m.to[0] for m in mailoutbox) == ["jo.marsh@school.example", "lee.patel@health.example"]
-    email = next(m for m in mailoutbox if m.to == ["lee.patel@health.example"])
+    # The batch sends whatever else is due too (the check's first emails, queued earlier in this test).
+    reminders = [m for m in mailoutbox if "Reminder" in m.subject]
+    assert sorted(m.to[0] for m in reminders) == ["jo.marsh@school.example", "lee.patel@health.example"]
+    email = next(m for m in reminders if m.to == ["lee.patel@health.example"])
     assert "Reminder" in email.subject and "Wednesday 30 December 2026" in email.body
     lee = sent.checkers.get(email="lee.patel@health.example")
     assert lee.token_hash == links.hash_token(link_in(email)) != before["lee.patel@health.example"]
