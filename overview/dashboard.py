@@ -7,7 +7,7 @@ dates and names are worked out here, once, rather than by the template for every
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Case, Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from actions.models import Action
@@ -17,7 +17,7 @@ from events.models import Event, Invitation
 from overview import clocks
 from practitioners.models import Nomination, NominationRequest
 from reports.circulation import AFTER_SIGN_OFF
-from reports.models import Checker, Circulation
+from reports.models import Circulation
 from reviews.models import LegalHold, Review
 
 FINISHED = [Review.Status.PUBLISHED, Review.Status.CLOSED]
@@ -39,42 +39,84 @@ REVIEW_COLUMNS = [
 ]
 
 
-def _count(queryset):
-    """A subquery counting `queryset`'s rows (COUNT without GROUP BY: one row, 0 when there are none)."""
-    return Subquery(
-        queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n"), output_field=IntegerField()
-    )
+EVENT_COLUMNS = [
+    "pk",
+    "review_id",
+    "title",
+    "starts_at",
+    "ends_at",
+    "rsvp_deadline",
+    "capacity",
+    "accepted",
+    "awaiting",
+    "review__reference",
+]
 
 
 def reviews_with_progress(user, partnership, now, today):
-    """Every review the user sees, open ones first, each with its counts in the same query."""
-    review = OuterRef("pk")
-    live_events = Event.objects.filter(review=review).exclude(status=Event.Status.CANCELLED)
-    open_checkers = Checker.objects.filter(circulation__review=review, circulation__closed_at__isnull=True)
-    open_circulation = Circulation.objects.filter(review=review, closed_at__isnull=True).order_by("-started_at")
-    return (
+    """Every review the user sees, open ones first, each with its counts.
+
+    One plain query for the reviews and one small grouped query for each kind of count (events,
+    the open check, overdue actions): cheaper for Django to build than one query with a counting
+    subquery per column, and the events it reads are the dashboard's upcoming events as well.
+    Returns (reviews, upcoming events of reviews not yet signed off, as values).
+    """
+    reviews = list(
         Review.objects.visible_to(user, partnership)
         .only(*REVIEW_COLUMNS)
-        .annotate(
-            finished=Case(When(status__in=FINISHED, then=Value(1)), default=Value(0), output_field=IntegerField()),
-            events_held=_count(live_events.filter(ends_at__lt=now)),
-            events_to_come=_count(live_events.filter(ends_at__gte=now)),
-            replies_outstanding=_count(
-                # Once a review is signed off, nobody chases replies to its events.
-                Invitation.objects.filter(
-                    event__review=review, event__ends_at__gte=now, status=Invitation.Status.INVITED
-                )
-                .exclude(event__status=Event.Status.CANCELLED)
-                .exclude(event__review__status__in=AFTER_SIGN_OFF),
-            ),
-            check_deadline=Subquery(open_circulation.values("deadline")[:1]),
-            check_asked=_count(open_checkers),
-            check_responded=_count(open_checkers.filter(responded_at__isnull=False)),
-            actions_overdue=_count(Action.objects.overdue(today).filter(recommendation__review=review)),
-            legally_held=Exists(LegalHold.objects.standing().filter(review=review)),
-        )
-        .order_by("finished", "-created_at")
+        .annotate(legally_held=Exists(LegalHold.objects.standing().filter(review=OuterRef("pk"))))
+        .order_by("-created_at")
     )
+    for review in reviews:
+        review.finished = review.status in FINISHED
+        review.chased = review.status not in AFTER_SIGN_OFF  # nobody chases replies once a review is signed off
+        review.events_held = review.events_to_come = review.replies_outstanding = 0
+        review.check_deadline, review.check_asked, review.check_responded = None, 0, 0
+        review.actions_overdue = 0
+    reviews.sort(key=lambda review: review.finished)  # stable: newest first within open and finished
+    by_pk = {review.pk: review for review in reviews}
+    ids = list(by_pk)
+    events = (
+        Event.objects.filter(review_id__in=ids)
+        .exclude(status=Event.Status.CANCELLED)
+        .annotate(
+            accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
+            awaiting=Count("invitations", filter=Q(invitations__status=Invitation.Status.INVITED)),
+        )
+        .order_by("starts_at", "pk")
+        .values(*EVENT_COLUMNS)
+    )
+    upcoming = []
+    for event in events:
+        review = by_pk[event["review_id"]]
+        if event["ends_at"] < now:
+            review.events_held += 1
+            continue
+        review.events_to_come += 1
+        if review.chased:
+            review.replies_outstanding += event["awaiting"]
+            upcoming.append(event)
+    open_checks = (
+        Circulation.objects.filter(review_id__in=ids, closed_at__isnull=True)
+        .annotate(asked=Count("checkers"), responded=Count("checkers", filter=Q(checkers__responded_at__isnull=False)))
+        .order_by("started_at")
+        .values_list("review_id", "deadline", "asked", "responded")
+    )
+    for review_id, deadline, asked, responded in open_checks:
+        review = by_pk[review_id]
+        review.check_deadline = deadline  # the latest open check's, as they come in order
+        review.check_asked += asked
+        review.check_responded += responded
+    overdue = (
+        Action.objects.overdue(today)
+        .filter(recommendation__review_id__in=ids)
+        .values_list("recommendation__review_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for review_id, count in overdue:
+        by_pk[review_id].actions_overdue = count
+    return reviews, upcoming
 
 
 def _reviewer_names(reviews):
@@ -90,12 +132,96 @@ def _reviewer_names(reviews):
     return {review.pk: ", ".join(names[review.pk]) or "No reviewer assigned" for review in reviews}
 
 
-def summary(user, partnership, now=None):
+def _plural(count, one, many):
+    return one if count == 1 else many
+
+
+def _line(before="", url="", link="", after="", tag_class="", tag_text=""):
+    """One "needs attention" line: optional tag, text, a link, text. A dict: the template reads it without a miss."""
+    return {"tag_class": tag_class, "tag_text": tag_text, "before": before, "url": url, "link": link, "after": after}
+
+
+def _row(review):
+    """A review's row of the table, as plain values: the template reads a dict key at a time, no attribute misses."""
+    return {
+        "url": review.url,
+        "reference": review.reference,
+        "pseudonym": review.pseudonym,
+        "reviewer_names": review.reviewer_names,
+        "stage": review.stage,
+        "stage_class": "govuk-tag--grey" if review.finished else "govuk-tag--blue",
+        "legally_held": review.legally_held,
+        "events_held": review.events_held,
+        "events_to_come": review.events_to_come,
+        "replies_outstanding": review.replies_outstanding,
+        "check_due": review.check_due,
+        "check_responded": review.check_responded,
+        "check_asked": review.check_asked,
+        "actions_overdue": review.actions_overdue,
+        "deadlines": review.deadlines,
+    }
+
+
+def _attention(clocks_overdue, clocks_due_soon, reviews, events_this_fortnight, events_awaiting, requests, manager):
+    """The "needs attention" list, each line's words worked out here rather than by filters in the template."""
+    lines = [
+        _line(
+            tag_class=clock.tag_class,
+            tag_text=clock.tag_text,
+            url=f"{clock.review.url}#deadlines",
+            link=clock.review.reference,
+            after=f": {clock.name}, due {long_date(clock.due_on)} ({clock.countdown.lower()}).",
+        )
+        for clock in [*clocks_overdue, *clocks_due_soon]
+    ]
+    lines += [
+        _line(
+            before=f"{review.actions_overdue} {_plural(review.actions_overdue, 'action', 'actions')} "
+            "in the action plan of ",
+            url=review.url,
+            link=review.reference,
+            after=f" {_plural(review.actions_overdue, 'is', 'are')} overdue.",
+        )
+        for review in reviews
+        if review.actions_overdue
+    ]
+    lines += [
+        _line(
+            url=event["url"],
+            link=event["title"],
+            after=f" is on {event['day']} ({event['review__reference']}): "
+            f"{event['accepted']} attending of {event['capacity']} places.",
+        )
+        for event in events_this_fortnight
+    ]
+    lines += [
+        _line(
+            before=f"{event['awaiting']} {_plural(event['awaiting'], 'invitee', 'invitees')} of ",
+            url=event["url"],
+            link=event["title"],
+            after=f" {_plural(event['awaiting'], 'has', 'have')} not replied; replies are due by {event['reply_by']}.",
+        )
+        for event in events_awaiting
+    ]
+    lines += [
+        _line(
+            before=f"{request['agency__name']} has not named anyone for ",
+            url=request["url"] if manager else "",
+            link=request["review__reference"],
+            after=f" (due {request['due']}).",
+        )
+        for request in requests
+    ]
+    return lines
+
+
+def summary(user, partnership, now=None, manager=False):
+    """What the dashboard shows: model rows for those who read them, plain values for the template."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     slug = partnership.slug
     review_url, event_url = url_maker("overview:review_detail", slug), url_maker("events:event_detail", slug)
-    reviews = list(reviews_with_progress(user, partnership, now, today))
+    reviews, events = reviews_with_progress(user, partnership, now, today)
     reviewer_names = _reviewer_names(reviews)
     review_clocks = []
     for review in reviews:
@@ -113,27 +239,9 @@ def summary(user, partnership, now=None):
             (clock.tag_class, clock.tag_text, clock.name if clock.done else f"{clock.name}, {uk_date(clock.due_on)}")
             for clock in review.clocks
         ]
-    events = list(
-        Event.objects.visible_to(user, partnership)
-        .upcoming(now)
-        .exclude(review__status__in=AFTER_SIGN_OFF)
-        .annotate(
-            accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
-            awaiting=Count("invitations", filter=Q(invitations__status=Invitation.Status.INVITED)),
-        )
-        .order_by("starts_at")
-        .values(
-            "pk",
-            "title",
-            "starts_at",
-            "ends_at",
-            "rsvp_deadline",
-            "capacity",
-            "accepted",
-            "awaiting",
-            "review__reference",
-        )
-    )
+    # Unanswered requests of the reviews just read, by their ids: the same scoping without building
+    # the visibility subquery again.
+    chased = [review.pk for review in reviews if review.chased]
     for event in events:
         starts_on = timezone.localtime(event["starts_at"]).date()
         event["url"] = event_url(event["pk"])
@@ -142,10 +250,7 @@ def summary(user, partnership, now=None):
         event["reply_by"] = day_month(event["rsvp_deadline"])
     fortnight = now + timedelta(days=14)
     unanswered_requests = (
-        NominationRequest.objects.filter(
-            review__in=Review.objects.visible_to(user, partnership).exclude(status__in=AFTER_SIGN_OFF),
-            completed_at__isnull=True,
-        )
+        NominationRequest.objects.filter(review_id__in=chased, completed_at__isnull=True)
         .exclude(Exists(Nomination.objects.filter(request=OuterRef("pk"))))
         .order_by("deadline")
         .values("review_id", "deadline", "agency__name", "review__reference")
@@ -155,16 +260,28 @@ def summary(user, partnership, now=None):
     for request in agencies_not_nominated:
         request["url"] = nomination_url(request["review_id"])
         request["due"] = day_month(request["deadline"])
+    clocks_overdue = sorted((c for c in review_clocks if c.is_overdue), key=lambda c: c.due_on)
+    clocks_due_soon = sorted((c for c in review_clocks if c.state == clocks.State.DUE_SOON), key=lambda c: c.due_on)
+    events_this_fortnight = [event for event in events if event["starts_at"] <= fortnight]
+    events_awaiting_replies = [event for event in events if event["awaiting"]]
     return {
         "reviews": reviews,
+        "rows": [_row(review) for review in reviews],
         "open_reviews": [review for review in reviews if not review.finished],
-        "clocks_overdue": sorted((c for c in review_clocks if c.is_overdue), key=lambda c: c.due_on),
-        "clocks_due_soon": sorted(
-            (c for c in review_clocks if c.state == clocks.State.DUE_SOON), key=lambda c: c.due_on
-        ),
+        "clocks_overdue": clocks_overdue,
+        "clocks_due_soon": clocks_due_soon,
         "reviews_with_overdue_actions": [review for review in reviews if review.actions_overdue],
         "upcoming_events": events,
-        "events_this_fortnight": [event for event in events if event["starts_at"] <= fortnight],
-        "events_awaiting_replies": [event for event in events if event["awaiting"]],
+        "events_this_fortnight": events_this_fortnight,
+        "events_awaiting_replies": events_awaiting_replies,
         "agencies_not_nominated": agencies_not_nominated,
+        "attention": _attention(
+            clocks_overdue,
+            clocks_due_soon,
+            reviews,
+            events_this_fortnight,
+            events_awaiting_replies,
+            agencies_not_nominated,
+            manager,
+        ),
     }
