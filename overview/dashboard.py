@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from actions.models import Action
 from core.formatting import day_month, format_when, long_date, uk_date, weekday_day_month
@@ -137,8 +139,23 @@ def _plural(count, one, many):
 
 
 def _line(before="", url="", link="", after="", tag_class="", tag_text=""):
-    """One "needs attention" line: optional tag, text, a link, text. A dict: the template reads it without a miss."""
-    return {"tag_class": tag_class, "tag_text": tag_text, "before": before, "url": url, "link": link, "after": after}
+    """One "needs attention" line, escaped here once: optional tag, text, a link (or its text alone), text."""
+    tag = format_html('<strong class="govuk-tag {}">{}</strong> ', tag_class, tag_text) if tag_class else ""
+    if url:
+        return format_html('{}{}<a class="govuk-link" href="{}">{}</a>{}', tag, before, url, link, after)
+    return format_html("{}{}{}{}", tag, before, link, after)
+
+
+def _deadlines_cell(deadlines):
+    """A row's deadlines, each tagged with its state, one a line: one value for the template, not a loop."""
+    if not deadlines:
+        return "None to meet"
+    return mark_safe(  # noqa: S308 - every part is escaped by format_html
+        "<br>".join(
+            format_html('<strong class="govuk-tag {}">{}</strong> {}', tag_class, tag_text, deadline)
+            for tag_class, tag_text, deadline in deadlines
+        )
+    )
 
 
 def _row(review):
@@ -158,7 +175,7 @@ def _row(review):
         "check_responded": review.check_responded,
         "check_asked": review.check_asked,
         "actions_overdue": review.actions_overdue,
-        "deadlines": review.deadlines,
+        "deadlines": _deadlines_cell(review.deadlines),
     }
 
 
