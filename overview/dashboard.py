@@ -7,7 +7,7 @@ dates and names are worked out here, once, rather than by the template for every
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -19,7 +19,7 @@ from events.models import Event, Invitation
 from overview import clocks
 from practitioners.models import Nomination, NominationRequest
 from reports.circulation import AFTER_SIGN_OFF
-from reports.models import Circulation
+from reports.models import Checker, Circulation
 from reviews.models import LegalHold, Review
 
 FINISHED = [Review.Status.PUBLISHED, Review.Status.CLOSED]
@@ -41,9 +41,9 @@ REVIEW_COLUMNS = [
 ]
 
 
+# What the overview reads of each upcoming event.
 EVENT_COLUMNS = [
     "pk",
-    "review_id",
     "title",
     "starts_at",
     "ends_at",
@@ -55,70 +55,42 @@ EVENT_COLUMNS = [
 ]
 
 
-def reviews_with_progress(user, partnership, now, today):
-    """Every review the user sees, open ones first, each with its counts.
+def _count(queryset):
+    """A subquery counting `queryset`'s rows (COUNT without GROUP BY: one row, 0 when there are none)."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n"), output_field=IntegerField()
+    )
 
-    One plain query for the reviews and one small grouped query for each kind of count (events,
-    the open check, overdue actions): cheaper for Django to build than one query with a counting
-    subquery per column, and the events it reads are the dashboard's upcoming events as well.
-    Returns (reviews, upcoming events of reviews not yet signed off, as values).
-    """
-    reviews = list(
+
+def reviews_with_progress(user, partnership, now, today):
+    """Every review the user sees, open ones first, each with its counts in the same query."""
+    review = OuterRef("pk")
+    live_events = Event.objects.filter(review=review).exclude(status=Event.Status.CANCELLED)
+    open_checkers = Checker.objects.filter(circulation__review=review, circulation__closed_at__isnull=True)
+    open_circulation = Circulation.objects.filter(review=review, closed_at__isnull=True).order_by("-started_at")
+    return (
         Review.objects.visible_to(user, partnership)
         .only(*REVIEW_COLUMNS)
-        .annotate(legally_held=Exists(LegalHold.objects.standing().filter(review=OuterRef("pk"))))
-        .order_by("-created_at")
-    )
-    for review in reviews:
-        review.finished = review.status in FINISHED
-        review.chased = review.status not in AFTER_SIGN_OFF  # nobody chases replies once a review is signed off
-        review.events_held = review.events_to_come = review.replies_outstanding = 0
-        review.check_deadline, review.check_asked, review.check_responded = None, 0, 0
-        review.actions_overdue = 0
-    reviews.sort(key=lambda review: review.finished)  # stable: newest first within open and finished
-    by_pk = {review.pk: review for review in reviews}
-    ids = list(by_pk)
-    events = (
-        Event.objects.filter(review_id__in=ids)
-        .exclude(status=Event.Status.CANCELLED)
         .annotate(
-            accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
-            awaiting=Count("invitations", filter=Q(invitations__status=Invitation.Status.INVITED)),
+            finished=Case(When(status__in=FINISHED, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            events_held=_count(live_events.filter(ends_at__lt=now)),
+            events_to_come=_count(live_events.filter(ends_at__gte=now)),
+            replies_outstanding=_count(
+                # Once a review is signed off, nobody chases replies to its events.
+                Invitation.objects.filter(
+                    event__review=review, event__ends_at__gte=now, status=Invitation.Status.INVITED
+                )
+                .exclude(event__status=Event.Status.CANCELLED)
+                .exclude(event__review__status__in=AFTER_SIGN_OFF),
+            ),
+            check_deadline=Subquery(open_circulation.values("deadline")[:1]),
+            check_asked=_count(open_checkers),
+            check_responded=_count(open_checkers.filter(responded_at__isnull=False)),
+            actions_overdue=_count(Action.objects.overdue(today).filter(recommendation__review=review)),
+            legally_held=Exists(LegalHold.objects.standing().filter(review=review)),
         )
-        .order_by("starts_at", "pk")
-        .values(*EVENT_COLUMNS)
+        .order_by("finished", "-created_at")
     )
-    upcoming = []
-    for event in events:
-        review = by_pk[event["review_id"]]
-        if event["ends_at"] < now:
-            review.events_held += 1
-            continue
-        review.events_to_come += 1
-        if review.chased:
-            review.replies_outstanding += event["awaiting"]
-            upcoming.append(event)
-    open_checks = (
-        Circulation.objects.filter(review_id__in=ids, closed_at__isnull=True)
-        .annotate(asked=Count("checkers"), responded=Count("checkers", filter=Q(checkers__responded_at__isnull=False)))
-        .order_by("started_at")
-        .values_list("review_id", "deadline", "asked", "responded")
-    )
-    for review_id, deadline, asked, responded in open_checks:
-        review = by_pk[review_id]
-        review.check_deadline = deadline  # the latest open check's, as they come in order
-        review.check_asked += asked
-        review.check_responded += responded
-    overdue = (
-        Action.objects.overdue(today)
-        .filter(recommendation__review_id__in=ids)
-        .values_list("recommendation__review_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for review_id, count in overdue:
-        by_pk[review_id].actions_overdue = count
-    return reviews, upcoming
 
 
 def _reviewer_names(reviews):
@@ -238,7 +210,7 @@ def summary(user, partnership, now=None, manager=False):
     today = timezone.localdate(now)
     slug = partnership.slug
     review_url, event_url = url_maker("overview:review_detail", slug), url_maker("events:event_detail", slug)
-    reviews, events = reviews_with_progress(user, partnership, now, today)
+    reviews = list(reviews_with_progress(user, partnership, now, today))
     reviewer_names = _reviewer_names(reviews)
     review_clocks = []
     for review in reviews:
@@ -256,9 +228,19 @@ def summary(user, partnership, now=None, manager=False):
             (clock.tag_class, clock.tag_text, clock.name if clock.done else f"{clock.name}, {uk_date(clock.due_on)}")
             for clock in review.clocks
         ]
-    # Unanswered requests of the reviews just read, by their ids: the same scoping without building
-    # the visibility subquery again.
-    chased = [review.pk for review in reviews if review.chased]
+    # Upcoming events and unanswered requests of the reviews just read, by their ids: the same scoping
+    # without building the visibility subquery again.
+    chased = [review.pk for review in reviews if review.status not in AFTER_SIGN_OFF]
+    events = list(
+        Event.objects.filter(review_id__in=chased)
+        .upcoming(now)
+        .annotate(
+            accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
+            awaiting=Count("invitations", filter=Q(invitations__status=Invitation.Status.INVITED)),
+        )
+        .order_by("starts_at")
+        .values(*EVENT_COLUMNS)
+    )
     for event in events:
         starts_on = timezone.localtime(event["starts_at"]).date()
         event["url"] = event_url(event["pk"])

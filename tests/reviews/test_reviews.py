@@ -152,9 +152,8 @@ def test_editing_keeps_the_name_unless_a_new_one_is_given(bm_client, partnership
     assert review.subject_name == "Alex Jones"
 
 
-# The overview's queries, whether the partnership has 5 reviews or 50. Two more than when one query
-# counted everything with a subquery per column: small grouped queries cost Django less to build.
-OVERVIEW_QUERIES = 13
+# The overview's queries, whether the partnership has 5 reviews or 50.
+OVERVIEW_QUERIES = 11
 
 
 @pytest.mark.django_db
