@@ -54,8 +54,10 @@ check: install
 		ALLOWED_HOSTS=convene.example FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Two processes, each with its own databases (tests/parallel.py); the slowest ten are listed at the end.
+TEST_PROCESSES ?= 2
 suite: install
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder --durations=10
 
 test: lint check suite
 

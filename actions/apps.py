@@ -6,7 +6,10 @@ class ActionsConfig(AppConfig):
     verbose_name = "Action plans"
 
     def ready(self):
+        from actions import audit_log, email_kinds
         from actions.retention import ActionData
         from core import retention
 
         retention.register(ActionData())
+        email_kinds.register()
+        audit_log.register()  # how the audit log names this app's actions and objects

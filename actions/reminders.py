@@ -63,6 +63,7 @@ def _email(action, *, name, email, weeks, key):
         body_text=text,
         body_html=html,
         partnership=review.partnership,
+        about=action,
         idempotency_key=key,
     )
 

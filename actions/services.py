@@ -292,6 +292,7 @@ def send_agency_link(review, agency, *, name, email, by, request=None):
             body_text=text,
             body_html=html,
             partnership=review.partnership,
+            about=agency_link,
             # Unique to this link; the hash is already in the database, the token is not.
             idempotency_key=f"action_link:{agency_link.pk}:{agency_link.token_hash[:24]}",
         )

@@ -6,8 +6,9 @@
 By default the benchmarks that use a database run on PostgreSQL (`--postgres`: a database of the
 benchmark's own, created and dropped by each one in turn) and those that need Redis use database
 `--redis-db` of the `--redis` server (flushed by the sending benchmark before and after). With
-`--postgres ""` they use SQLite in a temporary folder; with `--redis ""` the sending benchmark is
-left out and the link benchmark uses the database cache. See docs/performance.md.
+`--postgres ""` they use SQLite in a temporary folder and the busiest hour (bench_load.py) is
+left out; with `--redis ""` the sending benchmark and the busiest hour are left out and the link
+benchmark uses the database cache. See docs/performance.md.
 """
 
 import argparse
@@ -20,7 +21,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PARTS = ["pages", "link", "sending", "pdfs", "summary", "reminders"]
+PARTS = ["pages", "link", "sending", "load", "pdfs", "summary", "reminders"]
 
 
 def commands(args):
@@ -45,6 +46,8 @@ def commands(args):
             sending.append(f"--database-name={database}")
             sending_env["DATABASE_URL"] = f"{server}/postgres"  # only its server is used
         parts["sending"] = (sending, sending_env)
+        if args.postgres:  # the busiest hour needs both PostgreSQL and Redis
+            parts["load"] = (["bench_load.py"], postgres | {"REDIS_URL": redis_url})
     return parts
 
 
@@ -90,7 +93,7 @@ def main():
     with tempfile.NamedTemporaryFile(prefix="convene-bench-figures-", suffix=".jsonl") as figures_file:
         for name in wanted:
             if name not in parts:
-                print(f"\n== {name}: left out (it needs Redis)")
+                print(f"\n== {name}: left out (it needs Redis{' and PostgreSQL' if name == 'load' else ''})")
                 continue
             script, extra_env = parts[name]
             if not run_part(name, script, extra_env, figures_file.name):

@@ -301,6 +301,10 @@ OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=15)
 # A worker sending an email holds it under a lease it renews every third of this; once the lease
 # runs out (the worker died), the next outbox sweep puts the email back in the queue.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=30)
+# A worker's task claims up to this many due emails and sends them over one SMTP connection; it
+# takes no new one after OUTBOX_BATCH_SECONDS, handing the rest to the next task.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
+OUTBOX_BATCH_SECONDS = env.int("OUTBOX_BATCH_SECONDS", default=20)
 if OUTBOX_LEASE_SECONDS < 3:
     raise ConfigurationError(f"OUTBOX_LEASE_SECONDS must be at least 3, not {OUTBOX_LEASE_SECONDS}")
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=600)

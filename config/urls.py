@@ -30,6 +30,7 @@ urlpatterns = [
     # Staff.
     path("", include("overview.urls")),
     path(PARTNERSHIP, include("partnerships.urls")),
+    path(PARTNERSHIP, include("notifications.partnership_urls")),
     path(PARTNERSHIP, include("reviews.urls")),
     path(PARTNERSHIP, include("practitioners.urls")),
     path(PARTNERSHIP, include("events.urls")),

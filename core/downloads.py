@@ -1,6 +1,9 @@
 """Files for the browser to save: safe names, never sniffed, run or kept; spreadsheet cells that cannot run."""
 
+import csv
+import io
 import re
+from itertools import chain
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -32,3 +35,13 @@ def file_response(content, content_type, filename, *, inline=False):
 
 def pdf_response(pdf, filename, *, inline=False):
     return file_response(pdf, "application/pdf", filename, inline=inline)
+
+
+def csv_response(filename, header, rows):
+    """A CSV file for the browser to save, every cell guarded so that no spreadsheet runs it as a formula."""
+    out = io.StringIO()
+    out.write("\ufeff")  # a byte order mark, so Excel reads the file as UTF-8
+    writer = csv.writer(out)
+    for row in chain([header], rows):
+        writer.writerow([guard_cell(value) for value in row])
+    return file_response(out.getvalue(), "text/csv; charset=utf-8", filename)

@@ -13,10 +13,12 @@ ACTION_LINKS = re.compile(r"(/actions/)(?!agency/)[A-Za-z0-9_-]{16,}")
 # An agency's safeguarding lead's link to send its written account.
 ACCOUNT_LINKS = re.compile(r"(/written-account/)(?!send/|more-time/|template/)[^/\s?\"']+")
 RESET_KEYS = re.compile(r"(/accounts/password/reset/key/)[^/\s?\"']+")
+# A member of staff's calendar feed: the address is its own key.
+FEED_LINKS = re.compile(r"(/calendar/feed/)[^/\s?\"']+\.ics")
 
 
 def redact(text):
-    for pattern in (TOKEN_PATHS, ACTION_LINKS, ACCOUNT_LINKS, RESET_KEYS):
+    for pattern in (TOKEN_PATHS, ACTION_LINKS, ACCOUNT_LINKS, RESET_KEYS, FEED_LINKS):
         text = pattern.sub(r"\1[redacted]", text)
     return text
 

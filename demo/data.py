@@ -131,16 +131,21 @@ def seed(partnership, *, review_type, reference, pseudonym, real_name, themes):
         if partnership.slug == "northvale"
         else "Town Hall\nEastmere",
         access_information="Step-free entrance on Market Street. Hearing loop in the room. Parking on site.",
-        joining_details=f"Video call: https://meet.{partnership.slug}.example/practitioner-event (passcode 4821)",
+        joining_link=f"https://meet.{partnership.slug}.example/practitioner-event",
+        joining_details="Passcode 4821",
         chair=reviewer,
         facilitator=manager.full_name,
         capacity=20,
         rsvp_deadline=timezone.localdate() + timedelta(days=5),
-        agenda="10:00 Welcome and ground rules\n10:15 What happened: first-hand accounts\n"
-        "11:30 Break\n11:45 Learning themes\n12:45 Next steps and support",
+        agenda="10am Welcome and ground rules\n10:15am What happened: first-hand accounts\n"
+        "11:30am Break\n11:45am Learning themes\n12:45pm Next steps and support",
         created_by=manager,
     )
-    event.learning_themes.set(review.learning_themes.all())
+    themes = list(review.learning_themes.all())
+    # Invitees see the first themes; the last stays with the review's team.
+    event.learning_themes.set(themes, through_defaults={"shareable": True})
+    if len(themes) > 1:
+        event.theme_links.filter(theme=themes[-1]).update(shareable=False)
     for person in people[:9]:
         Invitation.objects.create(event=event, practitioner=person, added_by=manager)
     # One invitee may be a witness in criminal proceedings: held back until the police liaison agrees.

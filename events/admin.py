@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from events.models import Event, Invitation
+from events.models import Event, EventTheme, Invitation
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -32,6 +32,19 @@ class InvitationInline(admin.TabularInline):
     raw_id_fields = ["practitioner"]
 
 
+class EventThemeInline(admin.TabularInline):
+    model = EventTheme
+    extra = 0
+    can_delete = False
+    fields = ["theme", "shareable"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
     list_display = ["title", "review", "starts_at", "format", "status"]
@@ -41,8 +54,7 @@ class EventAdmin(ReadOnlyAdmin):
     list_select_related = ["review"]
     raw_id_fields = ["review", "chair", "created_by"]
     readonly_fields = ["uid", "sequence", "cancelled_at", "created_by", "created_at"]
-    filter_horizontal = ["learning_themes"]
-    inlines = [InvitationInline]
+    inlines = [EventThemeInline, InvitationInline]
 
 
 @admin.register(Invitation)

@@ -55,17 +55,21 @@ def after_key(invitation):
     return f"agency-told:{invitation.pk}:after"
 
 
-def _email(invitation, contact, name, key):
+def email_context(invitation, contact):
+    """What the agency's emails (and their samples) are rendered with."""
     event = invitation.event
-    partnership = event.review.partnership
-    context = {
-        "partnership": partnership,
+    return {
+        "partnership": event.review.partnership,
         "pseudonym": event.review.pseudonym,
         "event": event,
         "practitioner": invitation.practitioner,
         "contact": contact,
     }
-    subject, text, html = render_email(f"events/emails/{name}", context)
+
+
+def _email(invitation, contact, name, key):
+    partnership = invitation.event.review.partnership
+    subject, text, html = render_email(f"events/emails/{name}", email_context(invitation, contact))
     return queue_email(
         kind=name,
         recipient=contact.email,

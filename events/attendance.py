@@ -160,17 +160,22 @@ def send_thank_yous(event, *, sent_by, request=None):
     return ThankYous(sent=sent, already_sent=already, without_email=without_email)
 
 
-def _email_thank_you(invitation, token):
+def thank_you_context(invitation, link):
+    """What the thank-you email (and its sample) is rendered with."""
     event = invitation.event
-    review = event.review
-    context = {
-        "partnership": review.partnership,
-        "review": review,
+    return {
+        "partnership": event.review.partnership,
+        "review": event.review,
         "event": event,
         "practitioner": invitation.practitioner,
-        "link": settings.SITE_URL + reverse("invitation:start", args=[token]),
+        "link": link,
     }
-    subject, text, html = render_email("events/emails/thank_you", context)
+
+
+def _email_thank_you(invitation, token):
+    review = invitation.event.review
+    link = settings.SITE_URL + reverse("invitation:start", args=[token])
+    subject, text, html = render_email("events/emails/thank_you", thank_you_context(invitation, link))
     return queue_email(
         kind="thank_you",
         recipient=invitation.practitioner.email,

@@ -19,9 +19,38 @@ def summary(event):
     return f"Practitioner event: {review.reference} ({review.pseudonym})"
 
 
-def location(event):
+def sequence_for(event, invitation):
+    """The entry's SEQUENCE for one invitee: it rises when the event changes and when they reply.
+
+    Calendar programs replace an entry only with a higher SEQUENCE for the same UID, so the entry
+    an invitee gets on accepting (with the joining link) replaces the one in their invitation.
+    """
+    return event.sequence + invitation.calendar_revision
+
+
+def joining_link_for(event, invitation):
+    """The joining link, for an invitee who has accepted an event that has one; otherwise ""."""
+    if invitation.status != invitation.Status.ACCEPTED or event.format == event.Format.IN_PERSON:
+        return ""
+    return event.joining_link
+
+
+def _description(link, event, description):
+    if not link:
+        return description
+    lines = [f"Join online: {link}"]
+    if event.joining_details:
+        lines.append(event.joining_details)
+    if description:
+        lines.append(description)
+    return "\n\n".join(lines)
+
+
+def location(event, link=""):
     if event.format == event.Format.ONLINE:
-        return "Online (joining details in your invitation)"
+        if link:
+            return f"Online: {link}"
+        return "Online (the joining link comes once you accept)"
     place = ", ".join(part for part in [event.venue_name, " ".join(event.venue_address.split())] if part)
     if event.format == event.Format.HYBRID:
         place += " (or online)"
@@ -29,7 +58,11 @@ def location(event):
 
 
 def build(event, invitation, *, method="REQUEST", description=""):
-    """The calendar file for one invitee: a request (new or changed) or a cancellation."""
+    """The calendar file for one invitee: a request (new or changed) or a cancellation.
+
+    The joining link goes only into the entry of an invitee who has accepted: never into the one
+    every invitee gets with their invitation.
+    """
     partnership = event.review.partnership
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -37,13 +70,16 @@ def build(event, invitation, *, method="REQUEST", description=""):
     calendar.add("method", method)
     entry = CalendarEvent()
     entry.add("uid", event_uid(event))
-    entry.add("sequence", event.sequence)
+    entry.add("sequence", sequence_for(event, invitation))
     entry.add("dtstamp", timezone.now().astimezone(UTC))
     entry.add("dtstart", timezone.localtime(event.starts_at))
     entry.add("dtend", timezone.localtime(event.ends_at))
     entry.add("summary", summary(event))
-    entry.add("location", location(event))
-    entry.add("description", description)
+    link = joining_link_for(event, invitation) if method != "CANCEL" else ""
+    entry.add("location", location(event, link))
+    entry.add("description", _description(link, event, description))
+    if link:
+        entry.add("url", link)
     entry.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{partnership.contact_email}")
     organizer.params["cn"] = vText(partnership.name)

@@ -106,6 +106,16 @@ def summary_line(counts):
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
+def digest_context(partnership, items, today):
+    """What the digest email says about (invitation, kind, moment) items: the sending and its sample share it."""
+    return {
+        "partnership": partnership,
+        "events": _by_event(items),
+        "summary": summary_line(_counts(items)),
+        "today": today,
+    }
+
+
 def send_digest(partnership, now):
     """Write one partnership's digest to the outbox for each of its business managers; returns the digest or None."""
     today = timezone.localdate(now)
@@ -132,13 +142,7 @@ def send_digest(partnership, now):
             ReplyDigestItem(digest=digest, invitation=invitation, kind=kind, moment=moment)
             for invitation, kind, moment in items
         )
-        counts = _counts(items)
-        context = {
-            "partnership": partnership,
-            "events": _by_event(items),
-            "summary": summary_line(counts),
-            "today": today,
-        }
+        context = digest_context(partnership, items, today)
         for membership in managers:
             subject, text, html = render_email("events/emails/reply_digest", context | {"user": membership.user})
             queue_email(

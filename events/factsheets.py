@@ -20,11 +20,22 @@ def event_place(event):
     return venue
 
 
-def _fingerprint(factsheet, event):
+def event_outline(event):
+    """What the event is, for the factsheet's box: only the themes invitees may see."""
+    return {
+        "reviewer": event.reviewer_name,
+        "facilitator": event.facilitator,
+        "agenda": event.agenda,
+        "themes": [theme.title for theme in event.shared_themes()],
+    }
+
+
+def _fingerprint(factsheet, event, outline):
     """A short hash of everything an event's factsheet shows.
 
     It keeps a stored PDF from being reused when something it shows changed without a new sequence
-    or version (the review's pseudonym, the partnership's contact details), or when a database
+    or version (the review's pseudonym, the partnership's contact details, the agenda, the shared
+    themes), or when a database
     restored from a backup hands an event number to a different event.
     """
     review, partnership = event.review, factsheet.partnership
@@ -36,6 +47,10 @@ def _fingerprint(factsheet, event):
         review.pseudonym,
         *(str(getattr(partnership, field)) for field in ("name", *PARTNERSHIP_FIELDS)),
         *(getattr(factsheet, name) for name in SECTIONS),
+        outline["reviewer"],
+        outline["facilitator"],
+        outline["agenda"],
+        *outline["themes"],
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:12]
 
@@ -49,13 +64,13 @@ def event_factsheet(event):
     review = event.review
     factsheet = factsheet_for(review.partnership, review.review_type)
     filename = factsheet_filename(review.review_type, review.reference)
-    stored_name = (
-        f"factsheets/event-{event.pk}-s{event.sequence}-v{factsheet.version}-{_fingerprint(factsheet, event)}.pdf"
-    )
+    outline = event_outline(event)
+    fingerprint = _fingerprint(factsheet, event, outline)
+    stored_name = f"factsheets/event-{event.pk}-s{event.sequence}-v{factsheet.version}-{fingerprint}.pdf"
     if default_storage.exists(stored_name):
         with default_storage.open(stored_name, "rb") as stored:
             return filename, stored.read()
-    pdf = render_factsheet_pdf(factsheet, event=event, place=event_place(event))
+    pdf = render_factsheet_pdf(factsheet, event=event, place=event_place(event), outline=outline)
     saved_name = default_storage.save(stored_name, ContentFile(pdf))
     if saved_name != stored_name:
         # Another worker stored it first; storage kept both under different names.
@@ -72,7 +87,7 @@ def _drop_older_copies(event, *, keep):
             default_storage.delete(f"factsheets/{name}")
 
 
-@attachment_maker("factsheet")
+@attachment_maker("factsheet", label="Factsheet (PDF)")
 def factsheet_attachment(attachment):
     """The outbox's attachment {"type": "factsheet", "event": id}, made when the message is sent."""
     filename, pdf = event_factsheet(Event.objects.select_related("review__partnership").get(pk=attachment["event"]))

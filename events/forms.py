@@ -39,11 +39,18 @@ class EventForm(forms.Form):
         widget=forms.Textarea,
         help_text="For example, step-free access, parking, the nearest station and whether there is a hearing loop.",
     )
+    joining_link = forms.CharField(
+        label="Joining link",
+        required=False,
+        help_text="The web address of the online meeting, starting https://. Only people who accept the "
+        "invitation will see it, and it goes into their calendar entry.",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
     joining_details = forms.CharField(
-        label="How to join online",
+        label="Other joining details (optional)",
         required=False,
         widget=forms.Textarea,
-        help_text="The link and any meeting ID or passcode. Only people who accept the invitation will see these.",
+        help_text="Any meeting ID, passcode or telephone number. Only people who accept the invitation will see these.",
     )
     chair = forms.ModelChoiceField(
         label="Chair (optional)",
@@ -58,7 +65,7 @@ class EventForm(forms.Form):
         label="Number of places",
         min_value=1,
         max_value=1000,
-        help_text="The most people who can attend.",
+        help_text="The most people who can attend. At a hybrid event, the places in the room: anyone may join online.",
         # GOV.UK asks for a text input for numbers: browsers' number inputs are hard to use.
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
@@ -114,6 +121,7 @@ class EventForm(forms.Form):
             ),
             Fieldset(
                 HTML('<p class="govuk-hint">Needed for online and hybrid events.</p>'),
+                Field.text("joining_link", field_width=Fluid.FULL),
                 Field.textarea("joining_details", rows=4),
                 legend="Joining online",
                 legend_size=Size.MEDIUM,
@@ -143,6 +151,7 @@ class EventForm(forms.Form):
             "venue_name": event.venue_name,
             "venue_address": event.venue_address,
             "access_information": event.access_information,
+            "joining_link": event.joining_link,
             "joining_details": event.joining_details,
             "chair": event.chair_id,
             "facilitator": event.facilitator,
@@ -151,6 +160,12 @@ class EventForm(forms.Form):
             "learning_themes": [theme.pk for theme in event.learning_themes.all()],
             "agenda": event.agenda,
         }
+
+    def clean_joining_link(self):
+        try:
+            return services.check_joining_link(self.cleaned_data["joining_link"])
+        except services.EventError as error:
+            raise ValidationError(str(error)) from None
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
@@ -201,8 +216,9 @@ class EventForm(forms.Form):
             ):
                 if not cleaned.get(name, "").strip():
                     self.add_error(name, message)
-        if kind in (Event.Format.ONLINE, Event.Format.HYBRID) and not cleaned.get("joining_details", "").strip():
-            self.add_error("joining_details", "Enter how to join online")
+        online = kind in (Event.Format.ONLINE, Event.Format.HYBRID)
+        if online and "joining_link" in cleaned and not cleaned["joining_link"]:
+            self.add_error("joining_link", "Enter the joining link for the online meeting, starting https://")
 
         capacity = cleaned.get("capacity")
         changed = self.event is not None and capacity and capacity != self.event.capacity
@@ -225,6 +241,7 @@ class EventForm(forms.Form):
             "venue_name": data["venue_name"].strip() if in_person else "",
             "venue_address": data["venue_address"].strip() if in_person else "",
             "access_information": data["access_information"].strip() if in_person else "",
+            "joining_link": data["joining_link"] if online else "",
             "joining_details": data["joining_details"].strip() if online else "",
             "chair": data["chair"],
             "facilitator": data["facilitator"].strip(),
@@ -262,19 +279,23 @@ class CancelEventForm(forms.Form):
 
 
 class DirectorySearchForm(forms.Form):
+    """The picker's search: its fields sit in the picker's one form, whose buttons keep the ticks."""
+
     q = forms.CharField(label="Search by name, job title, email or agency", max_length=100, required=False)
-    agency = forms.ModelChoiceField(label="Agency", queryset=None, required=False, empty_label="All agencies")
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=None,
+        required=False,
+        empty_label="All agencies",
+        error_messages={"invalid_choice": "Choose an agency from the list"},
+    )
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.for_partnership(partnership)
         self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.layout = Layout(
-            Field.text("q", field_width=Fluid.TWO_THIRDS),
-            Field.select("agency"),
-            Button.secondary("search", "Search"),
-        )
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.text("q", field_width=Fluid.TWO_THIRDS), Field.select("agency"))
 
     def filter(self, practitioners):
         """The practitioners that match; an unreadable filter (a stale agency) is ignored."""

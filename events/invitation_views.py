@@ -24,6 +24,7 @@ def _initial(invitation):
         return {"tell_agency": "no"}
     return {
         "attending": "yes" if invitation.status == Invitation.Status.ACCEPTED else "no",
+        "joining": invitation.joining or None,
         "access_needs": invitation.access_needs,
         "line_manager_attending": {True: "yes", False: "no"}.get(invitation.line_manager_attending),
         "tell_agency": "yes" if invitation.tell_agency else "no",
@@ -36,7 +37,12 @@ def _initial(invitation):
 @with_invitation
 def invitation_page(request, invitation):
     agency_contact = agency.contact_of(invitation)
-    form = ReplyForm(request.POST or None, initial=_initial(invitation), agency_contact=agency_contact)
+    form = ReplyForm(
+        request.POST or None,
+        initial=_initial(invitation),
+        agency_contact=agency_contact,
+        hybrid=invitation.event.is_hybrid,
+    )
     access_needs.fit_reply_form(form, invitation.event)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,6 +78,7 @@ def invitation_page(request, invitation):
             "summary_reader": summary.reader_for(invitation),
             "summary_paused": summary.paused(invitation),
             "agency_contact": agency_contact,
+            "shared_themes": list(event.shared_themes()),
         },
     )
 

@@ -1,5 +1,7 @@
 """Services for invitations: sending them, personal links, replies and the updates invitees get."""
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -23,6 +25,7 @@ CHANGE_WORDS = {
     "format": "whether it is in person or online",
     "venue_name": "the venue",
     "venue_address": "the venue's address",
+    "joining_link": "the online joining link",
     "joining_details": "the online joining details",
 }
 
@@ -68,8 +71,11 @@ def rotate_link(invitation, *, actor=None, actor_label="", request=None, **detai
     )
 
 
-def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach_factsheet=False, **extra):
-    """Write one email about an invitation to the outbox, with its calendar file."""
+def compose(invitation, name, *, method="REQUEST", token=None, attach_factsheet=False, **extra):
+    """One email about an invitation as the outbox keeps it: subject, bodies and what to attach.
+
+    Sending and the business manager's check before sending both use it, so the check shows what goes.
+    """
     event = invitation.event
     review = event.review
     context = {
@@ -83,19 +89,30 @@ def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach
         **extra,
     }
     subject, text, html = render_email(f"events/emails/{name}", context)
-    attachments = [{"type": "calendar", "method": method, "content": calendar.build(event, invitation, method=method)}]
+    attachments = [
+        {
+            "type": "calendar",
+            "method": method,
+            "content": calendar.build(event, invitation, method=method),
+            # The event's own sequence, apart from the invitee's replies: a reminder checks it before it goes.
+            "event_sequence": event.sequence,
+        }
+    ]
     if attach_factsheet:
         attachments.append({"type": "factsheet", "event": event.pk})
+    return {"subject": subject, "body_text": text, "body_html": html, "attachments": attachments}
+
+
+def email_invitee(invitation, name, *, key, method="REQUEST", token=None, attach_factsheet=False, **extra):
+    """Write one email about an invitation to the outbox, with its calendar file."""
+    review = invitation.event.review
     return queue_email(
         kind=name,
         recipient=invitation.practitioner.email,
-        subject=subject,
-        body_text=text,
-        body_html=html,
         partnership=review.partnership,
         about=invitation,
-        attachments=attachments,
         idempotency_key=key,
+        **compose(invitation, name, method=method, token=token, attach_factsheet=attach_factsheet, **extra),
     )
 
 
@@ -126,7 +143,7 @@ def send_invitations(event, *, sent_by, request=None):
             token = links.issue(invitation, expires_at=link_expiry(locked), request=request, actor=sent_by)
             invitation.status = Invitation.Status.INVITED
             invitation.sent_at = now
-            invitation.calendar_sequence_sent = locked.sequence
+            invitation.calendar_sequence_sent = calendar.sequence_for(locked, invitation)
             invitation.save(update_fields=["status", "sent_at", "calendar_sequence_sent"])
             email_invitee(
                 invitation,
@@ -149,6 +166,46 @@ def send_invitations(event, *, sent_by, request=None):
             without_email=len(skipped),
         )
     return sent, skipped
+
+
+# Where each invitee's own link goes in the email the business manager checks before sending.
+PREVIEW_LINK = "their-own-link"
+
+
+@dataclass
+class SendingCheck:
+    """What "Send invitations" would do now: who gets the email, who does not, and the email itself."""
+
+    event: Event
+    to_invite: list
+    without_email: list
+    by_agency: list  # (agency name, how many get the email)
+    example: Invitation | None  # the invitee whose email is shown
+
+    def email(self):
+        """The first invitee's email as it will go, their link shown as a placeholder."""
+        return compose(self.example, "invitation", token=PREVIEW_LINK, attach_factsheet=True)
+
+
+def sending_check(event):
+    """Who "Send invitations" would invite now (possible witnesses still waiting are left out, as sending does)."""
+    waiting = list(
+        event.invitations.not_yet_invited()
+        .exclude(WITHOUT_AGREEMENT)
+        .select_related("practitioner__agency")
+        .order_by("practitioner__agency__name", "practitioner__full_name", "pk")
+    )
+    for invitation in waiting:
+        invitation.event = event
+    to_invite = [invitation for invitation in waiting if invitation.practitioner.email]
+    counts = Counter(invitation.practitioner.agency.name for invitation in to_invite)
+    return SendingCheck(
+        event=event,
+        to_invite=to_invite,
+        without_email=[invitation for invitation in waiting if not invitation.practitioner.email],
+        by_agency=sorted(counts.items()),
+        example=to_invite[0] if to_invite else None,
+    )
 
 
 def resend_link(invitation, *, sent_by=None, request=None):
@@ -211,11 +268,15 @@ def record_rsvp(
     access_needs="",
     line_manager_attending=None,
     tell_agency=False,
+    joining="",
     request=None,
 ):
     """Record (or change) a practitioner's reply, and email them a confirmation with the calendar file.
 
-    With tell_agency, their line manager or agency safeguarding lead is told, once, that they are taking part.
+    At a hybrid event someone attending says whether they join in the room or online (`joining`): the
+    places are the room's. Answers that do not go with the reply (a reason for not coming from someone
+    who is coming) are not kept. With tell_agency, their line manager or agency safeguarding lead is
+    told, once, that they are taking part.
     """
     with transaction.atomic():
         event = Event.objects.select_for_update().select_related("review__partnership").get(pk=invitation.event_id)
@@ -225,8 +286,19 @@ def record_rsvp(
             raise EventError(
                 "Replies to this invitation have closed. Contact the partnership if you need to change it."
             )
-        newly_attending = attending and invitation.status != Invitation.Status.ACCEPTED
-        if newly_attending and event.invitations.accepted().count() >= event.capacity:
+        joining = joining if attending and event.is_hybrid else ""
+        if attending and event.is_hybrid and joining not in Invitation.Joining.values:
+            raise EventError("Select whether you will join in the room or online", field="joining")
+        if (
+            _takes_a_new_place(event, invitation, attending, joining)
+            and event.taking_places().count() >= event.capacity
+        ):
+            if event.is_hybrid:
+                raise EventError(
+                    "The room is full. Select online to join by video, or contact the partnership: "
+                    "they may be able to find you a place in the room",
+                    field="joining",
+                )
             raise EventError(
                 "The event is full. Contact the partnership: they may be able to find you a place.",
                 field="attending",
@@ -234,6 +306,7 @@ def record_rsvp(
         previous = invitation.status
         reply = {
             "status": Invitation.Status.ACCEPTED if attending else Invitation.Status.DECLINED,
+            "joining": joining,
             "decline_reason": "" if attending else decline_reason.strip(),
             "suggested_colleague_name": "" if attending else suggested_colleague_name.strip(),
             "suggested_colleague_email": "" if attending else suggested_colleague_email.strip().lower(),
@@ -268,8 +341,11 @@ def record_rsvp(
             invitation.declined_at = invitation.responded_at
             update_fields.append("declined_at")
         if "status" in changed:
-            invitation.calendar_sequence_sent = event.sequence
-            update_fields.append("calendar_sequence_sent")
+            # A new answer changes the invitee's calendar entry (accepting adds the joining link): the
+            # file they are sent replaces the one they hold only with a higher SEQUENCE.
+            invitation.calendar_revision += 1
+            invitation.calendar_sequence_sent = calendar.sequence_for(event, invitation)
+            update_fields += ["calendar_revision", "calendar_sequence_sent"]
         invitation.save(update_fields=update_fields)
         if "status" in changed:
             # Only a new answer needs a confirmation and a calendar entry; changed details are saved and shown.
@@ -292,8 +368,19 @@ def record_rsvp(
             previous=previous,
             status=invitation.status,
             changed=changed,
+            **({"joining": invitation.joining} if event.is_hybrid else {}),
         )
     return invitation
+
+
+def _takes_a_new_place(event, invitation, attending, joining):
+    """Whether this reply takes a place the invitee did not hold: online at a hybrid event takes none."""
+
+    def in_a_place(status, how):
+        return status == Invitation.Status.ACCEPTED and not (event.is_hybrid and how == Invitation.Joining.ONLINE)
+
+    now = in_a_place(Invitation.Status.ACCEPTED if attending else Invitation.Status.DECLINED, joining)
+    return now and not in_a_place(invitation.status, invitation.joining)
 
 
 def replies_confirmed(invitation):
@@ -317,7 +404,9 @@ def notify_event_changed(event, changed):
             key=f"invitation:{invitation.pk}:update:{event.sequence}",
             changed=[CHANGE_WORDS[name] for name in changed if name in CHANGE_WORDS],
         )
-        Invitation.objects.filter(pk=invitation.pk).update(calendar_sequence_sent=event.sequence)
+        Invitation.objects.filter(pk=invitation.pk).update(
+            calendar_sequence_sent=calendar.sequence_for(event, invitation)
+        )
 
 
 def notify_event_cancelled(event):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from core import names
 from core.crypto import EncryptedTextField
@@ -47,6 +48,8 @@ class Event(models.Model):
     venue_name = models.CharField("venue", max_length=200, blank=True)
     venue_address = models.TextField("venue address", blank=True)
     access_information = models.TextField(blank=True)
+    # Only an http or https address (events.services.check_joining_link), and only ever shown to those who accept.
+    joining_link = models.CharField("joining link", max_length=2000, blank=True)
     joining_details = models.TextField("online joining details", blank=True)
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="chaired_events"
@@ -54,7 +57,9 @@ class Event(models.Model):
     facilitator = models.CharField(max_length=150, blank=True)
     capacity = models.PositiveSmallIntegerField()
     rsvp_deadline = models.DateField("reply by")
-    learning_themes = models.ManyToManyField("reviews.LearningTheme", blank=True, related_name="events")
+    learning_themes = models.ManyToManyField(
+        "reviews.LearningTheme", through="EventTheme", blank=True, related_name="events"
+    )
     agenda = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -73,6 +78,12 @@ class Event(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="event_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(joining_link="")
+                | Q(joining_link__startswith="https://")
+                | Q(joining_link__startswith="http://"),
+                name="event_joining_link_is_web_address",
+            ),
         ]
         indexes = [
             # The reminder sweep looks for open events whose reply-by date or start is close.
@@ -102,11 +113,88 @@ class Event(models.Model):
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
 
+    @property
+    def is_hybrid(self):
+        return self.format == self.Format.HYBRID
+
+    def joining_of(self, invitation):
+        """How an invitee joins this event: in the room or online; blank if they are not attending.
+
+        Only a hybrid event asks; someone who accepted before the event became hybrid has not said,
+        and is counted in the room until they do.
+        """
+        if invitation.status != Invitation.Status.ACCEPTED:
+            return ""
+        if self.format == self.Format.IN_PERSON:
+            return Invitation.Joining.IN_ROOM
+        if self.format == self.Format.ONLINE:
+            return Invitation.Joining.ONLINE
+        return invitation.joining
+
+    def taking_places(self):
+        """Those attending who take one of the places: at a hybrid event, only those in the room count."""
+        accepted = self.invitations.accepted()
+        if self.is_hybrid:
+            return accepted.exclude(joining=Invitation.Joining.ONLINE)
+        return accepted
+
+    def joining_counts(self):
+        """For a hybrid event: how many attend in the room, online, and without saying which."""
+        counts = dict(
+            self.invitations.accepted()
+            .order_by()
+            .values_list("joining")
+            .annotate(n=Count("id"))
+            .values_list("joining", "n")
+        )
+        return {
+            "in_room": counts.get(Invitation.Joining.IN_ROOM, 0),
+            "online": counts.get(Invitation.Joining.ONLINE, 0),
+            "not_said": counts.get("", 0),
+        }
+
+    def shared_themes(self):
+        """The learning themes the reviewer lets invitees see: the only ones that ever reach a practitioner."""
+        from reviews.models import LearningTheme
+
+        if self.pk is None:  # a sample event, never saved, as the previews of every email use
+            return LearningTheme.objects.none()
+        # One filter() call, so both conditions hold on the same link row.
+        return LearningTheme.objects.filter(event_links__event=self, event_links__shareable=True)
+
+    @cached_property
+    def reviewer_name(self):
+        """Who chairs the event as practitioners are told it: the chair, or else the review's reviewers."""
+        if self.chair is not None:
+            return self.chair.full_name
+        if self.review.pk is None:  # a sample review, never saved: no reviewers to name
+            return ""
+        names = [user.full_name for user in self.review.reviewers.order_by("full_name")]
+        return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+
     def reply_counts(self):
         counts = dict(
             self.invitations.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
         )
         return {status: counts.get(status, 0) for status in Invitation.Status.values}
+
+
+class EventTheme(models.Model):
+    """A learning theme an event explores; `shareable` once the reviewer lets invitees see it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="theme_links")
+    # The column names of the table Django made for the plain many-to-many this model took over.
+    theme = models.ForeignKey(
+        "reviews.LearningTheme", on_delete=models.CASCADE, db_column="learningtheme_id", related_name="event_links"
+    )
+    shareable = models.BooleanField("invitees may see it", default=False)
+
+    class Meta:
+        db_table = "events_event_learning_themes"
+        unique_together = [("event", "theme")]
+
+    def __str__(self):
+        return f"{self.theme} at {self.event}"
 
 
 class Attendance(models.TextChoices):
@@ -137,6 +225,10 @@ class Invitation(PersonalLink):
         ACCEPTED = "accepted", "Attending"
         DECLINED = "declined", "Not attending"
 
+    class Joining(models.TextChoices):
+        IN_ROOM = "in_room", "In the room"
+        ONLINE = "online", "Online"
+
     class Source(models.TextChoices):
         DIRECTORY = "directory", "From the directory"
         NOMINATION = "nomination", "Nominated by their agency"
@@ -157,10 +249,15 @@ class Invitation(PersonalLink):
     suggested_colleague_name = models.CharField(max_length=150, blank=True)
     suggested_colleague_email = models.EmailField(blank=True)
     access_needs = models.TextField(blank=True)
+    # At a hybrid event, whether someone attending joins in the room or online.
+    joining = models.CharField("joining in the room or online", max_length=8, choices=Joining.choices, blank=True)
     line_manager_attending = models.BooleanField(null=True, blank=True)
     # The practitioner asked for their line manager or agency safeguarding lead to be told they are taking part.
     tell_agency = models.BooleanField("tell their own agency", default=False)
     calendar_sequence_sent = models.PositiveIntegerField(null=True, blank=True)
+    # Each reply changes this invitee's own calendar entry (the joining link comes with acceptance): the
+    # entry's SEQUENCE is the event's sequence plus this, so it rises with every file they are sent.
+    calendar_revision = models.PositiveIntegerField(default=0)
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
     # When the invitee last said they cannot come, and last changed what they need: the daily digest
@@ -181,6 +278,9 @@ class Invitation(PersonalLink):
         constraints = [
             *PersonalLink.Meta.constraints,
             models.UniqueConstraint(fields=["event", "practitioner"], name="one_invitation_per_person"),
+            models.CheckConstraint(
+                condition=Q(joining="") | Q(status="accepted"), name="invitation_joining_only_when_attending"
+            ),
         ]
         indexes = [
             models.Index(fields=["event", "status"], name="invitation_by_status"),
@@ -395,3 +495,22 @@ class ReplyDigestItem(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.invitation_id}"
+
+
+class CalendarFeed(models.Model):
+    """A member of staff's personal address for the partnership's events in their own calendar.
+
+    Only the SHA-256 of the address's secret is kept; resetting it gives a new secret, and the old
+    address stops working at once.
+    """
+
+    partnership = models.ForeignKey("core.Partnership", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership", "user"], name="one_calendar_feed_per_person")]
+
+    def __str__(self):
+        return f"Calendar feed of {self.user} for {self.partnership}"

@@ -79,6 +79,11 @@ def delete_notes(review):
     return count
 
 
+def warning_context(review, reviewer, delete_on):
+    """What the warning email (and its sample) is rendered with."""
+    return {"review": review, "partnership": review.partnership, "user": reviewer, "delete_on": delete_on}
+
+
 def warn_reviewers(review, delete_on):
     """Email each assigned reviewer who is still a member; the outbox key makes it once per date."""
     reviewers = review.reviewers.filter(memberships__partnership=review.partnership, is_active=True)
@@ -88,7 +93,7 @@ def warn_reviewers(review, delete_on):
         for key, reviewer in due.items():
             if key in sent:
                 continue
-            context = {"review": review, "partnership": review.partnership, "user": reviewer, "delete_on": delete_on}
+            context = warning_context(review, reviewer, delete_on)
             subject, text, html = render_email("events/emails/notes_deletion_warning", context)
             queue_email(
                 kind="notes_deletion_warning",
@@ -98,5 +103,6 @@ def warn_reviewers(review, delete_on):
                 body_html=html,
                 idempotency_key=key,
                 partnership=review.partnership,
+                about=review,
             )
     return len(due) - len(sent)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from core import audit
 from core.downloads import pdf_response, safe_name
+from core.formatting import people
 from core.pdfs import render_pdf
 from events.factsheets import event_place
 from events.models import Invitation
@@ -17,6 +18,7 @@ BLANK_ROWS = 6
 def render_sign_in_sheet(event):
     """The event's register as an A4 tagged PDF: those attending, then those yet to reply.
 
+    At a hybrid event only those in the room sign in: those joining online are counted, not listed.
     Runs a fixed number of queries whatever the number of invitees.
     """
     review = event.review
@@ -25,12 +27,14 @@ def render_sign_in_sheet(event):
         .select_related("practitioner__agency")
         .order_by("practitioner__full_name", "id")
     )
+    attending = [i for i in invitations if i.status == Invitation.Status.ACCEPTED]
     context = {
         "event": event,
         "review": review,
         "partnership": review.partnership,
         "place": event_place(event),
-        "attending": [i for i in invitations if i.status == Invitation.Status.ACCEPTED],
+        "attending": [i for i in attending if event.joining_of(i) != Invitation.Joining.ONLINE],
+        "online_people": people(sum(1 for i in attending if event.joining_of(i) == Invitation.Joining.ONLINE)),
         "not_replied": [i for i in invitations if i.status == Invitation.Status.INVITED],
         "blank_rows": [None] * BLANK_ROWS,
     }

@@ -126,7 +126,12 @@ def _written_for(message):
     date_in_key = message.idempotency_key.split(":")[4 if message.kind == EVENT_REMINDER else 3]
     sequence = None
     for attachment in message.attachments:
-        if attachment.get("type") == "calendar" and (match := CALENDAR_SEQUENCE_RE.search(attachment["content"])):
+        if attachment.get("type") != "calendar":
+            continue
+        if "event_sequence" in attachment:
+            sequence = attachment["event_sequence"]
+        elif match := CALENDAR_SEQUENCE_RE.search(attachment["content"]):
+            # Written before calendar attachments named the event's sequence apart from the invitee's replies.
             sequence = int(match[1])
     return date_in_key, sequence
 

@@ -1,5 +1,11 @@
 from django import forms
 
+from events.models import Invitation
+
+# The questions that go with each answer to "Will you attend?": revealed under it, and kept only with it.
+IF_ATTENDING = ("joining", "access_needs", "line_manager_attending", "tell_agency")
+IF_NOT_ATTENDING = ("decline_reason", "suggested_colleague_name", "suggested_colleague_email")
+
 
 class ReplyForm(forms.Form):
     attending = forms.TypedChoiceField(
@@ -49,14 +55,39 @@ class ReplyForm(forms.Form):
         error_messages={"invalid": "Enter your colleague's email address in the right form, like name@example.org."},
     )
 
-    def __init__(self, *args, agency_contact=None, **kwargs):
+    def __init__(self, *args, agency_contact=None, hybrid=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if hybrid:
+            self.fields["joining"] = forms.ChoiceField(
+                label="Will you join in the room or online?",
+                choices=Invitation.Joining.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Select whether you will join in the room or online"},
+            )
+            # In the order the page asks, so that the error summary lists the errors in that order.
+            self.order_fields(["attending", *IF_ATTENDING])
         if agency_contact is not None:
             # Only one person is emailed: the question names them.
             self.fields["tell_agency"].label = (
                 f"Would you like us to tell {agency_contact.described}{',' if agency_contact.name else ''} "
                 "that you are taking part?"
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        attending = cleaned.get("attending")
+        if attending is None:
+            return cleaned
+        # A question that goes with the other answer is hidden on the page: its answer is neither
+        # checked nor kept (the service stores nothing for it).
+        for name in IF_NOT_ATTENDING if attending else IF_ATTENDING:
+            if name in self.fields:
+                self.errors.pop(name, None)
+                cleaned.pop(name, None)
+        if attending and "joining" in self.fields and not cleaned.get("joining") and "joining" not in self.errors:
+            self.add_error("joining", "Select whether you will join in the room or online")
+        return cleaned
 
 
 class NewLinkForm(forms.Form):

@@ -2,17 +2,19 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
 from core import audit
 from core.errors import DomainError
-from events.models import Event, Invitation
+from events.models import Event, EventTheme, Invitation
 from reviews.names import contains_real_name
 
 # The fields that say when and where an event is: changing one after the invitations have gone
 # out means every invitee needs an updated calendar entry.
-TIME_AND_PLACE = ("starts_at", "ends_at", "format", "venue_name", "venue_address", "joining_details")
+TIME_AND_PLACE = ("starts_at", "ends_at", "format", "venue_name", "venue_address", "joining_link", "joining_details")
 
 DETAIL_FIELDS = (
     "title",
@@ -22,6 +24,7 @@ DETAIL_FIELDS = (
     "venue_name",
     "venue_address",
     "access_information",
+    "joining_link",
     "joining_details",
     "chair",
     "facilitator",
@@ -60,6 +63,44 @@ def check_title(review, title):
         )
 
 
+JOINING_LINK_MAX = 2000
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+
+
+def check_joining_link(link):
+    """The joining link as it is kept (scheme in lower case), or an EventError naming what to fix.
+
+    Only http and https: an address such as javascript: or data: would run or show something in the
+    practitioner's browser when they follow it.
+    """
+    link = link.strip()
+    if not link:
+        return ""
+    scheme, separator, rest = link.partition("://")
+    if not separator or scheme.lower() not in ("http", "https"):
+        raise EventError(
+            "The joining link must be a web address starting with https:// (or http://), "
+            "like https://meet.example.org/abc",
+            field="joining_link",
+        )
+    link = f"{scheme.lower()}://{rest}"
+    if len(link) > JOINING_LINK_MAX:
+        raise EventError("The joining link must be 2,000 characters or fewer", field="joining_link")
+    try:
+        _WEB_ADDRESS(link)
+    except ValidationError:
+        raise EventError(
+            "Enter the joining link as a whole web address with no spaces, like https://meet.example.org/abc",
+            field="joining_link",
+        ) from None
+    return link
+
+
+def _check_details(details):
+    if "joining_link" in details:
+        details["joining_link"] = check_joining_link(details["joining_link"])
+
+
 def invitations_went_out(event):
     """Whether anyone has been sent an invitation to this event."""
     if event.status in (Event.Status.INVITATIONS_SENT, Event.Status.HELD):
@@ -69,10 +110,13 @@ def invitations_went_out(event):
 
 def capacity_too_small(event, capacity):
     """The reason `capacity` is too small for the people already attending, or None if it is not."""
-    accepted = event.invitations.accepted().count()
+    accepted = event.taking_places().count()
     if capacity >= accepted:
         return None
     who = "person who has" if accepted == 1 else "people who have"
+    if event.is_hybrid:
+        # Those joining online take no place in the room.
+        return f"The number of places cannot be less than the {accepted} {who} said they will attend in the room."
     return f"The number of places cannot be less than the {accepted} {who} already said they will attend."
 
 
@@ -102,6 +146,8 @@ def create_event(review, *, details, learning_themes=(), created_by, request=Non
     if unknown:
         raise ValueError(f"Not event details: {sorted(unknown)}")
     check_title(review, details["title"])
+    details = dict(details)
+    _check_details(details)
     _check_chair(review, details.get("chair"))
     _check_themes(review, learning_themes)
     with transaction.atomic():
@@ -132,6 +178,8 @@ def update_event(event, *, details, learning_themes=None, updated_by, request=No
     review = event.review
     if "title" in details:
         check_title(review, details["title"])
+    details = dict(details)
+    _check_details(details)
     if "chair" in details:
         _check_chair(review, details["chair"])
     if learning_themes is not None:
@@ -179,6 +227,61 @@ def update_event(event, *, details, learning_themes=None, updated_by, request=No
         time_or_place_changed=time_or_place_changed,
         invitees_need_update=invitees_need_update,
     )
+
+
+def describe_event(event, *, agenda, facilitator, themes, shared_themes, updated_by, request=None):
+    """Change what the event is, as invitees are told it: its agenda, facilitator and learning themes.
+
+    `shared_themes` are the themes invitees may see, each one of `themes`; the others never reach a
+    practitioner. Returns the names of what changed. Allowed after the event too (the agenda can be
+    corrected), not once it is cancelled.
+    """
+    review = event.review
+    agenda, facilitator = agenda.strip(), " ".join(facilitator.split())
+    for name, text in (("agenda", agenda), ("facilitator", facilitator)):
+        if contains_real_name(text, review.subject_name):
+            raise EventError(
+                f"Invitees see the {name}, so it must not contain the real name of the child or adult. "
+                f"Use the pseudonym, {review.pseudonym}.",
+                field=name,
+            )
+    _check_themes(review, themes)
+    explored = {theme.pk for theme in themes}
+    if not_explored := [theme for theme in shared_themes if theme.pk not in explored]:
+        raise EventError(
+            f"Tick “{not_explored[0].title}” under learning themes to explore as well, or do not share it",
+            field="shared_themes",
+        )
+    shared = {theme.pk for theme in shared_themes}
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        _check_can_change(locked)
+        changed = [
+            name for name, value in (("agenda", agenda), ("facilitator", facilitator)) if getattr(locked, name) != value
+        ]
+        links = {link.theme_id: link for link in EventTheme.objects.filter(event=locked)}
+        if set(links) != explored:
+            changed.append("learning_themes")
+        if {pk for pk, link in links.items() if link.shareable} != shared:
+            changed.append("shared_themes")
+        if not changed:
+            return []
+        locked.agenda, locked.facilitator = agenda, facilitator
+        locked.save(update_fields=["agenda", "facilitator"])
+        EventTheme.objects.filter(event=locked).exclude(theme_id__in=explored).delete()
+        for pk in explored:
+            EventTheme.objects.update_or_create(event=locked, theme_id=pk, defaults={"shareable": pk in shared})
+        audit.record(
+            "event.described",
+            request=request,
+            actor=updated_by,
+            partnership=review.partnership,
+            obj=locked,
+            fields=sorted(changed),
+            shared_themes=sorted(shared),
+        )
+    event.agenda, event.facilitator = agenda, facilitator
+    return sorted(changed)
 
 
 def cancel_event(event, *, reason, cancelled_by, request=None):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core import audit, names, reading
 from core.formatting import uk_date
+from core.models import AuditEntry
 from events.invitations import link_url, rotate_link
 from events.models import Event, Invitation, SummaryReader, SummaryRelease, SummaryVersion
 from events.services import EventError
@@ -112,6 +113,20 @@ def release_summary(event, *, version, available_from, released_by, request=None
     return release, readers
 
 
+def reader_email_context(invitation, release, link):
+    """What the summary's emails (and their samples) are rendered with."""
+    event = invitation.event
+    return {
+        "partnership": event.review.partnership,
+        "review": event.review,
+        "event": event,
+        "practitioner": invitation.practitioner,
+        "release": release,
+        "link": link,
+        "new_link_url": settings.SITE_URL + reverse("invitation:new_link"),
+    }
+
+
 def _email_reader(invitation, release, name, *, key, actor):
     """One email with a fresh personal link (only its hash is kept, so the old link stops working)."""
     if not invitation.practitioner.email:
@@ -119,17 +134,8 @@ def _email_reader(invitation, release, name, *, key, actor):
     if OutboundMessage.objects.filter(idempotency_key=key).exists():
         return False
     token = rotate_link(invitation, actor=actor, reason=name)
-    event = invitation.event
-    review = event.review
-    context = {
-        "partnership": review.partnership,
-        "review": review,
-        "event": event,
-        "practitioner": invitation.practitioner,
-        "release": release,
-        "link": link_url(token),
-        "new_link_url": settings.SITE_URL + reverse("invitation:new_link"),
-    }
+    review = invitation.event.review
+    context = reader_email_context(invitation, release, link_url(token))
     subject, text, html = render_email(f"events/emails/{name}", context)
     queue_email(
         kind=name,
@@ -336,4 +342,53 @@ def accepted_without_access(release):
         release.event.invitations.accepted()
         .exclude(pk__in=release.readers.values_list("invitation_id", flat=True))
         .select_related("practitioner__agency")
+    )
+
+
+# What the read log calls each thing a reader did, in the order of the reader's own pages.
+READ_LOG_ACTIONS = {
+    "summary.terms_accepted": "Accepted the confidentiality terms",
+    "summary.viewed": "Read it",
+    "summary.downloaded": "Downloaded it",
+    "summary.withdrawn": "Access withdrawn",
+}
+
+
+def read_log(release):
+    """[(reader, version number or None, what, when)]: every time each reader accepted the terms, read,
+    downloaded or lost access to the summary (from the audit log), and a row for each who has done none."""
+    readers = list(readers_of(release))
+    numbers = dict(release.event.summary_versions.values_list("pk", "number"))
+    entries = AuditEntry.objects.filter(
+        partnership_id=release.event.review.partnership_id,
+        object_type=SummaryReader._meta.label,
+        object_id__in=[str(reader.pk) for reader in readers],
+        action__in=READ_LOG_ACTIONS,
+    ).order_by("created_at", "pk")
+    by_reader = {}
+    for entry in entries:
+        by_reader.setdefault(entry.object_id, []).append(entry)
+    rows = []
+    for reader in readers:
+        done = by_reader.get(str(reader.pk), [])
+        for entry in done:
+            rows.append(
+                (reader, numbers.get(entry.detail.get("version")), READ_LOG_ACTIONS[entry.action], entry.created_at)
+            )
+        if not done:
+            rows.append((reader, None, "Not read yet", None))
+    return rows
+
+
+def record_readers_export(release, *, by, rows, request=None):
+    """Audit a download of the summary's read log: who took it, of which event and version, how many rows."""
+    audit.record(
+        "summary.readers_exported",
+        request=request,
+        actor=by,
+        partnership=release.event.review.partnership,
+        obj=release,
+        version=release.version_id,
+        number=release.version.number,
+        rows=rows,
     )

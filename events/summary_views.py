@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core import links, reading
-from core.downloads import pdf_response, safe_name
-from core.formatting import people
+from core.downloads import csv_response, pdf_response, safe_name
+from core.formatting import people, uk_datetime
 from events import invitations, summary, summary_documents
 from events.models import SummaryReader, SummaryRelease
 from events.services import EventError
@@ -191,3 +191,32 @@ def summary_withdraw(request, slug, event_id, reader_id):
 def _released_message(count):
     verb = "has" if count == 1 else "have"
     return f"The summary is released. {people(count)} now {verb} access and {verb} been emailed a link."
+
+
+READ_LOG_HEADER = ["Name", "Agency", "Version", "What", "When (UK time)"]
+
+
+@never_cache
+@login_required
+@require_GET
+def summary_readers_csv(request, slug, event_id):
+    """The summary's read log as CSV: who accepted the terms, read or downloaded which version, and when."""
+    event = event_for(request, slug, event_id, manage=True)
+    release = _release_of(event)
+    if release is None:
+        return redirect("events:summary_release", slug, event.pk)
+    release.event = event
+    log = summary.read_log(release)
+    rows = [
+        (
+            reader.invitation.practitioner.full_name,
+            reader.invitation.practitioner.agency or "",
+            number or "",
+            what,
+            uk_datetime(when, seconds=True),
+        )
+        for reader, number, what, when in log
+    ]
+    summary.record_readers_export(release, by=request.user, rows=len(rows), request=request)
+    reference = safe_name(event.review.reference) or "event"
+    return csv_response(f"summary-read-log-{reference}-event-{event.pk}.csv", READ_LOG_HEADER, rows)

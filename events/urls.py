@@ -4,10 +4,13 @@ from django.urls import path
 
 from events import (
     attendance_views,
+    calendar_views,
     decline_views,
     nomination_views,
     note_views,
+    outline_views,
     pdfs,
+    send_views,
     summary_staff_views,
     summary_views,
     views,
@@ -17,6 +20,9 @@ from events import (
 app_name = "events"
 
 urlpatterns = [
+    path("calendar/", calendar_views.event_calendar, name="event_calendar"),
+    path("calendar/feed/", calendar_views.calendar_feed_settings, name="calendar_feed_settings"),
+    path("calendar/feed/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("reviews/<int:review_id>/nominations/", nomination_views.nomination_list, name="nomination_list"),
     path(
         "reviews/<int:review_id>/nominations/request/", nomination_views.nomination_request, name="nomination_request"
@@ -29,6 +35,11 @@ urlpatterns = [
     ),
     path("events/<int:event_id>/summary/release/", summary_views.summary_release, name="summary_release"),
     path("events/<int:event_id>/summary/readers/", summary_views.summary_readers, name="summary_readers"),
+    path(
+        "events/<int:event_id>/summary/readers/export.csv",
+        summary_views.summary_readers_csv,
+        name="summary_readers_csv",
+    ),
     path("events/<int:event_id>/summary/readers/remind/", summary_views.summary_remind, name="summary_remind"),
     path(
         "events/<int:event_id>/summary/readers/<int:reader_id>/withdraw/",
@@ -76,11 +87,18 @@ urlpatterns = [
     path("reviews/<int:review_id>/events/new/", views.event_add, name="event_add"),
     path("events/<int:event_id>/", views.event_detail, name="event_detail"),
     path("events/<int:event_id>/edit/", views.event_edit, name="event_edit"),
+    path("events/<int:event_id>/about/", outline_views.event_outline, name="event_outline"),
     path("events/<int:event_id>/cancel/", views.event_cancel, name="event_cancel"),
     path("events/<int:event_id>/invitees/add/", views.invitee_add, name="invitee_add"),
     path("events/<int:event_id>/invitees/new/", views.invitee_add_new, name="invitee_add_new"),
     path("events/<int:event_id>/invitees/<int:invitation_id>/remove/", views.invitee_remove, name="invitee_remove"),
     path("events/<int:event_id>/send/", views.event_send, name="event_send"),
+    path("events/<int:event_id>/send/email/", send_views.event_send_email, name="event_send_email"),
+    path(
+        "events/<int:event_id>/send/attachments/<int:number>/",
+        send_views.event_send_attachment,
+        name="event_send_attachment",
+    ),
     path("events/<int:event_id>/sending/", views.event_sending, name="event_sending"),
     path("events/<int:event_id>/replies.csv", views.event_replies_csv, name="event_replies_csv"),
     path("events/<int:event_id>/invitees/<int:invitation_id>/", views.invitee_detail, name="invitee_detail"),

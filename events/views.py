@@ -7,20 +7,23 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import is_business_manager, partnership_for
 from core.downloads import guard_cell
-from core.formatting import format_when, long_date, people
+from core.formatting import format_when, long_date, people, people_have
 from core.paths import url_maker
 from events import access_needs, invitations, notes, services, witnesses
 from events.forms import CancelEventForm, DirectorySearchForm, EventForm, NewPersonForm, PickInviteesForm
 from events.models import Event, Invitation, SummaryRelease
 from notifications.models import OutboundMessage
-from notifications.services import retry_failed
+from notifications.previews import attachment_list
+from notifications.services import NotFailed, retry_failed
+from practitioners import picker
 from practitioners.models import NominationRequest, Practitioner
 from reviews.access import review_for
 from reviews.models import Review
@@ -212,6 +215,22 @@ def _invitee_rows(event, invitations, *, slug):
     return rows
 
 
+def _places_by_joining(event):
+    """A hybrid event's places: those in the room (with those who have not said how), and those online."""
+    counts = event.joining_counts()
+    not_said = counts["not_said"]
+    return {
+        "room_taken": counts["in_room"] + not_said,
+        "online": people(counts["online"]),
+        "not_said": (
+            f"{people_have(not_said)} not said whether they will join in the room or online, "
+            "so they are counted in the room."
+        )
+        if not_said
+        else "",
+    }
+
+
 @login_required
 def event_detail(request, slug, event_id):
     event = event_for(
@@ -262,12 +281,17 @@ def event_detail(request, slug, event_id):
             "reply_by": long_date(event.rsvp_deadline),
             "cancelled_on": long_date(timezone.localdate(event.cancelled_at)) if event.cancelled_at else "",
             "learning_themes": list(event.learning_themes.all()),
+            "shared_theme_ids": set(event.shared_themes().values_list("pk", flat=True)),
+            # The business manager and the review's reviewers say what the event is (events.outline_views).
+            "can_describe": not event.is_cancelled,
             "page": page,
             "invitees": _invitee_rows(event, page.object_list, slug=request.partnership.slug),
             "page_range": paginator.get_elided_page_range(page.number),
             "total": total,
             "by_status": [(status, label, by_status[status]) for status, label in Invitation.Status.choices],
             "accepted": by_status[Invitation.Status.ACCEPTED],
+            # A hybrid event's places are the room's: those joining online take none.
+            "joining": _places_by_joining(event) if event.is_hybrid else None,
             "by_agency": by_agency,
             "can_manage": can_manage and not event.is_cancelled,
             "is_manager": can_manage,
@@ -314,33 +338,66 @@ def _declined_rows(event):
     )
 
 
+PICKER_ACTIONS = {"search", "page", "select_shown", "select_agency", "clear", "add"}
+
+
+def _picker_query(data, page=None):
+    """The search (and page) to come back to, from what the form sent."""
+    query = {key: data.get(key, "").strip()[:100] for key in ("q", "agency") if data.get(key, "").strip()}
+    if page and str(page) != "1":
+        query["page"] = str(page)[:10]
+    return urlencode(query)
+
+
 @login_required
 def invitee_add(request, slug, event_id):
+    """The directory picker: ticks are kept across searches and pages (in the session) until the people are added."""
     event = event_for(request, slug, event_id, manage=True)
     if refused := _refuse_if_cancelled(request, event):
         return refused
     partnership = request.partnership
-    search = DirectorySearchForm(request.GET or None, partnership=partnership)
-    pick = PickInviteesForm(_posted(request), partnership=partnership)
-    if request.method == "POST" and pick.is_valid():
-        try:
-            added, already_there = services.add_invitees(
-                event,
-                pick.cleaned_data["practitioners"],
-                source=Invitation.Source.DIRECTORY,
-                added_by=request.user,
-                request=request,
-            )
-        except services.EventError as error:
-            messages.error(request, str(error))
-            return redirect("events:event_detail", slug, event.pk)
-        if added:
-            messages.success(request, f"{people(len(added))} added to the invitee list.")
-        if already_there:
-            names = ", ".join(p.full_name for p in already_there)
-            verb = "was" if len(already_there) == 1 else "were"
-            messages.warning(request, f"{names} {verb} already on the invitee list, so we did not add them again.")
-        return redirect("events:event_detail", slug, event.pk)
+    chooser = picker.Picker(request, f"event:{event.pk}", partnership)
+    data = request.POST if request.method == "POST" else request.GET
+    search = DirectorySearchForm(data, partnership=partnership)
+    ticked = request.POST.getlist("practitioners")
+    pick = PickInviteesForm({"practitioners": ticked} if ticked else None, partnership=partnership)
+    errors = []  # (the id of what is wrong, the message)
+    page_number = request.POST.get("current_page") if request.method == "POST" else _page_number(request)
+    if request.method == "POST":
+        action = "page" if request.POST.get("page") else request.POST.get("action", "add")
+        if ticked and not pick.is_valid():
+            errors += [("id_practitioners_0", error) for error in pick.errors["practitioners"]]
+        elif action not in PICKER_ACTIONS:
+            errors.append(("id_q", "Choose what to do: search, select people or add the people you chose"))
+        else:
+            chooser.update(request.POST.getlist("shown"), ticked)
+            if action == "add":
+                chosen = list(chooser.chosen())
+                if not chosen:
+                    errors.append(("id_practitioners_0", "Choose at least one person to invite"))
+                else:
+                    return _add_chosen(request, event, chosen, chooser)
+            elif action == "select_agency":
+                agency = search.cleaned_data.get("agency") if search.is_valid() else None
+                if agency is None:
+                    errors.append(("id_agency", "Choose an agency to select everyone from it"))
+                else:
+                    everyone = list(
+                        Practitioner.objects.for_partnership(partnership)
+                        .filter(agency=agency)
+                        .exclude(invitations__event=event)
+                        .values_list("pk", flat=True)
+                    )
+                    chooser.choose(everyone)
+                    messages.success(request, f"Everyone from {agency.name} is chosen ({people(len(everyone))}).")
+            elif action == "select_shown":
+                chooser.choose(request.POST.getlist("shown"))
+            elif action == "clear":
+                chooser.clear()
+            if not errors:
+                page = {"page": request.POST.get("page"), "search": 1}.get(action, page_number)
+                query = _picker_query(request.POST, page)
+                return redirect(f"{request.path}?{query}" if query else request.path)
 
     practitioners = (
         search.filter(Practitioner.objects.for_partnership(partnership))
@@ -349,8 +406,14 @@ def invitee_add(request, slug, event_id):
         .order_by("full_name", "pk")
     )
     paginator = Paginator(practitioners, PAGE_SIZE)
-    page = paginator.get_page(_page_number(request))
-    query = {key: value for key, value in request.GET.items() if key in ("q", "agency") and value}
+    page = paginator.get_page(page_number or 1)
+    for target, message in errors:
+        if target == "id_agency":
+            search.add_error("agency", message)  # shown at the field, after the list was filtered
+    if not page.object_list:
+        # No boxes to link to: the summary leads to the search instead.
+        errors = [("id_q" if target == "id_practitioners_0" else target, message) for target, message in errors]
+    chosen = list(chooser.chosen().select_related("agency").order_by("full_name", "pk"))
     return render(
         request,
         "events/invitee_add.html",
@@ -358,13 +421,35 @@ def invitee_add(request, slug, event_id):
             "partnership": partnership,
             "event": event,
             "search": search,
-            "form": pick,
+            "form": {"errors": errors},
+            "errors": errors,
+            "pick_errors": [message for target, message in errors if target == "id_practitioners_0"],
             "page": page,
-            "page_range": paginator.get_elided_page_range(page.number),
-            "query": urlencode(query),
-            "filtered": bool(query),
+            "shown": [p.pk for p in page.object_list if not p.already_invited],
+            "chosen": chosen,
+            "chosen_ids": {p.pk for p in chosen},
+            "filtered": bool(_picker_query(data)),
         },
     )
+
+
+def _add_chosen(request, event, chosen, chooser):
+    slug = request.partnership.slug
+    try:
+        added, already_there = services.add_invitees(
+            event, chosen, source=Invitation.Source.DIRECTORY, added_by=request.user, request=request
+        )
+    except services.EventError as error:
+        messages.error(request, str(error))
+        return redirect("events:event_detail", slug, event.pk)
+    chooser.clear()
+    if added:
+        messages.success(request, f"{people(len(added))} added to the invitee list.")
+    if already_there:
+        names = ", ".join(p.full_name for p in already_there)
+        verb = "was" if len(already_there) == 1 else "were"
+        messages.warning(request, f"{names} {verb} already on the invitee list, so we did not add them again.")
+    return redirect("events:event_detail", slug, event.pk)
 
 
 @login_required
@@ -451,10 +536,40 @@ def event_sending(request, slug, event_id):
     return response
 
 
+def _sending_check_page(request, event):
+    """Check before sending: who gets the invitation, who cannot, the email as it arrives and its attachments."""
+    check = invitations.sending_check(event)
+    email = check.email() if check.example is not None else None
+    held_back = witnesses.held_back(event.invitations.not_yet_invited()).count()
+    attachment_url = url_maker("events:event_send_attachment", request.partnership.slug, event.pk)
+    return render(
+        request,
+        "events/event_send_check.html",
+        {
+            "partnership": request.partnership,
+            "event": event,
+            "review": event.review,
+            "when": format_when(event.starts_at, event.ends_at),
+            "check": check,
+            "email": email,
+            "attachments": attachment_list(email["attachments"], attachment_url) if email else [],
+            "html_url": reverse("events:event_send_email", args=[request.partnership.slug, event.pk]),
+            "preview_link": invitations.link_url(invitations.PREVIEW_LINK),
+            "held_back": held_back,
+            "held_back_line": witnesses.held_back_line(held_back),
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_send(request, slug, event_id):
+    """GET: the check before sending. POST (its button): send the invitations."""
     event = event_for(request, slug, event_id, manage=True)
+    if request.method != "POST":
+        if refused := _refuse_if_cancelled(request, event):
+            return refused
+        return _sending_check_page(request, event)
     try:
         sent, skipped = invitations.send_invitations(event, sent_by=request.user, request=request)
     except services.EventError as error:
@@ -529,10 +644,12 @@ def email_retry(request, slug, event_id, message_id):
     message = get_object_or_404(
         OutboundMessage.objects.about(Invitation, event.invitations.values("pk")), pk=message_id
     )
-    if retry_failed(message):
-        messages.success(request, f"We will try the email to {message.recipient} again.")
+    try:
+        retry_failed(message, by=request.user, request=request)
+    except NotFailed as refusal:
+        messages.info(request, str(refusal))
     else:
-        messages.info(request, "That email is not waiting to be tried again.")
+        messages.success(request, f"We will try the email to {message.recipient} again.")
     return redirect("events:event_detail", slug, event.pk)
 
 
@@ -551,6 +668,7 @@ def event_replies_csv(request, slug, event_id):
             "agency",
             "email",
             "reply",
+            "joining",
             "access_needs",
             "access_needs_arranged_on",
             "line_manager_attending",
@@ -560,6 +678,7 @@ def event_replies_csv(request, slug, event_id):
             "replied_at",
         ]
     )
+    joining_words = {Invitation.Joining.IN_ROOM: "in the room", Invitation.Joining.ONLINE: "online"}
     for invitation in rows:
         person = invitation.practitioner
         writer.writerow(
@@ -571,6 +690,7 @@ def event_replies_csv(request, slug, event_id):
                     person.agency.name,
                     person.email,
                     invitation.get_status_display(),
+                    joining_words.get(event.joining_of(invitation), ""),
                     invitation.access_needs,
                     timezone.localtime(invitation.access_needs_arranged_at).strftime("%d/%m/%Y")
                     if invitation.access_needs_arranged_at

@@ -6,6 +6,7 @@ import os
 import smtplib
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 from email.utils import formataddr
@@ -20,6 +21,7 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core import audit
 from core.logging import redact
 from notifications.models import MAX_ATTEMPTS, OutboundMessage
 
@@ -84,8 +86,35 @@ def queue_email(
         },
     )
     if created:
-        transaction.on_commit(lambda: dispatch(message.pk))
+        _send_after_commit()
     return message
+
+
+def _send_after_commit():
+    """Once the transaction commits, hand its new rows to workers: one task per batch, not one per row.
+
+    A transaction that queues 500 invitations publishes ceil(500 / OUTBOX_BATCH_SIZE) tasks, so
+    several workers share them; each task claims whatever is due when it runs. Every row registers
+    its own on_commit hook (a savepoint rolled back drops its rows' hooks with it); the first hook to
+    run publishes for all the rows counted so far, and the others find nothing left to do.
+    """
+    if not connection.in_atomic_block:
+        dispatch()
+        return
+    pending = getattr(connection, "_outbox_pending", None)
+    # Django starts a new list of hooks when a transaction ends, committed or rolled back.
+    if pending is None or pending["published"] or pending["hooks"] is not connection.run_on_commit:
+        pending = connection._outbox_pending = {"rows": 0, "published": False, "hooks": connection.run_on_commit}
+    pending["rows"] += 1
+    transaction.on_commit(lambda: _publish(pending))
+
+
+def _publish(pending):
+    if pending["published"]:
+        return
+    pending["published"] = True
+    for _ in range(-(-pending["rows"] // settings.OUTBOX_BATCH_SIZE)):
+        dispatch()
 
 
 # One immediate retry, enough to replace a pooled connection that Redis dropped on a restart. Celery's
@@ -94,14 +123,15 @@ def queue_email(
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
 
 
-def dispatch(message_id):
-    """Ask a worker to send a row; if the broker is down the sweep will find the row later."""
-    from notifications.tasks import send_message
+def dispatch(message_id=None, *, countdown=None):
+    """Ask a worker to send a batch of due rows (or one row); if the broker is down the sweep finds them later."""
+    from notifications.tasks import send_batch, send_message
 
+    task, args = (send_batch, ()) if message_id is None else (send_message, (message_id,))
     try:
-        send_message.apply_async((message_id,), retry_policy=PUBLISH_RETRY)
-    except Exception:  # the broker may be unreachable; the row stays queued for the sweep
-        logger.warning("Could not reach the broker for outbound message %s; the sweep will retry", message_id)
+        task.apply_async(args, countdown=countdown, retry_policy=PUBLISH_RETRY)
+    except Exception:  # the broker may be unreachable; the rows stay queued for the sweep
+        logger.warning("Could not reach the broker to send outbound messages; the sweep will retry")
 
 
 def lease():
@@ -131,6 +161,35 @@ def claim(message_id, now=None):
         attempts=F("attempts") + 1,
     )
     return now if updated == 1 else None
+
+
+def claim_batch(limit=None, now=None):
+    """Claim up to `limit` due rows for this worker in one transaction; (their ids, the claim's time).
+
+    Rows another worker holds a lock on are skipped, not waited for (SKIP LOCKED), and the UPDATE
+    repeats the conditions, so a row is never in two workers' batches. Attempts are counted as each
+    row is tried (`deliver_batch`), not here, so rows a killed worker never reached keep theirs.
+    """
+    now = now or timezone.now()
+    limit = limit or settings.OUTBOX_BATCH_SIZE
+    queued = OutboundMessage.objects.filter(
+        state=OutboundMessage.State.QUEUED, next_attempt_at__lte=now + timedelta(seconds=2)
+    )
+    with transaction.atomic():
+        ids = list(
+            queued.order_by("next_attempt_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return [], now
+        queued.filter(pk__in=ids).update(
+            state=OutboundMessage.State.SENDING,
+            claimed_at=now,
+            claimed_by=worker_name(),
+            lease_expires_at=now + lease(),
+        )
+    return ids, now
 
 
 @contextmanager
@@ -192,13 +251,16 @@ def build_email(message):
 # Attachments made at send time: type -> function(attachment) returning (filename, content, mimetype).
 # The app that owns a type registers it (in its AppConfig.ready), so the outbox needs to know no domain.
 ATTACHMENT_MAKERS = {}
+# What each type of attachment is, in words, for the pages that list a message's attachments.
+ATTACHMENT_LABELS = {"calendar": "Calendar file (invite.ics)"}
 
 
-def attachment_maker(kind):
-    """Register the function that makes attachments of type `kind` when a message is sent."""
+def attachment_maker(kind, *, label):
+    """Register the function that makes attachments of type `kind` when a message is sent, and what it is called."""
 
     def register(function):
         ATTACHMENT_MAKERS[kind] = function
+        ATTACHMENT_LABELS[kind] = label
         return function
 
     return register
@@ -211,12 +273,22 @@ def attach(email, attachment):
     if attachment["type"] == "calendar":
         part = MIMEBase("text", "calendar", method=attachment["method"], charset="utf-8")
         part.set_payload(attachment["content"].encode(), charset="utf-8")
-        part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        part.add_header("Content-Disposition", "attachment", filename=CALENDAR_FILENAME)
         email.attach(part)
-    elif attachment["type"] in ATTACHMENT_MAKERS:
-        email.attach(*ATTACHMENT_MAKERS[attachment["type"]](attachment))
     else:
-        raise ValueError(f"Unknown attachment type {attachment['type']!r}")
+        email.attach(*attachment_file(attachment))
+
+
+CALENDAR_FILENAME = "invite.ics"
+
+
+def attachment_file(attachment):
+    """(filename, content, mimetype) of one of a message's attachments, made as sending makes it."""
+    if attachment["type"] == "calendar":
+        return CALENDAR_FILENAME, attachment["content"].encode(), "text/calendar"
+    if attachment["type"] in ATTACHMENT_MAKERS:
+        return ATTACHMENT_MAKERS[attachment["type"]](attachment)
+    raise ValueError(f"Unknown attachment type {attachment['type']!r}")
 
 
 def queued_keys(keys):
@@ -245,40 +317,90 @@ def deliver(message_id):
     if claimed_at is None:
         return None
     message = OutboundMessage.objects.get(pk=message_id)
-    # Outcomes are written only while this worker's claim stands. A worker that stalled until the
-    # sweep put the row back in the queue may still record what happened, but not once another
-    # worker has claimed it again (a new claimed_at), and never over a row taken off the queue.
-    ours = OutboundMessage.objects.filter(
+    ours = _held(message_id, claimed_at, message.claimed_by)
+    with renewing_lease(ours):
+        return _deliver_claimed(message, ours)
+
+
+def deliver_batch(limit=None, seconds=None):
+    """Claim a batch of due rows and send them over this worker's one connection.
+
+    Returns (how many were tried, [(row id, seconds before its retry)], whether more may be due:
+    rows it did not reach, or a full batch, which suggests others wait behind it). A batch stops
+    taking new rows once it has run for `seconds` (OUTBOX_BATCH_SECONDS), so a slow recipient holds
+    back no more than that: the rows it did not reach go back in the queue, untouched, for the next
+    task. Each row's outcome is written as soon as it is known, so a killed
+    worker can have sent at most one email it did not record.
+    """
+    ids, claimed_at = claim_batch(limit)
+    if not ids:
+        return 0, [], False
+    seconds = settings.OUTBOX_BATCH_SECONDS if seconds is None else seconds
+    me = worker_name()
+    batch = OutboundMessage.objects.filter(pk__in=ids, claimed_at=claimed_at, claimed_by=me)
+    started = time.monotonic()
+    tried, retries = 0, []
+    with renewing_lease(batch.filter(state=OutboundMessage.State.SENDING)):
+        for message in OutboundMessage.objects.filter(pk__in=ids).order_by("next_attempt_at", "pk").iterator():
+            if tried and time.monotonic() - started > seconds:
+                break
+            ours = _held(message.pk, claimed_at, me)
+            # The attempt is counted as it starts; a row the sweep gave back meanwhile is not ours to send.
+            if not ours.filter(state=OutboundMessage.State.SENDING).update(attempts=F("attempts") + 1):
+                continue
+            message.attempts += 1
+            tried += 1
+            wait = _deliver_claimed(message, ours)
+            if wait is not None:
+                retries.append((message.pk, wait))
+    # Rows not reached go back as they were (still due, attempts unchanged).
+    left_over = batch.filter(state=OutboundMessage.State.SENDING).update(
+        state=OutboundMessage.State.QUEUED, lease_expires_at=None
+    )
+    return tried, retries, bool(left_over) or len(ids) == (limit or settings.OUTBOX_BATCH_SIZE)
+
+
+def _held(message_id, claimed_at, claimed_by):
+    """The row while this worker's claim on it stands.
+
+    Outcomes are written only while this worker's claim stands. A worker that stalled until the
+    sweep put the row back in the queue may still record what happened, but not once another
+    worker has claimed it again (a new claimed_at), and never over a row taken off the queue.
+    """
+    return OutboundMessage.objects.filter(
         pk=message_id,
         claimed_at=claimed_at,
-        claimed_by=message.claimed_by,
+        claimed_by=claimed_by,
         state__in=[OutboundMessage.State.SENDING, OutboundMessage.State.QUEUED],
     )
+
+
+def _deliver_claimed(message, ours):
+    """Send a row this worker holds; its outcome is written at once. The seconds before a retry, or None."""
     # What "sent" writes is made before the send, so that the acceptance is recorded by the very
     # next statement: a worker that dies between the two sends the email again (the same Message-ID).
     sent = {"state": OutboundMessage.State.SENT, "last_error": "", "lease_expires_at": None}
     if not settings.DEMO_MAILBOX:
         # The recipient has the links now; the outbox keeps no usable copy of them.
         sent |= {"body_text": redact(message.body_text), "body_html": redact(message.body_html)}
-    with renewing_lease(ours):
-        try:
-            email = build_email(message)
-            # Asked last, so that the message goes only if it still applies just before it goes.
-            reason = no_longer_applies(message)
-        except Exception as error:  # a fault in making the message (a PDF, an attachment) or in its sender's check
-            logger.exception("Could not make outbound message %s", message_id)
-            return _failed_attempt(ours, message, error, permanent=False)
-        if reason:
-            ours.update(**_withdrawn(reason), lease_expires_at=None)
-            return None
-        try:
-            send(email)
-        except (smtplib.SMTPException, OSError) as error:
-            return _failed_attempt(ours, message, error, permanent=is_permanent(error))
-        except Exception as error:  # a fault the backend meets turning it into bytes: never leave it "sending"
-            logger.exception("Could not make outbound message %s", message_id)
-            return _failed_attempt(ours, message, error, permanent=False)
-        ours.update(**sent, sent_at=timezone.now())
+    try:
+        email = build_email(message)
+        # Asked last, so that the message goes only if it still applies just before it goes.
+        reason = no_longer_applies(message)
+    except Exception as error:  # a fault in making the message (a PDF, an attachment) or in its sender's check
+        logger.exception("Could not make outbound message %s", message.pk)
+        return _failed_attempt(ours, message, error, permanent=False)
+    if reason:
+        ours.update(**_withdrawn(reason), lease_expires_at=None)
+        return None
+    try:
+        send(email)
+    except (smtplib.SMTPException, OSError) as error:
+        return _failed_attempt(ours, message, error, permanent=is_permanent(error))
+    except Exception as error:  # a fault the backend meets turning it into bytes: never leave it "sending"
+        logger.exception("Could not make outbound message %s", message.pk)
+        return _failed_attempt(ours, message, error, permanent=False)
+    ours.update(**sent, sent_at=timezone.now())
     return None
 
 
@@ -351,15 +473,32 @@ def due_message_ids(limit=500):
     return list(OutboundMessage.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
 
 
-def retry_failed(message):
-    """Put a failed message back in the queue (the business manager's "try again")."""
+class NotFailed(Exception):
+    """Only a failed message can be tried again."""
+
+
+def retry_failed(message, *, by=None, request=None):
+    """Put a failed message back in the queue (the business manager's "Try again"), audited.
+
+    Raises NotFailed, changing nothing, for a message that is not failed (sent, on its way, or
+    already put back by someone else a moment ago).
+    """
     with transaction.atomic():
         updated = OutboundMessage.objects.filter(pk=message.pk, state=OutboundMessage.State.FAILED).update(
             state=OutboundMessage.State.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error=""
         )
-        if updated:
-            transaction.on_commit(lambda: dispatch(message.pk))
-    return bool(updated)
+        if not updated:
+            raise NotFailed(f"The email to {message.recipient} has not failed, so there is nothing to try again.")
+        audit.record(
+            "email.retried",
+            request=request,
+            actor=by,
+            partnership=message.partnership,
+            obj=message,
+            kind=message.kind,
+            previous_error=message.last_error[:200],
+        )
+        transaction.on_commit(lambda: dispatch(message.pk))
 
 
 # Checks made just before sending: kind -> function(message) returning why the message no longer

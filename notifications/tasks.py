@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from notifications import services
 
@@ -8,12 +9,23 @@ def send_message(message_id):
     """Send one outbox row. Only the row's id travels through the broker, never its content."""
     wait = services.deliver(message_id)
     if wait is not None:
-        send_message.apply_async((message_id,), countdown=wait)
+        services.dispatch(message_id, countdown=wait)
+
+
+@shared_task(ignore_result=True)
+def send_batch():
+    """Send a batch of due rows over this worker's connection; another task while more may be due, and retries."""
+    _, retries, more = services.deliver_batch()
+    if more:
+        services.dispatch()
+    for message_id, wait in retries:
+        services.dispatch(message_id, countdown=wait)
 
 
 @shared_task(ignore_result=True)
 def sweep_outbox():
-    """Hand back to a worker every row whose worker died (its lease ran out) or that is queued too long."""
+    """Hand back to workers every row whose worker died (its lease ran out) or that is queued too long."""
     services.fail_exhausted()
-    for message_id in services.release_expired_claims() + services.due_message_ids():
-        send_message.delay(message_id)
+    found = len(services.release_expired_claims()) + len(services.due_message_ids())
+    for _ in range(-(-found // settings.OUTBOX_BATCH_SIZE)):
+        services.dispatch()

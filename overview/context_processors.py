@@ -17,13 +17,18 @@ def layout(request):
                 {"label": "Home", "url": reverse("overview:home"), "active": path == reverse("overview:home")}
             )
         else:
-            pages = [("Dashboard", "overview:partnership_overview"), ("Reviews", "reviews:review_list")]
+            pages = [
+                ("Dashboard", "overview:partnership_overview"),
+                ("Reviews", "reviews:review_list"),
+                ("Events", "events:event_calendar"),
+            ]
             if is_business_manager(user, partnership):
                 pages += [
                     ("Directory", "practitioners:practitioner_list"),
                     ("Agencies", "practitioners:agency_list"),
                     ("Factsheets", "reviews:factsheet_list"),
                     ("Staff", "partnerships:staff_list"),
+                    ("Emails", "emails:list"),
                     ("Audit log", "partnerships:audit_log"),
                 ]
             for label, name in pages:

@@ -76,18 +76,25 @@ class StaffAccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         return reverse("overview:home")
 
-    def send_mail(self, template_prefix, email, context):
-        """allauth's emails (password set and reset) go through the outbox like every other."""
+    def compose_mail(self, template_prefix, email, context):
+        """(subject, text, html) of one of allauth's emails, as the outbox keeps it (and its sample shows it)."""
         request = context.get("request") or getattr(allauth_context, "request", None)
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        # A sample shown outside a request (a test, a shell) has no site to name; the emails do not name it.
+        site = get_current_site(request) if request is not None else None
+        ctx = {"request": request, "email": email, "current_site": site}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
         html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
+        return message.subject, message.body, html
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails (password set and reset) go through the outbox like every other."""
+        subject, text, html = self.compose_mail(template_prefix, email, context)
         queue_email(
             kind=template_prefix.rsplit("/", 1)[-1],
             recipient=email,
-            subject=message.subject,
-            body_text=message.body,
+            subject=subject,
+            body_text=text,
             body_html=html,
             idempotency_key=f"account:{template_prefix}:{email}:{get_random_string(16)}",
         )

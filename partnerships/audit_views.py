@@ -1,102 +1,59 @@
-"""The business manager's view of the partnership's audit log."""
+"""The business manager's view of the partnership's audit log, and its CSV export.
+
+Entries read as the screens do (see core.audit): the version numbers the pages show, staff by name,
+the review's reference. Practitioners' names show only to the partnership's own business manager.
+"""
 
 from datetime import time, timedelta
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
+from core import audit
 from core.access import business_manager_of
-from core.formatting import london_datetime
+from core.downloads import csv_response
+from core.formatting import london_datetime, uk_datetime
 from core.forms import GovukDateField
-from core.models import AuditEntry, User
+from core.models import AuditEntry, Membership, User
+from partnerships import services
 
 PAGE_SIZE = 50
-
-# What each action code means, in plain English. Codes not listed are shown as the code reads.
-PHRASES = {
-    "agency.created": "Added an agency",
-    "agency.updated": "Changed an agency",
-    "auth.signed_in": "Signed in",
-    "auth.signed_out": "Signed out",
-    "auth.sign_in_failed": "Failed to sign in",
-    "event.cancelled": "Cancelled an event",
-    "event.created": "Created an event",
-    "event.updated": "Changed an event",
-    "event.sign_in_sheet_downloaded": "Downloaded an event's sign-in sheet",
-    "factsheet.updated": "Changed a factsheet",
-    "invitation.link_revoked": "Stopped an invitee's link",
-    "link.issued": "Sent a personal link",
-    "link.opened": "Opened a personal link",
-    "link.revoked": "Stopped a personal link",
-    "link.rotated": "Replaced a personal link",
-    "invitation.link_rotated": "Sent an invitee a new link",
-    "invitations.sent": "Sent invitations",
-    "invitee.removed": "Removed an invitee",
-    "invitees.added": "Added invitees",
-    "nomination.added": "An agency nominated someone",
-    "nomination.withdrawn": "An agency withdrew a nomination",
-    "nominations.accepted": "Accepted nominations",
-    "nominations.chased": "Chased an agency for nominations",
-    "nominations.completed": "An agency finished its nominations",
-    "nominations.reminded": "Reminded an agency about nominations",
-    "nominations.requested": "Asked an agency for nominations",
-    "note.created": "A reviewer added a private note",
-    "note.deleted": "A reviewer deleted a private note",
-    "note.updated": "A reviewer changed a private note",
-    "note.viewed": "A reviewer read their private notes",
-    "notes.deleted_after_sign_off": "Reviewers' notes deleted after sign-off",
-    "partnership.updated": "Changed the partnership's details",
-    "practitioner.created": "Added a practitioner to the directory",
-    "practitioner.updated": "Changed a practitioner in the directory",
-    "practitioners.exported": "Exported the directory",
-    "practitioners.imported": "Imported practitioners",
-    "review.created": "Created a review",
-    "review.real_name_viewed": "Viewed the real name of the child or adult",
-    "review.status_changed": "Moved a review to its next stage",
-    "review.updated": "Changed a review",
-    "rsvp.recorded": "An invitee replied",
-    "staff.added": "Added a member of staff",
-    "staff.removed": "Removed a member of staff",
-    "staff.role_changed": "Changed a member of staff's role",
-}
-
-
-def phrase(action):
-    return PHRASES.get(action) or action.replace(".", ": ").replace("_", " ").capitalize()
-
-
-def object_name(entry):
-    """The kind of object and its id, e.g. "Review 12", named from its model without a query."""
-    if not entry.object_type:
-        return ""
-    try:
-        name = apps.get_model(entry.object_type)._meta.verbose_name
-    except (LookupError, ValueError):
-        name = entry.object_type
-    return f"{name[0].upper()}{name[1:]} {entry.object_id}".strip()
+# The CSV is written from the database in batches of this many entries, each described in a few queries.
+EXPORT_BATCH = 500
+CSV_HEADER = ["When (UK time)", "Who", "What happened", "What it was about", "Review", "From where", "Action code"]
 
 
 class AuditFilterForm(forms.Form):
+    review = forms.TypedChoiceField(label="Review", required=False, coerce=int, empty_value=None)
     action = forms.ChoiceField(label="What happened", required=False)
     person = forms.TypedChoiceField(label="Who", required=False, coerce=int, empty_value=None)
     date_from = GovukDateField(name="the first date", label="From", required=False)
     date_to = GovukDateField(name="the last date", label="To", required=False)
 
-    def __init__(self, *args, entries, **kwargs):
+    def __init__(self, *args, entries, partnership, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["review"].choices = [("", "Any review"), *audit.review_choices(partnership)]
+        self.fields["review"].error_messages["invalid_choice"] = "Select a review from the list"
         codes = entries.order_by("action").values_list("action", flat=True).distinct()
-        self.fields["action"].choices = [("", "Anything")] + [(code, f"{phrase(code)} ({code})") for code in codes]
+        self.fields["action"].choices = [("", "Anything")] + [
+            (code, f"{audit.phrase(code)} ({code})") for code in codes
+        ]
+        self.fields["action"].error_messages["invalid_choice"] = "Select what happened from the list"
         people = User.objects.filter(pk__in=entries.filter(actor__isnull=False).values("actor")).order_by("full_name")
         self.fields["person"].choices = [("", "Anyone")] + [(user.pk, user.full_name or user.email) for user in people]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
+            Field.select("review"),
             Field.select("action"),
             Field.select("person"),
             Field("date_from", context={"legend_size": Size.for_legend(Size.SMALL)}),
@@ -115,6 +72,8 @@ class AuditFilterForm(forms.Form):
         if not self.is_valid():
             return entries
         data = self.cleaned_data
+        if data["review"] is not None:
+            entries = entries.filter(audit.about_review(data["review"]))
         if data["action"]:
             entries = entries.filter(action=data["action"])
         if data["person"] is not None:
@@ -125,19 +84,35 @@ class AuditFilterForm(forms.Form):
             entries = entries.filter(created_at__lt=london_datetime(data["date_to"] + timedelta(days=1), time.min))
         return entries
 
+    def chosen(self):
+        """The filters as they were chosen, for the export's audit entry."""
+        return {key: str(value) for key, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+def _filtered(request, partnership):
+    entries = AuditEntry.objects.filter(partnership=partnership)
+    form = AuditFilterForm(request.GET, entries=entries, partnership=partnership)
+    shown = form.filter(entries).select_related("actor").order_by("-created_at", "-id")
+    return form, shown
+
+
+def _may_see_names(request, partnership):
+    """Practitioners' names are for the partnership's own business manager, not a service administrator."""
+    return partnership.role_of(request.user) == Membership.Role.BUSINESS_MANAGER
+
+
+def _query(request):
+    return urlencode([(key, value) for key, value in request.GET.items() if key not in ("page", "filter") and value])
+
 
 @login_required
 def audit_log(request, slug):
     partnership = business_manager_of(request, slug)
-    entries = AuditEntry.objects.filter(partnership=partnership)
-    form = AuditFilterForm(request.GET, entries=entries)
-    shown = form.filter(entries).select_related("actor").order_by("-created_at", "-id")
+    form, shown = _filtered(request, partnership)
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.describe(page, named=_may_see_names(request, partnership))
     for entry in page:
-        entry.phrase = phrase(entry.action)
-        entry.object_name = object_name(entry)
-        entry.who = (entry.actor.full_name or entry.actor.email) if entry.actor else entry.actor_label or "Unknown"
-    query = urlencode([(key, value) for key, value in request.GET.items() if key != "page" and value])
+        entry.phrase = audit.phrase(entry.action)
     return render(
         request,
         "partnerships/audit_log.html",
@@ -146,6 +121,47 @@ def audit_log(request, slug):
             "form": form,
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            "query": query,
+            "query": _query(request),
         },
     )
+
+
+def _rows(entries, *, named):
+    batch = []
+    for entry in entries.iterator(chunk_size=EXPORT_BATCH):
+        batch.append(entry)
+        if len(batch) == EXPORT_BATCH:
+            yield from _described(batch, named=named)
+            batch = []
+    yield from _described(batch, named=named)
+
+
+def _described(batch, *, named):
+    for entry in audit.describe(batch, named=named):
+        yield [
+            uk_datetime(entry.created_at, seconds=True),
+            entry.who,
+            audit.phrase(entry.action),
+            entry.what,
+            entry.review,
+            entry.ip_address or "Not recorded",
+            entry.action,
+        ]
+
+
+@never_cache
+@login_required
+@require_GET
+def audit_log_csv(request, slug):
+    """The filtered log, every entry of it (not one page), as CSV; a filter that does not make sense
+    goes back to the page, which says why."""
+    partnership = business_manager_of(request, slug)
+    form, shown = _filtered(request, partnership)
+    if form.is_bound and not form.is_valid():
+        return redirect(f"{reverse('partnerships:audit_log', args=[partnership.slug])}?{_query(request)}")
+    rows = list(_rows(shown, named=_may_see_names(request, partnership)))
+    services.record_audit_export(
+        partnership=partnership, by=request.user, filters=form.chosen(), count=len(rows), request=request
+    )
+    filename = f"audit-log-{partnership.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    return csv_response(filename, CSV_HEADER, rows)

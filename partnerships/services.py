@@ -13,6 +13,19 @@ from core.signals import staff_removed
 from notifications.services import queue_email, render_email
 
 
+def staff_added_context(partnership, user, *, added_by, role, set_password_url):
+    """What the email to a new member of staff (and its sample) is rendered with; a new account sets its password."""
+    return {
+        "partnership": partnership,
+        "user": user,
+        "added_by": added_by,
+        "role": role,
+        "new_account": set_password_url is not None,
+        "set_password_url": set_password_url,
+        "sign_in_url": settings.SITE_URL + reverse("account_login"),
+    }
+
+
 def set_password_url(user):
     """A one-time link to allauth's set-password page (the same one "forgotten password" uses)."""
     path = reverse(
@@ -35,15 +48,13 @@ def add_staff_member(*, partnership, email, full_name, role, added_by, request=N
             raise DomainError(f"{email} is already a member of staff at {partnership.name}.")
         membership = Membership.objects.create(user=user, partnership=partnership, role=role, added_by=added_by)
         audit.record("staff.added", request=request, actor=added_by, partnership=partnership, obj=membership, role=role)
-        context = {
-            "partnership": partnership,
-            "user": user,
-            "added_by": added_by,
-            "role": membership.get_role_display(),
-            "new_account": created,
-            "set_password_url": set_password_url(user) if created else None,
-            "sign_in_url": settings.SITE_URL + reverse("account_login"),
-        }
+        context = staff_added_context(
+            partnership,
+            user,
+            added_by=added_by,
+            role=membership.get_role_display(),
+            set_password_url=set_password_url(user) if created else None,
+        )
         subject, text, html = render_email("partnerships/emails/staff_added", context)
         queue_email(
             kind="staff_added",
@@ -52,6 +63,7 @@ def add_staff_member(*, partnership, email, full_name, role, added_by, request=N
             body_text=text,
             body_html=html,
             partnership=partnership,
+            about=membership,
             idempotency_key=f"staff_added:{membership.pk}",
         )
     return membership
@@ -128,3 +140,16 @@ def update_partnership(*, partnership, changed_by, fields, request=None):
             fields=sorted(fields),
         )
     return partnership
+
+
+def record_audit_export(*, partnership, by, filters, count, request=None):
+    """Audit a download of the audit log: who took which entries (the filters they chose, how many)."""
+    audit.record(
+        "audit.exported",
+        request=request,
+        actor=by,
+        partnership=partnership,
+        obj=partnership,
+        filters=filters,
+        rows=count,
+    )

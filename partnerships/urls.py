@@ -13,4 +13,5 @@ urlpatterns = [
     path("staff/<int:membership_id>/", views.staff_edit, name="staff_edit"),
     path("staff/<int:membership_id>/remove/", views.staff_remove, name="staff_remove"),
     path("audit/", audit_views.audit_log, name="audit_log"),
+    path("audit/export.csv", audit_views.audit_log_csv, name="audit_log_csv"),
 ]

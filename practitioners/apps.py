@@ -6,8 +6,14 @@ class PractitionersConfig(AppConfig):
     verbose_name = "Agencies and the practitioner directory"
 
     def ready(self):
+        from practitioners import audit_log
+
+        audit_log.register()  # how the audit log names this app's actions and objects
         from core import retention
+        from practitioners import email_kinds
         from practitioners.retention import DirectoryData, NominationData
+
+        email_kinds.register()
 
         retention.register(NominationData())
         retention.register(DirectoryData())

@@ -6,6 +6,7 @@ transaction, because the directory may change between the two.
 """
 
 import csv
+import difflib
 import io
 from dataclasses import dataclass, field
 
@@ -59,6 +60,12 @@ READABLE_NAMES = {
 }
 
 
+# How alike a new agency's name must be to one in the directory for the import to suggest it
+# (difflib's ratio: "Comunity Health" and "Community Health" score 0.97; "Northvale Police" and
+# "Northvale Health Trust" 0.63).
+CLOSE_NAME_CUTOFF = 0.85
+
+
 class CSVFileError(Exception):
     """The file as a whole cannot be used; the message says why in plain English."""
 
@@ -78,10 +85,25 @@ class CheckedRows:
     problems: list = field(default_factory=list)
     new_agencies: list = field(default_factory=list)  # names, as first spelled in the file
     agencies: dict = field(default_factory=dict)  # lower-case name -> existing Agency
+    close_matches: list = field(default_factory=list)  # CloseMatch for each new name close to an existing one
 
     @property
     def ok(self):
         return not self.problems
+
+
+@dataclass(frozen=True)
+class CloseMatch:
+    """A new agency name in the file that is close to one already in the directory: perhaps a typing slip."""
+
+    name: str  # as first spelled in the file
+    agency: Agency  # the existing agency it is close to
+
+
+def close_agency(name, agencies):
+    """The existing agency (from a lower-case name -> Agency dict) whose name is closest to `name`, if close enough."""
+    matches = difflib.get_close_matches(name.lower(), list(agencies), n=1, cutoff=CLOSE_NAME_CUTOFF)
+    return agencies[matches[0]] if matches else None
 
 
 def _decode(data):
@@ -251,8 +273,19 @@ def check_rows(partnership, rows):
         if key and key not in checked.agencies and len(key) <= MAX_LENGTHS["agency"]:
             new.setdefault(key, row["agency"])
     checked.new_agencies = list(new.values())
+    for name in checked.new_agencies:
+        if (agency := close_agency(name, checked.agencies)) is not None:
+            checked.close_matches.append(CloseMatch(name, agency))
     checked.problems.sort(key=lambda problem: (problem.line, _column_order(problem.column)))
     return checked
+
+
+def with_agencies_chosen(rows, choices):
+    """The rows, each whose agency name is in `choices` (lower-case name -> Agency) given that agency's name."""
+    chosen = {name.lower(): agency.name for name, agency in choices.items()}
+    return [
+        {**row, "agency": chosen.get(str(row.get("agency") or "").strip().lower(), row.get("agency"))} for row in rows
+    ]
 
 
 def _column_order(column):

@@ -23,16 +23,23 @@ def _link_expiry(deadline):
     return end_of_deadline + LINK_LIFETIME_AFTER_DEADLINE
 
 
-def _email_request(nomination_request, token, *, chase, key=None):
+def request_context(nomination_request, link, *, chase):
+    """What the request email (and its sample) is rendered with."""
     review = nomination_request.review
-    context = {
+    return {
         "partnership": review.partnership,
         "review": review,
         "agency": nomination_request.agency,
         "request": nomination_request,
-        "link": settings.SITE_URL + reverse("nomination:start", args=[token]),
+        "link": link,
         "chase": chase,
     }
+
+
+def _email_request(nomination_request, token, *, chase, key=None):
+    review = nomination_request.review
+    link = settings.SITE_URL + reverse("nomination:start", args=[token])
+    context = request_context(nomination_request, link, chase=chase)
     subject, text, html = render_email("practitioners/emails/nomination_request", context)
     sequence = nomination_request.chase_count if chase else 0
     key = key or f"nomination_request:{nomination_request.pk}:{sequence}"
@@ -43,6 +50,7 @@ def _email_request(nomination_request, token, *, chase, key=None):
         body_text=text,
         body_html=html,
         partnership=review.partnership,
+        about=nomination_request,
         idempotency_key=key,
     )
 

@@ -242,16 +242,24 @@ def find_or_create_practitioner(
     return practitioner, True
 
 
-def import_practitioners(partnership, rows, imported_by, request=None):
+def import_practitioners(partnership, rows, imported_by, request=None, agency_choices=None):
     """Import checked CSV rows in one transaction: all of them, with any new agencies, or nothing.
 
+    `agency_choices` maps a new agency name in the file to the pk of the existing agency the business
+    manager chose for it instead (the import suggests one when the names are close).
     The rows are checked again here, because the directory may have changed since the preview.
     Returns the number of practitioners added.
     """
+    agency_choices = agency_choices or {}
     try:
         with transaction.atomic():
             # One import at a time per partnership, so two confirmations cannot both pass the check.
             Partnership.objects.select_for_update().get(pk=partnership.pk)
+            existing = Agency.objects.for_partnership(partnership).in_bulk(set(agency_choices.values()))
+            if len(existing) != len(set(agency_choices.values())):
+                raise DomainError("An agency you chose is no longer in your list, so nothing was imported.")
+            choices = {name: existing[pk] for name, pk in agency_choices.items()}
+            rows = csv_import.with_agencies_chosen(rows, choices)
             checked = csv_import.check_rows(partnership, rows)
             if not checked.ok:
                 raise ImportRefused(checked)
@@ -283,6 +291,8 @@ def import_practitioners(partnership, rows, imported_by, request=None):
                 partnership=partnership,
                 count=len(practitioners),
                 agencies_created=created_agencies,
+                # The new names in the file the business manager chose an existing agency for instead.
+                **({"agencies_matched": {name: agency.pk for name, agency in choices.items()}} if choices else {}),
             )
     except IntegrityError as error:
         raise DomainError(

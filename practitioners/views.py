@@ -217,8 +217,15 @@ def practitioner_import_confirm(request, slug):
                 request, "Another file was uploaded since you checked this one. Check it before you import it."
             )
             return redirect("practitioners:practitioner_import_confirm", partnership.slug)
+        checked = csv_import.check_rows(partnership, pending["rows"])
+        # A file with problems is refused as a whole below, whatever the answers about agencies.
+        choices, answers, choice_errors = _agency_choices(request.POST, checked) if checked.ok else ({}, {}, [])
+        if choice_errors:
+            return _import_preview(request, partnership, pending, checked, answers=answers, choice_errors=choice_errors)
         try:
-            count = services.import_practitioners(partnership, pending["rows"], request.user, request=request)
+            count = services.import_practitioners(
+                partnership, pending["rows"], request.user, request=request, agency_choices=choices
+            )
         except services.ImportRefused as refused:
             checked, changed_meanwhile = refused.checked, pending.get("checked_ok", False)
         except services.DomainError as error:
@@ -234,7 +241,33 @@ def practitioner_import_confirm(request, slug):
         if pending.get("checked_ok") != checked.ok:
             pending["checked_ok"] = checked.ok
             request.session.modified = True
+    return _import_preview(request, partnership, pending, checked, changed_meanwhile=changed_meanwhile)
+
+
+def _agency_choices(data, checked):
+    """For each new agency name close to an existing one, the business manager's answer.
+
+    Returns (new name -> existing agency pk for those to use it instead; each question's answer as
+    sent, to show again; (question index, message) for each question not answered).
+    """
+    choices, answers, errors = {}, {}, []
+    for index, match in enumerate(checked.close_matches):
+        answer = data.get(f"agency-{index}", "")
+        answers[index] = answer
+        if answer == str(match.agency.pk):
+            choices[match.name] = match.agency.pk
+        elif answer != "new":
+            errors.append(
+                (index, f"Choose whether to use {match.agency.name} or to create {match.name} as a new agency")
+            )
+    return choices, answers, errors
+
+
+def _import_preview(request, partnership, pending, checked, *, changed_meanwhile=False, answers=None, choice_errors=()):
     problems = checked.problems
+    errors_by_question = dict(choice_errors)
+    answers = answers or {}
+    close = {match.name for match in checked.close_matches}
     return render(
         request,
         "practitioners/practitioner_import_preview.html",
@@ -249,6 +282,18 @@ def practitioner_import_confirm(request, slug):
             "problem_count": len(problems),
             "summary_problems": problems[:PROBLEMS_IN_SUMMARY],
             "changed_meanwhile": changed_meanwhile,
+            "new_agencies": [name for name in checked.new_agencies if name not in close],
+            "close_matches": [
+                {
+                    "index": index,
+                    "name": match.name,
+                    "agency": match.agency,
+                    "answer": answers.get(index, ""),
+                    "error": errors_by_question.get(index, ""),
+                }
+                for index, match in enumerate(checked.close_matches)
+            ],
+            "choice_errors": choice_errors,
         },
     )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core import audit, links, reading
 from core.errors import DomainError
-from core.formatting import long_date
+from core.formatting import long_date, uk_datetime
 from core.workdays import add_working_days
 from events.models import Attendance, Invitation
 from notifications.services import queue_email, queued_keys, render_email
@@ -213,6 +213,7 @@ def email_checker(checker, name, *, key, token=None):
         body_text=text,
         body_html=html,
         partnership=review.partnership,
+        about=checker,
         idempotency_key=key,
     )
 
@@ -576,3 +577,52 @@ def panel_context(review, user):
         else None,
         "circulation_latest": latest,
     }
+
+
+def progress_rows(circulation, now=None):
+    """The check's progress as its page shows it, a row per checker: agency, name, role, terms accepted,
+    first read, reads, downloads, answer, when answered, comments, the link's state."""
+    link_open = is_open(circulation, now)
+    rows = []
+    for checker in checkers_of(circulation):
+        if checker.responded_at and checker.no_comments:
+            answer = "No comments"
+        elif checker.responded_at:
+            answer = "Sent comments"
+        else:
+            answer = "Not answered"
+        if circulation.closed_at:
+            link = "Closed"
+        elif checker.token_revoked_at:
+            link = f"Stopped {uk_datetime(checker.token_revoked_at)}"
+        else:
+            link = "Working" if link_open else "Deadline passed"
+        rows.append(
+            (
+                checker.agency.name if checker.agency else "No agency recorded",
+                checker.name,
+                checker.get_role_display(),
+                uk_datetime(checker.terms_accepted_at),
+                uk_datetime(checker.first_read_at),
+                checker.read_count,
+                checker.download_count,
+                answer,
+                uk_datetime(checker.responded_at),
+                checker.comment_count,
+                link,
+            )
+        )
+    return rows
+
+
+def record_progress_export(circulation, *, by, rows, request=None):
+    """Audit a download of the check's progress: who took it, of which version, how many rows."""
+    audit.record(
+        "report.check_progress_exported",
+        request=request,
+        actor=by,
+        partnership=circulation.review.partnership,
+        obj=circulation,
+        version=circulation.version.number,
+        rows=rows,
+    )

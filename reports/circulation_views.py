@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import links, numbering, reading
-from core.downloads import pdf_response, safe_name
+from core.downloads import csv_response, pdf_response, safe_name
 from core.errors import DomainError
 from core.formatting import long_date
 from core.formatting import people as people_count
@@ -355,3 +356,34 @@ def draft_no_comments(request, checker):
     else:
         messages.success(request, "Thank you. We have recorded that you have no comments on the draft.")
     return redirect("draft:read")
+
+
+PROGRESS_HEADER = [
+    "Agency",
+    "Name",
+    "Asked as",
+    "Terms accepted",
+    "First read",
+    "Reads",
+    "Downloads",
+    "Answer",
+    "Answered",
+    "Comments",
+    "Link",
+]
+
+
+@never_cache
+@login_required
+@require_GET
+def report_check_progress_csv(request, slug, review_id):
+    """The current check's progress, a row per checker, as CSV: for whoever may see its page."""
+    review = review_for(request, slug, review_id)
+    current = circulation.current_circulation(review)
+    if current is None:
+        return redirect("reports:report_check_progress", slug, review.pk)
+    current.review = review
+    rows = circulation.progress_rows(current)
+    circulation.record_progress_export(current, by=request.user, rows=len(rows), request=request)
+    reference = safe_name(review.reference) or "review"
+    return csv_response(f"factual-accuracy-check-{reference}-v{current.version.number}.csv", PROGRESS_HEADER, rows)

@@ -540,6 +540,7 @@ def tell_practitioners(review, *, by, request=None):
                 body_html=html,
                 idempotency_key=key,
                 partnership=review.partnership,
+                about=review,
             )
             queued += 1
         if publication.practitioners_told_at is None and due:

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("versions/<int:number>/circulate/", circulation_views.report_circulate, name="report_circulate"),
     path("check/", circulation_views.report_check_progress, name="report_check_progress"),
+    path("check/export.csv", circulation_views.report_check_progress_csv, name="report_check_progress_csv"),
     path("check/remind/", circulation_views.report_check_remind, name="report_check_remind"),
     path("check/checkers/<int:checker_id>/stop/", circulation_views.report_check_stop, name="report_check_stop"),
     path(

@@ -6,4 +6,13 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
-        from reviews import signals  # noqa: F401 - takes removed staff off their reviews
+        from notifications.kinds import register_about
+        from reviews import (
+            audit_log,
+            signals,  # noqa: F401 - takes removed staff off their reviews
+        )
+
+        audit_log.register()  # how the audit log names this app's actions and objects
+
+        # Emails about a review itself (its publication, its reviewers' notes) belong to it in the list of emails.
+        register_about("reviews.review", review="")

@@ -231,7 +231,7 @@ def factsheet_sections(factsheet):
     return sections
 
 
-def factsheet_context(factsheet, *, event=None, place=""):
+def factsheet_context(factsheet, *, event=None, place="", outline=None):
     partnership = factsheet.partnership
     context = {
         "factsheet": factsheet,
@@ -241,13 +241,16 @@ def factsheet_context(factsheet, *, event=None, place=""):
         "event": event,
     }
     if event is not None:
-        context |= {"review": event.review, "place": place}
+        context |= {"review": event.review, "place": place, "outline": outline or {}}
     return context
 
 
-def render_factsheet_pdf(factsheet, *, event=None, place=""):
-    """The factsheet as an A4 tagged PDF; with `event`, a box with its date, `place` and contact."""
-    context = factsheet_context(factsheet, event=event, place=place)
+def render_factsheet_pdf(factsheet, *, event=None, place="", outline=None):
+    """The factsheet as an A4 tagged PDF; with `event`, a box with its date, `place` and contact.
+
+    `outline` adds what the event is to the box: "reviewer", "facilitator", "agenda" and "themes" (titles).
+    """
+    context = factsheet_context(factsheet, event=event, place=place, outline=outline)
     return render_pdf("reviews/pdfs/factsheet.html", context)
 
 

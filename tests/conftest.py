@@ -7,6 +7,7 @@ from config.celery import app as celery_app
 from core.models import Membership, Partnership, User
 from practitioners.models import Agency
 from reviews.models import Review
+from tests import parallel
 from tests.browser import conftest as browser_tests
 
 # Every HTML page the test client receives is checked with the Nu Html Checker when the run ends.
@@ -15,14 +16,35 @@ pytest_plugins = ["tests.html_validity"]
 PASSWORD = "a long and memorable passphrase"
 
 
-@pytest.hookimpl(trylast=True)  # after -k and -m have deselected, so the summary counts what was skipped
+def pytest_configure(config):
+    parallel.give_this_process_its_own_redis()
+
+
 def pytest_collection_modifyitems(items):
+    parallel.order(items, browser_tests.is_browser_test)
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected, so the summary counts what was skipped
+def pytest_collection_finish(session):
     """Browser tests, in any folder, are skipped when there is no Chromium (see tests/browser/conftest.py)."""
-    browser_tests.skip_without_chromium(items)
+    browser_tests.skip_without_chromium(session.items)
+
+
+def pytest_sessionfinish(session):
+    if parallel.is_worker(session.config):
+        session.config.workeroutput["browser_tests_skipped"] = browser_tests.skipped_here()
+
+
+_skipped_elsewhere = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    _skipped_elsewhere.append(getattr(node, "workeroutput", {}).get("browser_tests_skipped", 0))
 
 
 def pytest_terminal_summary(terminalreporter):
-    browser_tests.report_skipped(terminalreporter)
+    browser_tests.report_skipped(terminalreporter, browser_tests.skipped_here() + sum(_skipped_elsewhere))
 
 
 @pytest.fixture(autouse=True)

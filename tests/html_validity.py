@@ -5,7 +5,8 @@ tests' live server both pass through it), keeps one copy of each distinct page
 (view name, status and body, with the per-request nonce and CSRF token blanked out) in a temporary
 folder. When the session ends, one run of vnu.jar checks them all; any error fails the run, and the
 summary names the page's URL and its first errors. Without Java or vnu.jar the check is skipped,
-and the summary says so.
+and the summary says so. When the suite runs in several processes, each checks its own pages and
+hands what it found to the controlling process (tests/parallel.py), which prints it and fails the run.
 """
 
 import hashlib
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests import parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -121,7 +124,7 @@ _outcome = Outcome()
 def pytest_configure(config):
     global _collection
     _outcome.skipped = _why_not()
-    if _outcome.skipped is None:
+    if _outcome.skipped is None and not parallel.is_controller(config):
         _collection = Collection(Path(tempfile.mkdtemp(prefix="convene-html-")))
 
 
@@ -142,6 +145,7 @@ def pytest_sessionfinish(session):
     global _collection
     collection, _collection = _collection, None
     if collection is None:
+        _fail_if_invalid(session)  # the controlling process, with what the others found
         return
     try:
         if collection.pages:
@@ -149,8 +153,26 @@ def pytest_sessionfinish(session):
             _outcome.checked = len(collection.pages)
     finally:
         shutil.rmtree(collection.folder, ignore_errors=True)
+    if parallel.is_worker(session.config):
+        session.config.workeroutput["html_check"] = {
+            "checked": _outcome.checked,
+            "invalid": [(vars(page), errors) for page, errors in _outcome.invalid],
+        }
+    _fail_if_invalid(session)
+
+
+def _fail_if_invalid(session):
     if _outcome.invalid and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """In the controlling process: add up what each process found."""
+    found = getattr(node, "workeroutput", {}).get("html_check")
+    if found:
+        _outcome.checked += found["checked"]
+        _outcome.invalid.extend((Page(**page), errors) for page, errors in found["invalid"])
 
 
 def _validate(collection):

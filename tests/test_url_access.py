@@ -32,6 +32,7 @@ from events.models import (
     SummaryVersion,
 )
 from notifications.models import OutboundMessage
+from notifications.previews import EMAIL_HTML_POLICY
 from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
 from reports.models import Checker, Circulation, Comment, NameHit, Publication, ReportVersion, SignOff
 from reviews.models import Review
@@ -115,6 +116,8 @@ ACCESS = {
     # The demo mailbox: open to anyone in the demo, off in production (see the test below).
     "notifications:demo_mailbox": both(PUBLIC),
     "notifications:demo_message": both(PUBLIC),
+    "notifications:demo_message_html": get_only(PUBLIC),
+    "notifications:demo_attachment": get_only(PUBLIC),
     # Any member of staff.
     "overview:home": both(SIGNED_IN),
     "account:page": both(SIGNED_IN),
@@ -128,6 +131,13 @@ ACCESS = {
     "partnerships:staff_edit": both(BUSINESS_MANAGERS),
     "partnerships:staff_remove": post_only(BUSINESS_MANAGERS),
     "partnerships:audit_log": both(BUSINESS_MANAGERS),
+    # The partnership's emails: every one's state, and every kind with a sample.
+    "emails:list": get_only(BUSINESS_MANAGERS),
+    "emails:retry": post_only(BUSINESS_MANAGERS),
+    "emails:kinds": get_only(BUSINESS_MANAGERS),
+    "emails:kind": get_only(BUSINESS_MANAGERS),
+    "emails:kind_html": get_only(BUSINESS_MANAGERS),
+    "partnerships:audit_log_csv": get_only(BUSINESS_MANAGERS),
     "reviews:factsheet_list": both(BUSINESS_MANAGERS),
     "reviews:factsheet_edit": both(BUSINESS_MANAGERS),
     "reviews:factsheet_preview": both(BUSINESS_MANAGERS),
@@ -161,12 +171,20 @@ ACCESS = {
     "accounts:extension": both(REVIEW_MANAGERS),
     "accounts:file": get_only(REVIEW_TEAM),
     # Events and invitees.
+    # Events across reviews, and each member of staff's own calendar feed (its address is its key: no session).
+    "events:event_calendar": get_only(PARTNERSHIP_MEMBERS),
+    "events:calendar_feed_settings": both(PARTNERSHIP_MEMBERS),
+    "events:calendar_feed": get_only({ANONYMOUS: 404, OTHER_PARTNERSHIP: 404, NO_MFA: MFA}),
     "events:event_add": both(REVIEW_MANAGERS),
     "events:event_detail": both(REVIEW_TEAM),
     "events:event_sending": both(REVIEW_TEAM),
     "events:event_edit": both(REVIEW_MANAGERS),
+    "events:event_outline": both(REVIEW_TEAM),
     "events:event_cancel": both(REVIEW_MANAGERS),
-    "events:event_send": post_only(REVIEW_MANAGERS),
+    # GET: the check before sending; POST (its button): send.
+    "events:event_send": both(REVIEW_MANAGERS),
+    "events:event_send_email": get_only(REVIEW_MANAGERS),
+    "events:event_send_attachment": get_only(REVIEW_MANAGERS),
     "events:event_replies_csv": both(REVIEW_MANAGERS),
     "events:event_sign_in_sheet": both(REVIEW_MANAGERS),
     "events:invitee_add": both(REVIEW_MANAGERS),
@@ -190,6 +208,7 @@ ACCESS = {
     "events:summary_version_pdf": both(REVIEW_TEAM),
     "events:summary_release": both(REVIEW_MANAGERS),
     "events:summary_readers": both(REVIEW_MANAGERS),
+    "events:summary_readers_csv": get_only(REVIEW_MANAGERS),
     "events:summary_remind": post_only(REVIEW_MANAGERS),
     "events:summary_withdraw": post_only(REVIEW_MANAGERS),
     # The day itself.
@@ -212,6 +231,7 @@ ACCESS = {
     "reports:report_hit_dismiss": post_only(REVIEW_TEAM),
     "reports:report_circulate": both(REVIEW_TEAM),
     "reports:report_check_progress": both(REVIEW_TEAM),
+    "reports:report_check_progress_csv": get_only(REVIEW_TEAM),
     "reports:report_check_remind": post_only(REVIEW_TEAM),
     "reports:report_check_stop": post_only(REVIEW_TEAM),
     "reports:report_check_new_link": post_only(REVIEW_TEAM),
@@ -335,6 +355,7 @@ KWARGS = {
     "event_id": lambda w: w.objects["event"].pk,
     "invitation_id": lambda w: w.objects["invitation"].pk,
     "message_id": lambda w: w.objects["message"].pk,
+    "kind": lambda w: "invitation",
     "reader_id": lambda w: w.objects["reader"].pk,
     "number": lambda w: 1,  # the first summary version and the first draft-report version
     "note_id": lambda w: w.objects["note"].pk,
@@ -402,6 +423,8 @@ def world(partnership, other_partnership, business_manager, reviewer, review):
         recipient=person.email,
         subject="Invitation: CSPR 2026-01",
         body_text="You are invited.",
+        body_html="<p>You are invited.</p>",
+        attachments=[{"type": "calendar", "method": "REQUEST", "content": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"}],
         state=OutboundMessage.State.FAILED,
     )
     version = SummaryVersion.objects.create(
@@ -627,7 +650,10 @@ def _security_header_problems(response):
     problems = []
     if not response.get("Content-Security-Policy"):
         problems.append("no Content-Security-Policy")
-    if response.get("X-Frame-Options") != "DENY":
+    # An email's own HTML, shown in a frame on the product's pages, is the one thing the product frames:
+    # only under its sandboxed policy that runs nothing and loads nothing.
+    framed = response.get("Content-Security-Policy") == EMAIL_HTML_POLICY
+    if response.get("X-Frame-Options") != ("SAMEORIGIN" if framed else "DENY"):
         problems.append(f"X-Frame-Options {response.get('X-Frame-Options')!r}")
     if response.get("X-Content-Type-Options") != "nosniff":
         problems.append(f"X-Content-Type-Options {response.get('X-Content-Type-Options')!r}")
@@ -732,6 +758,8 @@ def test_the_demo_mailbox_is_off_in_production(world, settings):
     for url in (
         reverse("notifications:demo_mailbox"),
         reverse("notifications:demo_message", args=[world.objects["message"].pk]),
+        reverse("notifications:demo_message_html", args=[world.objects["message"].pk]),
+        reverse("notifications:demo_attachment", args=[world.objects["message"].pk, 1]),
     ):
         response = Client().get(url)
         assert response.status_code == 404, url

@@ -67,13 +67,13 @@ def _no_chromium():
 _skipped = []
 
 
+def is_browser_test(item):
+    return bool(item.get_closest_marker("browser")) or PLAYWRIGHT_BROWSER_FIXTURE in getattr(item, "fixturenames", ())
+
+
 def skip_without_chromium(items):
     """Mark the browser tests among `items` to be skipped when there is no Chromium to launch."""
-    browser_tests = [
-        item
-        for item in items
-        if item.get_closest_marker("browser") or PLAYWRIGHT_BROWSER_FIXTURE in getattr(item, "fixturenames", ())
-    ]
+    browser_tests = [item for item in items if is_browser_test(item)]
     if not browser_tests or chromium_path() is not None:
         return
     skip = pytest.mark.skip(reason=f"Browser test: {_no_chromium()}")
@@ -82,11 +82,16 @@ def skip_without_chromium(items):
     _skipped[:] = browser_tests
 
 
-def report_skipped(terminalreporter):
-    """One line in the summary when the browser tests were skipped."""
-    if _skipped:
-        tests = "test" if len(_skipped) == 1 else "tests"
-        terminalreporter.write_line(f"Browser tests: skipped {len(_skipped)} {tests}, {_no_chromium()}", yellow=True)
+def skipped_here():
+    """How many browser tests this process skipped."""
+    return len(_skipped)
+
+
+def report_skipped(terminalreporter, count):
+    """One line in the summary when browser tests were skipped (`count` of them, in every process)."""
+    if count:
+        tests = "test" if count == 1 else "tests"
+        terminalreporter.write_line(f"Browser tests: skipped {count} {tests}, {_no_chromium()}", yellow=True)
 
 
 @pytest.fixture(scope="session")

@@ -38,9 +38,10 @@ from actions import services as actions
 from actions.models import Action, AgencyLink
 from core import links
 from core.models import Membership, Partnership
-from events import attendance, invitations, notes, summary, summary_documents, witnesses
+from events import attendance, feeds, invitations, notes, summary, summary_documents, witnesses
 from events import services as events
 from events.models import Attendance, Event, Invitation
+from notifications.kinds import KINDS
 from notifications.models import OutboundMessage
 from practitioners import nominations
 from practitioners.models import Agency, NominationRequest, Practitioner
@@ -145,7 +146,8 @@ def _new_event(review, manager, reviewer, *, title, days, reply_days):
             "venue_name": "Northvale Civic Centre, Committee Room 2",
             "venue_address": "1 High Street\nNorthvale\nNV1 2AB",
             "access_information": "Step-free entrance on High Street. Hearing loop in the room.",
-            "joining_details": "Video call: https://meet.northvale.example/event (passcode 4821)",
+            "joining_link": "https://meet.northvale.example/event",
+            "joining_details": "Passcode 4821",
             "chair": reviewer,
             "facilitator": manager.full_name,
             "capacity": 20,
@@ -154,6 +156,16 @@ def _new_event(review, manager, reviewer, *, title, days, reply_days):
         },
         learning_themes=list(review.learning_themes.all()),
         created_by=manager,
+    )
+    # The reviewer shares the first theme with invitees; the second stays with the review's team.
+    themes = list(review.learning_themes.all())
+    events.describe_event(
+        event,
+        agenda=event.agenda,
+        facilitator=event.facilitator,
+        themes=themes,
+        shared_themes=themes[:1],
+        updated_by=reviewer,
     )
     return event
 
@@ -242,8 +254,8 @@ def build_events_review(world):
     upcoming = _new_event(review, manager, reviewer, title="Practitioner learning event", days=14, reply_days=7)
     invited = _invite(upcoming, people[:6], manager)
     lee, mia, isla, ruby, omar, sam = (invited[p.pk] for p in people[:6])
-    _reply(lee, attending=True, access_needs="I use a wheelchair.", line_manager_attending=True)
-    _reply(mia, attending=True, line_manager_attending=False)
+    _reply(lee, attending=True, joining="in_room", access_needs="I use a wheelchair.", line_manager_attending=True)
+    _reply(mia, attending=True, joining="online", line_manager_attending=False)
     _reply(
         isla,
         attending=False,
@@ -296,7 +308,7 @@ def build_events_review(world):
     held = _new_event(review, manager, reviewer, title="First practitioner learning event", days=3, reply_days=1)
     invited = _invite(held, [people[0], people[1], people[2]], manager)
     for invitation in invited.values():
-        _reply(invitation, attending=True, line_manager_attending=False)
+        _reply(invitation, attending=True, joining="in_room", line_manager_attending=False)
     Event.objects.filter(pk=held.pk).update(
         starts_at=_at(-7), ends_at=_at(-7, 13), rsvp_deadline=timezone.localdate() - timedelta(days=10)
     )
@@ -669,6 +681,7 @@ def build_world(partnership, business_manager, reviewer, review):
     world.tokens["checker_done"] = _token_for(Checker, world.checker_done.pk)
     world.tokens["lead_empty"] = _token_for(NominationRequest, world.empty_nomination_request.pk)
     world.tokens["account_lead"] = _token_for(AccountRequest, world.account_request.pk)
+    world.tokens["feed"] = feeds.reset_feed(user=reviewer, partnership=partnership)
     return world
 
 
@@ -1009,10 +1022,13 @@ def empty_partnership_steps(world):
         Step("reviews:review_list", who, empty, "empty"),
         Step("partnerships:staff_list", who, empty, "only the business manager"),
         Step("partnerships:audit_log", who, empty, "empty"),
+        Step("emails:list", who, empty, "no emails yet"),
         Step("reviews:factsheet_list", who, empty, "the standard wording"),
         Step("practitioners:agency_list", who, empty, "empty"),
         Step("practitioners:practitioner_list", who, empty, "empty"),
         Step("practitioners:practitioner_add", who, empty, "no agencies yet"),
+        Step("events:event_calendar", who, empty, "no events"),
+        Step("events:calendar_feed_settings", who, empty, "no feed yet", then=press("Get your feed's address")),
         Step("published:list", "public", empty, "empty"),
     ]
 
@@ -1066,6 +1082,22 @@ def full_steps(world, files):
         ),
         Step("notifications:demo_mailbox", "public"),
         Step("notifications:demo_message", "public", {"message_id": world.message.pk}),
+        Step("notifications:demo_message_html", "public", {"message_id": world.message.pk}, kind=FILE),
+        Step(
+            "notifications:demo_attachment",
+            "public",
+            {"message_id": world.message.pk, "number": 1},
+            kind=FILE,
+            content_type="text/calendar",
+        ),
+        Step(
+            "notifications:demo_attachment",
+            "public",
+            {"message_id": world.message.pk, "number": 2},
+            "the factsheet",
+            kind=FILE,
+            content_type=pdf,
+        ),
         Step(
             "invitation:new_link",
             "public",
@@ -1097,6 +1129,15 @@ def full_steps(world, files):
             bm,
             p,
             error=send_form("Show entries", fill=[("Day", "31"), ("Month", "2"), ("Year", "x")]),
+        ),
+        Step("partnerships:audit_log", bm, p, "one review's entries", query=f"review={world.events_review.pk}"),
+        Step(
+            "partnerships:audit_log_csv",
+            bm,
+            p,
+            query=f"review={world.events_review.pk}",
+            kind=FILE,
+            content_type=csv,
         ),
         Step("reviews:factsheet_list", bm, p),
         Step("reviews:factsheet_edit", bm, p | {"review_type": "cspr"}, error=send_form("Save the factsheet")),
@@ -1131,6 +1172,23 @@ def full_steps(world, files):
         ),
         # The page the upload just led to, checked there.
         Step("practitioners:practitioner_import_confirm", bm, p, "the good file checked", check=False),
+        # A file naming an agency a little differently: the preview asks whether it is the one in the list.
+        Step(
+            "practitioners:practitioner_import",
+            bm,
+            p,
+            "a file with an agency's name mistyped",
+            check=False,
+            then=send_form("Upload and check the file", files=[("Upload a CSV file", files["close csv"])]),
+        ),
+        Step(
+            "practitioners:practitioner_import_confirm",
+            bm,
+            p,
+            "an agency's name mistyped, not answered",
+            check=False,
+            error=send_form("Import 1 practitioner", clear=False),
+        ),
         Step("practitioners:practitioner_import_template", bm, p, kind=FILE, content_type=csv),
         Step("practitioners:practitioner_export", bm, p, kind=FILE, content_type=csv),
         # Reviews.
@@ -1160,6 +1218,24 @@ def full_steps(world, files):
             error=send_form("Send the requests"),
             then=send_form("Accept the people chosen"),
         ),
+        # Events across reviews: the month of the upcoming event, the month of the held one, the feed.
+        Step("events:event_calendar", bm, p, query=f"month={timezone.localtime(world.upcoming.starts_at):%Y-%m}"),
+        Step(
+            "events:event_calendar",
+            rv,
+            p,
+            "a reviewer's, with a held event",
+            query=f"month={timezone.localtime(world.held.starts_at):%Y-%m}",
+        ),
+        Step("events:calendar_feed_settings", rv, p, "with a feed"),
+        Step("events:calendar_feed_settings", bm, p, "no feed yet", then=press("Get your feed's address")),
+        Step(
+            "events:calendar_feed",
+            "public",
+            p | {"token": world.tokens["feed"]},
+            kind=FILE,
+            content_type="text/calendar",
+        ),
         # Events.
         Step("events:event_add", bm, ev_review, error=send_form("Create the event")),
         Step("events:event_detail", bm, upcoming, "replies of every kind"),
@@ -1168,10 +1244,26 @@ def full_steps(world, files):
         Step("events:event_detail", bm, cancelled, "cancelled"),
         Step("events:event_sending", bm, upcoming, kind=FRAGMENT),
         Step("events:event_edit", bm, upcoming, error=send_form("Save the changes")),
+        Step(
+            "events:event_outline",
+            rv,
+            upcoming,
+            "as the reviewer",
+            error=send_form("Save", clear=False, fill=[("Agenda (optional)", "Casey Sample's timeline")]),
+        ),
         Step("events:event_cancel", bm, upcoming, error=send_form("Cancel the event")),
         Step("events:event_replies_csv", bm, upcoming, kind=FILE, content_type=csv),
         Step("events:event_sign_in_sheet", bm, upcoming, kind=FILE, content_type=pdf),
         Step("events:invitee_add", bm, upcoming, error=send_form("Add the people you chose", clear=False)),
+        Step(
+            "events:invitee_add",
+            bm,
+            upcoming,
+            "everyone from an agency, with no agency chosen",
+            check=False,
+            error=send_form("Select everyone from this agency", clear=False),
+        ),
+        Step("events:invitee_add", bm, upcoming, "people chosen", check=False, then=press("Select all shown")),
         Step("events:invitee_add", bm, upcoming, "nobody found", query="q=nobody+by+this+name"),
         Step("events:invitee_add_new", bm, upcoming, error=send_form("Add to the invitee list")),
         Step("events:invitee_detail", bm, upcoming | {"invitation_id": world.sam.pk}, "an email that failed"),
@@ -1213,6 +1305,7 @@ def full_steps(world, files):
         Step("events:summary_version_pdf", rv, upcoming | {"number": 1}, kind=FILE, content_type=pdf),
         Step("events:summary_release", bm, upcoming, "released", error=send_form("Release the summary")),
         Step("events:summary_readers", bm, upcoming),
+        Step("events:summary_readers_csv", bm, upcoming, kind=FILE, content_type=csv),
         # The day itself.
         Step("events:attendance_register", bm, held, "held"),
         Step("events:attendance_register", bm, upcoming, "before the day"),
@@ -1249,6 +1342,7 @@ def full_steps(world, files):
             then=send_form("Continue", fill=[("Working days to check it", "10")]),
         ),
         Step("reports:report_check_progress", bm, draft),
+        Step("reports:report_check_progress_csv", rv, draft, kind=FILE, content_type=csv),
         Step("reports:report_responses", rv, draft, error=send_form(re.compile("Save your answer"))),
         Step("reports:report_responses", bm, draft, "a business manager's"),
         Step("reports:report_responses", rv, draft, "unanswered only", query="show=unanswered"),
@@ -1415,14 +1509,32 @@ def full_steps(world, files):
         Step("action_owner:start", "owner", {"token": world.tokens["owner"]}, then=press("main .govuk-button--start")),
         Step("action_owner:list", "owner", check=False),
         Step("action_owner:update", "owner", {"action_id": world.action.pk}, error=send_form("Save the update")),
-        # Last, as it changes the upcoming event: the invitations still to send are sent.
+        # The partnership's emails: every one's state (a failed one tried again), and every kind as a sample.
+        Step("emails:list", bm, p),
+        Step("emails:list", bm, p, "failed ones", query="state=failed", then=press(re.compile("Try again"))),
+        Step("emails:list", bm, p, "none match", query="kind=thank_you&state=withdrawn"),
+        Step("emails:kinds", bm, p),
+        *[Step("emails:kind", bm, p | {"kind": name}, name) for name in sorted(KINDS)],
+        Step("emails:kind_html", bm, p | {"kind": "invitation"}, kind=FILE),
+        # Last, as it changes the upcoming event: the invitations still to send are checked, then sent.
+        Step("events:event_send_email", bm, upcoming, kind=FILE),
+        Step("events:event_send_attachment", bm, upcoming | {"number": 1}, kind=FILE, content_type="text/calendar"),
+        Step("events:event_send_attachment", bm, upcoming | {"number": 2}, kind=FILE, content_type=pdf),
         Step(
             "events:event_detail",
             bm,
             upcoming,
-            "invitations just sent",
+            "invitations to check",
             check=False,
             then=press(re.compile("Send invitations to")),
+        ),
+        Step(
+            "events:event_send",
+            bm,
+            upcoming,
+            "checked before sending",
+            check=False,
+            then=press(re.compile("^Send invitations$")),
         ),
     ]
 
@@ -1516,11 +1628,13 @@ def upload_files(folder):
         "bad csv": folder / "practitioners with problems.csv",
         "good csv": folder / "practitioners.csv",
         "draft": folder / "draft naming someone.docx",
+        "close csv": folder / "practitioners with a mistyped agency.csv",
     }
     files["bad csv"].write_text(
         header + "Ava Lewis,GP partner,Northvale Police,not-an-email,,,\n,Nurse,Nowhere Trust,jack@gp.example,,,\n"
     )
     files["good csv"].write_text(header + "Ava Lewis,GP partner,Northvale Police,ava.lewis@gp.example,,,\n")
+    files["close csv"].write_text(header + "Ava Lewis,GP partner,Northvale Polise,ava.lewis@gp.example,,,\n")
     files["draft"].write_bytes(docx(FIRST_DRAFT))
     return files
 
@@ -1541,6 +1655,10 @@ NO_ERROR_STATE = {
     ),
     "practitioners:practitioner_list": (
         "its only form is the search: any words are a search, and the page with no results is visited"
+    ),
+    "emails:list": (
+        "its only form is the filter: each choice is picked from a list, one not on offer is ignored, and the "
+        "page with nothing matching is visited"
     ),
 }
 

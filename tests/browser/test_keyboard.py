@@ -17,14 +17,19 @@ from tests.browser.keyboard import focused, skip_to_main, tab, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The invitation page's own controls, in reading order, from the top of the main content.
+# The invitation page's own controls, in reading order, from the top of the main content. The
+# questions that go with an answer show once it is chosen: those for "Yes", then those for "No".
 REPLY_FORM = [
     "Download the factsheet (PDF)",
     "Add the event to your calendar (ICS file)",
     "Yes, I will attend",
+]
+IF_ATTENDING = [
     "Do you have any access needs? (optional)",
     "Yes",  # will your line manager come with you?
     "No",  # should your line manager or agency be told? (no is chosen until changed)
+]
+IF_NOT_ATTENDING = [
     "Why can you not attend? (optional)",
     "Colleague who knew the family better (optional)",
     "Their work email address (optional)",
@@ -51,7 +56,8 @@ def test_a_practitioner_replies_and_changes_their_reply_by_keyboard(page, a11y, 
     expect(page).to_have_url(re.compile(r"/invitation/$"))
     a11y.check()
 
-    # The skip link, then every control of the main content in reading order; sending nothing is an error.
+    # The skip link, then every control of the main content in reading order (no answer chosen yet,
+    # so no questions that go with one); sending nothing is an error.
     skip_to_main(page)
     assert [tab(page)["name"] for _ in REPLY_FORM] == REPLY_FORM
     assert tab(page)["name"] == "Send your reply"
@@ -67,17 +73,16 @@ def test_a_practitioner_replies_and_changes_their_reply_by_keyboard(page, a11y, 
     assert tab(page, back=True)["name"] == "Add the event to your calendar (ICS file)"
     assert tab(page)["name"] == "Yes, I will attend"
 
-    # Space chooses a radio; typing fills the box that has focus; Enter on the button sends.
+    # Space chooses a radio and shows its questions; typing fills the box that has focus; Enter on the button sends.
     page.keyboard.press("Space")
     assert focused(page)["checked"]
-    assert tab(page)["name"] == "Do you have any access needs? (optional)"
+    assert tab(page)["name"] == IF_ATTENDING[0]
     page.keyboard.type("A hearing loop, please")
     assert tab(page)["name"] == "Yes"
     page.keyboard.press("Space")
-    # Past the agency question and the "cannot attend" boxes to the button.
-    for _ in range(5):
-        state = tab(page)
-    assert state["name"] == "Send your reply"
+    # Past the agency question to the button: the "cannot attend" boxes are hidden.
+    assert tab(page)["name"] == "No"
+    assert tab(page)["name"] == "Send your reply"
     page.keyboard.press("Enter")
     banner = page.locator(".govuk-notification-banner--success")
     expect(banner).to_contain_text("You are down as attending")
@@ -94,11 +99,11 @@ def test_a_practitioner_replies_and_changes_their_reply_by_keyboard(page, a11y, 
     page.keyboard.press("ArrowDown")
     state = focused(page)
     assert state["name"] == "No, I cannot attend" and state["checked"], state
-    assert [tab(page)["name"] for _ in range(4)] == REPLY_FORM[3:7]
+    # Its questions show and those for "Yes" hide.
+    assert tab(page)["name"] == IF_NOT_ATTENDING[0]
     page.keyboard.type("I am on leave that week")
-    for _ in range(3):
-        state = tab(page)
-    assert state["name"] == "Change your reply"
+    assert [tab(page)["name"] for _ in IF_NOT_ATTENDING[1:]] == IF_NOT_ATTENDING[1:]
+    assert tab(page)["name"] == "Change your reply"
     page.keyboard.press("Enter")
     banner = page.locator(".govuk-notification-banner--success")
     expect(banner).to_contain_text("Thank you for letting us know")

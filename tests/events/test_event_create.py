@@ -28,6 +28,7 @@ def event_data(**overrides):
         "venue_name": "Northvale Civic Centre",
         "venue_address": "1 High Street\nNorthvale",
         "access_information": "Step-free entrance at the side.",
+        "joining_link": "",
         "joining_details": "",
         "chair": "",
         "facilitator": "",
@@ -144,8 +145,8 @@ def test_times_can_be_typed_the_way_people_write_them(bm_client, partnership, re
         ({"format": "hybrid", "venue_address": ""}, "venue_address", "Enter the address of the venue"),
         ({"access_information": " "}, "access_information",
          "Enter access information for the venue, such as step-free access"),
-        ({"format": "online"}, "joining_details", "Enter how to join online"),
-        ({"format": "hybrid"}, "joining_details", "Enter how to join online"),
+        ({"format": "online"}, "joining_link", "Enter the joining link for the online meeting, starting https://"),
+        ({"format": "hybrid"}, "joining_link", "Enter the joining link for the online meeting, starting https://"),
         ({"format": "by carrier pigeon"}, "format", "Choose how people will attend"),
         ({"capacity": "0"}, "capacity", "The number of places must be 1 or more"),
         ({"capacity": "lots"}, "capacity", "The number of places must be a whole number, like 30"),
@@ -227,10 +228,10 @@ def test_themes_come_only_from_this_review(bm_client, partnership, review, theme
 
 @pytest.mark.django_db
 def test_online_events_drop_venue_details(bm_client, partnership, review):
-    post(bm_client, partnership, review, format="online", joining_details="https://meet.example/abc")
+    post(bm_client, partnership, review, format="online", joining_link="HTTPS://meet.example/abc")
     event = Event.objects.get()
     assert event.venue_name == "" and event.venue_address == "" and event.access_information == ""
-    assert event.joining_details == "https://meet.example/abc"
+    assert event.joining_link == "https://meet.example/abc"
 
 
 @pytest.mark.django_db

@@ -26,6 +26,7 @@ def edit_data(**overrides):
         "venue_name": "Northvale Civic Centre",
         "venue_address": "1 High Street\nNorthvale",
         "access_information": "Step-free entrance at the side of the building.",
+        "joining_link": "",
         "joining_details": "",
         "chair": "",
         "facilitator": "",
@@ -95,7 +96,7 @@ def test_rescheduling_a_draft_does_not_bump_the_sequence(bm_client, event):
         {"date_0": "10"},
         {"venue_name": "Northvale Library"},
         {"venue_address": "2 Low Street"},
-        {"format": "hybrid", "joining_details": "https://meet.example/abc"},
+        {"format": "hybrid", "joining_link": "https://meet.example/abc"},
     ],
 )
 @pytest.mark.django_db
@@ -169,7 +170,7 @@ def test_the_service_checks_capacity_too(review, partnership, agency, business_m
          "The reply-by date must be on or before the date of the event"),
         ({"title": "Event for Hart-Smith"}, "title",
          "The title must not contain the real name of the child or adult. Use the pseudonym, such as Child A."),
-        ({"format": "online"}, "joining_details", "Enter how to join online"),
+        ({"format": "online"}, "joining_link", "Enter the joining link for the online meeting, starting https://"),
     ],
 )  # fmt: skip
 @pytest.mark.django_db

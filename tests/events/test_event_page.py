@@ -1,5 +1,7 @@
 """The event page: details, the invitee list, counts and places; read-only for the assigned reviewer."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -88,7 +90,9 @@ def test_the_assigned_reviewer_sees_the_page_without_managing_it(client, reviewe
     assert "Sam Green" in page
     assert "Add people from the directory" not in page
     assert "Cancel this event" not in page
-    assert ">Change<" not in page
+    # The reviewer changes only what the event is (its agenda, facilitator and themes), on a page of its own.
+    changes = re.findall(r'href="([^"#]+)(?:#[^"]*)?">Change<', page)
+    assert set(changes) == {reverse("events:event_outline", args=["northvale", event.pk])}
     assert "invitees/" not in page
 
 
@@ -117,7 +121,7 @@ def test_a_cancelled_event_shows_the_reason_and_offers_no_changes(bm_client, rev
 
 @pytest.mark.django_db
 def test_an_online_event_shows_how_to_join_and_no_venue(bm_client, review):
-    event = make_event(review, format=Event.Format.ONLINE, venue_name="", joining_details="https://meet.example/x")
+    event = make_event(review, format=Event.Format.ONLINE, venue_name="", joining_link="https://meet.example/x")
     page = bm_client.get(detail_url(event)).content.decode()
     assert "https://meet.example/x" in page
     assert "Access information" not in page

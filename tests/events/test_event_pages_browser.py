@@ -119,7 +119,7 @@ def test_the_reviewers_read_only_page(page, a11y, live_server, partnership, revi
         ends_at=timezone.now() + timedelta(days=30, hours=3),
         rsvp_deadline=timezone.localdate() + timedelta(days=20),
         format=Event.Format.HYBRID,
-        joining_details="https://meet.example/abc",
+        joining_link="https://meet.example/abc",
     )
     invite(event, sam, Invitation.Status.ACCEPTED)
     invite(event, lee, Invitation.Status.INVITED)
@@ -127,4 +127,11 @@ def test_the_reviewers_read_only_page(page, a11y, live_server, partnership, revi
     page.goto(f"/p/{partnership.slug}/events/{event.pk}/")
     a11y.check()
     expect(page.get_by_role("heading", level=1)).to_have_text(event.title)
-    expect(page.get_by_role("link", name=re.compile("^Change"))).to_have_count(0)
+    # The reviewer changes only what the event is (agenda, facilitator, themes), on its own page.
+    changes = page.get_by_role("link", name=re.compile("^Change"))
+    expect(changes).to_have_count(3)
+    outline = f"/p/{partnership.slug}/events/{event.pk}/about/"
+    assert {link.get_attribute("href").split("#")[0] for link in changes.all()} == {outline}
+    changes.first.click()
+    a11y.check()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What the event is")

@@ -83,7 +83,7 @@ def test_a_marked_witness_is_not_invited_and_the_page_says_exactly_why(
 
     # The button counts only those it will invite, and names who waits, with a link to their witness page.
     page = bm_client.get(event_url(event)).content.decode()
-    assert "Send invitations to 1 person</button>" in page
+    assert "Send invitations to 1 person</a>" in page
     assert "1 possible witness is held back until the police or prosecution liaison agrees." in page
     assert held_back_link in page
 

@@ -21,9 +21,17 @@ from django.db import connection
 from kombu import Connection
 
 from config.celery import app as celery_app
+from tests import parallel
 
 # Two test runs on one Redis (two checkouts on one machine) each need their own: set TEST_WORKER_REDIS_DB.
-WORKER_REDIS_DB = int(os.environ.get("TEST_WORKER_REDIS_DB", "5"))
+# Each process of a parallel run adds its number (tests/parallel.py).
+WORKER_BASE = int(os.environ.get("TEST_WORKER_REDIS_DB", "5"))
+WORKER_REDIS_DB = WORKER_BASE + parallel.number()
+if os.environ.get("REDIS_URL") and parallel.redis_databases_overlap(os.environ["REDIS_URL"], WORKER_BASE):
+    raise pytest.UsageError(
+        "TEST_WORKER_REDIS_DB is too close to REDIS_URL's database: each test process uses one of each, "
+        "numbered upwards from those two; choose databases further apart"
+    )
 WORKER_START_TIMEOUT = 60
 
 

@@ -178,16 +178,19 @@ def test_a_worker_killed_mid_batch_leaves_nothing_unsent_or_doubled(start_worker
     # Longer than the listener's pause: had it carried on after the drop, it would have kept it by now.
     time.sleep(handler.delay + 0.3)
     assert len(handler.recipients()) == 3
-    in_flight = OutboundMessage.objects.get(state=OutboundMessage.State.SENDING)
+    # The dead worker's batch holds the rest: the one in flight (its attempt counted) and those it
+    # never reached (none counted).
+    assert states(event) == {"sent": 3, "sending": INVITEES - 3}
+    held = OutboundMessage.objects.filter(state=OutboundMessage.State.SENDING)
+    in_flight = held.get(attempts=1)
     assert in_flight.recipient not in handler.recipients()
-    # The rest of the batch is still queued, its tasks still in Redis.
-    assert states(event) == {"sent": 3, "sending": 1, "queued": INVITEES - 4}
+    assert held.filter(attempts=0).count() == INVITEES - 4
 
     start_worker("replacement")
-    # The task for the row in flight is unacknowledged and invisible for an hour, so only the sweep
-    # can save it, once the dead worker's lease has run out (test_worker_kills.py waits for it).
+    # The task is unacknowledged and invisible for an hour, so only the sweep can save the batch,
+    # once the dead worker's lease has run out (test_worker_kills.py waits for it).
     assert in_flight.lease_expires_at > timezone.now()
-    OutboundMessage.objects.filter(pk=in_flight.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+    held.update(lease_expires_at=timezone.now() - timedelta(seconds=1))
     tasks.sweep_outbox()
 
     wait_until_settled(event)
@@ -195,6 +198,7 @@ def test_a_worker_killed_mid_batch_leaves_nothing_unsent_or_doubled(start_worker
     assert_each_invitee_got_exactly_one(smtp_server, event)
     in_flight.refresh_from_db()
     assert in_flight.attempts == 2
+    assert OutboundMessage.objects.filter(attempts=1).count() == INVITEES - 1
 
 
 def test_a_temporary_refusal_is_retried_until_accepted(start_worker, smtp_server, broker, event):

@@ -1,13 +1,14 @@
 """The outbox: a row per email, claimed by one worker, retried with backoff, swept if stuck."""
 
 import smtplib
+import threading
 import time
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from notifications import services, tasks
@@ -88,9 +89,11 @@ def test_a_permanent_refusal_fails_and_can_be_retried():
     message.refresh_from_db()
     assert message.state == OutboundMessage.State.FAILED
     assert "550" in message.last_error
-    assert services.retry_failed(message) is True
+    services.retry_failed(message)
     message.refresh_from_db()
     assert message.state == OutboundMessage.State.QUEUED and message.attempts == 0
+    with pytest.raises(services.NotFailed):
+        services.retry_failed(message)
 
 
 def claimed_by_a_worker(message, *, lease_left, attempts=1):
@@ -116,9 +119,10 @@ def test_the_sweep_finds_rows_queued_too_long_or_whose_worker_stopped_renewing_i
     assert services.due_message_ids() == [waiting.pk]
     assert list(OutboundMessage.objects.lease_expired()) == [abandoned]
     tasks.sweep_outbox()
+    # The batch the sweep starts sends whatever is due, the fresh row with the rest; never one in hand.
     states = dict(OutboundMessage.objects.values_list("pk", "state"))
-    assert states == {waiting.pk: "sent", abandoned.pk: "sent", in_hand.pk: "sending", fresh.pk: "queued"}
-    assert len(mailoutbox) == 2
+    assert states == {waiting.pk: "sent", abandoned.pk: "sent", in_hand.pk: "sending", fresh.pk: "sent"}
+    assert len(mailoutbox) == 3
     abandoned.refresh_from_db()
     assert abandoned.attempts == 2 and abandoned.lease_expires_at is None and abandoned.last_error == ""
 
@@ -206,7 +210,7 @@ def test_a_sending_row_must_have_a_lease():
 
 @pytest.mark.django_db
 def test_an_unreachable_broker_leaves_the_row_for_the_sweep(django_capture_on_commit_callbacks):
-    broker_down = mock.patch("notifications.tasks.send_message.apply_async", side_effect=ConnectionError("broker down"))
+    broker_down = mock.patch("notifications.tasks.send_batch.apply_async", side_effect=ConnectionError("broker down"))
     with broker_down, django_capture_on_commit_callbacks(execute=True):
         message = queue()
     message.refresh_from_db()
@@ -352,3 +356,67 @@ def test_the_database_refuses_a_state_it_does_not_know():
     message = queue()
     with pytest.raises(IntegrityError), transaction.atomic():
         OutboundMessage.objects.filter(pk=message.pk).update(state="dropped")
+
+
+@pytest.mark.django_db
+def test_one_transaction_of_many_emails_hands_workers_one_task_per_batch(settings, django_capture_on_commit_callbacks):
+    settings.OUTBOX_BATCH_SIZE = 4
+    published = []
+    with mock.patch("notifications.tasks.send_batch.apply_async", side_effect=lambda *a, **k: published.append(a)):
+        with django_capture_on_commit_callbacks(execute=True):
+            for n in range(9):
+                queue(f"many-{n}")
+        assert len(published) == 3  # 9 rows in batches of 4
+        with django_capture_on_commit_callbacks(execute=True):
+            queue("later")
+        assert len(published) == 4  # a later transaction registers its own hook
+
+
+@pytest.mark.django_db
+def test_a_batch_sends_what_is_due_and_gives_back_what_it_did_not_reach(settings, mailoutbox):
+    rows = [queue(f"batch-{n}") for n in range(5)]
+    tried, retries, more = services.deliver_batch(limit=3)
+    assert (tried, retries, more) == (3, [], True)  # a full batch: others may wait behind it
+    states = [OutboundMessage.objects.get(pk=row.pk).state for row in rows]
+    assert states == ["sent"] * 3 + ["queued"] * 2
+    # Out of time after the first: the rest go back untouched, attempts unchanged.
+    tried, retries, more = services.deliver_batch(limit=2, seconds=0)
+    assert (tried, more) == (1, True)
+    last = OutboundMessage.objects.get(pk=rows[-1].pk)
+    assert last.state == "queued" and last.attempts == 0 and last.lease_expires_at is None
+    # The last row alone: a batch with room to spare, so nothing more is due.
+    assert services.deliver_batch(limit=2) == (1, [], False)
+    assert len(mailoutbox) == 5
+
+
+@pytest.mark.django_db
+def test_a_batch_never_takes_a_row_another_worker_holds():
+    held, free = queue("held"), queue("free")
+    claimed_by_a_worker(held, lease_left=timedelta(seconds=20))
+    ids, _ = services.claim_batch()
+    assert ids == [free.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_skips_a_row_another_worker_is_claiming_rather_than_waiting_for_it():
+    with mock.patch("notifications.services.dispatch"):  # no worker: the rows wait for this test's claim
+        first, second = queue("locked"), queue("free")
+    locked, release = threading.Event(), threading.Event()
+
+    def another_worker():
+        with transaction.atomic():
+            list(OutboundMessage.objects.select_for_update().filter(pk=first.pk))
+            locked.set()
+            release.wait(10)
+        connection.close()
+
+    thread = threading.Thread(target=another_worker)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        ids, _ = services.claim_batch()
+    finally:
+        release.set()
+        thread.join()
+    assert ids == [second.pk]

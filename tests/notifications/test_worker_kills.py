@@ -37,6 +37,7 @@ pytestmark = [
         reason="needs PostgreSQL: a worker process cannot share the test run's SQLite database",
     ),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.starts_early,  # minutes of mostly waiting: a parallel run does the rest meanwhile
 ]
 
 KILLS = 20
