@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_forms_gds",
     "csp",
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.SessionTimeoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "partnerships.middleware.SingleSignOnSessionMiddleware",
     "core.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -186,6 +189,20 @@ MFA_FORMS = {
     "reauthenticate": "partnerships.mfa_forms.ReauthenticateForm",
     "activate_totp": "partnerships.mfa_forms.ActivateTOTPForm",
 }
+# Single sign-on through each partnership's OpenID providers (partnerships/sso.py): the apps come from
+# the providers a business manager configures; allauth's OpenID Connect provider does the protocol,
+# with PKCE, and Convene also checks every ID token's signature (partnerships/oidc).
+SOCIALACCOUNT_ADAPTER = "partnerships.sso.StaffSocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "partnerships.oidc.provider.ConveneOpenIDConnectProvider",
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 # Changing email addresses, the password, the authenticator or the recovery codes needs the password
 # or a code typed in the last five minutes.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True

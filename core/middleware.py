@@ -27,6 +27,11 @@ MFA_SETUP_URL_NAMES = {
     "privacy",
 }
 
+# Session keys for a sign-in through a partnership's OpenID provider (partnerships/sso.py sets them):
+# which provider, and the id of the user whose second factor the provider vouched for.
+SSO_SESSION = "convene_sso"
+MFA_AT_PROVIDER = "convene_mfa_at_provider"
+
 
 class ClientAddressMiddleware:
     """Behind TRUSTED_PROXY_COUNT reverse proxies, the client is the address they recorded.
@@ -107,6 +112,8 @@ class RequireMFAMiddleware:
             return None
         match = request.resolver_match
         if match is not None and match.view_name in MFA_SETUP_URL_NAMES:
+            return None
+        if request.session.get(MFA_AT_PROVIDER) == request.user.pk:
             return None
         if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             return None

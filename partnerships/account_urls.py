@@ -8,5 +8,7 @@ app_name = "account"
 
 urlpatterns = [
     path("", views.account, name="page"),
+    path("single-sign-on/", views.sso_start, name="sso_start"),
+    path("signed-out/", views.signed_out, name="signed_out"),
     path("keepalive/", views.session_keepalive, name="keepalive"),
 ]

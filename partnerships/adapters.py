@@ -9,9 +9,11 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.crypto import get_random_string
+from django.utils.http import urlencode
 
 from core import audit, crypto
 from core.audit import client_ip
+from core.middleware import SSO_SESSION
 from notifications.services import queue_email
 from partnerships.mfa_forms import SET_UP_HERE
 
@@ -72,6 +74,40 @@ class StaffAccountAdapter(DefaultAccountAdapter):
                 raise
             audit.record("auth.sign_in_throttled", request=request, actor_label=str(credentials.get("email", ""))[:200])
             raise
+
+    def authenticate(self, request, **credentials):
+        """Staff whose email domain must use their organisation's provider cannot sign in with a password."""
+        from partnerships.models import SingleSignOnProvider
+
+        provider = SingleSignOnProvider.objects.for_email(str(credentials.get("email", "")))
+        if provider is not None:
+            audit.record(
+                "auth.password_refused_sso",
+                request=request,
+                partnership=provider.partnership,
+                obj=provider,
+                actor_label=str(credentials.get("email", ""))[:200],
+            )
+            raise ValidationError(
+                f"Sign in with {provider.name}: staff with this email address cannot use a password. "
+                'Enter your email address under "Sign in with your organisation\'s account".',
+                code="single_sign_on_required",
+            )
+        return super().authenticate(request, **credentials)
+
+    def get_login_stages(self):
+        """allauth's stages, with its code check replaced by one that trusts a provider's second factor."""
+        return [
+            "partnerships.sso.ProviderAwareMFAStage" if stage == "allauth.mfa.stages.AuthenticateStage" else stage
+            for stage in super().get_login_stages()
+        ]
+
+    def get_logout_redirect_url(self, request):
+        """Whoever came in through a provider is offered its end session endpoint after signing out of Convene."""
+        route = request.session.get(SSO_SESSION) if request.user.is_authenticated else None
+        if route is not None:
+            return f"{reverse('account:signed_out')}?{urlencode({'provider': route.get('provider')})}"
+        return super().get_logout_redirect_url(request)
 
     def get_login_redirect_url(self, request):
         return reverse("overview:home")

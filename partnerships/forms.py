@@ -1,10 +1,15 @@
 """Forms for a partnership's details and its staff."""
 
+import re
+from urllib.parse import urlparse
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
+from django.urls import reverse
 
 from core.models import Membership, Partnership
+from partnerships.models import SingleSignOnProvider
 
 # The partnership's own targets for its statutory clocks (see reviews.clocks).
 CLOCK_FIELDS = (
@@ -225,3 +230,136 @@ def _clean_day_list(value):
     if not all(part.isdigit() and 0 < int(part) <= 60 for part in parts):
         raise forms.ValidationError("Enter whole numbers of days from 1 to 60, separated by commas, such as 7, 1.")
     return ", ".join(str(n) for n in sorted({int(part) for part in parts}, reverse=True))
+
+
+DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+class SingleSignOnProviderForm(forms.ModelForm):
+    """One OpenID provider: the secret is kept when left blank on a change, and never shown back."""
+
+    name = forms.CharField(
+        label="Display name",
+        max_length=100,
+        help_text='Staff see this on the sign-in page, for example "Northvale Council account".',
+        error_messages={"required": "Enter a display name, such as the organisation's name"},
+    )
+    issuer_url = forms.URLField(
+        label="Issuer URL",
+        max_length=300,
+        assume_scheme="https",
+        # A text box, so that what was typed comes back as typed when it is not a web address.
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
+        help_text="For Microsoft Entra ID: https://login.microsoftonline.com/(your tenant ID)/v2.0",
+        error_messages={
+            "required": "Enter the issuer URL the provider gives you",
+            "invalid": "Enter the issuer URL as a full web address starting with https://",
+        },
+    )
+    client_id = forms.CharField(
+        label="Client ID",
+        max_length=255,
+        help_text="For Microsoft Entra ID: the application (client) ID.",
+        error_messages={"required": "Enter the client ID the provider gave Convene"},
+    )
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="Kept encrypted. It is never shown again.",
+    )
+    email_domains = forms.CharField(
+        label="Email domains that must use this provider",
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=(
+            "One a line, for example northvale.gov.uk. Staff with these addresses cannot sign in with a password."
+        ),
+        error_messages={"required": "Enter at least one email domain, such as northvale.gov.uk"},
+    )
+    enforces_mfa = forms.BooleanField(
+        label="The provider always asks for a second factor (for example, a conditional access policy requires it)",
+        required=False,
+        help_text=(
+            "If not, Convene asks for its own authenticator code unless the provider says a second factor was used."
+        ),
+    )
+
+    class Meta:
+        model = SingleSignOnProvider
+        fields = ["name", "issuer_url", "client_id", "client_secret", "email_domains", "enforces_mfa"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["email_domains"].initial = "\n".join(self.instance.domain_list())
+            self.fields["client_secret"].help_text = "Leave blank to keep the secret you gave before. " + (
+                "Kept encrypted. It is never shown again."
+            )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.text("issuer_url"),
+            Field.text("client_id", field_width=Fluid.TWO_THIRDS),
+            Field.text("client_secret", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("email_domains"),
+            Field.checkbox("enforces_mfa", small=True),
+            Button("submit", "Save provider"),
+        )
+
+    def clean_issuer_url(self):
+        url = self.cleaned_data["issuer_url"].rstrip("/")
+        # Plain http only for a provider on this machine's loopback (a test or development provider).
+        host = urlparse(url).hostname or ""
+        if not url.startswith("https://") and host not in {"127.0.0.1", "localhost", "::1"}:
+            raise forms.ValidationError("Enter an issuer URL that starts with https://")
+        return url
+
+    def clean_client_secret(self):
+        secret = self.cleaned_data["client_secret"].strip()
+        if not secret:
+            if self.instance.pk is None:
+                raise forms.ValidationError("Enter the client secret the provider gave Convene")
+            return self.instance.client_secret
+        return secret
+
+    def clean_email_domains(self):
+        domains = []
+        for line in re.split(r"[\s,;]+", self.cleaned_data["email_domains"].lower()):
+            domain = line.strip().lstrip("@")
+            if not domain:
+                continue
+            if not DOMAIN_PATTERN.match(domain):
+                raise forms.ValidationError(f"Enter each email domain like northvale.gov.uk: {domain[:60]} is not one")
+            domains.append(domain)
+        if not domains:
+            raise forms.ValidationError("Enter at least one email domain, such as northvale.gov.uk")
+        return domains
+
+
+class StartSingleSignOnForm(forms.Form):
+    email = forms.EmailField(
+        label="Work email address",
+        error_messages={
+            "required": "Enter your work email address",
+            "invalid": "Enter your work email address in the correct format, like name@example.gov.uk",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("account:sso_start")
+        self.helper.layout = Layout(
+            Field.text("email", field_width=Fluid.TWO_THIRDS, autocomplete="email"),
+            Button("submit", "Continue"),
+        )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        self.provider = SingleSignOnProvider.objects.for_email(email)
+        if self.provider is None:
+            raise forms.ValidationError(
+                "Enter a work email address whose organisation signs in to Convene with its own account, "
+                "or sign in with your password"
+            )
+        return email

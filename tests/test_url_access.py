@@ -33,6 +33,7 @@ from events.models import (
 )
 from notifications.models import OutboundMessage
 from notifications.previews import EMAIL_HTML_POLICY
+from partnerships.models import SingleSignOnProvider
 from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
 from reports.models import Checker, Circulation, Comment, NameHit, Publication, ReportVersion, SignOff
 from reviews.models import Review
@@ -122,6 +123,8 @@ ACCESS = {
     "overview:home": both(SIGNED_IN),
     "account:page": both(SIGNED_IN),
     "account:keepalive": post_only({ANONYMOUS: 401}),
+    "account:sso_start": both(PUBLIC),
+    "account:signed_out": get_only(PUBLIC),
     # The partnership.
     "overview:partnership_overview": both(PARTNERSHIP_MEMBERS),
     "reviews:review_list": both(PARTNERSHIP_MEMBERS),
@@ -138,6 +141,10 @@ ACCESS = {
     "emails:kind": get_only(BUSINESS_MANAGERS),
     "emails:kind_html": get_only(BUSINESS_MANAGERS),
     "partnerships:audit_log_csv": get_only(BUSINESS_MANAGERS),
+    "partnerships:sso_list": both(BUSINESS_MANAGERS),
+    "partnerships:sso_add": both(BUSINESS_MANAGERS),
+    "partnerships:sso_edit": both(BUSINESS_MANAGERS),
+    "partnerships:sso_remove": post_only(BUSINESS_MANAGERS),
     "reviews:factsheet_list": both(BUSINESS_MANAGERS),
     "reviews:factsheet_edit": both(BUSINESS_MANAGERS),
     "reviews:factsheet_preview": both(BUSINESS_MANAGERS),
@@ -360,6 +367,7 @@ KWARGS = {
     "number": lambda w: 1,  # the first summary version and the first draft-report version
     "note_id": lambda w: w.objects["note"].pk,
     "membership_id": lambda w: w.objects["membership"].pk,
+    "provider_id": lambda w: w.objects["sso_provider"].pk,
     "agency_id": lambda w: w.objects["agency"].pk,
     "practitioner_id": lambda w: w.objects["practitioner"].pk,
     "request_id": lambda w: w.objects["nomination_request"].pk,
@@ -394,6 +402,13 @@ def world(partnership, other_partnership, business_manager, reviewer, review):
         partnership=partnership, full_name="Sam Green", job_title="Constable", agency=agency, email="sam@police.example"
     )
     objects["membership"] = Membership.objects.get(user=reviewer, partnership=partnership)
+    objects["sso_provider"] = SingleSignOnProvider.objects.create(
+        partnership=partnership,
+        name="Northvale Council account",
+        issuer_url="https://login.council.example",
+        client_id="convene",
+        client_secret="a secret",
+    )
 
     start = now + timedelta(days=20)
     event = objects["event"] = Event.objects.create(

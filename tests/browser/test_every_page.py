@@ -43,6 +43,8 @@ from events import services as events
 from events.models import Attendance, Event, Invitation
 from notifications.kinds import KINDS
 from notifications.models import OutboundMessage
+from partnerships import services as partnership_services
+from partnerships.models import SingleSignOnProvider
 from practitioners import nominations
 from practitioners.models import Agency, NominationRequest, Practitioner
 from reports import anonymisation, circulation, documents, responses, signoff
@@ -668,6 +670,18 @@ def build_world(partnership, business_manager, reviewer, review):
     build_draft_review(world)
     build_published_review(world)
     world.message = OutboundMessage.objects.filter(kind="invitation").first()
+    world.sso_provider = partnership_services.save_sso_provider(
+        partnership=partnership,
+        provider=SingleSignOnProvider(
+            name="Northvale Council account",
+            issuer_url="https://login.microsoftonline.com/2f6a4b1c-0000-4000-8000-1234567890ab/v2.0",
+            client_id="9d1c2b3a-1111-4222-8333-444455556666",
+            client_secret="a secret the provider gave",
+        ),
+        domains=["northvale-council.example"],
+        changed_by=business_manager,
+        fields=["name"],
+    )
 
     # Fresh secrets for each personal link the browsers open (only their hashes are stored).
     world.tokens["attendee"] = invitations.rotate_link(Invitation.objects.get(pk=world.lee.pk))
@@ -1023,6 +1037,7 @@ def empty_partnership_steps(world):
         Step("partnerships:staff_list", who, empty, "only the business manager"),
         Step("partnerships:audit_log", who, empty, "empty"),
         Step("emails:list", who, empty, "no emails yet"),
+        Step("partnerships:sso_list", who, empty, "no provider"),
         Step("reviews:factsheet_list", who, empty, "the standard wording"),
         Step("practitioners:agency_list", who, empty, "empty"),
         Step("practitioners:practitioner_list", who, empty, "empty"),
@@ -1106,6 +1121,8 @@ def full_steps(world, files):
         ),
         Step("invitation:left", "public"),
         Step("action_owner:left", "public"),
+        Step("account:sso_start", "public", error=send_form("Continue")),
+        Step("account:signed_out", "public"),
         # The staff's own pages.
         Step("overview:home", rv, state="two partnerships"),
         Step("account:page", bm),
@@ -1138,6 +1155,14 @@ def full_steps(world, files):
             query=f"review={world.events_review.pk}",
             kind=FILE,
             content_type=csv,
+        ),
+        Step("partnerships:sso_list", bm, p),
+        Step("partnerships:sso_add", bm, p, error=send_form("Save provider")),
+        Step(
+            "partnerships:sso_edit",
+            bm,
+            p | {"provider_id": world.sso_provider.pk},
+            error=send_form("Save provider", fill=[("Email domains that must use this provider", "not a domain")]),
         ),
         Step("reviews:factsheet_list", bm, p),
         Step("reviews:factsheet_edit", bm, p | {"review_type": "cspr"}, error=send_form("Save the factsheet")),

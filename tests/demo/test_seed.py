@@ -105,3 +105,20 @@ def test_the_demo_shows_a_review_with_written_accounts_in_progress(client):
     page = client.get(reverse("accounts:progress", args=[review.partnership.slug, review.pk]))
     assert page.status_code == 200
     assert "chronology corrected.pdf" in page.content.decode()
+
+
+def test_the_demo_shows_a_configured_single_sign_on_provider(client):
+    from partnerships.models import SingleSignOnProvider
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    provider = SingleSignOnProvider.objects.get()
+    manager = User.objects.get(email=MANAGER)
+    client.force_login(manager)
+
+    page = client.get(reverse("partnerships:sso_list", args=["northvale"]))
+
+    assert page.status_code == 200
+    assert provider.name in page.content.decode()
+    assert "council.northvale.example" in page.content.decode()
+    assert "login.microsoftonline.com" in page.content.decode()

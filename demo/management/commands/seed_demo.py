@@ -12,6 +12,7 @@ from core.models import Membership, Partnership, User
 from demo import accounts as demo_accounts
 from demo import data as demo_data
 from demo import reports as demo_reports
+from demo import sso as demo_sso
 from reviews.models import Review
 
 DEMO_PASSWORD = "convene-demo-password"  # noqa: S105 - the demo accounts only
@@ -93,6 +94,7 @@ class Command(BaseCommand):
                 themes=["Self-neglect and mental capacity", "Working with a family who avoid contact"],
             )
             demo_accounts.seed(Partnership.objects.get(slug="northvale"), reference="CSPR 2026-02")
+            demo_sso.seed(Partnership.objects.get(slug="northvale"))
             demo_reports.seed(
                 Partnership.objects.get(slug="northvale"),
                 review_type=Review.Type.CSPR,
