@@ -5,12 +5,12 @@ from django import forms
 from actions import evidence
 from actions.models import Action
 from actions.services import MAX_TEXT
-from core.forms import GovukDateField
+from core.forms import Form, GovukDateField
 from core.uploads import MAX_UPLOAD_LABEL
 from practitioners.models import Agency
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(Form):
     text = forms.CharField(
         label="Recommendation",
         widget=forms.Textarea,
@@ -31,7 +31,7 @@ class RecommendationForm(forms.Form):
         )
 
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     description = forms.CharField(
         label="What will be done",
         widget=forms.Textarea,
@@ -53,7 +53,7 @@ class ActionForm(forms.Form):
         help_text="The person in the agency who makes sure the action is done.",
         error_messages={
             "required": "Enter the name of the lead person",
-            "max_length": "The name must be 150 characters or fewer",
+            "max_length": "The name of the lead person must be 150 characters or fewer",
         },
     )
     lead_email = forms.EmailField(
@@ -89,7 +89,7 @@ class ActionForm(forms.Form):
         }
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(Form):
     text = forms.CharField(
         label="What has happened",
         widget=forms.Textarea,
@@ -97,7 +97,7 @@ class UpdateForm(forms.Form):
         help_text="What has been done since the last update, and what is next.",
         error_messages={
             "required": "Enter what has happened",
-            "max_length": f"The update must be {MAX_TEXT:,} characters or fewer",
+            "max_length": f"What has happened must be {MAX_TEXT:,} characters or fewer",
         },
     )
     status = forms.ChoiceField(
@@ -135,7 +135,7 @@ class UpdateForm(forms.Form):
         )
 
 
-class AgencyLinkForm(forms.Form):
+class AgencyLinkForm(Form):
     name = forms.CharField(
         label="Action owner's name",
         max_length=150,

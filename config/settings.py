@@ -156,6 +156,16 @@ LOGIN_REDIRECT_URL = "overview:home"
 
 # django-allauth: email only, no usernames, no public sign-up, MFA for everyone.
 ACCOUNT_ADAPTER = "partnerships.adapters.StaffAccountAdapter"
+ACCOUNT_FORMS = {
+    name: f"partnerships.account_forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "reauthenticate": "ReauthenticateForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "change_password": "ChangePasswordForm",
+    }.items()
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -115,9 +115,23 @@ def london_datetime(day, at):
     return aware
 
 
+def counted(count, noun):
+    """ "1 place", "3 places": the count with its noun; an irregular plural after a comma ("person,people",
+    "entry,entries"). Thousands get commas ("1,200 people")."""
+    singular, _, plural = str(noun).partition(",")
+    number = f"{count:,}" if isinstance(count, int) else str(count)
+    return f"{number} {singular if count == 1 else plural or singular + 's'}"
+
+
+def agree(count, words):
+    """The word that agrees with a count: agree(1, "has,have") is "has", agree(3, "has,have") is "have"."""
+    one, _, many = str(words).partition(",")
+    return one if count == 1 else many
+
+
 def people(count):
     """ "1 person", "3 people"."""
-    return "1 person" if count == 1 else f"{count} people"
+    return counted(count, "person,people")
 
 
 def people_have(count):

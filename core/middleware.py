@@ -11,6 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 
 from core import audit
+from core.formatting import counted
 from core.logging import redact
 
 # Pages a signed-in member of staff may reach before they have set up their authenticator app.
@@ -82,11 +83,11 @@ class SessionTimeoutMiddleware:
             if idle or too_long:
                 logout(request)
                 if idle:
-                    minutes = settings.SESSION_IDLE_TIMEOUT // 60
-                    reason = f"You were signed out because you had not used Convene for {minutes} minutes."
+                    minutes = counted(settings.SESSION_IDLE_TIMEOUT // 60, "minute")
+                    reason = f"You were signed out because you had not used Convene for {minutes}."
                 else:
-                    hours = settings.SESSION_ABSOLUTE_TIMEOUT // 3600
-                    reason = f"You were signed out because you had been signed in for {hours} hours."
+                    hours = counted(settings.SESSION_ABSOLUTE_TIMEOUT // 3600, "hour")
+                    reason = f"You were signed out because you had been signed in for {hours}."
                 messages.info(request, reason)
                 login_url = reverse("account_login")
                 if request.path == login_url:

@@ -28,6 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core import audit
+from core.forms import Form
 
 
 class TermsReader(models.Model):
@@ -76,7 +77,7 @@ def accept(reader, *, action, request=None, **audit_detail):
     return reader
 
 
-class TermsForm(forms.Form):
+class TermsForm(Form):
     agree = forms.BooleanField(label="I accept these terms")
 
     def __init__(self, *args, document, **kwargs):

@@ -2,8 +2,10 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
+from core.forms import Form
 
-class ArrangedForm(forms.Form):
+
+class ArrangedForm(Form):
     """Marking an invitee's access needs arranged, with a note the invitee is sent."""
 
     note = forms.CharField(

@@ -1,10 +1,11 @@
 from django import forms
 
+from core.forms import Form
 from events.attendance import QUESTIONS
 from events.models import Attendance, FeedbackResponse
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(Form):
     """One radio group per person on the register; a group left empty changes nothing."""
 
     def __init__(self, *args, invitations, **kwargs):
@@ -17,7 +18,10 @@ class AttendanceForm(forms.Form):
                 required=False,
                 initial=invitation.attendance or None,
                 widget=forms.RadioSelect,
-                error_messages={"invalid_choice": "Choose attended, attended with their manager, or did not attend."},
+                error_messages={
+                    "invalid_choice": f"Choose whether {invitation.practitioner} attended, attended with their "
+                    "manager, or did not attend"
+                },
             )
 
     @staticmethod
@@ -36,7 +40,7 @@ class AttendanceForm(forms.Form):
         }
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(Form):
     safe_space = forms.ChoiceField(
         label=QUESTIONS["safe_space"],
         choices=FeedbackResponse.Answer.choices,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.formatting import LONDON, london_datetime
-from core.forms import GovukDateField, TimeOfDayField
+from core.forms import Form, GovukDateField, TimeOfDayField
 from events import services
 from events.models import Event
 from practitioners.models import Agency, Practitioner
@@ -15,7 +15,7 @@ from practitioners.models import Agency, Practitioner
 # Events ---------------------------------------------------------------------------------------
 
 
-class EventForm(forms.Form):
+class EventForm(Form):
     title = forms.CharField(
         label="Title",
         max_length=200,
@@ -254,7 +254,7 @@ class EventForm(forms.Form):
         return list(self.cleaned_data.get("learning_themes") or [])
 
 
-class CancelEventForm(forms.Form):
+class CancelEventForm(Form):
     reason = forms.CharField(
         label="Why is the event being cancelled?",
         max_length=2000,
@@ -262,7 +262,7 @@ class CancelEventForm(forms.Form):
         help_text="Invitees who have been sent an invitation will see this.",
         error_messages={
             "required": "Enter the reason for cancelling the event",
-            "max_length": "The reason must be 2,000 characters or fewer",
+            "max_length": "The reason for cancelling the event must be 2,000 characters or fewer",
         },
     )
 
@@ -278,7 +278,7 @@ class CancelEventForm(forms.Form):
 # Invitees -------------------------------------------------------------------------------------
 
 
-class DirectorySearchForm(forms.Form):
+class DirectorySearchForm(Form):
     """The picker's search: its fields sit in the picker's one form, whose buttons keep the ticks."""
 
     q = forms.CharField(label="Search by name, job title, email or agency", max_length=100, required=False)
@@ -306,11 +306,13 @@ class DirectorySearchForm(forms.Form):
         return practitioners.search(self.cleaned_data["q"].strip())
 
 
-class PickInviteesForm(forms.Form):
+class PickInviteesForm(Form):
     practitioners = forms.ModelMultipleChoiceField(
         queryset=None,
+        # Ticked by hand in templates/events/invitee_add.html; the error summary links to the first box.
+        widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Choose at least one person to invite",
+            "required": "Choose at least one person in the directory to invite",
             "invalid_choice": "Choose people from the list",
             "invalid_pk_value": "Choose people from the list",
         },
@@ -321,7 +323,7 @@ class PickInviteesForm(forms.Form):
         self.fields["practitioners"].queryset = Practitioner.objects.for_partnership(partnership)
 
 
-class NewPersonForm(forms.Form):
+class NewPersonForm(Form):
     full_name = forms.CharField(label="Full name", max_length=150, error_messages={"required": "Enter their full name"})
     job_title = forms.CharField(label="Job title", max_length=150, error_messages={"required": "Enter their job title"})
     agency = forms.ModelChoiceField(

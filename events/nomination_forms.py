@@ -6,12 +6,12 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from core.forms import GovukDateField
+from core.forms import Form, GovukDateField
 from events.models import Event
 from practitioners.models import Agency, Nomination
 
 
-class RequestNominationsForm(forms.Form):
+class RequestNominationsForm(Form):
     agencies = forms.ModelMultipleChoiceField(
         label="Agencies to ask",
         queryset=Agency.objects.none(),
@@ -49,12 +49,16 @@ class RequestNominationsForm(forms.Form):
         return deadline
 
 
-class AcceptNominationsForm(forms.Form):
+class AcceptNominationsForm(Form):
     nominations = forms.ModelMultipleChoiceField(
         label="People to accept",
         queryset=Nomination.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one person."},
+        error_messages={
+            "required": "Choose at least one person to add to the directory",
+            "invalid_choice": "Choose people to add to the directory from the list",
+            "invalid_pk_value": "Choose people to add to the directory from the list",
+        },
     )
     event = forms.ModelChoiceField(
         label="Also invite them to (optional)",

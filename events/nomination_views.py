@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
+from core.formatting import people
 from events import services as event_services
 from events.nomination_forms import AcceptNominationsForm, RequestNominationsForm
 from practitioners import nominations as services
@@ -92,7 +93,7 @@ def nomination_accept(request, slug, review_id):
             form.add_error(None, str(error))
         else:
             count = len(accepted)
-            text = "1 person is in the directory." if count == 1 else f"{count} people are in the directory."
+            text = f"{people(count)} {'is' if count == 1 else 'are'} in the directory."
             if form.cleaned_data["event"]:
                 text += f" {len(invited)} added to the invitee list of {form.cleaned_data['event']}."
             messages.success(request, text)

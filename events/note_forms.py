@@ -2,8 +2,10 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
 
+from core.forms import Form
 
-class NoteForm(forms.Form):
+
+class NoteForm(Form):
     title = forms.CharField(
         label="Title (optional)",
         max_length=200,

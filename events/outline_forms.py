@@ -4,13 +4,15 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
 
+from core.forms import Form
+
 THEME_ERRORS = {
     "invalid_choice": "Choose learning themes from the list",
     "invalid_pk_value": "Choose learning themes from the list",
 }
 
 
-class EventOutlineForm(forms.Form):
+class EventOutlineForm(Form):
     agenda = forms.CharField(
         label="Agenda (optional)",
         required=False,

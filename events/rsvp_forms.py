@@ -1,5 +1,6 @@
 from django import forms
 
+from core.forms import Form
 from events.models import Invitation
 
 # The questions that go with each answer to "Will you attend?": revealed under it, and kept only with it.
@@ -7,7 +8,14 @@ IF_ATTENDING = ("joining", "access_needs", "line_manager_attending", "tell_agenc
 IF_NOT_ATTENDING = ("decline_reason", "suggested_colleague_name", "suggested_colleague_email")
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
+    error_names = {
+        "attending": "whether you will attend",
+        "access_needs": "your access needs",
+        "line_manager_attending": "whether your line manager will come with you",
+        "tell_agency": "whether to tell your agency that you are taking part",
+        "decline_reason": "why you cannot attend",
+    }
     attending = forms.TypedChoiceField(
         label="Will you attend?",
         choices=[("yes", "Yes, I will attend"), ("no", "No, I cannot attend")],
@@ -90,7 +98,7 @@ class ReplyForm(forms.Form):
         return cleaned
 
 
-class NewLinkForm(forms.Form):
+class NewLinkForm(Form):
     email = forms.EmailField(
         label="Your work email address",
         help_text="The address your invitation was sent to.",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import audit, names, reading
-from core.formatting import uk_date
+from core.formatting import counted, uk_date
 from core.models import AuditEntry
 from events.invitations import link_url, rotate_link
 from events.models import Event, Invitation, SummaryReader, SummaryRelease, SummaryVersion
@@ -33,7 +33,7 @@ def refuse_unchecked(version, event):
     recheck(version)
     left = names.open_hits(version).count()
     if left:
-        places = "1 place" if left == 1 else f"{left} places"
+        places = counted(left, "place")
         raise EventError(
             f"Version {version.number} may name someone the review knows about ({places} to deal with). "
             "Edit them out in a new version, or mark each one that is not a person, before releasing it.",

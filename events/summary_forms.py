@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from core.formatting import london_datetime, long_date
-from core.forms import GovukDateField, TimeOfDayField
+from core.forms import Form, GovukDateField, TimeOfDayField
 
 
 def check_result(version):
@@ -26,7 +26,7 @@ def _label(version):
     return f"Version {version.number}, {source[0].lower()}{source[1:]}, added {long_date(version.created_at)}"
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(Form):
     version = forms.ChoiceField(
         label="Which version?",
         widget=forms.RadioSelect,

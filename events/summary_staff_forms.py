@@ -2,6 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
+from core.forms import Form
 from core.uploads import MAX_UPLOAD_LABEL
 from events.summary_documents import MAX_TEXT_LENGTH
 
@@ -12,7 +13,7 @@ MARKUP_HINT = (
 )
 
 
-class SummaryTextForm(forms.Form):
+class SummaryTextForm(Form):
     text = forms.CharField(
         label="Summary",
         max_length=MAX_TEXT_LENGTH,
@@ -34,9 +35,9 @@ class SummaryTextForm(forms.Form):
         )
 
 
-class SummaryUploadForm(forms.Form):
+class SummaryUploadForm(Form):
     file = forms.FileField(
-        label="Upload the summary",
+        label="Upload the summary file",
         help_text=f"A PDF or a Word document (.docx), smaller than {MAX_UPLOAD_LABEL}.",
         allow_empty_file=False,
         error_messages={

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core import audit, names
 from core.downloads import pdf_response, safe_name
 from core.errors import DomainError
+from core.formatting import counted
 from core.forms import NotAPersonForm, name_hits_context
 from events import summary_documents
 from events.models import SummaryNameHit, SummaryVersion
@@ -184,7 +185,7 @@ def summary_hit_dismiss(request, slug, event_id, number, hit_id):
 
 
 def people_places(count):
-    return "1 place" if count == 1 else f"{count} places"
+    return counted(count, "place")
 
 
 @never_cache

@@ -2,10 +2,10 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
-from core.forms import GovukDateField
+from core.forms import Form, GovukDateField
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(Form):
     """The police or prosecution liaison's agreement that a possible witness may take part."""
 
     liaison_name = forms.CharField(

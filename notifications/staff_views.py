@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
 from core.access import business_manager_of
+from core.forms import Form
 from notifications import kinds, outbox
 from notifications.models import OutboundMessage
 from notifications.previews import email_html_response
@@ -67,7 +68,7 @@ def email_kind_html(request, slug, kind):
     return email_html_response(sample.body_html)
 
 
-class EmailFilterForm(forms.Form):
+class EmailFilterForm(Form):
     kind = forms.ChoiceField(label="Kind of email", required=False)
     state = forms.ChoiceField(label="State", required=False)
     review = forms.TypedChoiceField(label="Review", required=False, coerce=int, empty_value=None)

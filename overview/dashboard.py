@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from actions.models import Action
-from core.formatting import day_month, format_when, long_date, uk_date, weekday_day_month
+from core.formatting import agree, counted, day_month, format_when, long_date, uk_date, weekday_day_month
 from core.paths import url_maker
 from events.models import Event, Invitation
 from overview import clocks
@@ -106,10 +106,6 @@ def _reviewer_names(reviews):
     return {review.pk: ", ".join(names[review.pk]) or "No reviewer assigned" for review in reviews}
 
 
-def _plural(count, one, many):
-    return one if count == 1 else many
-
-
 def _line(before="", url="", link="", after="", tag_class="", tag_text=""):
     """One "needs attention" line, escaped here once: optional tag, text, a link (or its text alone), text."""
     tag = format_html('<strong class="govuk-tag {}">{}</strong> ', tag_class, tag_text) if tag_class else ""
@@ -165,11 +161,10 @@ def _attention(clocks_overdue, clocks_due_soon, reviews, events_this_fortnight, 
     ]
     lines += [
         _line(
-            before=f"{review.actions_overdue} {_plural(review.actions_overdue, 'action', 'actions')} "
-            "in the action plan of ",
+            before=f"{counted(review.actions_overdue, 'action')} in the action plan of ",
             url=review.url,
             link=review.reference,
-            after=f" {_plural(review.actions_overdue, 'is', 'are')} overdue.",
+            after=f" {agree(review.actions_overdue, 'is,are')} overdue.",
         )
         for review in reviews
         if review.actions_overdue
@@ -179,16 +174,16 @@ def _attention(clocks_overdue, clocks_due_soon, reviews, events_this_fortnight, 
             url=event["url"],
             link=event["title"],
             after=f" is on {event['day']} ({event['review__reference']}): "
-            f"{event['accepted']} attending of {event['capacity']} places.",
+            f"{event['accepted']} attending of {counted(event['capacity'], 'place')}.",
         )
         for event in events_this_fortnight
     ]
     lines += [
         _line(
-            before=f"{event['awaiting']} {_plural(event['awaiting'], 'invitee', 'invitees')} of ",
+            before=f"{counted(event['awaiting'], 'invitee')} of ",
             url=event["url"],
             link=event["title"],
-            after=f" {_plural(event['awaiting'], 'has', 'have')} not replied; replies are due by {event['reply_by']}.",
+            after=f" {agree(event['awaiting'], 'has,have')} not replied; replies are due by {event['reply_by']}.",
         )
         for event in events_awaiting
     ]

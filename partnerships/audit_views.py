@@ -22,7 +22,7 @@ from core import audit
 from core.access import business_manager_of
 from core.downloads import csv_response
 from core.formatting import london_datetime, uk_datetime
-from core.forms import GovukDateField
+from core.forms import Form, GovukDateField
 from core.models import AuditEntry, Membership, User
 from partnerships import services
 
@@ -32,12 +32,12 @@ EXPORT_BATCH = 500
 CSV_HEADER = ["When (UK time)", "Who", "What happened", "What it was about", "Review", "From where", "Action code"]
 
 
-class AuditFilterForm(forms.Form):
-    review = forms.TypedChoiceField(label="Review", required=False, coerce=int, empty_value=None)
+class AuditFilterForm(Form):
+    error_names = {"person": "who did it"}
     action = forms.ChoiceField(label="What happened", required=False)
     person = forms.TypedChoiceField(label="Who", required=False, coerce=int, empty_value=None)
-    date_from = GovukDateField(name="the first date", label="From", required=False)
-    date_to = GovukDateField(name="the last date", label="To", required=False)
+    date_from = GovukDateField(name="the first date", label="First date", required=False)
+    date_to = GovukDateField(name="the last date", label="Last date", required=False)
 
     def __init__(self, *args, entries, partnership, **kwargs):
         super().__init__(*args, **kwargs)

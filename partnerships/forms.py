@@ -8,6 +8,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.urls import reverse
 
+from core.forms import Form, ModelForm
 from core.models import Membership, Partnership
 from partnerships.models import SingleSignOnProvider
 
@@ -22,7 +23,7 @@ CLOCK_FIELDS = (
 OWN_TARGET = "This is your partnership's own target, not a time limit set in law."
 
 
-class StaffMemberForm(forms.Form):
+class StaffMemberForm(Form):
     full_name = forms.CharField(label="Full name", max_length=150)
     email = forms.EmailField(
         label="Work email address",
@@ -46,7 +47,7 @@ class StaffMemberForm(forms.Form):
         )
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     role = forms.ChoiceField(label="Role", choices=Membership.Role.choices, widget=forms.RadioSelect)
 
     def __init__(self, *args, **kwargs):
@@ -76,8 +77,19 @@ class KeptIfBlankNumberField(forms.IntegerField):
         return data not in (None, "") and super().has_changed(initial, data)
 
 
-class PartnershipDetailsForm(forms.ModelForm):
-    website = forms.URLField(label="Website (optional)", required=False, assume_scheme="https")
+class PartnershipDetailsForm(ModelForm):
+    error_names = {
+        "rsvp_reminder_working_days": "the number of working days before the reply-by date",
+        "nomination_reminder_working_days": "the number of working days before the names are needed",
+        "link_follow_up_days": "the number of days links keep working after the event",
+    }
+    website = forms.URLField(
+        label="Website (optional)",
+        required=False,
+        assume_scheme="https",
+        # A text input: a web address typed wrongly is shown again as typed, which type="url" does not allow.
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false", "autocomplete": "url"}),
+    )
     rapid_review_working_days = KeptIfBlankNumberField(
         label="CSPR: rapid review finished, this many working days after the serious incident was notified",
         help_text=f"{OWN_TARGET} Weekends and bank holidays in England do not count.",
@@ -172,6 +184,11 @@ class PartnershipDetailsForm(forms.ModelForm):
             "days before the date",
             "link_follow_up_days": "Practitioners' links keep working for this many days after the event",
         }
+        # GOV.UK asks for a text input for numbers: browsers' number inputs are hard to use.
+        widgets = {
+            name: forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
+            for name in ("rsvp_reminder_working_days", "nomination_reminder_working_days", "link_follow_up_days")
+        }
         help_texts = {
             "rsvp_reminder_working_days": "0 sends no reminder. Weekends and bank holidays in England do not count.",
             "event_reminder_days": "Separate the numbers with commas, such as 7, 1.",
@@ -235,7 +252,7 @@ def _clean_day_list(value):
 DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
-class SingleSignOnProviderForm(forms.ModelForm):
+class SingleSignOnProviderForm(ModelForm):
     """One OpenID provider: the secret is kept when left blank on a change, and never shown back."""
 
     name = forms.CharField(
@@ -336,7 +353,7 @@ class SingleSignOnProviderForm(forms.ModelForm):
         return domains
 
 
-class StartSingleSignOnForm(forms.Form):
+class StartSingleSignOnForm(Form):
     email = forms.EmailField(
         label="Work email address",
         error_messages={

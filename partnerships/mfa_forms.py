@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core import audit
+from core.forms import NamedErrors
 
 # The key in Authenticator.data under which a TOTP authenticator keeps the last time step it accepted.
 LAST_STEP = "convene_last_step"
@@ -90,8 +91,13 @@ def _matching_step(secret, code):
     return None
 
 
-class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
+CODE = {"code": "the code from your authenticator app"}
+
+
+class ActivateTOTPForm(NamedErrors, totp_forms.ActivateTOTPForm):
     """Setting up the app: the code typed to prove it is used up too (see remember_setup_step)."""
+
+    error_names = CODE
 
     def clean_code(self):
         code = super().clean_code()
@@ -117,9 +123,9 @@ def remember_setup_step(sender, request, user, authenticator, **kwargs):
             locked.save(update_fields=["data"])
 
 
-class AuthenticateForm(_UsedOnce, allauth_forms.AuthenticateForm):
-    pass
+class AuthenticateForm(NamedErrors, _UsedOnce, allauth_forms.AuthenticateForm):
+    error_names = CODE
 
 
-class ReauthenticateForm(_UsedOnce, allauth_forms.ReauthenticateForm):
-    pass
+class ReauthenticateForm(NamedErrors, _UsedOnce, allauth_forms.ReauthenticateForm):
+    error_names = CODE

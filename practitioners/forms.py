@@ -2,11 +2,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
 
+from core.forms import Form, ModelForm
 from practitioners import csv_import, services
 from practitioners.models import Agency, Practitioner
 
 
-class AgencyForm(forms.ModelForm):
+class AgencyForm(ModelForm):
     class Meta:
         model = Agency
         fields = list(services.AGENCY_FIELDS)
@@ -53,7 +54,7 @@ class AgencyForm(forms.ModelForm):
         return name
 
 
-class PractitionerForm(forms.ModelForm):
+class PractitionerForm(ModelForm):
     class Meta:
         model = Practitioner
         fields = list(services.PRACTITIONER_FIELDS)
@@ -113,7 +114,7 @@ class PractitionerForm(forms.ModelForm):
         return self.cleaned_data["line_manager_email"].strip().lower()
 
 
-class DirectorySearchForm(forms.Form):
+class DirectorySearchForm(Form):
     """The search box and agency filter above the directory (a GET form: bad values are ignored)."""
 
     q = forms.CharField(label="Name, email address, job title or agency", required=False, max_length=200)
@@ -133,7 +134,7 @@ class DirectorySearchForm(forms.Form):
         return self.cleaned_data.get("q", "").strip(), self.cleaned_data.get("agency")
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(Form):
     csv_file = forms.FileField(
         label="Upload a CSV file",
         help_text=f"The file must be in CSV format, saved as UTF-8, and smaller than {csv_import.MAX_UPLOAD_LABEL}.",

@@ -2,10 +2,11 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
+from core.forms import ModelForm
 from practitioners.models import Nomination
 
 
-class NominationForm(forms.ModelForm):
+class NominationForm(ModelForm):
     class Meta:
         model = Nomination
         fields = [

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core import audit, links, reading
 from core.errors import DomainError
-from core.formatting import long_date, uk_datetime
+from core.formatting import counted, long_date, uk_datetime
 from core.workdays import add_working_days
 from events.models import Attendance, Invitation
 from notifications.services import queue_email, queued_keys, render_email
@@ -115,7 +115,7 @@ def refusal(version, review=None):
         return f"Version {version.number} has not been checked for names yet."
     if not can_circulate(version):
         open_hits = version.name_hits.filter(status="open").count()
-        places = "1 place" if open_hits == 1 else f"{open_hits} places"
+        places = counted(open_hits, "place")
         return (
             f"The check found names in {places} in version {version.number} that nobody has dealt with yet. "
             "Remove the names and upload a new version, or mark each one that is not a person."

@@ -5,6 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Layout, Size
 from django import forms
 
+from core.forms import Form
 from reports.circulation import DEFAULT_WORKING_DAYS, MAX_WORKING_DAYS, Person
 from reports.models import Checker
 
@@ -16,7 +17,7 @@ def _choices(people):
     return [Choice(person.email, person.name, hint=person.agency.name if person.agency else "") for person in people]
 
 
-class CirculateForm(forms.Form):
+class CirculateForm(Form):
     attendees = forms.MultipleChoiceField(
         label="People who attended the practitioner event",
         required=False,
@@ -111,7 +112,7 @@ class CirculateForm(forms.Form):
         return people
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     paragraph = forms.IntegerField(
         label="Paragraph number",
         min_value=0,
@@ -129,7 +130,7 @@ class CommentForm(forms.Form):
         max_length=5000,
         error_messages={
             "required": "Enter what is not accurate",
-            "max_length": "Your comment must be 5,000 characters or fewer",
+            "max_length": "What is not accurate must be 5,000 characters or fewer",
         },
     )
     correction = forms.CharField(

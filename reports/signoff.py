@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from core import audit
 from core.access import is_business_manager
 from core.errors import DomainError
-from core.formatting import long_date, people
+from core.formatting import counted, long_date, people
 from core.models import Partnership
 from events.models import EVENT_IS_OPEN, Event, Invitation
 from notifications.models import OutboundMessage
@@ -407,24 +407,25 @@ def notice_period_problem(review, today=None):
     today = today or timezone.localdate()
     partnership = review.partnership
     who = "the national panel and others" if review.review_type == Review.Type.CSPR else "those the partnership names"
+    notice = counted(partnership.publication_notice_working_days, "working day")
     if review.final_report_sent_on is None:
         return (
             f"Record the date the final report was sent to {who} on the review's timeline first. "
-            f"It can be published {partnership.publication_notice_working_days} working days after that date."
+            f"It can be published {notice} after that date."
         )
     if (signed_off := _signed_off_after_sending(review)) is not None:
         return (
             f"The final report is recorded as sent to {who} on {long_date(review.final_report_sent_on)}, "
             f"before it was signed off on {long_date(signed_off)}. Record the date the signed-off report "
             f"was sent on the review's timeline. It can be published "
-            f"{partnership.publication_notice_working_days} working days after that date."
+            f"{notice} after that date."
         )
     earliest = earliest_publication(review, partnership)
     if today < earliest:
         return (
             f"The report can be published from {long_date(earliest)}. It was sent to {who} on "
             f"{long_date(review.final_report_sent_on)}, and they have it for "
-            f"{partnership.publication_notice_working_days} working days before it is published."
+            f"{notice} before it is published."
         )
     return None
 

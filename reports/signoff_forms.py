@@ -3,14 +3,14 @@ from crispy_forms_gds.layout import Button, Field, Fixed, Layout, Size
 from django import forms
 
 from core.formatting import long_date
-from core.forms import GovukDateField
+from core.forms import Form, GovukDateField
 from reports.models import Comment
 from reports.signoff import REASON_LENGTH
 
 ANSWER_TEXT_LENGTH = 5000
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     """The reviewer's answer to one comment. Rendered by hand (templates/signoff/_answer_form.html):
     a page holds one form per comment, each with its own prefix."""
 
@@ -19,8 +19,8 @@ class AnswerForm(forms.Form):
         choices=Comment.Response.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose accepted, amended or not accepted",
-            "invalid_choice": "Choose accepted, amended or not accepted",
+            "required": "Choose whether the comment is accepted, amended or not accepted",
+            "invalid_choice": "Choose whether the comment is accepted, amended or not accepted",
         },
     )
     amended_text = forms.CharField(
@@ -78,7 +78,7 @@ class SignOffVersionField(forms.ModelChoiceField):
         return f"Version {obj.number}, added {long_date(obj.created_at)}"
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(Form):
     version = SignOffVersionField(
         label="Which version was signed off?",
         queryset=None,
@@ -163,7 +163,7 @@ class SignOffForm(forms.Form):
         )
 
 
-class HoldForm(forms.Form):
+class HoldForm(Form):
     reason = forms.CharField(
         label="Why is the report held back?",
         help_text="For example, until criminal proceedings have ended. Only staff see this.",

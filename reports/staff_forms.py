@@ -2,18 +2,19 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
+from core.forms import Form
 from core.uploads import MAX_UPLOAD_LABEL
 
 
-class ReportUploadForm(forms.Form):
+class ReportUploadForm(Form):
     file = forms.FileField(
         label="The draft report file",
         help_text=f"A Word document (.docx) or a PDF, smaller than {MAX_UPLOAD_LABEL}.",
         allow_empty_file=False,
         error_messages={
-            "required": "Choose a Word document or PDF to upload",
-            "empty": "The selected file is empty",
-            "invalid": "Choose a Word document or PDF to upload",
+            "required": "Choose the draft report file to upload, a Word document or PDF",
+            "empty": "The selected draft report file is empty",
+            "invalid": "Choose the draft report file to upload, a Word document or PDF",
         },
     )
 

@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import Form
 from reviews.factsheets import MAX_SECTION_LENGTH, PLACEHOLDER_RE, PLACEHOLDERS, SECTIONS
 from reviews.models import Factsheet
 
@@ -24,7 +25,7 @@ class SectionField(forms.CharField):
         return super().to_python(value).replace("\r\n", "\n")
 
 
-class FactsheetForm(forms.Form):
+class FactsheetForm(Form):
     """The seven sections of a factsheet, each a required textarea of up to 3,000 characters."""
 
     def __init__(self, *args, **kwargs):

@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from core.forms import GovukDateField
+from core.forms import Form, GovukDateField
 from core.models import Membership, User
 from reviews.models import Review
 from reviews.names import contains_real_name
@@ -15,7 +15,7 @@ def _date_field(label, name, required=True):
     return GovukDateField(name=name, label=label, required=required, help_text="For example, 27 3 2024")
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     review_type = forms.ChoiceField(label="Type of review", choices=Review.Type.choices, widget=forms.RadioSelect)
     reference = forms.CharField(
         label="Reference", max_length=40, help_text="The partnership's own reference, such as CSPR 2026-03."
@@ -96,9 +96,13 @@ class ReviewForm(forms.Form):
         real_name = cleaned.get("subject_name") or (self.review.subject_name if self.review else "")
         if real_name:
             # Everything but the real name itself appears in emails and calendars: none may name the person.
-            for field in ("reference", "pseudonym", "learning_themes"):
+            for field, name in (
+                ("reference", "The reference"),
+                ("pseudonym", "The pseudonym"),
+                ("learning_themes", "The learning themes"),
+            ):
                 if cleaned.get(field) and contains_real_name(cleaned[field], real_name):
-                    self.add_error(field, "This must not contain the real name of the child or adult.")
+                    self.add_error(field, f"{name} must not contain the real name of the child or adult.")
         start, end = cleaned.get("scope_start"), cleaned.get("scope_end")
         if start and end and end < start:
             self.add_error("scope_end", "The scope period must end on or after the day it starts.")
@@ -121,16 +125,23 @@ class ReviewForm(forms.Form):
         return [line for line in self.cleaned_data["learning_themes"].splitlines() if line]
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     # The stage the person saw as next: a stale page or a double click cannot move two stages.
-    to_status = forms.ChoiceField(choices=Review.Status.choices, widget=forms.HiddenInput)
+    to_status = forms.ChoiceField(
+        choices=Review.Status.choices,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "The page was out of date. Tick the box again to move the review to its next stage",
+            "invalid_choice": "The page was out of date. Tick the box again to move the review to its next stage",
+        },
+    )
     confirm = forms.BooleanField(
         label="The review has reached this stage",
         error_messages={"required": "Tick the box to confirm the review has reached the next stage."},
     )
 
 
-class TimelineForm(forms.Form):
+class TimelineForm(Form):
     """The review's start, its practitioner event and the final report's sending: every field optional."""
 
     became_aware_on = _date_field("Local authority became aware of the serious incident", "the date", required=False)
@@ -155,7 +166,9 @@ class TimelineForm(forms.Form):
         required=False,
         widget=forms.Textarea,
         max_length=MAX_REASON_LENGTH,
-        error_messages={"max_length": f"The reason must be {MAX_REASON_LENGTH} characters or fewer"},
+        error_messages={
+            "max_length": f"The reason there is no local review must be {MAX_REASON_LENGTH:,} characters or fewer"
+        },
     )
     event_recommended_by = forms.ChoiceField(
         label="Who recommended a practitioner event",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.formatting import long_date
-from core.forms import GovukDateField
+from core.forms import Form, GovukDateField
 from core.uploads import MAX_UPLOAD_LABEL
 from practitioners.models import Agency
 from submissions.models import AccountRequest
@@ -33,7 +33,7 @@ def _file_field(label, help_text, required=True):
     return field
 
 
-class RequestAccountsForm(forms.Form):
+class RequestAccountsForm(Form):
     agencies = forms.ModelMultipleChoiceField(
         label="Agencies to ask",
         queryset=Agency.objects.none(),
@@ -104,9 +104,9 @@ class RequestAccountsForm(forms.Form):
         return data
 
 
-class ExtensionDecisionForm(forms.Form):
+class ExtensionDecisionForm(Form):
     decision = forms.ChoiceField(
-        label="Your answer",
+        label="Do you grant the new date?",
         choices=[("grant", "Grant the new date"), ("refuse", "Refuse")],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether to grant or refuse more time"},
@@ -135,7 +135,7 @@ class ExtensionDecisionForm(forms.Form):
         return data
 
 
-class UploadForm(forms.Form):
+class UploadForm(Form):
     file = _file_field("Upload a file", f"A Word document (.docx) or a PDF, smaller than {MAX_UPLOAD_LABEL}.")
     document = forms.TypedChoiceField(
         label="Is this a new document or a new version of one you sent?",
@@ -167,13 +167,13 @@ class UploadForm(forms.Form):
         self.helper.layout = Layout(*fields, Button("submit", "Upload the file"))
 
 
-class SendForm(forms.Form):
+class SendForm(Form):
     author_name = forms.CharField(
         label="Who wrote it",
         max_length=150,
         error_messages={
             "required": "Enter the name of the person who wrote the account",
-            "max_length": "The name must be 150 characters or fewer",
+            "max_length": "The name of the person who wrote the account must be 150 characters or fewer",
         },
     )
     author_role = forms.CharField(
@@ -200,7 +200,7 @@ class SendForm(forms.Form):
         )
 
 
-class MoreTimeForm(forms.Form):
+class MoreTimeForm(Form):
     new_deadline = GovukDateField(
         name="the date you can send your account by",
         label="The date you can send it by",
@@ -213,7 +213,7 @@ class MoreTimeForm(forms.Form):
         max_length=2000,
         error_messages={
             "required": "Enter why you need more time",
-            "max_length": "The reason must be 2000 characters or fewer",
+            "max_length": "The reason you need more time must be 2,000 characters or fewer",
         },
     )
 

@@ -11,6 +11,10 @@ for name in ("uk_date", "long_date", "day_month", "weekday_day_month", "people")
 register.filter("uk_time", formatting.format_time)
 register.filter("due_by", formatting.due_by)
 register.filter("sentence", formatting.sentence)
+# {{ count|counted:"place" }} -> "1 place", "3 places"; {{ count|counted:"entry,entries" }} for an irregular plural.
+register.filter("counted", formatting.counted)
+# {{ count|agree:"has,have" }}: the word that agrees with the count.
+register.filter("agree", formatting.agree)
 
 
 @register.filter

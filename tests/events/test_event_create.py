@@ -132,7 +132,7 @@ def test_times_can_be_typed_the_way_people_write_them(bm_client, partnership, re
         ({"date_0": "31", "date_1": "2"}, "date", "The date of the event must be a real date"),
         ({"date_1": ""}, "date", "The date of the event must include a month"),
         ({"date_0": "", "date_1": "", "date_2": ""}, "date", "Enter the date of the event"),
-        ({"date_2": "26"}, "date", "Year must include 4 numbers"),
+        ({"date_2": "26"}, "date", "The year of the date of the event must include 4 numbers, like 2027"),
         ({"date_0": "first"}, "date", "The date of the event must be a real date"),
         ({"start_time": "later"}, "start_time", "Enter the start time as a time of day, like 10am, 2:30pm or 14:30"),
         ({"start_time": "25:00"}, "start_time", "Enter the start time as a time of day, like 10am, 2:30pm or 14:30"),

@@ -76,7 +76,9 @@ def test_scheduling_an_event_and_inviting_people(
     a11y.check()
     page.get_by_role("button", name="Add the people you chose").click()
     a11y.check()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose at least one person to invite")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Choose at least one person in the directory to invite"
+    )
     page.get_by_label("Invite Sam Green").check()
     page.get_by_label("Invite Lee Patel").check()
     page.get_by_role("button", name="Add the people you chose").click()

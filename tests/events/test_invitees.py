@@ -136,7 +136,7 @@ def test_the_service_reports_duplicates_without_failing(event, sam, lee, busines
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({}, "Choose at least one person to invite"),
+        ({}, "Choose at least one person in the directory to invite"),
         ({"practitioners": ["abc"]}, "Choose people from the list"),
         ({"practitioners": ["999999"]}, "Choose people from the list"),
     ],

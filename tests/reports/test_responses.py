@@ -213,7 +213,7 @@ def test_an_answer_without_a_choice_is_refused(reviewer_client, review, comments
     response = reviewer_client.post(responses_url(review), {"comment": comment.pk})
 
     assert response.status_code == 200
-    assert "Choose accepted, amended or not accepted" in response.content.decode()
+    assert "Choose whether the comment is accepted, amended or not accepted" in response.content.decode()
     comment.refresh_from_db()
     assert comment.response == ""
 

@@ -115,7 +115,7 @@ def test_a_person_not_in_the_log_is_an_error_not_a_leak(bm_client, partnership, 
     response = bm_client.get(url(partnership, person=outsider.pk))
 
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose who did it from the list" in response.content.decode()
 
 
 def test_filter_by_date_range_in_uk_days(bm_client, partnership):

@@ -1,11 +1,13 @@
 """The rules around single sign-on that need no provider: passwords refused for its domains, sessions ended, MFA."""
 
 import pytest
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.urls import reverse
 
 from core.middleware import MFA_AT_PROVIDER, SSO_SESSION
 from core.models import AuditEntry, Membership
 from partnerships import services
+from partnerships.oidc.views import check_nonce
 from tests.conftest import PASSWORD, make_staff
 from tests.sso.conftest import add_provider
 
@@ -103,3 +105,19 @@ def test_a_provider_that_cannot_be_reached_is_named_on_the_form_not_a_server_err
     assert response.status_code == 200
     assert "Convene cannot reach Down account just now" in response.content.decode()
     assert "kim@down.example" in response.content.decode()
+
+
+@pytest.mark.parametrize("returned", [None, "", "another sign-in's nonce"])
+def test_an_id_token_without_this_sign_ins_nonce_is_refused(returned):
+    claims = {"sub": "subject-1"} | ({"nonce": returned} if returned is not None else {})
+    with pytest.raises(OAuth2Error, match="nonce"):
+        check_nonce(claims, "this sign-in's nonce")
+
+
+def test_an_id_token_is_refused_when_the_sign_in_kept_no_nonce():
+    with pytest.raises(OAuth2Error, match="nonce"):
+        check_nonce({"nonce": "anything"}, None)
+
+
+def test_an_id_token_carrying_this_sign_ins_nonce_is_accepted():
+    check_nonce({"nonce": "this sign-in's nonce"}, "this sign-in's nonce")

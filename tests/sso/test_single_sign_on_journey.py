@@ -60,7 +60,12 @@ def council(partnership, oidc_provider):
 def test_with_a_second_factor_at_the_provider_convene_asks_for_no_code(
     page, a11y, partnership, council, council_manager
 ):
+    authorisations = []
+    page.on("request", lambda request: authorisations.append(request.url) if "code_challenge=" in request.url else None)
     _through_provider(page, a11y, council_manager.email, mfa=True)
+
+    # The request carried a nonce, and the ID token that came back with it was accepted.
+    assert authorisations and all(re.search(r"[?&]nonce=[\w-]{40,}", url) for url in authorisations)
 
     expect(page).to_have_url(re.compile(rf"/p/{partnership.slug}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(partnership.name)
