@@ -183,7 +183,7 @@ def make_data():
                     review=review,
                     agency=agency,
                     token_hash=links.new_token()[1],
-                    expires_at=soon,
+                    token_expires_at=soon,
                     deadline=soon.date(),
                 )
     assert Review.objects.open().filter(partnership=partnership).count() == DASHBOARD_REVIEWS

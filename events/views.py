@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import is_business_manager, partnership_for
 from core.downloads import guard_cell
-from core.formatting import format_when, long_date, people, people_have
+from core.formatting import format_when, long_date, people, people_have, uk_date
 from core.paths import url_maker
 from events import access_needs, invitations, notes, services, witnesses
 from events.forms import CancelEventForm, DirectorySearchForm, EventForm, NewPersonForm, PickInviteesForm
@@ -308,23 +308,23 @@ def event_detail(request, slug, event_id):
             .select_related("practitioner")
             .order_by("practitioner__full_name", "pk"),
             "access_needs_close_on": access_needs.access_needs_close_on(event),
-            "declined": _declined_rows(event),
+            "declined": _declined_rows(event, slug=request.partnership.slug),
             "managers_attending": sum(row["managers_attending"] for row in by_agency),
         },
     )
 
 
-def _declined_rows(event):
+def _declined_rows(event, *, slug):
     """Those who cannot attend, with their reason, the colleague they suggested and what has been done about it.
 
     One query, however many there are: whether the colleague is on the list, and when their agency's lead was
-    asked to nominate, come as annotations.
+    asked to nominate, come as annotations. Each row's words and links are worked out here, as plain values,
+    rather than by tags and filters in the template for every row.
     """
 
     asked = NominationRequest.objects.filter(review_id=event.review_id, agency=OuterRef("practitioner__agency"))
-    return list(
+    declined = (
         event.invitations.filter(status=Invitation.Status.DECLINED)
-        .select_related("practitioner__agency")
         .annotate(
             colleague_invited=Exists(
                 Invitation.objects.filter(
@@ -335,7 +335,45 @@ def _declined_rows(event):
             agency_reminded_on=Subquery(asked.values("last_chased_at")[:1]),
         )
         .order_by("practitioner__full_name", "pk")
+        .values(
+            "pk",
+            "practitioner__full_name",
+            "practitioner__agency__name",
+            "decline_reason",
+            "suggested_colleague_name",
+            "suggested_colleague_email",
+            "colleague_invited",
+            "agency_asked_on",
+            "agency_reminded_on",
+        )
     )
+    invite_url = url_maker("events:invite_colleague", slug, event.pk)
+    ask_url = url_maker("events:ask_agency", slug, event.pk)
+    rows = []
+    for invitation in declined:
+        name, email = invitation["suggested_colleague_name"], invitation["suggested_colleague_email"]
+        asked_on, reminded_on = invitation["agency_asked_on"], invitation["agency_reminded_on"]
+        rows.append(
+            {
+                "name": invitation["practitioner__full_name"],
+                "agency": invitation["practitioner__agency__name"],
+                "reason": invitation["decline_reason"] or "None given",
+                "suggested": bool(name or email),
+                "colleague_name": name or "Name not given",
+                "colleague_email": email,
+                "colleague_label": name or email,
+                "colleague_invited": invitation["colleague_invited"],
+                "invite_url": invite_url(invitation["pk"]),
+                "ask_url": ask_url(invitation["pk"]),
+                "asked": (
+                    f"{invitation['practitioner__agency__name']}'s safeguarding lead was asked to nominate on "
+                    f"{uk_date(asked_on)}{f' and reminded on {uk_date(reminded_on)}' if reminded_on else ''}."
+                )
+                if asked_on
+                else "",
+            }
+        )
+    return rows
 
 
 PICKER_ACTIONS = {"search", "page", "select_shown", "select_agency", "clear", "add"}

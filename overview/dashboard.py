@@ -9,9 +9,11 @@ from datetime import timedelta
 
 from django.db.models import Case, Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from actions.models import Action
-from core.formatting import day_month, format_when, long_date, uk_date, weekday_day_month
+from core.formatting import agree, counted, day_month, format_when, long_date, uk_date, weekday_day_month
 from core.paths import url_maker
 from events.models import Event, Invitation
 from overview import clocks
@@ -36,6 +38,20 @@ REVIEW_COLUMNS = [
     "commissioned_on",
     "target_completion_on",
     "created_at",
+]
+
+
+# What the overview reads of each upcoming event.
+EVENT_COLUMNS = [
+    "pk",
+    "title",
+    "starts_at",
+    "ends_at",
+    "rsvp_deadline",
+    "capacity",
+    "accepted",
+    "awaiting",
+    "review__reference",
 ]
 
 
@@ -90,7 +106,101 @@ def _reviewer_names(reviews):
     return {review.pk: ", ".join(names[review.pk]) or "No reviewer assigned" for review in reviews}
 
 
-def summary(user, partnership, now=None):
+def _line(before="", url="", link="", after="", tag_class="", tag_text=""):
+    """One "needs attention" line, escaped here once: optional tag, text, a link (or its text alone), text."""
+    tag = format_html('<strong class="govuk-tag {}">{}</strong> ', tag_class, tag_text) if tag_class else ""
+    if url:
+        return format_html('{}{}<a class="govuk-link" href="{}">{}</a>{}', tag, before, url, link, after)
+    return format_html("{}{}{}{}", tag, before, link, after)
+
+
+def _deadlines_cell(deadlines):
+    """A row's deadlines, each tagged with its state, one a line: one value for the template, not a loop."""
+    if not deadlines:
+        return "None to meet"
+    return mark_safe(  # noqa: S308 - every part is escaped by format_html
+        "<br>".join(
+            format_html('<strong class="govuk-tag {}">{}</strong> {}', tag_class, tag_text, deadline)
+            for tag_class, tag_text, deadline in deadlines
+        )
+    )
+
+
+def _row(review):
+    """A review's row of the table, as plain values: the template reads a dict key at a time, no attribute misses."""
+    return {
+        "url": review.url,
+        "reference": review.reference,
+        "pseudonym": review.pseudonym,
+        "reviewer_names": review.reviewer_names,
+        "stage": review.stage,
+        "stage_class": "govuk-tag--grey" if review.finished else "govuk-tag--blue",
+        "legally_held": review.legally_held,
+        "events_held": review.events_held,
+        "events_to_come": review.events_to_come,
+        "replies_outstanding": review.replies_outstanding,
+        "check_due": review.check_due,
+        "check_responded": review.check_responded,
+        "check_asked": review.check_asked,
+        "actions_overdue": review.actions_overdue,
+        "deadlines": _deadlines_cell(review.deadlines),
+    }
+
+
+def _attention(clocks_overdue, clocks_due_soon, reviews, events_this_fortnight, events_awaiting, requests, manager):
+    """The "needs attention" list, each line's words worked out here rather than by filters in the template."""
+    lines = [
+        _line(
+            tag_class=clock.tag_class,
+            tag_text=clock.tag_text,
+            url=f"{clock.review.url}#deadlines",
+            link=clock.review.reference,
+            after=f": {clock.name}, due {long_date(clock.due_on)} ({clock.countdown.lower()}).",
+        )
+        for clock in [*clocks_overdue, *clocks_due_soon]
+    ]
+    lines += [
+        _line(
+            before=f"{counted(review.actions_overdue, 'action')} in the action plan of ",
+            url=review.url,
+            link=review.reference,
+            after=f" {agree(review.actions_overdue, 'is,are')} overdue.",
+        )
+        for review in reviews
+        if review.actions_overdue
+    ]
+    lines += [
+        _line(
+            url=event["url"],
+            link=event["title"],
+            after=f" is on {event['day']} ({event['review__reference']}): "
+            f"{event['accepted']} attending of {counted(event['capacity'], 'place')}.",
+        )
+        for event in events_this_fortnight
+    ]
+    lines += [
+        _line(
+            before=f"{counted(event['awaiting'], 'invitee')} of ",
+            url=event["url"],
+            link=event["title"],
+            after=f" {agree(event['awaiting'], 'has,have')} not replied; replies are due by {event['reply_by']}.",
+        )
+        for event in events_awaiting
+    ]
+    lines += [
+        _line(
+            before=f"{request['agency__name']} has not named anyone for ",
+            url=request["url"] if manager else "",
+            link=request["review__reference"],
+            after=f" (due {request['due']}).",
+        )
+        for request in requests
+    ]
+    return lines
+
+
+def summary(user, partnership, now=None, manager=False):
+    """What the dashboard shows: model rows for those who read them, plain values for the template."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     slug = partnership.slug
@@ -113,26 +223,18 @@ def summary(user, partnership, now=None):
             (clock.tag_class, clock.tag_text, clock.name if clock.done else f"{clock.name}, {uk_date(clock.due_on)}")
             for clock in review.clocks
         ]
+    # Upcoming events and unanswered requests of the reviews just read, by their ids: the same scoping
+    # without building the visibility subquery again.
+    chased = [review.pk for review in reviews if review.status not in AFTER_SIGN_OFF]
     events = list(
-        Event.objects.visible_to(user, partnership)
+        Event.objects.filter(review_id__in=chased)
         .upcoming(now)
-        .exclude(review__status__in=AFTER_SIGN_OFF)
         .annotate(
             accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
             awaiting=Count("invitations", filter=Q(invitations__status=Invitation.Status.INVITED)),
         )
         .order_by("starts_at")
-        .values(
-            "pk",
-            "title",
-            "starts_at",
-            "ends_at",
-            "rsvp_deadline",
-            "capacity",
-            "accepted",
-            "awaiting",
-            "review__reference",
-        )
+        .values(*EVENT_COLUMNS)
     )
     for event in events:
         starts_on = timezone.localtime(event["starts_at"]).date()
@@ -142,10 +244,7 @@ def summary(user, partnership, now=None):
         event["reply_by"] = day_month(event["rsvp_deadline"])
     fortnight = now + timedelta(days=14)
     unanswered_requests = (
-        NominationRequest.objects.filter(
-            review__in=Review.objects.visible_to(user, partnership).exclude(status__in=AFTER_SIGN_OFF),
-            completed_at__isnull=True,
-        )
+        NominationRequest.objects.filter(review_id__in=chased, completed_at__isnull=True)
         .exclude(Exists(Nomination.objects.filter(request=OuterRef("pk"))))
         .order_by("deadline")
         .values("review_id", "deadline", "agency__name", "review__reference")
@@ -155,16 +254,28 @@ def summary(user, partnership, now=None):
     for request in agencies_not_nominated:
         request["url"] = nomination_url(request["review_id"])
         request["due"] = day_month(request["deadline"])
+    clocks_overdue = sorted((c for c in review_clocks if c.is_overdue), key=lambda c: c.due_on)
+    clocks_due_soon = sorted((c for c in review_clocks if c.state == clocks.State.DUE_SOON), key=lambda c: c.due_on)
+    events_this_fortnight = [event for event in events if event["starts_at"] <= fortnight]
+    events_awaiting_replies = [event for event in events if event["awaiting"]]
     return {
         "reviews": reviews,
+        "rows": [_row(review) for review in reviews],
         "open_reviews": [review for review in reviews if not review.finished],
-        "clocks_overdue": sorted((c for c in review_clocks if c.is_overdue), key=lambda c: c.due_on),
-        "clocks_due_soon": sorted(
-            (c for c in review_clocks if c.state == clocks.State.DUE_SOON), key=lambda c: c.due_on
-        ),
+        "clocks_overdue": clocks_overdue,
+        "clocks_due_soon": clocks_due_soon,
         "reviews_with_overdue_actions": [review for review in reviews if review.actions_overdue],
         "upcoming_events": events,
-        "events_this_fortnight": [event for event in events if event["starts_at"] <= fortnight],
-        "events_awaiting_replies": [event for event in events if event["awaiting"]],
+        "events_this_fortnight": events_this_fortnight,
+        "events_awaiting_replies": events_awaiting_replies,
         "agencies_not_nominated": agencies_not_nominated,
+        "attention": _attention(
+            clocks_overdue,
+            clocks_due_soon,
+            reviews,
+            events_this_fortnight,
+            events_awaiting_replies,
+            agencies_not_nominated,
+            manager,
+        ),
     }

@@ -28,10 +28,9 @@ def partnership_overview(request, slug):
     """The dashboard: reviews, upcoming events and what needs attention."""
     partnership = partnership_for(request, slug)
     manager = is_business_manager(request.user, partnership)
+    summary = dashboard.summary(request.user, partnership, manager=manager)
     return render(
-        request,
-        "overview/partnership_overview.html",
-        {"partnership": partnership, "is_manager": manager, **dashboard.summary(request.user, partnership)},
+        request, "overview/partnership_overview.html", {"partnership": partnership, "is_manager": manager, **summary}
     )
 
 
