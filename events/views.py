@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -365,9 +366,12 @@ def _declined_rows(event, *, slug):
                 "colleague_invited": invitation["colleague_invited"],
                 "invite_url": invite_url(invitation["pk"]),
                 "ask_url": ask_url(invitation["pk"]),
-                "asked": (
-                    f"{invitation['practitioner__agency__name']}'s safeguarding lead was asked to nominate on "
-                    f"{uk_date(asked_on)}{f' and reminded on {uk_date(reminded_on)}' if reminded_on else ''}."
+                # Built as safe HTML, so the apostrophe reads as typed and only the agency's name is escaped.
+                "asked": format_html(
+                    "{}'s safeguarding lead was asked to nominate on {}{}.",
+                    invitation["practitioner__agency__name"],
+                    uk_date(asked_on),
+                    f" and reminded on {uk_date(reminded_on)}" if reminded_on else "",
                 )
                 if asked_on
                 else "",
