@@ -189,8 +189,8 @@ def make_data(practitioners):
     return event, tokens, session
 
 
-def practitioner(port, token, n, timings, delay, chance):
-    time.sleep(delay)
+def practitioner(port, token, n, timings, start_at, chance):
+    time.sleep(max(0.0, start_at - time.monotonic()))  # its moment in the minute, however long it queued
     browser = Browser(port)
     try:
         start_path = reverse("invitation:start", args=[token])
@@ -294,9 +294,7 @@ def main():
         delays = sorted(chance.uniform(0, args.seconds) for _ in tokens)
         with ThreadPoolExecutor(max_workers=args.threads) as pool:
             for n, (token, delay) in enumerate(zip(tokens, delays, strict=True)):
-                pool.submit(
-                    practitioner, port, token, n, timings, delay - (time.monotonic() - started), random.Random(n)
-                )
+                pool.submit(practitioner, port, token, n, timings, started + delay, random.Random(n))
         manager.join()
         elapsed = time.monotonic() - started
     finally:

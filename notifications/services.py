@@ -1,6 +1,7 @@
 """The outbox: every email is a row first, and a Celery worker sends it."""
 
 import hashlib
+import json
 import logging
 import os
 import smtplib
@@ -287,8 +288,33 @@ def attachment_file(attachment):
     if attachment["type"] == "calendar":
         return CALENDAR_FILENAME, attachment["content"].encode(), "text/calendar"
     if attachment["type"] in ATTACHMENT_MAKERS:
-        return ATTACHMENT_MAKERS[attachment["type"]](attachment)
+        return _made(attachment)
     raise ValueError(f"Unknown attachment type {attachment['type']!r}")
+
+
+# While a batch is being sent: the attachments already made, by what the rows say about them. Every
+# invitation of an event carries the same factsheet, so a batch makes it once rather than once a row.
+_batch_attachments = None
+
+
+def _made(attachment):
+    if _batch_attachments is None:
+        return ATTACHMENT_MAKERS[attachment["type"]](attachment)
+    key = json.dumps(attachment, sort_keys=True)
+    if key not in _batch_attachments:
+        _batch_attachments[key] = ATTACHMENT_MAKERS[attachment["type"]](attachment)
+    return _batch_attachments[key]
+
+
+@contextmanager
+def attachments_made_once():
+    """Within the block, each distinct attachment is made once and reused (one batch: seconds, not longer)."""
+    global _batch_attachments
+    _batch_attachments = {}
+    try:
+        yield
+    finally:
+        _batch_attachments = None
 
 
 def queued_keys(keys):
@@ -340,7 +366,7 @@ def deliver_batch(limit=None, seconds=None):
     batch = OutboundMessage.objects.filter(pk__in=ids, claimed_at=claimed_at, claimed_by=me)
     started = time.monotonic()
     tried, retries = 0, []
-    with renewing_lease(batch.filter(state=OutboundMessage.State.SENDING)):
+    with renewing_lease(batch.filter(state=OutboundMessage.State.SENDING)), attachments_made_once():
         for message in OutboundMessage.objects.filter(pk__in=ids).order_by("next_attempt_at", "pk").iterator():
             if tried and time.monotonic() - started > seconds:
                 break

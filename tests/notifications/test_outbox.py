@@ -420,3 +420,23 @@ def test_a_batch_skips_a_row_another_worker_is_claiming_rather_than_waiting_for_
         release.set()
         thread.join()
     assert ids == [second.pk]
+
+
+@pytest.mark.django_db
+def test_a_batch_makes_each_distinct_attachment_once(mailoutbox):
+    made = []
+
+    def maker(attachment):
+        made.append(attachment["n"])
+        return f"sheet-{attachment['n']}.pdf", b"%PDF-1.4", "application/pdf"
+
+    with mock.patch.dict(services.ATTACHMENT_MAKERS, {"sheet": maker}):
+        for n in range(4):
+            queue(f"sheet-{n}", attachments=[{"type": "sheet", "n": n % 2}])
+        services.deliver_batch()
+        assert sorted(made) == [0, 1]  # two distinct sheets for four emails
+        assert [email.attachments[0][0] for email in mailoutbox] == ["sheet-0.pdf", "sheet-1.pdf"] * 2
+        # Outside a batch, each email makes its own again.
+        queue("sheet-single", attachments=[{"type": "sheet", "n": 0}])
+        services.deliver(OutboundMessage.objects.get(idempotency_key="sheet-single").pk)
+        assert sorted(made) == [0, 0, 1]
