@@ -294,27 +294,28 @@ def attachment_file(attachment):
 
 # While a batch is being sent: the attachments already made, by what the rows say about them. Every
 # invitation of an event carries the same factsheet, so a batch makes it once rather than once a row.
-_batch_attachments = None
+# Kept per thread, so a worker pool of threads keeps each batch's own.
+_batch = threading.local()
 
 
 def _made(attachment):
-    if _batch_attachments is None:
+    made = getattr(_batch, "attachments", None)
+    if made is None:
         return ATTACHMENT_MAKERS[attachment["type"]](attachment)
     key = json.dumps(attachment, sort_keys=True)
-    if key not in _batch_attachments:
-        _batch_attachments[key] = ATTACHMENT_MAKERS[attachment["type"]](attachment)
-    return _batch_attachments[key]
+    if key not in made:
+        made[key] = ATTACHMENT_MAKERS[attachment["type"]](attachment)
+    return made[key]
 
 
 @contextmanager
 def attachments_made_once():
     """Within the block, each distinct attachment is made once and reused (one batch: seconds, not longer)."""
-    global _batch_attachments
-    _batch_attachments = {}
+    _batch.attachments = {}
     try:
         yield
     finally:
-        _batch_attachments = None
+        _batch.attachments = None
 
 
 def queued_keys(keys):

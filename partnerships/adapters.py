@@ -78,9 +78,10 @@ class StaffAccountAdapter(DefaultAccountAdapter):
     def authenticate(self, request, **credentials):
         """Staff whose email domain must use their organisation's provider cannot sign in with a password."""
         from partnerships.models import SingleSignOnProvider
+        from partnerships.sso import must_use_provider
 
         provider = SingleSignOnProvider.objects.for_email(str(credentials.get("email", "")))
-        if provider is not None:
+        if provider is not None and must_use_provider(str(credentials.get("email", "")), provider):
             audit.record(
                 "auth.password_refused_sso",
                 request=request,

@@ -71,6 +71,21 @@ def end_session_url(provider):
     return url or None
 
 
+def reaches_beyond(user, partnership):
+    """Whether the account can reach more than this partnership: a superuser, or staff elsewhere too."""
+    return user.is_superuser or Membership.objects.filter(user=user).exclude(partnership=partnership).exists()
+
+
+def must_use_provider(email, provider):
+    """Whether a password is refused for this address: its account reaches only the provider's partnership.
+
+    An account with access elsewhere (a superuser, or staff of another partnership) keeps its
+    password, so no partnership's provider settings can lock out anyone beyond its own staff.
+    """
+    user = User.objects.filter(email__iexact=email).first()
+    return user is None or not reaches_beyond(user, provider.partnership)
+
+
 def refuse(request, *, reason, provider=None, email="", user=None):
     """Stop the sign-in with a plain page that says who to ask; the attempt is audited."""
     audit.record(
@@ -119,12 +134,21 @@ class StaffSocialAccountAdapter(DefaultSocialAccountAdapter):
             audit.record("auth.sso_linked", request=request, actor=user, partnership=provider.partnership, obj=provider)
 
     def _match_by_email(self, request, provider, found, email):
-        """The first time: the staff account whose address the provider vouches for (verified, or in its domains)."""
+        """The first time: the staff account whose address is in one of the provider's own domains.
+
+        A provider is set up by one partnership's business manager, so what it says about an address
+        counts only for the domains that partnership gave it (a provider claiming someone else's
+        address as verified links nothing). An account with access beyond that partnership (a
+        superuser, or staff of another partnership too) is never linked by email: its owner signs in
+        as before.
+        """
         domain = email.rpartition("@")[2]
-        verified = found.get("email_verified") is True or domain in provider.domain_list()
-        user = User.objects.filter(email__iexact=email).first() if email and verified else None
+        in_domains = bool(email) and domain in provider.domain_list()
+        user = User.objects.filter(email__iexact=email).first() if in_domains else None
         if user is None:
             refuse(request, reason="unknown", provider=provider, email=email)
+        if reaches_beyond(user, provider.partnership):
+            refuse(request, reason="beyond_partnership", provider=provider, email=email, user=user)
         if SocialAccount.objects.filter(user=user, provider=provider.app_id).exists():
             # Linked once by email, then by subject only: a new subject with the same address is someone else.
             refuse(request, reason="other_subject", provider=provider, email=email, user=user)

@@ -44,7 +44,8 @@ def pytest_testnodedown(node, error):
 
 
 def pytest_terminal_summary(terminalreporter):
-    browser_tests.report_skipped(terminalreporter, browser_tests.skipped_here() + sum(_skipped_elsewhere))
+    # Every process collects the whole suite, so each skips all the browser tests: count them once.
+    browser_tests.report_skipped(terminalreporter, max([browser_tests.skipped_here(), *_skipped_elsewhere]))
 
 
 @pytest.fixture(autouse=True)

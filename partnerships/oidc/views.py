@@ -14,6 +14,12 @@ class SignatureCheckingAdapter(OpenIDConnectOAuth2Adapter):
 
     expected_nonce = None  # set by the callback from the sign-in's own state
 
+    def complete_login(self, request, app, token, **kwargs):
+        # Without an ID token allauth would go on with the userinfo alone: no signature, nonce or amr.
+        if not kwargs.get("response", {}).get("id_token"):
+            raise OAuth2Error("The provider sent no ID token.")
+        return super().complete_login(request, app, token, **kwargs)
+
     def _decode_id_token(self, app, id_token):
         claims = self._verify(app, id_token)
         check_nonce(claims, self.expected_nonce)

@@ -1,13 +1,17 @@
 """The rules around single sign-on that need no provider: passwords refused for its domains, sessions ended, MFA."""
 
 import pytest
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from core.middleware import MFA_AT_PROVIDER, SSO_SESSION
-from core.models import AuditEntry, Membership
+from core.models import AuditEntry, Membership, User
 from partnerships import services
 from partnerships.oidc.views import check_nonce
+from partnerships.sso import StaffSocialAccountAdapter
 from tests.conftest import PASSWORD, make_staff
 from tests.sso.conftest import add_provider
 
@@ -121,3 +125,36 @@ def test_an_id_token_is_refused_when_the_sign_in_kept_no_nonce():
 
 def test_an_id_token_carrying_this_sign_ins_nonce_is_accepted():
     check_nonce({"nonce": "this sign-in's nonce"}, "this sign-in's nonce")
+
+
+def _first_sign_in(rf, provider, email, **claims):
+    """The adapter's first-time match, as the callback would make it; the refusal's reason, or the account."""
+    request = rf.get("/accounts/oidc/callback/")
+    request.session, request.user = {}, AnonymousUser()
+    try:
+        return StaffSocialAccountAdapter()._match_by_email(request, provider, {"email": email, **claims}, email)
+    except ImmediateHttpResponse as refused:
+        return refused.response.status_code, AuditEntry.objects.filter(action="auth.sso_refused").last().detail
+
+
+def test_a_provider_vouching_for_an_address_outside_its_domains_links_nothing(rf, council, business_manager):
+    status, detail = _first_sign_in(rf, council, business_manager.email, email_verified=True)
+    assert status == 403 and detail["reason"] == "unknown"
+    assert not SocialAccount.objects.exists()
+
+
+def test_an_account_with_access_beyond_the_partnership_is_never_linked_by_email(rf, council, other_partnership):
+    elsewhere = make_staff("ali.khan@council.example", "Ali Khan", council.partnership, Membership.Role.REVIEWER)
+    Membership.objects.create(user=elsewhere, partnership=other_partnership, role=Membership.Role.REVIEWER)
+    assert _first_sign_in(rf, council, elsewhere.email)[1]["reason"] == "beyond_partnership"
+    admin = make_staff("root@council.example", "Service Admin", council.partnership, Membership.Role.BUSINESS_MANAGER)
+    User.objects.filter(pk=admin.pk).update(is_superuser=True)
+    admin.refresh_from_db()
+    assert _first_sign_in(rf, council, admin.email)[1]["reason"] == "beyond_partnership"
+
+
+def test_a_domain_claimed_by_one_partnership_locks_out_nobody_elsewhere(client, council, other_partnership):
+    theirs = make_staff("kim.lee@council.example", "Kim Lee", other_partnership, Membership.Role.BUSINESS_MANAGER)
+    response = client.post(reverse("account_login"), {"login": theirs.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert not AuditEntry.objects.filter(action="auth.password_refused_sso").exists()
