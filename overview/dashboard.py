@@ -50,9 +50,20 @@ EVENT_COLUMNS = [
     "rsvp_deadline",
     "capacity",
     "accepted",
+    "online",
     "awaiting",
     "review__reference",
 ]
+
+
+def places_words(event):
+    """ "3 attending of 30 places", or at a hybrid event "5 attending: 3 of 30 places in the room, 2 online"."""
+    if not event["online"]:
+        return f"{event['accepted']} attending of {counted(event['capacity'], 'place')}"
+    return (
+        f"{event['accepted']} attending: {event['in_room']} of {counted(event['capacity'], 'place')} in the room, "
+        f"{event['online']} online"
+    )
 
 
 def _count(queryset):
@@ -173,8 +184,7 @@ def _attention(clocks_overdue, clocks_due_soon, reviews, events_this_fortnight, 
         _line(
             url=event["url"],
             link=event["title"],
-            after=f" is on {event['day']} ({event['review__reference']}): "
-            f"{event['accepted']} attending of {counted(event['capacity'], 'place')}.",
+            after=f" is on {event['day']} ({event['review__reference']}): {event['places']}.",
         )
         for event in events_this_fortnight
     ]
@@ -231,6 +241,12 @@ def summary(user, partnership, now=None, manager=False):
         .upcoming(now)
         .annotate(
             accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
+            # Those joining a hybrid event online take none of the room's places.
+            online=Count(
+                "invitations",
+                filter=Q(invitations__status=Invitation.Status.ACCEPTED, invitations__joining=Invitation.Joining.ONLINE)
+                & Q(format=Event.Format.HYBRID),
+            ),
             awaiting=Count("invitations", filter=Q(invitations__status=Invitation.Status.INVITED)),
         )
         .order_by("starts_at")
@@ -242,6 +258,8 @@ def summary(user, partnership, now=None, manager=False):
         event["when"] = format_when(event["starts_at"], event["ends_at"])
         event["day"] = weekday_day_month(starts_on)
         event["reply_by"] = day_month(event["rsvp_deadline"])
+        event["in_room"] = event["accepted"] - event["online"]
+        event["places"] = places_words(event)
     fortnight = now + timedelta(days=14)
     unanswered_requests = (
         NominationRequest.objects.filter(review_id__in=chased, completed_at__isnull=True)

@@ -206,3 +206,23 @@ def test_nothing_chases_a_signed_off_review_s_events_or_nominations(client, part
     html = response.content.decode()
     assert html.count("has not named anyone for") == 1
     assert html.count("have not replied; replies are due by") == 1
+
+
+@pytest.mark.django_db
+def test_at_a_hybrid_event_those_online_take_none_of_the_rooms_places(client, partnership, business_manager):
+    now = timezone.now()
+    [review] = populate(partnership, 1, now=now)
+    event = review.events.get(status=Event.Status.INVITATIONS_SENT)
+    Event.objects.filter(pk=event.pk).update(format=Event.Format.HYBRID, capacity=2, starts_at=now + timedelta(days=5))
+    agency = Agency.objects.get(partnership=partnership)
+    for n, joining in enumerate(["in_room", "online", "online"]):
+        person = Practitioner.objects.create(
+            partnership=partnership, full_name=f"Hybrid {n}", email=f"hybrid{n}@police.example", agency=agency
+        )
+        Invitation.objects.create(event=event, practitioner=person, status=Invitation.Status.ACCEPTED, joining=joining)
+    Invitation.objects.filter(event=event, status="accepted", joining="").update(joining="in_room")  # accepted before
+
+    page = overview(client, partnership, business_manager).content.decode()
+    # 4 attending: the 2 in the room fill its 2 places; the 2 online are on top.
+    assert "4 attending: 2 of 2 places in the room, 2 online." in page
+    assert '2 of 2 <span class="convene-block">and 2 online</span>' in page
