@@ -255,13 +255,4 @@ KINDS = [
 
 def register():
     kinds.register_about("events.invitation", review="event__review")
-    for name, label, recipient, when, sample in KINDS:
-        kinds.register(
-            name,
-            label=label,
-            recipient=recipient,
-            when=when,
-            templates=[f"events/emails/{name}"],
-            sample=sample,
-            group=GROUP,
-        )
+    kinds.register_table(KINDS, folder="events/emails", group=GROUP)

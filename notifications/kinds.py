@@ -49,6 +49,21 @@ def register(name, *, label, recipient, when, templates, sample, group=""):
     )
 
 
+def register_table(rows, *, folder, group):
+    """Describe several kinds at once: rows of (name, label, recipient, when, sample), each rendered
+    from the templates named after it in `folder` (such as "events/emails")."""
+    for name, label, recipient, when, sample in rows:
+        register(
+            name,
+            label=label,
+            recipient=recipient,
+            when=when,
+            templates=[f"{folder}/{name}"],
+            sample=sample,
+            group=group,
+        )
+
+
 def label_of(kind):
     """What an outbox row's kind is, in words (the kind itself if no app described it)."""
     described = KINDS.get(kind)

@@ -91,13 +91,4 @@ KINDS = [
 
 def register():
     kinds.register_about("reports.checker", review="circulation__review")
-    for name, label, recipient, when, sample in KINDS:
-        kinds.register(
-            name,
-            label=label,
-            recipient=recipient,
-            when=when,
-            templates=[f"reports/emails/{name}"],
-            sample=sample,
-            group=GROUP,
-        )
+    kinds.register_table(KINDS, folder="reports/emails", group=GROUP)

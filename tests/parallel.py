@@ -26,8 +26,12 @@ def is_worker(config):
 
 
 def is_controller(config):
-    """The process that hands out tests and prints the summary, when the suite runs in several."""
-    return not is_worker(config) and config.pluginmanager.hasplugin("dsession")
+    """The process that hands out tests and prints the summary, when the suite runs in several.
+
+    Read from the -n option, which is set from the start (xdist registers its scheduler later, after
+    the other plugins' pytest_configure has run).
+    """
+    return not is_worker(config) and bool(getattr(config.option, "numprocesses", None))
 
 
 def redis_database(url, offset):
