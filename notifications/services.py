@@ -144,6 +144,16 @@ def worker_name():
     return f"{socket.gethostname()} pid {os.getpid()}"
 
 
+def _claimed(now):
+    """What a claim writes on a row: sending, by this worker, under a lease from now."""
+    return {
+        "state": OutboundMessage.State.SENDING,
+        "claimed_at": now,
+        "claimed_by": worker_name(),
+        "lease_expires_at": now + lease(),
+    }
+
+
 def claim(message_id, now=None):
     """Mark a row as being sent by this worker under a lease; the claim's time, or None if it is not queued and due.
 
@@ -154,13 +164,7 @@ def claim(message_id, now=None):
     # One conditional UPDATE: the database lets only one worker's WHERE match.
     updated = OutboundMessage.objects.filter(
         pk=message_id, state=OutboundMessage.State.QUEUED, next_attempt_at__lte=now + timedelta(seconds=2)
-    ).update(
-        state=OutboundMessage.State.SENDING,
-        claimed_at=now,
-        claimed_by=worker_name(),
-        lease_expires_at=now + lease(),
-        attempts=F("attempts") + 1,
-    )
+    ).update(**_claimed(now), attempts=F("attempts") + 1)
     return now if updated == 1 else None
 
 
@@ -184,12 +188,7 @@ def claim_batch(limit=None, now=None):
         )
         if not ids:
             return [], now
-        queued.filter(pk__in=ids).update(
-            state=OutboundMessage.State.SENDING,
-            claimed_at=now,
-            claimed_by=worker_name(),
-            lease_expires_at=now + lease(),
-        )
+        queued.filter(pk__in=ids).update(**_claimed(now))
     return ids, now
 
 
