@@ -13,3 +13,15 @@ class ActionsConfig(AppConfig):
         retention.register(ActionData())
         email_kinds.register()
         audit_log.register()  # how the audit log names this app's actions and objects
+
+        # Which kept parts of busy pages a change makes afresh (core/stamps.py).
+        from actions.models import Action, ActionUpdate, AgencyLink, Recommendation
+        from core import stamps
+
+        for model, review in {
+            Recommendation: "review",
+            Action: "recommendation__review",
+            ActionUpdate: "action__recommendation__review",
+            AgencyLink: "review",
+        }.items():
+            stamps.watch(model, partnership=f"{review}__partnership_id", review=f"{review}_id")

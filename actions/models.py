@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.crypto import EncryptedTextField
 from core.links import PersonalLink
+from core.stamps import StampedQuerySet
 
 
 class Recommendation(models.Model):
@@ -17,6 +18,8 @@ class Recommendation(models.Model):
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = StampedQuerySet.as_manager()
+
     class Meta:
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["review", "number"], name="one_recommendation_number")]
@@ -25,7 +28,7 @@ class Recommendation(models.Model):
         return f"Recommendation {self.number} of {self.review}"
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(StampedQuerySet):
     def open(self):
         return self.exclude(status=Action.Status.COMPLETE)
 
@@ -86,6 +89,8 @@ class ActionUpdate(models.Model):
     )
     author_name = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -257,8 +257,17 @@ def main():
     assert b"Person 00000" in fetch(pages["event"])[2], "the event page lists the invitees"
 
     if args.profile:
-        from pyinstrument import Profiler
+        try:
+            from pyinstrument import Profiler
+        except ImportError:  # not installed: the standard library's profiler
+            import cProfile
+            import pstats
 
+            with cProfile.Profile() as profiler:
+                for _ in range(20):
+                    fetch(pages[args.profile])
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            return
         profiler = Profiler(interval=0.0005)
         with profiler:
             for _ in range(20):

@@ -140,6 +140,12 @@ else:
         }
     }
 
+# Busy pages keep parts of their HTML in the cache against change stamps (core/stamps.py). The
+# release names the code those parts were laid out by (a deployment may set it to its commit); the
+# check makes every kept part afresh and fails on a difference (the tests turn it on).
+CONVENE_RELEASE = env.str("CONVENE_RELEASE", default="")
+CHANGE_STAMPS_CHECK = env.bool("CHANGE_STAMPS_CHECK", default=False)
+
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

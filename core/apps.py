@@ -6,4 +6,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Partnerships, staff and the audit log"
 
     def ready(self):
-        from core import signals  # noqa: F401 - connects the sign-in audit receivers
+        # Which kept parts of busy pages a change makes afresh (core/stamps.py).
+        from core import (
+            signals,  # noqa: F401 - connects the sign-in audit receivers
+            stamps,
+        )
+        from core.models import Membership, Partnership, User
+
+        stamps.watch(Partnership, partnership="pk", directory="pk")
+        stamps.watch(Membership, partnership="partnership_id")
+        stamps.watch(User, partnership="memberships__partnership_id")

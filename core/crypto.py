@@ -33,6 +33,18 @@ def decrypt(token: str) -> str:
         raise ValueError("This value was encrypted with a key that is no longer configured") from None
 
 
+def seal(data: bytes) -> bytes:
+    """Bytes encrypted under the newest key (what the cache keeps of pages and PDFs)."""
+    return _fernet().encrypt(data)
+
+
+def unseal(token: bytes) -> bytes:
+    try:
+        return _fernet().decrypt(token)
+    except InvalidToken:
+        raise ValueError("This value was encrypted with a key that is no longer configured") from None
+
+
 def rotate(token: str) -> str:
     """Re-encrypt under the first (newest) key."""
     return _fernet().rotate(token.encode()).decode()

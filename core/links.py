@@ -29,6 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core import audit
+from core.stamps import StampedQuerySet
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class LinkQuerySet(models.QuerySet):
+class LinkQuerySet(StampedQuerySet):
     def live(self, now=None):
         """Links not revoked and not expired (an app's own rule may close them sooner)."""
         return self.filter(

@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.stamps import StampedQuerySet
 
-class UserManager(BaseUserManager):
+
+class UserManager(BaseUserManager.from_queryset(StampedQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **extra):
@@ -55,7 +57,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
-class PartnershipQuerySet(models.QuerySet):
+class PartnershipQuerySet(StampedQuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
@@ -181,7 +183,7 @@ class Partnership(models.Model):
         return self.__dict__.get("_roles_by_user", {}).get(user.pk)
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(StampedQuerySet):
     def business_managers(self):
         return self.filter(role=Membership.Role.BUSINESS_MANAGER)
 

@@ -23,3 +23,21 @@ class EventsConfig(AppConfig):
         for kind in reminders.REMINDER_KINDS:
             register_send_check(kind, reminders.reason_to_withdraw)
         audit_log.register()  # how the audit log names this app's actions and objects
+
+        # Which kept parts of busy pages a change makes afresh (core/stamps.py).
+        from core import stamps
+        from events import models
+
+        stamps.watch(models.Event, partnership="review__partnership_id", event="pk", review="review_id")
+        for model, event in {
+            models.EventTheme: "event",
+            models.Invitation: "event",
+            models.FeedbackResponse: "event",
+            models.SummaryVersion: "event",
+            models.SummaryNameHit: "version__event",
+            models.SummaryRelease: "event",
+            models.SummaryReader: "release__event",
+            models.PossibleWitness: "invitation__event",
+        }.items():
+            stamps.watch(model, partnership=f"{event}__review__partnership_id", event=f"{event}_id")
+        stamps.watch(models.ReviewerNote, partnership="review__partnership_id", review="review_id", event="event_id")

@@ -10,13 +10,14 @@ from core import names
 from core.crypto import EncryptedTextField
 from core.links import LinkQuerySet, PersonalLink
 from core.reading import TermsReader
+from core.stamps import StampedQuerySet
 from core.versions import NumberedVersion
 
 # Events still open to invitations and replies: drafts and those whose invitations have gone.
 EVENT_IS_OPEN = Q(status__in=["draft", "invitations_sent"])
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(StampedQuerySet):
     def visible_to(self, user, partnership=None):
         from reviews.models import Review
 
@@ -189,6 +190,8 @@ class EventTheme(models.Model):
     )
     shareable = models.BooleanField("invitees may see it", default=False)
 
+    objects = StampedQuerySet.as_manager()
+
     class Meta:
         db_table = "events_event_learning_themes"
         unique_together = [("event", "theme")]
@@ -319,6 +322,8 @@ class FeedbackResponse(models.Model):
     what_would_help = models.TextField(blank=True)
     submitted_on = models.DateField(default=timezone.localdate)
 
+    objects = StampedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-submitted_on", "-id"]
 
@@ -326,7 +331,7 @@ class FeedbackResponse(models.Model):
         return f"Feedback on {self.event}"
 
 
-class ReviewerNoteQuerySet(models.QuerySet):
+class ReviewerNoteQuerySet(StampedQuerySet):
     def readable_by(self, user):
         """Notes only the review's own reviewers may read: not a business manager, not a superuser."""
         if not user.is_authenticated:
@@ -369,6 +374,8 @@ class SummaryVersion(NumberedVersion):
     source = models.CharField(max_length=8, choices=Source.choices)
     file = models.FileField(upload_to="summaries/", blank=True)
 
+    objects = StampedQuerySet.as_manager()
+
     class Meta(NumberedVersion.Meta):
         constraints = [models.UniqueConstraint(fields=["event", "number"], name="one_summary_version_number")]
 
@@ -386,6 +393,8 @@ class SummaryNameHit(names.NameHit):
 
     version = models.ForeignKey(SummaryVersion, on_delete=models.CASCADE, related_name="name_hits")
 
+    objects = StampedQuerySet.as_manager()
+
     class Meta(names.NameHit.Meta):
         indexes = [models.Index(fields=["version", "status"])]
 
@@ -399,6 +408,8 @@ class SummaryRelease(models.Model):
     closes_at = models.DateTimeField()
     released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     released_at = models.DateTimeField(default=timezone.now)
+
+    objects = StampedQuerySet.as_manager()
 
     def __str__(self):
         return f"Summary release for {self.event}"
@@ -414,6 +425,8 @@ class SummaryReader(TermsReader):
     read_count = models.PositiveIntegerField(default=0)
     download_count = models.PositiveIntegerField(default=0)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["release", "invitation"], name="one_summary_reader_per_invitee")]
@@ -441,6 +454,8 @@ class PossibleWitness(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     agreement_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         constraints = [

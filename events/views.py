@@ -7,13 +7,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import stamps
 from core.access import is_business_manager, partnership_for
 from core.downloads import guard_cell
 from core.formatting import format_when, long_date, people, people_have, uk_date
@@ -232,14 +235,43 @@ def _places_by_joining(event):
     }
 
 
+def event_stamps(event):
+    """The change stamps of everything the event page's kept part shows (core/stamps.py)."""
+    partnership_id = event.review.partnership_id
+    return [f"event:{event.pk}", f"review:{event.review_id}", f"directory:{partnership_id}", f"outbox:{partnership_id}"]
+
+
 @login_required
 def event_detail(request, slug, event_id):
-    event = event_for(
-        request,
-        slug,
-        event_id,
-        events=Event.objects.annotate(summary_released=Exists(SummaryRelease.objects.filter(event=OuterRef("pk")))),
+    """The event page: kept in the cache until something it shows changes (the sending progress too, through the
+    outbox's stamp; while emails are on their way the panel asks `event_sending` for the live figures)."""
+    event = event_for(request, slug, event_id)
+    is_manager = is_business_manager(request.user, request.partnership)
+    can_keep_notes = notes.can_keep_notes(request.user, event.review)
+    page_number = str(_page_number(request))[:12]
+    body = stamps.part(
+        event_stamps(event),
+        ("events:event_detail", is_manager, can_keep_notes, page_number),
+        lambda: render_to_string(
+            "events/_event_detail_body.html",
+            _event_body(event, request.partnership, is_manager, can_keep_notes, page_number),
+        ),
     )
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "review": event.review,
+            "partnership": request.partnership,
+            "body": mark_safe(stamps.with_csrf(body, request)),  # noqa: S308 - rendered by our own template
+        },
+    )
+
+
+def _event_body(event, partnership, can_manage, can_keep_notes, page_number):
+    """What the event page's kept part shows, for a business manager or not, and one page of invitees."""
+    summary_released = SummaryRelease.objects.filter(event=event).exists()
     # The counts by agency, by reply and the line managers coming, in one pass over the invitations.
     accepted = Q(status=Invitation.Status.ACCEPTED)
     by_agency = list(
@@ -268,51 +300,47 @@ def event_detail(request, slug, event_id):
         "witness__agreed_on",
     )
     paginator = _CountedPaginator(invitee_rows, INVITEES_PAGE_SIZE, count=total)
-    page = paginator.get_page(_page_number(request))
-    can_manage = is_business_manager(request.user, request.partnership)
+    page = paginator.get_page(page_number)
     held_back = list(witnesses.held_back(event.invitations.not_yet_invited())) if can_manage else []
-    return render(
-        request,
-        "events/event_detail.html",
-        {
-            "event": event,
-            "review": event.review,
-            "partnership": request.partnership,
-            "when": format_when(event.starts_at, event.ends_at),
-            "reply_by": long_date(event.rsvp_deadline),
-            "cancelled_on": long_date(timezone.localdate(event.cancelled_at)) if event.cancelled_at else "",
-            "learning_themes": list(event.learning_themes.all()),
-            "shared_theme_ids": set(event.shared_themes().values_list("pk", flat=True)),
-            # The business manager and the review's reviewers say what the event is (events.outline_views).
-            "can_describe": not event.is_cancelled,
-            "page": page,
-            "invitees": _invitee_rows(event, page.object_list, slug=request.partnership.slug),
-            "page_range": paginator.get_elided_page_range(page.number),
-            "total": total,
-            "by_status": [(status, label, by_status[status]) for status, label in Invitation.Status.choices],
-            "accepted": by_status[Invitation.Status.ACCEPTED],
-            # A hybrid event's places are the room's: those joining online take none.
-            "joining": _places_by_joining(event) if event.is_hybrid else None,
-            "by_agency": by_agency,
-            "can_manage": can_manage and not event.is_cancelled,
-            "is_manager": can_manage,
-            "can_keep_notes": notes.can_keep_notes(request.user, event.review),
-            "summary_release": event.summary_released,
-            "progress": sending_progress(event),
-            "not_yet_invited": by_status[Invitation.Status.NOT_SENT],
-            # Those the send button invites: the possible witnesses without an agreement wait.
-            "to_invite": by_status[Invitation.Status.NOT_SENT] - len(held_back),
-            "held_back": held_back,
-            "held_back_line": witnesses.held_back_line(len(held_back)),
-            "access_needs": event.invitations.accepted()
-            .exclude(access_needs="")
-            .select_related("practitioner")
-            .order_by("practitioner__full_name", "pk"),
-            "access_needs_close_on": access_needs.access_needs_close_on(event),
-            "declined": _declined_rows(event, slug=request.partnership.slug),
-            "managers_attending": sum(row["managers_attending"] for row in by_agency),
-        },
-    )
+    return {
+        "event": event,
+        "review": event.review,
+        "partnership": partnership,
+        "csrf_token": stamps.CSRF_MARKER,
+        "when": format_when(event.starts_at, event.ends_at),
+        "reply_by": long_date(event.rsvp_deadline),
+        "cancelled_on": long_date(timezone.localdate(event.cancelled_at)) if event.cancelled_at else "",
+        "learning_themes": list(event.learning_themes.all()),
+        "shared_theme_ids": set(event.shared_themes().values_list("pk", flat=True)),
+        # The business manager and the review's reviewers say what the event is (events.outline_views).
+        "can_describe": not event.is_cancelled,
+        "page": page,
+        "invitees": _invitee_rows(event, page.object_list, slug=partnership.slug),
+        "page_range": paginator.get_elided_page_range(page.number),
+        "total": total,
+        "by_status": [(status, label, by_status[status]) for status, label in Invitation.Status.choices],
+        "accepted": by_status[Invitation.Status.ACCEPTED],
+        # A hybrid event's places are the room's: those joining online take none.
+        "joining": _places_by_joining(event) if event.is_hybrid else None,
+        "by_agency": by_agency,
+        "can_manage": can_manage and not event.is_cancelled,
+        "is_manager": can_manage,
+        "can_keep_notes": can_keep_notes,
+        "summary_release": summary_released,
+        "progress": sending_progress(event),
+        "not_yet_invited": by_status[Invitation.Status.NOT_SENT],
+        # Those the send button invites: the possible witnesses without an agreement wait.
+        "to_invite": by_status[Invitation.Status.NOT_SENT] - len(held_back),
+        "held_back": held_back,
+        "held_back_line": witnesses.held_back_line(len(held_back)),
+        "access_needs": event.invitations.accepted()
+        .exclude(access_needs="")
+        .select_related("practitioner")
+        .order_by("practitioner__full_name", "pk"),
+        "access_needs_close_on": access_needs.access_needs_close_on(event),
+        "declined": _declined_rows(event, slug=partnership.slug),
+        "managers_attending": sum(row["managers_attending"] for row in by_agency),
+    }
 
 
 def _declined_rows(event, *, slug):

@@ -22,7 +22,7 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core import audit
+from core import audit, stamps
 from core.logging import redact
 from notifications.models import MAX_ATTEMPTS, OutboundMessage
 
@@ -52,6 +52,16 @@ def render_email(template, context):
     subject = " ".join(subject.split())
     html = render_to_string(f"{template}.html", context)
     return subject, text, html
+
+
+def moved(*partnership_ids):
+    """Emails of these partnerships changed state: pages that show email states are made afresh (core/stamps.py)."""
+    stamps.bump(*(f"outbox:{pk}" for pk in partnership_ids if pk))
+
+
+def _partnerships_of(messages):
+    """Whose these messages are, asked before a write that may leave them out of the query."""
+    return set(messages.order_by().values_list("partnership_id", flat=True).distinct())
 
 
 def queue_email(
@@ -87,6 +97,7 @@ def queue_email(
         },
     )
     if created:
+        moved(message.partnership_id)
         _send_after_commit()
     return message
 
@@ -181,14 +192,16 @@ def claim_batch(limit=None, now=None):
         state=OutboundMessage.State.QUEUED, next_attempt_at__lte=now + timedelta(seconds=2)
     )
     with transaction.atomic():
-        ids = list(
+        rows = list(
             queued.order_by("next_attempt_at", "pk")
             .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:limit]
+            .values_list("pk", "partnership_id")[:limit]
         )
-        if not ids:
+        if not rows:
             return [], now
+        ids = [pk for pk, _ in rows]
         queued.filter(pk__in=ids).update(**_claimed(now))
+    moved(*{partnership_id for _, partnership_id in rows})
     return ids, now
 
 
@@ -343,6 +356,7 @@ def deliver(message_id):
     if claimed_at is None:
         return None
     message = OutboundMessage.objects.get(pk=message_id)
+    moved(message.partnership_id)
     ours = _held(message_id, claimed_at, message.claimed_by)
     with renewing_lease(ours):
         return _deliver_claimed(message, ours)
@@ -380,9 +394,11 @@ def deliver_batch(limit=None, seconds=None):
             if wait is not None:
                 retries.append((message.pk, wait))
     # Rows not reached go back as they were (still due, attempts unchanged).
-    left_over = batch.filter(state=OutboundMessage.State.SENDING).update(
-        state=OutboundMessage.State.QUEUED, lease_expires_at=None
-    )
+    not_reached = batch.filter(state=OutboundMessage.State.SENDING)
+    partnerships = _partnerships_of(not_reached)
+    left_over = not_reached.update(state=OutboundMessage.State.QUEUED, lease_expires_at=None)
+    if left_over:
+        moved(*partnerships)
     return tried, retries, bool(left_over) or len(ids) == (limit or settings.OUTBOX_BATCH_SIZE)
 
 
@@ -418,6 +434,7 @@ def _deliver_claimed(message, ours):
         return _failed_attempt(ours, message, error, permanent=False)
     if reason:
         ours.update(**_withdrawn(reason), lease_expires_at=None)
+        moved(message.partnership_id)
         return None
     try:
         send(email)
@@ -427,6 +444,7 @@ def _deliver_claimed(message, ours):
         logger.exception("Could not make outbound message %s", message.pk)
         return _failed_attempt(ours, message, error, permanent=False)
     ours.update(**sent, sent_at=timezone.now())
+    moved(message.partnership_id)
     return None
 
 
@@ -453,6 +471,7 @@ def _failed_attempt(ours, message, error, *, permanent):
     reason = f"{type(error).__name__}: {error}"[:500]
     if permanent or message.attempts >= MAX_ATTEMPTS:
         ours.update(state=OutboundMessage.State.FAILED, last_error=reason, lease_expires_at=None)
+        moved(message.partnership_id)
         logger.warning("Outbound message %s failed for good: %s", message.pk, reason)
         return None
     wait = backoff(message.attempts)
@@ -462,20 +481,22 @@ def _failed_attempt(ours, message, error, *, permanent):
         next_attempt_at=timezone.now() + timedelta(seconds=wait),
         lease_expires_at=None,
     )
+    moved(message.partnership_id)
     return wait
 
 
 def fail_exhausted(now=None):
     """Rows whose lease ran out on their last attempt (a worker died each time) are marked failed."""
-    return (
-        OutboundMessage.objects.lease_expired(now)
-        .filter(attempts__gte=MAX_ATTEMPTS)
-        .update(
-            state=OutboundMessage.State.FAILED,
-            lease_expires_at=None,
-            last_error="No worker finished sending it after every attempt.",
-        )
+    exhausted = OutboundMessage.objects.lease_expired(now).filter(attempts__gte=MAX_ATTEMPTS)
+    partnerships = _partnerships_of(exhausted)
+    failed = exhausted.update(
+        state=OutboundMessage.State.FAILED,
+        lease_expires_at=None,
+        last_error="No worker finished sending it after every attempt.",
     )
+    if failed:
+        moved(*partnerships)
+    return failed
 
 
 def release_expired_claims(now=None):
@@ -491,6 +512,7 @@ def release_expired_claims(now=None):
         last_error="The worker sending it stopped before it finished.",
     )
     if released:
+        moved(*_partnerships_of(OutboundMessage.objects.filter(pk__in=ids)))
         logger.warning("Put %s outbound messages back in the queue: their workers stopped renewing the lease", released)
     return ids
 
@@ -513,6 +535,7 @@ def retry_failed(message, *, by=None, request=None):
         updated = OutboundMessage.objects.filter(pk=message.pk, state=OutboundMessage.State.FAILED).update(
             state=OutboundMessage.State.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error=""
         )
+        moved(message.partnership_id)
         if not updated:
             raise NotFailed(f"The email to {message.recipient} has not failed, so there is nothing to try again.")
         audit.record(
@@ -560,12 +583,19 @@ def withdraw(messages, *, reason):
     Call it in the transaction that makes them wrong. A message a worker is already sending is left
     to that worker, which asks the send check just before sending.
     """
-    return messages.filter(state=OutboundMessage.State.QUEUED).update(**_withdrawn(reason))
+    waiting = messages.filter(state=OutboundMessage.State.QUEUED)
+    partnerships = _partnerships_of(waiting)
+    withdrawn = waiting.update(**_withdrawn(reason))
+    if withdrawn:
+        moved(*partnerships)
+    return withdrawn
 
 
 def forget(messages, *, recipient, reason):
     """Take the address, bodies and attachments off these messages; any not yet sent never will be."""
+    partnerships = _partnerships_of(messages)
     messages.filter(state__in=[OutboundMessage.State.QUEUED, OutboundMessage.State.SENDING]).update(
         state=OutboundMessage.State.FAILED, last_error=reason
     )
     messages.update(recipient=recipient, body_text="", body_html="", attachments=[])
+    moved(*partnerships)

@@ -5,9 +5,9 @@ dates and names are worked out here, once, rather than by the template for every
 """
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import Case, Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, Func, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -23,6 +23,8 @@ from reports.models import Checker, Circulation
 from reviews.models import LegalHold, Review
 
 FINISHED = [Review.Status.PUBLISHED, Review.Status.CLOSED]
+# Events this close are named under "Needs attention".
+FORTNIGHT = timedelta(days=14)
 
 # What the overview reads of each review: its row and its clocks (see clocks.review_clocks).
 REVIEW_COLUMNS = [
@@ -260,7 +262,7 @@ def summary(user, partnership, now=None, manager=False):
         event["reply_by"] = day_month(event["rsvp_deadline"])
         event["in_room"] = event["accepted"] - event["online"]
         event["places"] = places_words(event)
-    fortnight = now + timedelta(days=14)
+    fortnight = now + FORTNIGHT
     unanswered_requests = (
         NominationRequest.objects.filter(review_id__in=chased, completed_at__isnull=True)
         .exclude(Exists(Nomination.objects.filter(request=OuterRef("pk"))))
@@ -297,3 +299,22 @@ def summary(user, partnership, now=None, manager=False):
             manager,
         ),
     }
+
+
+def unchanged_until(summary, now):
+    """When the time alone would change what `summary` shows: the next midnight (the clocks count days), the
+    next end of an event of these reviews (it is held from then on and leaves the list of events to come), or
+    the moment an upcoming event comes within the fortnight."""
+    local = timezone.localtime(now)
+    moments = [timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time.min))]
+    next_end = (
+        Event.objects.filter(review__in=[review.pk for review in summary["reviews"]], ends_at__gte=now)
+        .exclude(status=Event.Status.CANCELLED)
+        .aggregate(next_end=Min("ends_at"))["next_end"]
+    )
+    if next_end:
+        moments.append(next_end)
+    moments.extend(
+        event["starts_at"] - FORTNIGHT for event in summary["upcoming_events"] if event["starts_at"] > now + FORTNIGHT
+    )
+    return min(moments)

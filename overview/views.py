@@ -3,8 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from core import stamps
 from core.access import is_business_manager, partnership_for
 from core.errors import DomainError
 from core.models import Partnership
@@ -28,9 +32,21 @@ def partnership_overview(request, slug):
     """The dashboard: reviews, upcoming events and what needs attention."""
     partnership = partnership_for(request, slug)
     manager = is_business_manager(request.user, partnership)
-    summary = dashboard.summary(request.user, partnership, manager=manager)
+
+    def make():
+        now = timezone.now()
+        summary = dashboard.summary(request.user, partnership, now=now, manager=manager)
+        html = render_to_string(
+            "overview/_dashboard_body.html", {"partnership": partnership, "is_manager": manager, **summary}
+        )
+        return html, dashboard.unchanged_until(summary, now)
+
+    # Kept until anything in the partnership changes, or the time moves an event or a deadline along.
+    body = stamps.part([f"partnership:{partnership.pk}"], ("overview:dashboard", request.user.pk, manager), make)
     return render(
-        request, "overview/partnership_overview.html", {"partnership": partnership, "is_manager": manager, **summary}
+        request,
+        "overview/partnership_overview.html",
+        {"partnership": partnership, "body": mark_safe(body)},  # noqa: S308 - rendered by our own template
     )
 
 

@@ -17,3 +17,12 @@ class PractitionersConfig(AppConfig):
 
         retention.register(NominationData())
         retention.register(DirectoryData())
+
+        # Which kept parts of busy pages a change makes afresh (core/stamps.py).
+        from core import stamps
+        from practitioners.models import Agency, Nomination, NominationRequest, Practitioner
+
+        for model in (Agency, Practitioner):
+            stamps.watch(model, partnership="partnership_id", directory="partnership_id")
+        stamps.watch(NominationRequest, partnership="review__partnership_id", review="review_id")
+        stamps.watch(Nomination, partnership="request__review__partnership_id", review="request__review_id")

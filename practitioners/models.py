@@ -5,9 +5,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.links import PersonalLink
+from core.stamps import StampedQuerySet
 
 
-class AgencyQuerySet(models.QuerySet):
+class AgencyQuerySet(StampedQuerySet):
     def for_partnership(self, partnership):
         return self.filter(partnership=partnership)
 
@@ -48,7 +49,7 @@ class Agency(models.Model):
         return self.name
 
 
-class PractitionerQuerySet(models.QuerySet):
+class PractitionerQuerySet(StampedQuerySet):
     def for_partnership(self, partnership):
         return self.filter(partnership=partnership)
 
@@ -156,6 +157,8 @@ class Nomination(models.Model):
         Practitioner, null=True, blank=True, on_delete=models.SET_NULL, related_name="nominations"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -18,3 +18,18 @@ class ReportsConfig(AppConfig):
         retention.register(ReportData())
         link_practitioners(Checker, "circulation__review", keeps_row=False)
         email_kinds.register()
+
+        # Which kept parts of busy pages a change makes afresh (core/stamps.py).
+        from core import stamps
+        from reports import models
+
+        for model, review in {
+            models.ReportVersion: "review",
+            models.NameHit: "version__review",
+            models.Circulation: "review",
+            models.Checker: "circulation__review",
+            models.Comment: "checker__circulation__review",
+            models.SignOff: "version__review",
+            models.Publication: "review",
+        }.items():
+            stamps.watch(model, partnership=f"{review}__partnership_id", review=f"{review}_id")

@@ -10,6 +10,7 @@ from core import names
 from core.crypto import EncryptedTextField
 from core.links import LinkQuerySet, PersonalLink
 from core.reading import TermsReader
+from core.stamps import StampedQuerySet
 from core.versions import NumberedVersion
 
 
@@ -30,6 +31,8 @@ class ReportVersion(NumberedVersion):
     unit_count = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="reports/", blank=True)
 
+    objects = StampedQuerySet.as_manager()
+
     class Meta(NumberedVersion.Meta):
         constraints = [models.UniqueConstraint(fields=["review", "number"], name="one_report_version_number")]
 
@@ -47,6 +50,8 @@ class NameHit(names.NameHit):
 
     version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="name_hits")
 
+    objects = StampedQuerySet.as_manager()
+
     class Meta(names.NameHit.Meta):
         indexes = [models.Index(fields=["version", "status"])]
 
@@ -62,6 +67,8 @@ class Circulation(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     # Set by sign-off, or when a later version is circulated: every link closes with it.
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -149,6 +156,8 @@ class Comment(models.Model):
     )
     responded_at = models.DateTimeField(null=True, blank=True)
 
+    objects = StampedQuerySet.as_manager()
+
     class Meta:
         ordering = ["paragraph", "created_at", "id"]
 
@@ -170,6 +179,8 @@ class SignOff(models.Model):
     no_check_reason = models.TextField("why the draft was not checked", blank=True)
     # Set only when the signed-off version comes before answers that say the report changed.
     answers_reason = models.TextField("why it was signed off without some answers", blank=True)
+
+    objects = StampedQuerySet.as_manager()
 
     def __str__(self):
         return f"Sign-off of {self.review}"
@@ -193,6 +204,8 @@ class Publication(models.Model):
     )
     practitioners_told_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -16,3 +16,12 @@ class ReviewsConfig(AppConfig):
 
         # Emails about a review itself (its publication, its reviewers' notes) belong to it in the list of emails.
         register_about("reviews.review", review="")
+
+        # Which kept parts of busy pages a change makes afresh (core/stamps.py).
+        from core import stamps
+        from reviews.models import Factsheet, LearningTheme, LegalHold, Review, ReviewStatusChange
+
+        stamps.watch(Review, partnership="partnership_id", review="pk")
+        for model in (LearningTheme, ReviewStatusChange, LegalHold):
+            stamps.watch(model, partnership="review__partnership_id", review="review_id")
+        stamps.watch(Factsheet, partnership="partnership_id")

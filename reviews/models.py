@@ -5,9 +5,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.models import Membership, Partnership
+from core.stamps import StampedQuerySet
 
 
-class ReviewQuerySet(models.QuerySet):
+class ReviewQuerySet(StampedQuerySet):
     def for_partnership(self, partnership):
         return self.filter(partnership=partnership)
 
@@ -158,6 +159,8 @@ class LearningTheme(models.Model):
     title = models.CharField(max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = StampedQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "id"]
 
@@ -173,6 +176,8 @@ class ReviewStatusChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -199,6 +204,8 @@ class Factsheet(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = StampedQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["partnership", "review_type"], name="one_factsheet_per_review_type"),
@@ -208,7 +215,7 @@ class Factsheet(models.Model):
         return f"{self.partnership} {self.get_review_type_display()} factsheet (version {self.version})"
 
 
-class LegalHoldQuerySet(models.QuerySet):
+class LegalHoldQuerySet(StampedQuerySet):
     def standing(self):
         return self.filter(lifted_at__isnull=True)
 

@@ -15,3 +15,16 @@ class SubmissionsConfig(AppConfig):
 
         retention.register(AccountData())
         email_kinds.register()
+
+        # Which kept parts of busy pages a change makes afresh (core/stamps.py).
+        from core import stamps
+        from submissions import models
+
+        for model, review in {
+            models.AccountTemplate: "review",
+            models.AccountRequest: "review",
+            models.AccountDocument: "request__review",
+            models.AccountVersion: "document__request__review",
+            models.Extension: "request__review",
+        }.items():
+            stamps.watch(model, partnership=f"{review}__partnership_id", review=f"{review}_id")

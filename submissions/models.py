@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.links import PersonalLink
+from core.stamps import StampedQuerySet
 from core.versions import NumberedVersion
 
 
@@ -44,6 +45,8 @@ class AccountTemplate(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
+    objects = StampedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at"]
 
@@ -51,7 +54,7 @@ class AccountTemplate(models.Model):
         return self.name
 
 
-class AccountRequestQuerySet(models.QuerySet):
+class AccountRequestQuerySet(StampedQuerySet):
     def awaiting(self):
         """Asked and not yet sent, with a link still standing."""
         return self.filter(sent_at__isnull=True, token_hash__isnull=False, token_revoked_at__isnull=True)
@@ -120,6 +123,8 @@ class AccountDocument(models.Model):
     request = models.ForeignKey(AccountRequest, on_delete=models.CASCADE, related_name="documents")
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = StampedQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
 
@@ -133,6 +138,8 @@ class AccountVersion(NumberedVersion):
     document = models.ForeignKey(AccountDocument, on_delete=models.CASCADE, related_name="versions")
     source = models.CharField(max_length=8, choices=Source.choices)
     file = models.FileField(upload_to=account_file_path, blank=True)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta(NumberedVersion.Meta):
         constraints = [models.UniqueConstraint(fields=["document", "number"], name="one_account_version_number")]
@@ -157,6 +164,8 @@ class Extension(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     refusal_reason = models.TextField(blank=True)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-asked_at", "-id"]

@@ -4,6 +4,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from django.core.cache import cache
 
 from config.celery import app as celery_app
+from core import stamps
 from core.models import Membership, Partnership, User
 from practitioners.models import Agency
 from reviews.models import Review
@@ -18,6 +19,10 @@ PASSWORD = "a long and memorable passphrase"
 
 def pytest_configure(config):
     parallel.give_this_process_its_own_redis()
+    # Every part of a page found in the cache is made again and compared (core/stamps.py).
+    from django.conf import settings
+
+    settings.CHANGE_STAMPS_CHECK = True
 
 
 def pytest_collection_modifyitems(items):
@@ -60,6 +65,7 @@ def _clean_cache(request):
         yield
         return
     cache.clear()
+    stamps.forget_relations()
     yield
     cache.clear()
 
