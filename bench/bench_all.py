@@ -29,7 +29,11 @@ def commands(args):
     postgres = {"BENCH_POSTGRES_URL": args.postgres} if args.postgres else {}
     redis_url = f"{args.redis.rstrip('/')}/{args.redis_db}" if args.redis else ""
     parts = {
-        "pages": (["bench_pages.py", "--requests", str(args.requests)], postgres),
+        # The pages keep their parts in the cache, Redis in production: the same here where there is one.
+        "pages": (
+            ["bench_pages.py", "--requests", str(args.requests)],
+            postgres | ({"REDIS_URL": redis_url} if redis_url else {}),
+        ),
         "link": (
             ["bench_link.py", "--seconds", str(args.seconds)],
             postgres | ({"REDIS_URL": redis_url} if redis_url else {}),

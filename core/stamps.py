@@ -164,8 +164,20 @@ def bump(*names):
     if not names:
         return
     _renew(names)
-    if connection.in_atomic_block:
-        transaction.on_commit(lambda: _renew(names), robust=True)
+    if not connection.in_atomic_block:
+        return
+    # Each change registers its own hook (a savepoint rolled back drops its hooks with it), and the hooks of
+    # one transaction share what they have renewed, so a transaction that deletes 500 rows renews each name once.
+    shared = getattr(connection, "_stamps_after_commit", None)
+    if shared is None or shared["hooks"] is not connection.run_on_commit:
+        shared = connection._stamps_after_commit = {"renewed": set(), "hooks": connection.run_on_commit}
+
+    def after_commit():
+        if todo := names - shared["renewed"]:
+            shared["renewed"] |= todo
+            _renew(todo)
+
+    transaction.on_commit(after_commit, robust=True)
 
 
 def _renew(names):

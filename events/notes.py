@@ -4,6 +4,7 @@ The audit entries carry ids only, never a note's title or text.
 """
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Value
 from django.shortcuts import get_object_or_404
 
 from core import audit
@@ -37,6 +38,14 @@ def _reviews_with_notes_for(user, partnership):
     # The same rule as ReviewerNote.objects.readable_by: assigned, and still a member. A business
     # manager or a superuser is deliberately not let in.
     return Review.objects.filter(partnership=partnership, reviewers=user, partnership__memberships__user=user)
+
+
+def keeps_notes_on_its_review(user):
+    """An event's annotation: whether `user` may keep notes on its review (can_keep_notes, in the event's query)."""
+    if not user.is_authenticated:
+        return Value(False)
+    reviews = _reviews_with_notes_for(user, OuterRef("review__partnership_id")).filter(pk=OuterRef("review_id"))
+    return Exists(reviews)
 
 
 def can_keep_notes(user, review):

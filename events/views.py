@@ -245,9 +245,14 @@ def event_stamps(event):
 def event_detail(request, slug, event_id):
     """The event page: kept in the cache until something it shows changes (the sending progress too, through the
     outbox's stamp; while emails are on their way the panel asks `event_sending` for the live figures)."""
-    event = event_for(request, slug, event_id)
+    event = event_for(
+        request,
+        slug,
+        event_id,
+        events=Event.objects.annotate(can_keep_notes=notes.keeps_notes_on_its_review(request.user)),
+    )
     is_manager = is_business_manager(request.user, request.partnership)
-    can_keep_notes = notes.can_keep_notes(request.user, event.review)
+    can_keep_notes = event.can_keep_notes
     page_number = str(_page_number(request))[:12]
     body = stamps.part(
         event_stamps(event),
