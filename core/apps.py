@@ -15,4 +15,5 @@ class CoreConfig(AppConfig):
 
         stamps.watch(Partnership, partnership="pk", directory="pk")
         stamps.watch(Membership, partnership="partnership_id")
-        stamps.watch(User, partnership="memberships__partnership_id")
+        # Staff are named on pages as the directory's people are (an event's chair, a review's reviewers).
+        stamps.watch(User, partnership="memberships__partnership_id", directory="memberships__partnership_id")
