@@ -34,6 +34,7 @@ import zlib
 from functools import cache as memo
 from functools import lru_cache
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
@@ -198,16 +199,24 @@ def tokens(names):
 
 @memo
 def release():
-    """What names this release of the code: set by the deployment, or else read off the files."""
+    """What names this release of the code: set by the deployment, or else read off its apps' and templates' files."""
     if named := getattr(settings, "CONVENE_RELEASE", ""):
         return named
+    base = str(settings.BASE_DIR)
+    folders = [
+        config.path
+        for config in apps.get_app_configs()
+        if config.path.startswith(base) and "site-packages" not in config.path
+    ]
+    folders += [str(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])]
     digest = hashlib.sha256()
-    for folder, subfolders, files in os.walk(settings.BASE_DIR):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d not in {"node_modules", "media"})
-        for file in sorted(files):
-            if file.endswith((".py", ".html", ".txt")):
-                status = os.stat(os.path.join(folder, file))
-                digest.update(f"{folder}/{file}:{status.st_size}:{status.st_mtime_ns}".encode())
+    for top in sorted(set(folders)):
+        for folder, subfolders, files in os.walk(top):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith((".", "__")))
+            for file in sorted(files):
+                if file.endswith((".py", ".html", ".txt")):
+                    status = os.stat(os.path.join(folder, file))
+                    digest.update(f"{folder}/{file}:{status.st_size}:{status.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
 
 

@@ -42,7 +42,7 @@ NOT_ON_A_KEPT_PAGE = {
 def project_models():
     base = str(settings.BASE_DIR)
     for config in apps.get_app_configs():
-        if config.path.startswith(base) and ".venv" not in config.path:
+        if config.path.startswith(base) and "site-packages" not in config.path:
             for model in config.get_models():
                 if not model._meta.abstract and not model._meta.proxy and not model._meta.auto_created:
                     yield model
