@@ -33,6 +33,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from axe_playwright_python.sync_playwright import Axe
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -60,7 +61,7 @@ from reviews.models import Review
 from submissions import services as written_accounts
 from submissions.models import AccountRequest, AccountVersion
 from tests import parallel
-from tests.browser.conftest import AXE_SCRIPT, AXE_TAGS, AccessibilityChecker
+from tests.browser.conftest import AXE_TAGS, AccessibilityChecker
 from tests.browser.journey import sign_in
 from tests.conftest import PASSWORD, make_staff
 from tests.reports.documents import docx
@@ -835,7 +836,7 @@ class PipelinedChecker(AccessibilityChecker):
     OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 
     def __init__(self, page):
-        super().__init__(page, add_axe=False)  # the browser context adds axe-core to every page (Visitors)
+        super().__init__(page)
         self.pending = None
 
     def start(self, where):
@@ -865,6 +866,8 @@ class PipelinedChecker(AccessibilityChecker):
         self.start(self.page.url)
         self.finish()
 
+
+AXE_SCRIPT = Axe().axe_script
 
 # Everyone holding a personal link shares one browser, as one person might; each member of staff has
 # their own; signing in happens last in the public's browser.
