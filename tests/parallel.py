@@ -57,20 +57,23 @@ def give_this_process_its_own_redis():
 
 
 def kind(item, is_browser):
-    """Where a test goes in the run: 0 long tests that start at once, 1 fast, 2 browser, 3 real-worker."""
+    """Where a test goes in the run: 0 and 1 long tests that start at once (first those that mostly wait,
+    then the browser's), 2 fast, 3 browser, 4 real-worker."""
     if item.get_closest_marker("starts_early"):
-        return 0
+        return 1 if is_browser(item) else 0
     if is_browser(item):
-        return 2
-    if {"start_worker", "beat"} & set(getattr(item, "fixturenames", ())):
         return 3
-    return 1
+    if {"start_worker", "beat"} & set(getattr(item, "fixturenames", ())):
+        return 4
+    return 2
 
 
 def order(items, is_browser):
-    """Fast tests before browser and real-worker tests, so a failure shows early; the few long tests
-    marked starts_early go first, so that in a parallel run one process works through them while the
-    other takes the fast tests (pytest-xdist's loadfile hands out files in this order)."""
+    """Fast tests before browser and real-worker tests, so a failure shows early; the long tests marked
+    starts_early go first, so that a parallel run works through them beside the rest (pytest-xdist's
+    loadfile hands out files in this order, each process taking the next when it is nearly done). The
+    long test that mostly waits (the worker kills) comes first of those, so one process waits on it while
+    the other takes the first part of the every-page walk (tests/browser/every_page.py)."""
     items.sort(key=lambda item: kind(item, is_browser))
 
 

@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from kombu import Connection
+from kombu.transport.redis import Transport as RedisTransport
 
 from config.celery import app as celery_app
 from tests import parallel
@@ -33,6 +34,8 @@ if os.environ.get("REDIS_URL") and parallel.redis_databases_overlap(os.environ["
         "numbered upwards from those two; choose databases further apart"
     )
 WORKER_START_TIMEOUT = 60
+# How long a worker's poll of the Redis broker waits for a task before it asks again (kombu's default).
+BRPOP_TIMEOUT = RedisTransport.brpop_timeout
 
 
 class RecordingHandler:
@@ -190,56 +193,87 @@ def celery_environment(smtp_server, tmp_path):
     }
 
 
+class Workers:
+    """Starts Celery worker processes on the test database that send through smtp_server."""
+
+    def __init__(self, env, tmp_path):
+        self.env, self.tmp_path = env, tmp_path
+        self.started = []
+
+    def __call__(self, *names):
+        """Start a solo worker for each name at once, wait until all are ready, and return them."""
+        started = [self.launch(name) for name in names]
+        self.wait_until_ready(*started)
+        return started[0] if len(started) == 1 else started
+
+    def launch(self, name, *, standby=False):
+        """Start a solo worker without waiting for it. A worker on standby listens only to a queue of its
+        own that nothing is sent to, so it takes no email until `take_emails` (a worker that starts while
+        another round of work goes on, ready to join it at once)."""
+        log_path = self.tmp_path / f"{name}.log"
+        queue = ["--queues", f"standby-{name}"] if standby else []
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--pool=solo",
+                    "--loglevel=WARNING",
+                    "--hostname",
+                    f"{name}@convene-tests",
+                    # Nothing to synchronise with: skip the start-up and chatter between workers.
+                    "--without-mingle",
+                    "--without-gossip",
+                    *queue,
+                ],
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, so teardown ends pool children too
+            )
+        worker = Worker(name, process, log_path)
+        self.started.append(worker)
+        return worker
+
+    def wait_until_ready(self, *workers):
+        deadline = time.monotonic() + WORKER_START_TIMEOUT
+        for worker in workers:
+            while not celery_app.control.ping(destination=[worker.hostname], timeout=0.3):
+                if worker.process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"Worker {worker.name} did not start:\n{worker.log()}")
+
+    def take_emails(self, worker):
+        """A worker on standby starts taking from the queue every email task goes to; returns once it does.
+
+        The worker answers once it has added the queue, but it asks Redis for it only from its next
+        poll of the broker, which comes when the one waiting now ends (after at most BRPOP_TIMEOUT).
+        """
+        self.wait_until_ready(worker)
+        queue = celery_app.conf.task_default_queue
+        replies = celery_app.control.add_consumer(queue, destination=[worker.hostname], reply=True, timeout=10)
+        if not replies:
+            pytest.fail(f"Worker {worker.name} did not start taking from {queue}:\n{worker.log()}")
+        time.sleep(BRPOP_TIMEOUT + 0.5)
+
+
 @pytest.fixture
 def start_worker(transactional_db, broker, celery_environment, tmp_path):
     """Start Celery workers on the test database that send through smtp_server; stopped in teardown.
 
+    `start_worker(*names)` starts them and waits until they are ready; `start_worker.launch` and
+    `start_worker.take_emails` start one on standby and set it to work later (see Workers).
     Depending on transactional_db makes the workers stop before the tables are flushed.
     """
-    workers = []
-    env = celery_environment
-
-    def start(*names):
-        """Start a solo worker for each name at once, wait until all are ready, and return them."""
-        started = []
-        for name in names:
-            log_path = tmp_path / f"{name}.log"
-            with log_path.open("wb") as log:
-                process = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "config",
-                        "worker",
-                        "--pool=solo",
-                        "--loglevel=WARNING",
-                        "--hostname",
-                        f"{name}@convene-tests",
-                        # Nothing to synchronise with: skip the start-up and chatter between workers.
-                        "--without-mingle",
-                        "--without-gossip",
-                    ],
-                    cwd=settings.BASE_DIR,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # its own process group, so teardown ends pool children too
-                )
-            started.append(Worker(name, process, log_path))
-        workers.extend(started)
-        deadline = time.monotonic() + WORKER_START_TIMEOUT
-        for worker in started:
-            while not celery_app.control.ping(destination=[worker.hostname], timeout=0.3):
-                if worker.process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"Worker {worker.name} did not start:\n{worker.log()}")
-        return started[0] if len(started) == 1 else started
-
-    yield start
-    for worker in workers:
+    workers = Workers(celery_environment, tmp_path)
+    yield workers
+    for worker in workers.started:
         worker.terminate()
-    for worker in workers:
+    for worker in workers.started:
         worker.wait_or_kill()
 
 

@@ -1,6 +1,9 @@
 """Every page of the product, in every state, in a real browser with axe-core (WCAG 2.2 A and AA).
 
-One data set is built once through the product's own services: a partnership with a business
+The walk is split into parts (PARTS, at the end), each run by a test file of its own
+(tests/browser/test_every_page_*.py), so that the processes of a parallel run share it.
+
+One data set is built (by each part, afresh) through the product's own services: a partnership with a business
 manager and a reviewer (both with an authenticator app) and a review at each stage that matters —
 a new one with nothing in it; one whose events have invitees who replied in every way, a released
 summary, attendance, feedback and private notes; one whose draft report has names to check and is
@@ -15,10 +18,13 @@ input) and the page with its errors is checked too; so are the pages people see 
 sign-in and account pages, and pages with a message after saving. Files (PDF, CSV, calendar) are
 fetched and only their status and type are checked. The test fails listing every violation, and
 naming any URL in the table it neither visited nor skipped with a reason, and any page with a form
-that was never sent with bad input (nor said why it cannot be wrong). Every page checked must also
-fit a window 320 CSS px wide without scrolling sideways (WCAG 2.2 reflow).
+that was never sent with bad input (nor said why it cannot be wrong): each part checks its own steps,
+and the last part to finish checks what all the parts visited together. Every page checked must
+also fit a window 320 CSS px wide without scrolling sideways (WCAG 2.2 reflow).
 """
 
+import fcntl
+import json
 import re
 import time
 from collections.abc import Callable
@@ -54,13 +60,16 @@ from reviews import services as reviews
 from reviews.models import Review
 from submissions import services as written_accounts
 from submissions.models import AccountRequest, AccountVersion
+from tests import parallel
 from tests.browser.conftest import AXE_TAGS, AccessibilityChecker
 from tests.browser.journey import sign_in
 from tests.conftest import PASSWORD, make_staff
 from tests.reports.documents import docx
 from tests.test_url_access import ACCESS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Each part's test file uses these marks. A part takes over a minute: the parts start first, so a parallel
+# run shares them between its processes while the fast tests fill in around them.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.starts_early]
 
 # The data set ------------------------------------------------------------------------------------
 
@@ -1085,483 +1094,524 @@ def full_steps(world, files):
     upcoming, held, cancelled = _event(world.upcoming), _event(world.held), _event(world.cancelled)
     pdf, csv = "application/pdf", "text/csv"
     bm, rv = "manager", "reviewer"
-    return [
-        # Public pages.
-        Step("accessibility", "public"),
-        Step("privacy", "public"),
-        Step("healthz", "public", kind=FILE, content_type="text/plain"),
-        Step("published:list", "public", p),
-        Step("published:report", "public", p | {"report_slug": world.publication.slug}),
-        Step(
-            "published:report_pdf", "public", p | {"report_slug": world.publication.slug}, kind=FILE, content_type=pdf
-        ),
-        Step("notifications:demo_mailbox", "public"),
-        Step("notifications:demo_message", "public", {"message_id": world.message.pk}),
-        Step("notifications:demo_message_html", "public", {"message_id": world.message.pk}, kind=FILE),
-        Step(
-            "notifications:demo_attachment",
-            "public",
-            {"message_id": world.message.pk, "number": 1},
-            kind=FILE,
-            content_type="text/calendar",
-        ),
-        Step(
-            "notifications:demo_attachment",
-            "public",
-            {"message_id": world.message.pk, "number": 2},
-            "the factsheet",
-            kind=FILE,
-            content_type=pdf,
-        ),
-        Step(
-            "invitation:new_link",
-            "public",
-            error=send_form("Send me a new link"),
-            then=send_form("Send me a new link", fill=[("Your work email address", "nobody@example.org")]),
-        ),
-        Step("invitation:left", "public"),
-        Step("action_owner:left", "public"),
-        Step("account:sso_start", "public", error=send_form("Continue")),
-        Step("account:signed_out", "public"),
-        # The staff's own pages.
-        Step("overview:home", rv, state="two partnerships"),
-        Step("account:page", bm),
-        Step("overview:partnership_overview", bm, p),
-        Step("overview:partnership_overview", rv, p, "a reviewer's"),
-        Step("reviews:review_list", bm, p),
-        Step("reviews:review_list", rv, p, "a reviewer's"),
-        Step("partnerships:partnership_edit", bm, p, error=send_form("Save details")),
-        Step("partnerships:staff_list", bm, p),
-        Step("partnerships:staff_add", bm, p, error=send_form("Add and send the invitation")),
-        Step("partnerships:staff_edit", bm, p | {"membership_id": world.reviewer_membership.pk}),
-        Step(
-            "partnerships:staff_edit",
-            bm,
-            p | {"membership_id": world.manager_membership.pk},
-            "the last business manager",
-            error=send_form("Save role", check=["Independent reviewer"]),
-        ),
-        Step(
-            "partnerships:audit_log",
-            bm,
-            p,
-            error=send_form("Show entries", fill=[("Day", "31"), ("Month", "2"), ("Year", "x")]),
-        ),
-        Step("partnerships:audit_log", bm, p, "one review's entries", query=f"review={world.events_review.pk}"),
-        Step(
-            "partnerships:audit_log_csv",
-            bm,
-            p,
-            query=f"review={world.events_review.pk}",
-            kind=FILE,
-            content_type=csv,
-        ),
-        Step("partnerships:sso_list", bm, p),
-        Step("partnerships:sso_add", bm, p, error=send_form("Save provider")),
-        Step(
-            "partnerships:sso_edit",
-            bm,
-            p | {"provider_id": world.sso_provider.pk},
-            error=send_form("Save provider", fill=[("Email domains that must use this provider", "not a domain")]),
-        ),
-        Step("reviews:factsheet_list", bm, p),
-        Step("reviews:factsheet_edit", bm, p | {"review_type": "cspr"}, error=send_form("Save the factsheet")),
-        Step("reviews:factsheet_preview", bm, p | {"review_type": "sar"}),
-        Step("reviews:factsheet_download", bm, p | {"review_type": "cspr"}, kind=FILE, content_type=pdf),
-        Step("practitioners:agency_list", bm, p),
-        Step("practitioners:agency_add", bm, p, error=send_form("Save agency")),
-        Step("practitioners:agency_edit", bm, p | {"agency_id": world.agency.pk}, error=send_form("Save agency")),
-        Step("practitioners:practitioner_list", bm, p),
-        Step("practitioners:practitioner_list", bm, p, "nobody found", query="q=nobody+by+this+name"),
-        Step("practitioners:practitioner_add", bm, p, error=send_form("Save practitioner")),
-        Step(
-            "practitioners:practitioner_edit",
-            bm,
-            p | {"practitioner_id": world.people[0].pk},
-            error=send_form("Save practitioner"),
-        ),
-        Step(
-            "practitioners:practitioner_import",
-            bm,
-            p,
-            error=send_form("Upload and check the file"),
-            then=send_form("Upload and check the file", files=[("Upload a CSV file", files["bad csv"])]),
-        ),
-        Step(
-            "practitioners:practitioner_import",
-            bm,
-            p,
-            "a good file",
-            check=False,
-            then=send_form("Upload and check the file", files=[("Upload a CSV file", files["good csv"])]),
-        ),
-        # The page the upload just led to, checked there.
-        Step("practitioners:practitioner_import_confirm", bm, p, "the good file checked", check=False),
-        # A file naming an agency a little differently: the preview asks whether it is the one in the list.
-        Step(
-            "practitioners:practitioner_import",
-            bm,
-            p,
-            "a file with an agency's name mistyped",
-            check=False,
-            then=send_form("Upload and check the file", files=[("Upload a CSV file", files["close csv"])]),
-        ),
-        Step(
-            "practitioners:practitioner_import_confirm",
-            bm,
-            p,
-            "an agency's name mistyped, not answered",
-            check=False,
-            error=send_form("Import 1 practitioner", clear=False),
-        ),
-        Step("practitioners:practitioner_import_template", bm, p, kind=FILE, content_type=csv),
-        Step("practitioners:practitioner_export", bm, p, kind=FILE, content_type=csv),
-        # Reviews.
-        Step("reviews:review_add", bm, p, error=send_form("Save review")),
-        Step("overview:review_detail", bm, new, "a new review", then=press("Show the real name")),
-        Step("overview:review_detail", bm, ev_review, "with events", error=send_form("Move to the next stage")),
-        Step("overview:review_detail", rv, ev_review, "a reviewer's"),
-        Step("overview:review_detail", bm, draft, "in its factual-accuracy check"),
-        Step("overview:review_detail", bm, published, "published"),
-        Step("reviews:review_edit", bm, ev_review, error=send_form("Save review")),
-        Step("reviews:review_timeline", bm, new, "nothing recorded"),
-        Step("reviews:review_timeline", rv, ev_review, "a reviewer's"),
-        Step("reviews:review_timeline", bm, published, "published"),
-        Step(
-            "reviews:review_timeline_edit",
-            bm,
-            ev_review,
-            error=send_form("Save the timeline", check=["No local review"]),
-        ),
-        Step("reviews:legal_hold", bm, new, "no hold", error=send_form("Place a legal hold")),
-        Step("reviews:legal_hold", bm, held_back, "under a hold", error=send_form("Lift the legal hold")),
-        Step("overview:review_detail", bm, held_back, "under a legal hold"),
-        Step(
-            "events:nomination_list",
-            bm,
-            ev_review,
-            error=send_form("Send the requests"),
-            then=send_form("Accept the people chosen"),
-        ),
-        # Events across reviews: the month of the upcoming event, the month of the held one, the feed.
-        Step("events:event_calendar", bm, p, query=f"month={timezone.localtime(world.upcoming.starts_at):%Y-%m}"),
-        Step(
-            "events:event_calendar",
-            rv,
-            p,
-            "a reviewer's, with a held event",
-            query=f"month={timezone.localtime(world.held.starts_at):%Y-%m}",
-        ),
-        Step("events:calendar_feed_settings", rv, p, "with a feed"),
-        Step("events:calendar_feed_settings", bm, p, "no feed yet", then=press("Get your feed's address")),
-        Step(
-            "events:calendar_feed",
-            "public",
-            p | {"token": world.tokens["feed"]},
-            kind=FILE,
-            content_type="text/calendar",
-        ),
-        # Events.
-        Step("events:event_add", bm, ev_review, error=send_form("Create the event")),
-        Step("events:event_detail", bm, upcoming, "replies of every kind"),
-        Step("events:event_detail", rv, upcoming, "a reviewer's"),
-        Step("events:event_detail", bm, held, "held"),
-        Step("events:event_detail", bm, cancelled, "cancelled"),
-        Step("events:event_sending", bm, upcoming, kind=FRAGMENT),
-        Step("events:event_edit", bm, upcoming, error=send_form("Save the changes")),
-        Step(
-            "events:event_outline",
-            rv,
-            upcoming,
-            "as the reviewer",
-            error=send_form("Save", clear=False, fill=[("Agenda (optional)", "Casey Sample's timeline")]),
-        ),
-        Step("events:event_cancel", bm, upcoming, error=send_form("Cancel the event")),
-        Step("events:event_replies_csv", bm, upcoming, kind=FILE, content_type=csv),
-        Step("events:event_sign_in_sheet", bm, upcoming, kind=FILE, content_type=pdf),
-        Step("events:invitee_add", bm, upcoming, error=send_form("Add the people you chose", clear=False)),
-        Step(
-            "events:invitee_add",
-            bm,
-            upcoming,
-            "everyone from an agency, with no agency chosen",
-            check=False,
-            error=send_form("Select everyone from this agency", clear=False),
-        ),
-        Step("events:invitee_add", bm, upcoming, "people chosen", check=False, then=press("Select all shown")),
-        Step("events:invitee_add", bm, upcoming, "nobody found", query="q=nobody+by+this+name"),
-        Step("events:invitee_add_new", bm, upcoming, error=send_form("Add to the invitee list")),
-        Step("events:invitee_detail", bm, upcoming | {"invitation_id": world.sam.pk}, "an email that failed"),
-        Step("events:invitee_detail", bm, upcoming | {"invitation_id": world.lee.pk}, "attending"),
-        Step(
-            "events:invitee_witness",
-            bm,
-            upcoming | {"invitation_id": world.theo.pk},
-            "held back",
-            error=send_form("Record the agreement"),
-        ),
-        Step("events:invitee_witness", bm, upcoming | {"invitation_id": world.isla.pk}, "agreement recorded"),
-        Step("events:invitee_witness", bm, upcoming | {"invitation_id": world.lee.pk}, "not marked"),
-        Step("events:access_needs_arranged", bm, upcoming | {"invitation_id": world.mia.pk}, "nothing to arrange"),
-        Step(
-            "events:access_needs_arranged",
-            bm,
-            upcoming | {"invitation_id": world.lee.pk},
-            "not arranged yet",
-            # The note is emailed: one that gives the child's real name is refused.
-            error=send_form("Mark as arranged", fill=[("What have you arranged? (optional)", "Casey Sample's room")]),
-            then=send_form("Mark as arranged", fill=[("What have you arranged? (optional)", "A ramp at the side")]),
-        ),
-        Step("events:access_needs_arranged", bm, upcoming | {"invitation_id": world.lee.pk}, "arranged"),
-        # The confidential summary, staff side.
-        Step("events:summary_versions", rv, upcoming),
-        Step("events:summary_write", rv, upcoming, error=send_form("Save as a new version")),
-        Step("events:summary_upload", rv, upcoming, error=send_form("Upload as a new version")),
-        Step("events:summary_version", rv, upcoming | {"number": 1}, "written"),
-        Step("events:summary_version", rv, upcoming | {"number": 2}, "an uploaded PDF"),
-        Step(
-            "events:summary_version",
-            rv,
-            upcoming | {"number": 3},
-            "a name to deal with",
-            error=send_form(re.compile("Mark as not a person")),
-        ),
-        Step("events:summary_version_file", rv, upcoming | {"number": 2}, kind=FILE, content_type=pdf),
-        Step("events:summary_version_pdf", rv, upcoming | {"number": 1}, kind=FILE, content_type=pdf),
-        Step("events:summary_release", bm, upcoming, "released", error=send_form("Release the summary")),
-        Step("events:summary_readers", bm, upcoming),
-        Step("events:summary_readers_csv", bm, upcoming, kind=FILE, content_type=csv),
-        # The day itself.
-        Step("events:attendance_register", bm, held, "held"),
-        Step("events:attendance_register", bm, upcoming, "before the day"),
-        Step("events:attendance_register_pdf", bm, held, kind=FILE, content_type=pdf),
-        Step("events:feedback_summary", bm, held),
-        # A reviewer's private notes.
-        Step("events:review_notes", rv, ev_review),
-        Step("events:review_note_add", rv, ev_review, error=send_form("Save the note")),
-        Step("events:event_notes", rv, upcoming),
-        Step("events:event_note_add", rv, upcoming, error=send_form("Save the note")),
-        Step("events:note_detail", rv, p | {"note_id": world.note.pk}),
-        Step("events:note_edit", rv, p | {"note_id": world.note.pk}, error=send_form("Save the changes")),
-        Step("events:note_delete", rv, p | {"note_id": world.note.pk}),
-        # The draft report and its check.
-        Step("reports:report_home", rv, draft, error=send_form("Upload and check for names")),
-        Step("reports:report_home", bm, draft, "a business manager's"),
-        Step(
-            "reports:report_version",
-            rv,
-            draft | {"number": 1},
-            "names to check",
-            error=send_form(re.compile("Mark as not a person")),
-        ),
-        Step("reports:report_version", rv, draft | {"number": 2}, "out for checking"),
-        Step("reports:report_version_pdf", rv, draft | {"number": 2}, kind=FILE, content_type=pdf),
-        Step("reports:report_circulate", bm, draft | {"number": 1}, "names not dealt with"),
-        Step("reports:report_circulate", bm, draft | {"number": 2}, "already sent"),
-        Step(
-            "reports:report_circulate",
-            bm,
-            draft | {"number": 3},
-            "ready to send",
-            error=send_form("Continue", fill=[("Working days to check it", "0")]),
-            then=send_form("Continue", fill=[("Working days to check it", "10")]),
-        ),
-        Step("reports:report_check_progress", bm, draft),
-        Step("reports:report_check_progress_csv", rv, draft, kind=FILE, content_type=csv),
-        Step("reports:report_responses", rv, draft, error=send_form(re.compile("Save your answer"))),
-        Step("reports:report_responses", bm, draft, "a business manager's"),
-        Step("reports:report_responses", rv, draft, "unanswered only", query="show=unanswered"),
-        Step("reports:report_comment_report", bm, draft, kind=FILE, content_type=pdf),
-        # A comment has no answer and the check is open: the page says why it cannot be signed off yet.
-        Step("reports:report_sign_off", bm, draft, "waiting for answers"),
-        Step("reports:report_sign_off", bm, published, "signed off"),
-        Step("reports:report_publication", bm, draft, "not signed off"),
-        Step("reports:report_publication", bm, published, "published"),
-        Step("reports:report_publication", bm, held_back, "held back", error=send_form("Hold the report back")),
-        # The action plan.
-        Step("actions:action_plan", bm, published),
-        Step("actions:action_plan", rv, published, "a reviewer's"),
-        Step("actions:action_plan", bm, held_back, "started, nothing in it"),
-        Step("actions:action_plan", bm, new, "not started"),
-        Step("actions:action_plan_pdf", bm, published, kind=FILE, content_type=pdf),
-        Step("actions:action_plan_csv", bm, published, kind=FILE, content_type=csv),
-        Step("actions:recommendation_add", bm, published, error=send_form("Add the recommendation")),
-        Step(
-            "actions:recommendation_edit",
-            bm,
-            published | {"recommendation_id": world.recommendation.pk},
-            error=send_form("Save the recommendation"),
-        ),
-        Step(
-            "actions:action_add",
-            bm,
-            published | {"recommendation_id": world.recommendation.pk},
-            error=send_form("Add the action"),
-        ),
-        Step("actions:action_edit", bm, published | {"action_id": world.action.pk}, error=send_form("Save the action")),
-        Step(
-            "actions:action_detail",
-            bm,
-            published | {"action_id": world.action.pk},
-            "overdue, with evidence",
-            error=send_form("Save the update"),
-        ),
-        Step("actions:action_detail", rv, published | {"action_id": world.action.pk}, "a reviewer's"),
-        Step(
-            "actions:action_evidence",
-            bm,
-            published | {"action_id": world.action.pk, "update_id": world.update.pk},
-            kind=FILE,
-            content_type=pdf,
-        ),
-        Step("actions:agency_links", bm, published),
-        Step("actions:agency_links", bm, held_back, "no actions yet"),
-        Step(
-            "actions:agency_link_send", bm, published | {"agency_id": world.agency.pk}, error=send_form("Send the link")
-        ),
-        # Pages with a message at the top, after something is done.
-        Step(
-            "reviews:factsheet_edit",
-            bm,
-            p | {"review_type": "cspr"},
-            "saved unchanged",
-            check=False,
-            then=send_form("Save the factsheet", clear=False),
-        ),
-        Step(
-            "reports:report_home",
-            rv,
-            draft,
-            "a draft naming someone uploaded",
-            check=False,
-            then=send_form(
-                "Upload and check for names", clear=False, files=[("The draft report file", files["draft"])]
+    return {
+        "public": [
+            # Public pages.
+            Step("accessibility", "public"),
+            Step("privacy", "public"),
+            Step("healthz", "public", kind=FILE, content_type="text/plain"),
+            Step("published:list", "public", p),
+            Step("published:report", "public", p | {"report_slug": world.publication.slug}),
+            Step(
+                "published:report_pdf",
+                "public",
+                p | {"report_slug": world.publication.slug},
+                kind=FILE,
+                content_type=pdf,
             ),
-        ),
-        # A practitioner invited to the upcoming event who has not replied.
-        Step(
-            "invitation:start", "invitee", {"token": world.tokens["invitee"]}, then=press("main .govuk-button--start")
-        ),
-        # Each page a link's button leads to is checked as the button is pressed; it is opened again here.
-        Step("invitation:page", "invitee", state="no reply yet", check=False, error=send_form("Send your reply")),
-        # A practitioner attending it, who reads the summary.
-        Step(
-            "invitation:start",
-            "attendee",
-            {"token": world.tokens["attendee"]},
-            "attending",
-            then=press("main .govuk-button--start"),
-        ),
-        Step("invitation:page", "attendee", state="attending, summary released", check=False),
-        Step("invitation:calendar", "attendee", kind=FILE, content_type="text/calendar"),
-        Step("invitation:factsheet", "attendee", kind=FILE, content_type=pdf),
-        Step(
-            "invitation:summary_terms",
-            "attendee",
-            error=send_form("Accept and read the summary"),
-            then=send_form("Accept and read the summary", check=["I accept these terms"]),
-        ),
-        Step("invitation:summary_read", "attendee", check=False),
-        Step("invitation:summary_download", "attendee", kind=FILE, content_type=pdf),
-        # A practitioner who attended the held event: feedback.
-        Step(
-            "invitation:start",
-            "feedback",
-            {"token": world.tokens["feedback"]},
-            "after the event",
-            then=press("main .govuk-button--start"),
-        ),
-        Step("invitation:page", "feedback", state="after the event", check=False),
-        Step(
-            "invitation:feedback",
-            "feedback",
-            error=send_form("Send your feedback"),
-            then=send_form("Send your feedback", check=["Yes"]),
-        ),
-        # Practitioners who are not coming, or whose event was cancelled (the start page is as above).
-        Step(
-            "invitation:start",
-            "declined",
-            {"token": world.tokens["declined"]},
-            "not attending",
-            check=False,
-            then=press("main .govuk-button--start"),
-        ),
-        Step(
-            "invitation:start",
-            "cancelled",
-            {"token": world.tokens["cancelled"]},
-            "the event cancelled",
-            check=False,
-            then=press("main .govuk-button--start"),
-        ),
-        # The health trust's safeguarding lead, who has named nobody yet.
-        Step(
-            "nomination:start",
-            "lead",
-            {"token": world.tokens["lead_empty"]},
-            "nobody named yet",
-            check=False,
-            then=press("main .govuk-button--start"),
-        ),
-        # The police's safeguarding lead, nominating key staff.
-        Step("nomination:start", "lead", {"token": world.tokens["lead"]}, then=press("main .govuk-button--start")),
-        Step("nomination:page", "lead", check=False, error=send_form("Add this person")),
-        # A practitioner checking the draft report.
-        Step("draft:start", "checker", {"token": world.tokens["checker"]}, then=press("main .govuk-button--start")),
-        Step(
-            "draft:terms",
-            "checker",
-            check=False,
-            error=send_form("Accept and read the draft report"),
-            then=send_form("Accept and read the draft report", check=["I accept these terms"]),
-        ),
-        Step("draft:read", "checker", check=False),
-        Step("draft:download", "checker", kind=FILE, content_type=pdf),
-        Step("draft:comment_add", "checker", error=send_form("Save comment")),
-        Step("draft:comment_add", "checker", state="from the link beside paragraph 2", query="paragraph=2"),
-        Step("draft:comment_edit", "checker", {"comment_id": world.comment.pk}, error=send_form("Save changes")),
-        # A practitioner who had no comments on the draft.
-        Step(
-            "draft:start",
-            "checker",
-            {"token": world.tokens["checker_done"]},
-            "no comments",
-            check=False,
-            then=press("main .govuk-button--start"),
-        ),
-        # The police's action owner.
-        Step("action_owner:start", "owner", {"token": world.tokens["owner"]}, then=press("main .govuk-button--start")),
-        Step("action_owner:list", "owner", check=False),
-        Step("action_owner:update", "owner", {"action_id": world.action.pk}, error=send_form("Save the update")),
-        # The partnership's emails: every one's state (a failed one tried again), and every kind as a sample.
-        Step("emails:list", bm, p),
-        Step("emails:list", bm, p, "failed ones", query="state=failed", then=press(re.compile("Try again"))),
-        Step("emails:list", bm, p, "none match", query="kind=thank_you&state=withdrawn"),
-        Step("emails:kinds", bm, p),
-        *[Step("emails:kind", bm, p | {"kind": name}, name) for name in sorted(KINDS)],
-        Step("emails:kind_html", bm, p | {"kind": "invitation"}, kind=FILE),
-        # Last, as it changes the upcoming event: the invitations still to send are checked, then sent.
-        Step("events:event_send_email", bm, upcoming, kind=FILE),
-        Step("events:event_send_attachment", bm, upcoming | {"number": 1}, kind=FILE, content_type="text/calendar"),
-        Step("events:event_send_attachment", bm, upcoming | {"number": 2}, kind=FILE, content_type=pdf),
-        Step(
-            "events:event_detail",
-            bm,
-            upcoming,
-            "invitations to check",
-            check=False,
-            then=press(re.compile("Send invitations to")),
-        ),
-        Step(
-            "events:event_send",
-            bm,
-            upcoming,
-            "checked before sending",
-            check=False,
-            then=press(re.compile("^Send invitations$")),
-        ),
-    ]
+            Step("notifications:demo_mailbox", "public"),
+            Step("notifications:demo_message", "public", {"message_id": world.message.pk}),
+            Step("notifications:demo_message_html", "public", {"message_id": world.message.pk}, kind=FILE),
+            Step(
+                "notifications:demo_attachment",
+                "public",
+                {"message_id": world.message.pk, "number": 1},
+                kind=FILE,
+                content_type="text/calendar",
+            ),
+            Step(
+                "notifications:demo_attachment",
+                "public",
+                {"message_id": world.message.pk, "number": 2},
+                "the factsheet",
+                kind=FILE,
+                content_type=pdf,
+            ),
+            Step(
+                "invitation:new_link",
+                "public",
+                error=send_form("Send me a new link"),
+                then=send_form("Send me a new link", fill=[("Your work email address", "nobody@example.org")]),
+            ),
+            Step("invitation:left", "public"),
+            Step("action_owner:left", "public"),
+            Step("account:sso_start", "public", error=send_form("Continue")),
+            Step("account:signed_out", "public"),
+        ],
+        "staff": [
+            # The staff's own pages.
+            Step("overview:home", rv, state="two partnerships"),
+            Step("account:page", bm),
+            Step("overview:partnership_overview", bm, p),
+            Step("overview:partnership_overview", rv, p, "a reviewer's"),
+            Step("reviews:review_list", bm, p),
+            Step("reviews:review_list", rv, p, "a reviewer's"),
+            Step("partnerships:partnership_edit", bm, p, error=send_form("Save details")),
+            Step("partnerships:staff_list", bm, p),
+            Step("partnerships:staff_add", bm, p, error=send_form("Add and send the invitation")),
+            Step("partnerships:staff_edit", bm, p | {"membership_id": world.reviewer_membership.pk}),
+            Step(
+                "partnerships:staff_edit",
+                bm,
+                p | {"membership_id": world.manager_membership.pk},
+                "the last business manager",
+                error=send_form("Save role", check=["Independent reviewer"]),
+            ),
+            Step(
+                "partnerships:audit_log",
+                bm,
+                p,
+                error=send_form("Show entries", fill=[("Day", "31"), ("Month", "2"), ("Year", "x")]),
+            ),
+            Step("partnerships:audit_log", bm, p, "one review's entries", query=f"review={world.events_review.pk}"),
+            Step(
+                "partnerships:audit_log_csv",
+                bm,
+                p,
+                query=f"review={world.events_review.pk}",
+                kind=FILE,
+                content_type=csv,
+            ),
+            Step("partnerships:sso_list", bm, p),
+            Step("partnerships:sso_add", bm, p, error=send_form("Save provider")),
+            Step(
+                "partnerships:sso_edit",
+                bm,
+                p | {"provider_id": world.sso_provider.pk},
+                error=send_form("Save provider", fill=[("Email domains that must use this provider", "not a domain")]),
+            ),
+            Step("reviews:factsheet_list", bm, p),
+            Step("reviews:factsheet_edit", bm, p | {"review_type": "cspr"}, error=send_form("Save the factsheet")),
+            Step("reviews:factsheet_preview", bm, p | {"review_type": "sar"}),
+            Step("reviews:factsheet_download", bm, p | {"review_type": "cspr"}, kind=FILE, content_type=pdf),
+            Step("practitioners:agency_list", bm, p),
+            Step("practitioners:agency_add", bm, p, error=send_form("Save agency")),
+            Step("practitioners:agency_edit", bm, p | {"agency_id": world.agency.pk}, error=send_form("Save agency")),
+            Step("practitioners:practitioner_list", bm, p),
+            Step("practitioners:practitioner_list", bm, p, "nobody found", query="q=nobody+by+this+name"),
+            Step("practitioners:practitioner_add", bm, p, error=send_form("Save practitioner")),
+            Step(
+                "practitioners:practitioner_edit",
+                bm,
+                p | {"practitioner_id": world.people[0].pk},
+                error=send_form("Save practitioner"),
+            ),
+            Step(
+                "practitioners:practitioner_import",
+                bm,
+                p,
+                error=send_form("Upload and check the file"),
+                then=send_form("Upload and check the file", files=[("Upload a CSV file", files["bad csv"])]),
+            ),
+            Step(
+                "practitioners:practitioner_import",
+                bm,
+                p,
+                "a good file",
+                check=False,
+                then=send_form("Upload and check the file", files=[("Upload a CSV file", files["good csv"])]),
+            ),
+            # The page the upload just led to, checked there.
+            Step("practitioners:practitioner_import_confirm", bm, p, "the good file checked", check=False),
+            # A file naming an agency a little differently: the preview asks whether it is the one in the list.
+            Step(
+                "practitioners:practitioner_import",
+                bm,
+                p,
+                "a file with an agency's name mistyped",
+                check=False,
+                then=send_form("Upload and check the file", files=[("Upload a CSV file", files["close csv"])]),
+            ),
+            Step(
+                "practitioners:practitioner_import_confirm",
+                bm,
+                p,
+                "an agency's name mistyped, not answered",
+                check=False,
+                error=send_form("Import 1 practitioner", clear=False),
+            ),
+            Step("practitioners:practitioner_import_template", bm, p, kind=FILE, content_type=csv),
+            Step("practitioners:practitioner_export", bm, p, kind=FILE, content_type=csv),
+        ],
+        "reviews": [
+            # Reviews.
+            Step("reviews:review_add", bm, p, error=send_form("Save review")),
+            Step("overview:review_detail", bm, new, "a new review", then=press("Show the real name")),
+            Step("overview:review_detail", bm, ev_review, "with events", error=send_form("Move to the next stage")),
+            Step("overview:review_detail", rv, ev_review, "a reviewer's"),
+            Step("overview:review_detail", bm, draft, "in its factual-accuracy check"),
+            Step("overview:review_detail", bm, published, "published"),
+            Step("reviews:review_edit", bm, ev_review, error=send_form("Save review")),
+            Step("reviews:review_timeline", bm, new, "nothing recorded"),
+            Step("reviews:review_timeline", rv, ev_review, "a reviewer's"),
+            Step("reviews:review_timeline", bm, published, "published"),
+            Step(
+                "reviews:review_timeline_edit",
+                bm,
+                ev_review,
+                error=send_form("Save the timeline", check=["No local review"]),
+            ),
+            Step("reviews:legal_hold", bm, new, "no hold", error=send_form("Place a legal hold")),
+            Step("reviews:legal_hold", bm, held_back, "under a hold", error=send_form("Lift the legal hold")),
+            Step("overview:review_detail", bm, held_back, "under a legal hold"),
+            Step(
+                "events:nomination_list",
+                bm,
+                ev_review,
+                error=send_form("Send the requests"),
+                then=send_form("Accept the people chosen"),
+            ),
+        ],
+        "events": [
+            # Events across reviews: the month of the upcoming event, the month of the held one, the feed.
+            Step("events:event_calendar", bm, p, query=f"month={timezone.localtime(world.upcoming.starts_at):%Y-%m}"),
+            Step(
+                "events:event_calendar",
+                rv,
+                p,
+                "a reviewer's, with a held event",
+                query=f"month={timezone.localtime(world.held.starts_at):%Y-%m}",
+            ),
+            Step("events:calendar_feed_settings", rv, p, "with a feed"),
+            Step("events:calendar_feed_settings", bm, p, "no feed yet", then=press("Get your feed's address")),
+            Step(
+                "events:calendar_feed",
+                "public",
+                p | {"token": world.tokens["feed"]},
+                kind=FILE,
+                content_type="text/calendar",
+            ),
+            # Events.
+            Step("events:event_add", bm, ev_review, error=send_form("Create the event")),
+            Step("events:event_detail", bm, upcoming, "replies of every kind"),
+            Step("events:event_detail", rv, upcoming, "a reviewer's"),
+            Step("events:event_detail", bm, held, "held"),
+            Step("events:event_detail", bm, cancelled, "cancelled"),
+            Step("events:event_sending", bm, upcoming, kind=FRAGMENT),
+            Step("events:event_edit", bm, upcoming, error=send_form("Save the changes")),
+            Step(
+                "events:event_outline",
+                rv,
+                upcoming,
+                "as the reviewer",
+                error=send_form("Save", clear=False, fill=[("Agenda (optional)", "Casey Sample's timeline")]),
+            ),
+            Step("events:event_cancel", bm, upcoming, error=send_form("Cancel the event")),
+            Step("events:event_replies_csv", bm, upcoming, kind=FILE, content_type=csv),
+            Step("events:event_sign_in_sheet", bm, upcoming, kind=FILE, content_type=pdf),
+            Step("events:invitee_add", bm, upcoming, error=send_form("Add the people you chose", clear=False)),
+            Step(
+                "events:invitee_add",
+                bm,
+                upcoming,
+                "everyone from an agency, with no agency chosen",
+                check=False,
+                error=send_form("Select everyone from this agency", clear=False),
+            ),
+            Step("events:invitee_add", bm, upcoming, "people chosen", check=False, then=press("Select all shown")),
+            Step("events:invitee_add", bm, upcoming, "nobody found", query="q=nobody+by+this+name"),
+            Step("events:invitee_add_new", bm, upcoming, error=send_form("Add to the invitee list")),
+            Step("events:invitee_detail", bm, upcoming | {"invitation_id": world.sam.pk}, "an email that failed"),
+            Step("events:invitee_detail", bm, upcoming | {"invitation_id": world.lee.pk}, "attending"),
+            Step(
+                "events:invitee_witness",
+                bm,
+                upcoming | {"invitation_id": world.theo.pk},
+                "held back",
+                error=send_form("Record the agreement"),
+            ),
+            Step("events:invitee_witness", bm, upcoming | {"invitation_id": world.isla.pk}, "agreement recorded"),
+            Step("events:invitee_witness", bm, upcoming | {"invitation_id": world.lee.pk}, "not marked"),
+            Step("events:access_needs_arranged", bm, upcoming | {"invitation_id": world.mia.pk}, "nothing to arrange"),
+            Step(
+                "events:access_needs_arranged",
+                bm,
+                upcoming | {"invitation_id": world.lee.pk},
+                "not arranged yet",
+                # The note is emailed: one that gives the child's real name is refused.
+                error=send_form(
+                    "Mark as arranged", fill=[("What have you arranged? (optional)", "Casey Sample's room")]
+                ),
+                then=send_form("Mark as arranged", fill=[("What have you arranged? (optional)", "A ramp at the side")]),
+            ),
+            Step("events:access_needs_arranged", bm, upcoming | {"invitation_id": world.lee.pk}, "arranged"),
+        ],
+        "summary": [
+            # The confidential summary, staff side.
+            Step("events:summary_versions", rv, upcoming),
+            Step("events:summary_write", rv, upcoming, error=send_form("Save as a new version")),
+            Step("events:summary_upload", rv, upcoming, error=send_form("Upload as a new version")),
+            Step("events:summary_version", rv, upcoming | {"number": 1}, "written"),
+            Step("events:summary_version", rv, upcoming | {"number": 2}, "an uploaded PDF"),
+            Step(
+                "events:summary_version",
+                rv,
+                upcoming | {"number": 3},
+                "a name to deal with",
+                error=send_form(re.compile("Mark as not a person")),
+            ),
+            Step("events:summary_version_file", rv, upcoming | {"number": 2}, kind=FILE, content_type=pdf),
+            Step("events:summary_version_pdf", rv, upcoming | {"number": 1}, kind=FILE, content_type=pdf),
+            Step("events:summary_release", bm, upcoming, "released", error=send_form("Release the summary")),
+            Step("events:summary_readers", bm, upcoming),
+            Step("events:summary_readers_csv", bm, upcoming, kind=FILE, content_type=csv),
+            # The day itself.
+            Step("events:attendance_register", bm, held, "held"),
+            Step("events:attendance_register", bm, upcoming, "before the day"),
+            Step("events:attendance_register_pdf", bm, held, kind=FILE, content_type=pdf),
+            Step("events:feedback_summary", bm, held),
+            # A reviewer's private notes.
+            Step("events:review_notes", rv, ev_review),
+            Step("events:review_note_add", rv, ev_review, error=send_form("Save the note")),
+            Step("events:event_notes", rv, upcoming),
+            Step("events:event_note_add", rv, upcoming, error=send_form("Save the note")),
+            Step("events:note_detail", rv, p | {"note_id": world.note.pk}),
+            Step("events:note_edit", rv, p | {"note_id": world.note.pk}, error=send_form("Save the changes")),
+            Step("events:note_delete", rv, p | {"note_id": world.note.pk}),
+        ],
+        "reports": [
+            # The draft report and its check.
+            Step("reports:report_home", rv, draft, error=send_form("Upload and check for names")),
+            Step("reports:report_home", bm, draft, "a business manager's"),
+            Step(
+                "reports:report_version",
+                rv,
+                draft | {"number": 1},
+                "names to check",
+                error=send_form(re.compile("Mark as not a person")),
+            ),
+            Step("reports:report_version", rv, draft | {"number": 2}, "out for checking"),
+            Step("reports:report_version_pdf", rv, draft | {"number": 2}, kind=FILE, content_type=pdf),
+            Step("reports:report_circulate", bm, draft | {"number": 1}, "names not dealt with"),
+            Step("reports:report_circulate", bm, draft | {"number": 2}, "already sent"),
+            Step(
+                "reports:report_circulate",
+                bm,
+                draft | {"number": 3},
+                "ready to send",
+                error=send_form("Continue", fill=[("Working days to check it", "0")]),
+                then=send_form("Continue", fill=[("Working days to check it", "10")]),
+            ),
+            Step("reports:report_check_progress", bm, draft),
+            Step("reports:report_check_progress_csv", rv, draft, kind=FILE, content_type=csv),
+            Step("reports:report_responses", rv, draft, error=send_form(re.compile("Save your answer"))),
+            Step("reports:report_responses", bm, draft, "a business manager's"),
+            Step("reports:report_responses", rv, draft, "unanswered only", query="show=unanswered"),
+            Step("reports:report_comment_report", bm, draft, kind=FILE, content_type=pdf),
+            # A comment has no answer and the check is open: the page says why it cannot be signed off yet.
+            Step("reports:report_sign_off", bm, draft, "waiting for answers"),
+            Step("reports:report_sign_off", bm, published, "signed off"),
+            Step("reports:report_publication", bm, draft, "not signed off"),
+            Step("reports:report_publication", bm, published, "published"),
+            Step("reports:report_publication", bm, held_back, "held back", error=send_form("Hold the report back")),
+        ],
+        "actions": [
+            # The action plan.
+            Step("actions:action_plan", bm, published),
+            Step("actions:action_plan", rv, published, "a reviewer's"),
+            Step("actions:action_plan", bm, held_back, "started, nothing in it"),
+            Step("actions:action_plan", bm, new, "not started"),
+            Step("actions:action_plan_pdf", bm, published, kind=FILE, content_type=pdf),
+            Step("actions:action_plan_csv", bm, published, kind=FILE, content_type=csv),
+            Step("actions:recommendation_add", bm, published, error=send_form("Add the recommendation")),
+            Step(
+                "actions:recommendation_edit",
+                bm,
+                published | {"recommendation_id": world.recommendation.pk},
+                error=send_form("Save the recommendation"),
+            ),
+            Step(
+                "actions:action_add",
+                bm,
+                published | {"recommendation_id": world.recommendation.pk},
+                error=send_form("Add the action"),
+            ),
+            Step(
+                "actions:action_edit",
+                bm,
+                published | {"action_id": world.action.pk},
+                error=send_form("Save the action"),
+            ),
+            Step(
+                "actions:action_detail",
+                bm,
+                published | {"action_id": world.action.pk},
+                "overdue, with evidence",
+                error=send_form("Save the update"),
+            ),
+            Step("actions:action_detail", rv, published | {"action_id": world.action.pk}, "a reviewer's"),
+            Step(
+                "actions:action_evidence",
+                bm,
+                published | {"action_id": world.action.pk, "update_id": world.update.pk},
+                kind=FILE,
+                content_type=pdf,
+            ),
+            Step("actions:agency_links", bm, published),
+            Step("actions:agency_links", bm, held_back, "no actions yet"),
+            Step(
+                "actions:agency_link_send",
+                bm,
+                published | {"agency_id": world.agency.pk},
+                error=send_form("Send the link"),
+            ),
+        ],
+        "messages": [
+            # Pages with a message at the top, after something is done.
+            Step(
+                "reviews:factsheet_edit",
+                bm,
+                p | {"review_type": "cspr"},
+                "saved unchanged",
+                check=False,
+                then=send_form("Save the factsheet", clear=False),
+            ),
+            Step(
+                "reports:report_home",
+                rv,
+                draft,
+                "a draft naming someone uploaded",
+                check=False,
+                then=send_form(
+                    "Upload and check for names", clear=False, files=[("The draft report file", files["draft"])]
+                ),
+            ),
+        ],
+        "links": [
+            # A practitioner invited to the upcoming event who has not replied.
+            Step(
+                "invitation:start",
+                "invitee",
+                {"token": world.tokens["invitee"]},
+                then=press("main .govuk-button--start"),
+            ),
+            # Each page a link's button leads to is checked as the button is pressed; it is opened again here.
+            Step("invitation:page", "invitee", state="no reply yet", check=False, error=send_form("Send your reply")),
+            # A practitioner attending it, who reads the summary.
+            Step(
+                "invitation:start",
+                "attendee",
+                {"token": world.tokens["attendee"]},
+                "attending",
+                then=press("main .govuk-button--start"),
+            ),
+            Step("invitation:page", "attendee", state="attending, summary released", check=False),
+            Step("invitation:calendar", "attendee", kind=FILE, content_type="text/calendar"),
+            Step("invitation:factsheet", "attendee", kind=FILE, content_type=pdf),
+            Step(
+                "invitation:summary_terms",
+                "attendee",
+                error=send_form("Accept and read the summary"),
+                then=send_form("Accept and read the summary", check=["I accept these terms"]),
+            ),
+            Step("invitation:summary_read", "attendee", check=False),
+            Step("invitation:summary_download", "attendee", kind=FILE, content_type=pdf),
+            # A practitioner who attended the held event: feedback.
+            Step(
+                "invitation:start",
+                "feedback",
+                {"token": world.tokens["feedback"]},
+                "after the event",
+                then=press("main .govuk-button--start"),
+            ),
+            Step("invitation:page", "feedback", state="after the event", check=False),
+            Step(
+                "invitation:feedback",
+                "feedback",
+                error=send_form("Send your feedback"),
+                then=send_form("Send your feedback", check=["Yes"]),
+            ),
+            # Practitioners who are not coming, or whose event was cancelled (the start page is as above).
+            Step(
+                "invitation:start",
+                "declined",
+                {"token": world.tokens["declined"]},
+                "not attending",
+                check=False,
+                then=press("main .govuk-button--start"),
+            ),
+            Step(
+                "invitation:start",
+                "cancelled",
+                {"token": world.tokens["cancelled"]},
+                "the event cancelled",
+                check=False,
+                then=press("main .govuk-button--start"),
+            ),
+            # The health trust's safeguarding lead, who has named nobody yet.
+            Step(
+                "nomination:start",
+                "lead",
+                {"token": world.tokens["lead_empty"]},
+                "nobody named yet",
+                check=False,
+                then=press("main .govuk-button--start"),
+            ),
+            # The police's safeguarding lead, nominating key staff.
+            Step("nomination:start", "lead", {"token": world.tokens["lead"]}, then=press("main .govuk-button--start")),
+            Step("nomination:page", "lead", check=False, error=send_form("Add this person")),
+            # A practitioner checking the draft report.
+            Step("draft:start", "checker", {"token": world.tokens["checker"]}, then=press("main .govuk-button--start")),
+            Step(
+                "draft:terms",
+                "checker",
+                check=False,
+                error=send_form("Accept and read the draft report"),
+                then=send_form("Accept and read the draft report", check=["I accept these terms"]),
+            ),
+            Step("draft:read", "checker", check=False),
+            Step("draft:download", "checker", kind=FILE, content_type=pdf),
+            Step("draft:comment_add", "checker", error=send_form("Save comment")),
+            Step("draft:comment_add", "checker", state="from the link beside paragraph 2", query="paragraph=2"),
+            Step("draft:comment_edit", "checker", {"comment_id": world.comment.pk}, error=send_form("Save changes")),
+            # A practitioner who had no comments on the draft.
+            Step(
+                "draft:start",
+                "checker",
+                {"token": world.tokens["checker_done"]},
+                "no comments",
+                check=False,
+                then=press("main .govuk-button--start"),
+            ),
+            # The police's action owner.
+            Step(
+                "action_owner:start", "owner", {"token": world.tokens["owner"]}, then=press("main .govuk-button--start")
+            ),
+            Step("action_owner:list", "owner", check=False),
+            Step("action_owner:update", "owner", {"action_id": world.action.pk}, error=send_form("Save the update")),
+        ],
+        "emails": [
+            # The partnership's emails: every one's state (a failed one tried again), and every kind as a sample.
+            Step("emails:list", bm, p),
+            Step("emails:list", bm, p, "failed ones", query="state=failed", then=press(re.compile("Try again"))),
+            Step("emails:list", bm, p, "none match", query="kind=thank_you&state=withdrawn"),
+            Step("emails:kinds", bm, p),
+            *[Step("emails:kind", bm, p | {"kind": name}, name) for name in sorted(KINDS)],
+            Step("emails:kind_html", bm, p | {"kind": "invitation"}, kind=FILE),
+        ],
+        "sending": [
+            # Last, as it changes the upcoming event: the invitations still to send are checked, then sent.
+            Step("events:event_send_email", bm, upcoming, kind=FILE),
+            Step("events:event_send_attachment", bm, upcoming | {"number": 1}, kind=FILE, content_type="text/calendar"),
+            Step("events:event_send_attachment", bm, upcoming | {"number": 2}, kind=FILE, content_type=pdf),
+            Step(
+                "events:event_detail",
+                bm,
+                upcoming,
+                "invitations to check",
+                check=False,
+                then=press(re.compile("Send invitations to")),
+            ),
+            Step(
+                "events:event_send",
+                bm,
+                upcoming,
+                "checked before sending",
+                check=False,
+                then=press(re.compile("^Send invitations$")),
+            ),
+        ],
+    }
 
 
 def account_steps(world):
@@ -1688,12 +1738,51 @@ NO_ERROR_STATE = {
 }
 
 
-def test_every_page_in_every_state_passes_axe(
-    browser, live_server, partnership, business_manager, reviewer, review, tmp_path
-):
+# The parts ---------------------------------------------------------------------------------------
+
+# The walk is split into parts, each a test file of its own (tests/browser/test_every_page_*.py), so that
+# a parallel run shares it between its processes. Each part builds the same data set afresh and visits
+# its own sections, in the order the sections come in here; what a part changes (a reply, an upload)
+# is seen only by the steps after it in the same part. Sections that build on one another stay together:
+# the empty partnership is seen empty before its review is added; the invitations are sent last, after
+# the emails' pages; the bad links come last of all.
+PARTS = {
+    "empty_and_accounts": (
+        "empty partnership",
+        "empty review",
+        "written accounts",
+        "account",
+        "refusals",
+    ),
+    "partnership_and_reviews": ("public", "staff", "reviews"),
+    "events_and_summary": ("events", "summary"),
+    "reports_and_actions": ("reports", "actions", "messages"),
+    "links_and_emails": ("links", "emails", "sending"),
+}
+
+
+def sections(world, files):
+    """Every section of the walk by name, in the order they are visited."""
+    return {
+        "empty partnership": lambda: empty_partnership_steps(world),
+        "empty review": lambda: empty_review_steps(world),
+        **{name: (lambda steps=steps: steps) for name, steps in full_steps(world, files).items()},
+        "written accounts": lambda: written_account_steps(world),
+        "account": lambda: account_steps(world),
+        "refusals": lambda: refusal_steps(world),
+    }
+
+
+def walk(part, *, browser, live_server, partnership, business_manager, reviewer, review, tmp_path, tmp_path_factory):
+    """Build the data set, visit the part's sections, then check what the part found; once every part has
+    run in this session, the last to finish also checks what they found together (`check_coverage`)."""
+    named = [name for names in PARTS.values() for name in names]
+    assert len(named) == len(set(named)), "a section is in more than one part"
     started = time.monotonic()
     world = build_world(partnership, business_manager, reviewer, review)
     files = upload_files(tmp_path)
+    if "empty partnership" not in PARTS[part]:
+        build_empty(world)
     built = time.monotonic()
 
     report = Report()
@@ -1711,22 +1800,63 @@ def test_every_page_in_every_state_passes_axe(
             except PlaywrightError as error:
                 report.failures.append(f"{step.label()} {step.path()}: {str(error).splitlines()[0]}")
 
+    walked = sections(world, files)
+    assert set(named) == set(walked), f"sections in no part: {sorted(set(walked) - set(named))}"
     try:
-        run(empty_partnership_steps(world))
-        build_empty(world)
-        run(empty_review_steps(world))
-        run(full_steps(world, files))
-        run(written_account_steps(world))
-        run(account_steps(world))
-        run(refusal_steps(world))
+        for name, steps in walked.items():
+            if name not in PARTS[part]:
+                continue
+            run(steps())
+            if name == "empty partnership":
+                # Its review and event are added once its pages have been seen empty.
+                build_empty(world)
         visitors.finish_all()
     finally:
         visitors.close()
 
-    missing = sorted(set(ACCESS) - report.visited - set(SKIPPED))
-    untried = sorted(report.forms - report.errors_shown - set(NO_ERROR_STATE))
+    problems = []
+    if report.failures:
+        problems.append("steps that did not go as planned:\n  " + "\n  ".join(report.failures))
+    if report.violations:
+        problems.append("axe-core found:\n  " + "\n  ".join(report.violations))
+    print(
+        f"{part}: {report.checked} pages checked with axe-core; data built in {built - started:.0f} s, "
+        f"pages visited in {time.monotonic() - built:.0f} s"
+    )
+    problems += check_coverage(part, report, _shared_folder(tmp_path_factory))
+    assert not problems, "\n".join(problems)
+
+
+def _shared_folder(tmp_path_factory):
+    """A folder every process of this run sees: the parent of the processes' own temporary folders in a
+    parallel run (pytest-xdist makes each process's folder inside the run's), else the run's own."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if parallel.WORKER else base) / "every-page-parts"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def check_coverage(part, report, folder):
+    """Record what this part visited; if every part has now been recorded, check them together.
+
+    A URL name in the access table must be visited by some part (or skipped with a reason), and each page
+    with a form must have been sent with bad input by some part (or say why it cannot be wrong). The parts
+    record under a lock, so exactly one of them, the last, sees all the others and makes the check.
+    """
+    found = {"visited": report.visited, "forms": report.forms, "errors_shown": report.errors_shown}
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        (folder / f"{part}.json").write_text(json.dumps({key: sorted(value) for key, value in found.items()}))
+        recorded = {path.stem: json.loads(path.read_text()) for path in folder.glob("*.json")}
+    if set(recorded) != set(PARTS):
+        return []
+    visited, forms, errors_shown = (
+        set().union(*(set(each[key]) for each in recorded.values())) for key in ("visited", "forms", "errors_shown")
+    )
+    missing = sorted(set(ACCESS) - visited - set(SKIPPED))
+    untried = sorted(forms - errors_shown - set(NO_ERROR_STATE))
     # A reason kept for a page whose form now can be wrong (or that no longer has one) is out of date.
-    stale = sorted(set(NO_ERROR_STATE) - (report.forms - report.errors_shown))
+    stale = sorted(set(NO_ERROR_STATE) - (forms - errors_shown))
     problems = []
     if missing:
         problems.append("URL names neither visited nor skipped with a reason:\n  " + "\n  ".join(missing))
@@ -1734,12 +1864,4 @@ def test_every_page_in_every_state_passes_axe(
         problems.append("pages with a form never sent with bad input (nor said why not):\n  " + "\n  ".join(untried))
     if stale:
         problems.append("NO_ERROR_STATE gives reasons for pages without such a form:\n  " + "\n  ".join(stale))
-    if report.failures:
-        problems.append("steps that did not go as planned:\n  " + "\n  ".join(report.failures))
-    if report.violations:
-        problems.append("axe-core found:\n  " + "\n  ".join(report.violations))
-    print(
-        f"{report.checked} pages checked with axe-core; data built in {built - started:.0f} s, "
-        f"pages visited in {time.monotonic() - built:.0f} s"
-    )
-    assert not problems, "\n".join(problems)
+    return problems
