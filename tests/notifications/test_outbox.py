@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 import time_machine
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from notifications import services, tasks
@@ -420,6 +420,49 @@ def test_a_batch_skips_a_row_another_worker_is_claiming_rather_than_waiting_for_
         release.set()
         thread.join()
     assert ids == [second.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and lock_timeout need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_row_is_recorded_even_when_the_next_row_cannot_be_started(monkeypatch, mailoutbox):
+    """The statement that records a row's outcome also starts the next row; if the next row is locked
+    (by a statement locking the two the other way round, say), the outcome is still recorded."""
+    with mock.patch("notifications.services.dispatch"):  # no worker: the rows wait for this test's batch
+        first, second = queue("first"), queue("second")
+    locked, release = threading.Event(), threading.Event()
+
+    def another_statement():
+        with transaction.atomic():
+            list(OutboundMessage.objects.select_for_update().filter(pk=second.pk))
+            locked.set()
+            release.wait(10)
+        connection.close()
+
+    def lock_the_next_row_while_the_first_is_sent(message):
+        if message.pk == first.pk:
+            thread.start()
+            assert locked.wait(10)
+        return None
+
+    thread = threading.Thread(target=another_statement)
+    monkeypatch.setitem(services.SEND_CHECKS, "test", lock_the_next_row_while_the_first_is_sent)
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '300ms'")
+    try:
+        with pytest.raises(DatabaseError):  # the next row stays locked: the batch stops there
+            services.deliver_batch()
+    finally:
+        release.set()
+        if thread.is_alive():
+            thread.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, first.attempts) == ("sent", 1)
+    assert [email.to for email in mailoutbox] == [["someone@agency.example"]]
+    # The second was never started: still held by the batch, its attempt not counted, for the sweep.
+    assert (second.state, second.attempts) == ("sending", 0)
 
 
 @pytest.mark.django_db
