@@ -3,13 +3,15 @@
 Every invitation of an event carries the same factsheet PDF. Made into a message as Django makes
 any attachment, it would be base64-encoded and then written out line by line for each message;
 within `parts_shared()` the messages carry one MIME part instead, whose bytes are made the first
-time a message is flattened and copied into every later one. The bytes are the same either way.
+time a message is flattened and copied into every later one. The bytes are the same either way
+(tests/notifications/test_outbox.py compares them).
 """
 
 import threading
 from contextlib import contextmanager
 from email.generator import BytesGenerator
 from email.mime.base import MIMEBase
+from email.policy import compat32
 from io import BytesIO
 
 from django.core.mail import EmailMultiAlternatives
@@ -64,7 +66,8 @@ class _Multipart(SafeMIMEMultipart):
 
 
 class _Generator(BytesGenerator):
-    """The standard generator, but a shared part is written as the bytes it was flattened to the first time."""
+    """The standard generator, but a shared part is written as the bytes it was flattened to the first time,
+    and a header that folding would leave as it is is written without folding it."""
 
     def flatten(self, msg, unixfrom=False, linesep=None):
         flattened = getattr(msg, "flattened", None)
@@ -77,6 +80,24 @@ class _Generator(BytesGenerator):
             flattened[how] = buffer.getvalue()
         self._fp.write(flattened[how])
         return None
+
+    def _write_headers(self, msg):
+        limit = self.policy.max_line_length if isinstance(self.policy, type(compat32)) else None
+        for name, value in msg.raw_items():
+            # Short enough for one line, printable ASCII, not ending in a space: Compat32 folding
+            # returns such a header unchanged, so it is written as it is (most of a message's headers).
+            if (
+                limit
+                and isinstance(value, str)
+                and len(name) + 2 + len(value) <= limit
+                and value.isascii()
+                and value.isprintable()
+                and not value.endswith(" ")
+            ):
+                self._fp.write(f"{name}: {value}{self._NL}".encode("ascii"))
+            else:
+                self._fp.write(self.policy.fold_binary(name, value))
+        self.write(self._NL)
 
     @classmethod
     def _make_boundary(cls, text=None):
