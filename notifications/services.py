@@ -14,16 +14,18 @@ from email.utils import formataddr
 from functools import cache
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import DatabaseError, connection, transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
+from django.db.models.sql import UpdateQuery
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core import audit, stamps
 from core.logging import redact
+from notifications.mime import OutboxEmail, parts_shared
 from notifications.models import MAX_ATTEMPTS, OutboundMessage
 
 logger = logging.getLogger(__name__)
@@ -243,7 +245,7 @@ def message_id_for(message):
 
 def build_email(message):
     from_email = formataddr((message.from_name, settings.DEFAULT_FROM_EMAIL)) if message.from_name else None
-    email = EmailMultiAlternatives(
+    email = OutboxEmail(
         subject=message.subject,
         body=message.body_text,
         from_email=from_email,
@@ -305,8 +307,9 @@ def attachment_file(attachment):
 
 
 # While a batch is being sent: the attachments already made, by what the rows say about them. Every
-# invitation of an event carries the same factsheet, so a batch makes it once rather than once a row.
-# Kept per thread, so a worker pool of threads keeps each batch's own.
+# invitation of an event carries the same factsheet, so a batch makes it once rather than once a row
+# (and encodes it once: notifications.mime). Kept per thread, so a worker pool of threads keeps each
+# batch's own.
 _batch = threading.local()
 
 
@@ -325,7 +328,8 @@ def attachments_made_once():
     """Within the block, each distinct attachment is made once and reused (one batch: seconds, not longer)."""
     _batch.attachments = {}
     try:
-        yield
+        with parts_shared():
+            yield
     finally:
         _batch.attachments = None
 
@@ -359,7 +363,9 @@ def deliver(message_id):
     moved(message.partnership_id)
     ours = _held(message_id, claimed_at, message.claimed_by)
     with renewing_lease(ours):
-        return _deliver_claimed(message, ours)
+        outcome, wait = _deliver_claimed(message, ours)
+        _record(outcome)
+        return wait
 
 
 def deliver_batch(limit=None, seconds=None):
@@ -370,7 +376,8 @@ def deliver_batch(limit=None, seconds=None):
     taking new rows once it has run for `seconds` (OUTBOX_BATCH_SECONDS), so a slow recipient holds
     back no more than that: the rows it did not reach go back in the queue, untouched, for the next
     task. Each row's outcome is written as soon as it is known, so a killed
-    worker can have sent at most one email it did not record.
+    worker can have sent at most one email it did not record. The statement that writes it also
+    counts the attempt on the next row (`_record`): one statement a row, not two.
     """
     ids, claimed_at = claim_batch(limit)
     if not ids:
@@ -378,21 +385,28 @@ def deliver_batch(limit=None, seconds=None):
     seconds = settings.OUTBOX_BATCH_SECONDS if seconds is None else seconds
     me = worker_name()
     batch = OutboundMessage.objects.filter(pk__in=ids, claimed_at=claimed_at, claimed_by=me)
+    rows = list(OutboundMessage.objects.filter(pk__in=ids).order_by("next_attempt_at", "pk"))
     started = time.monotonic()
-    tried, retries = 0, []
+    tried, retries, outcome = 0, [], None
     with renewing_lease(batch.filter(state=OutboundMessage.State.SENDING)), attachments_made_once():
-        for message in OutboundMessage.objects.filter(pk__in=ids).order_by("next_attempt_at", "pk").iterator():
-            if tried and time.monotonic() - started > seconds:
-                break
-            ours = _held(message.pk, claimed_at, me)
-            # The attempt is counted as it starts; a row the sweep gave back meanwhile is not ours to send.
-            if not ours.filter(state=OutboundMessage.State.SENDING).update(attempts=F("attempts") + 1):
-                continue
-            message.attempts += 1
-            tried += 1
-            wait = _deliver_claimed(message, ours)
-            if wait is not None:
-                retries.append((message.pk, wait))
+        try:
+            for message in rows:
+                if tried and time.monotonic() - started > seconds:
+                    break
+                ours = _held(message.pk, claimed_at, me)
+                # The attempt is counted as it starts, by the statement that writes the last row's outcome;
+                # a row the sweep gave back meanwhile is not ours to send.
+                last, outcome = outcome, None
+                if not _record(last, attempt=ours.filter(state=OutboundMessage.State.SENDING)):
+                    continue
+                message.attempts += 1
+                tried += 1
+                outcome, wait = _deliver_claimed(message, ours)
+                if wait is not None:
+                    retries.append((message.pk, wait))
+        finally:
+            if outcome is not None:  # the last row tried: its outcome alone
+                _record(outcome)
     # Rows not reached go back as they were (still due, attempts unchanged).
     not_reached = batch.filter(state=OutboundMessage.State.SENDING)
     partnerships = _partnerships_of(not_reached)
@@ -418,7 +432,7 @@ def _held(message_id, claimed_at, claimed_by):
 
 
 def _deliver_claimed(message, ours):
-    """Send a row this worker holds; its outcome is written at once. The seconds before a retry, or None."""
+    """Send a row this worker holds: (its outcome, for `_record` to write at once; seconds before a retry, or None)."""
     # What "sent" writes is made before the send, so that the acceptance is recorded by the very
     # next statement: a worker that dies between the two sends the email again (the same Message-ID).
     sent = {"state": OutboundMessage.State.SENT, "last_error": "", "lease_expires_at": None}
@@ -433,9 +447,7 @@ def _deliver_claimed(message, ours):
         logger.exception("Could not make outbound message %s", message.pk)
         return _failed_attempt(ours, message, error, permanent=False)
     if reason:
-        ours.update(**_withdrawn(reason), lease_expires_at=None)
-        moved(message.partnership_id)
-        return None
+        return (ours, {**_withdrawn(reason), "lease_expires_at": None}, message.partnership_id), None
     try:
         send(email)
     except (smtplib.SMTPException, OSError) as error:
@@ -443,9 +455,56 @@ def _deliver_claimed(message, ours):
     except Exception as error:  # a fault the backend meets turning it into bytes: never leave it "sending"
         logger.exception("Could not make outbound message %s", message.pk)
         return _failed_attempt(ours, message, error, permanent=False)
-    ours.update(**sent, sent_at=timezone.now())
-    moved(message.partnership_id)
-    return None
+    return (ours, {**sent, "sent_at": timezone.now()}, message.partnership_id), None
+
+
+def _record(outcome, attempt=None):
+    """Write a row's outcome, `(row, values, its partnership)`, and count an attempt on the next `attempt` row,
+    in one statement; then the pages that show the row's state are made afresh (`moved`).
+
+    Returns how many rows the attempt was counted on (none: the row is no longer this worker's).
+    The outcome is still written as soon as the server has answered, before the next row is made or
+    sent; writing it with the next attempt makes one commit to wait for a row instead of two.
+    """
+    counted = _write(outcome, attempt)
+    if outcome is not None:
+        moved(outcome[2])
+    return counted
+
+
+def _write(outcome, attempt):
+    counted = {"attempts": F("attempts") + 1}
+    if attempt is None:
+        return outcome[0].update(**outcome[1])
+    if outcome is None:
+        return attempt.update(**counted)
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            outcome[0].update(**outcome[1])
+            return attempt.update(**counted)
+    # PostgreSQL runs both UPDATEs as one statement: the outcome in a data-modifying WITH.
+    outcome_sql, outcome_params = _update_sql(outcome[0], outcome[1])
+    attempt_sql, attempt_params = _update_sql(attempt, counted)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH outcome AS ({outcome_sql} RETURNING 1) {attempt_sql}", (*outcome_params, *attempt_params)
+            )
+            return cursor.rowcount
+    except DatabaseError:
+        # Two rows in one statement can meet another statement locking them the other way round (this
+        # worker's lease renewal, the sweep), and PostgreSQL ends one of the two. The outcome must not
+        # be lost with it: it is written alone, then the attempt.
+        logger.warning("Could not record an outbound message with the next attempt; recording it alone", exc_info=True)
+        outcome[0].update(**outcome[1])
+        return attempt.update(**counted)
+
+
+def _update_sql(rows, values):
+    """The SQL and parameters of `rows.update(**values)`, as Django would run it."""
+    query = rows.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    return query.get_compiler(rows.db).as_sql()
 
 
 _connection = None
@@ -468,21 +527,20 @@ def send(email):
 
 
 def _failed_attempt(ours, message, error, *, permanent):
+    """(The outcome of an attempt that failed, the seconds before a retry or None)."""
     reason = f"{type(error).__name__}: {error}"[:500]
     if permanent or message.attempts >= MAX_ATTEMPTS:
-        ours.update(state=OutboundMessage.State.FAILED, last_error=reason, lease_expires_at=None)
-        moved(message.partnership_id)
         logger.warning("Outbound message %s failed for good: %s", message.pk, reason)
-        return None
+        failed = {"state": OutboundMessage.State.FAILED, "last_error": reason, "lease_expires_at": None}
+        return (ours, failed, message.partnership_id), None
     wait = backoff(message.attempts)
-    ours.update(
-        state=OutboundMessage.State.QUEUED,
-        last_error=reason,
-        next_attempt_at=timezone.now() + timedelta(seconds=wait),
-        lease_expires_at=None,
-    )
-    moved(message.partnership_id)
-    return wait
+    queued = {
+        "state": OutboundMessage.State.QUEUED,
+        "last_error": reason,
+        "next_attempt_at": timezone.now() + timedelta(seconds=wait),
+        "lease_expires_at": None,
+    }
+    return (ours, queued, message.partnership_id), wait
 
 
 def fail_exhausted(now=None):

@@ -242,9 +242,10 @@ def test_the_kept_event_page_shows_each_change_made_after_it_was_kept(
     OutboundMessage.objects.filter(pk=message.pk).update(
         state="sending", claimed_at=timezone.now(), lease_expires_at=timezone.now() + timedelta(minutes=1)
     )
-    outbox._failed_attempt(
+    outcome, _ = outbox._failed_attempt(
         OutboundMessage.objects.filter(pk=message.pk), message, OSError("550 mailbox unavailable"), permanent=True
     )
+    outbox._record(outcome)
     assert "550 mailbox unavailable" in main_of(bm_client.get(url))
 
 

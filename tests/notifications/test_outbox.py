@@ -1,5 +1,6 @@
 """The outbox: a row per email, claimed by one worker, retried with backoff, swept if stuck."""
 
+import re
 import smtplib
 import threading
 import time
@@ -8,7 +9,7 @@ from unittest import mock
 
 import pytest
 import time_machine
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from notifications import services, tasks
@@ -420,6 +421,85 @@ def test_a_batch_skips_a_row_another_worker_is_claiming_rather_than_waiting_for_
         release.set()
         thread.join()
     assert ids == [second.pk]
+
+
+def test_in_a_batch_each_message_is_the_same_bytes_as_on_its_own():
+    """A batch shares the factsheet's MIME part between messages and writes short headers without folding them;
+    what goes to the server is byte for byte what Django makes of each message on its own."""
+    sheet = bytes(range(256)) * 140  # 35 KiB, like a factsheet
+
+    def message(n):
+        calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Learning event\r\nEND:VCALENDAR\r\n"
+        return OutboundMessage(
+            pk=n,
+            kind="test",
+            idempotency_key=f"same-bytes:{n}",
+            recipient=f"person{n}@agency.example",
+            from_name="Northvale Children’s Safeguarding Partnership",
+            # Long and not ASCII: folded and encoded, as before.
+            subject=f"Invitation {n}: practitioner learning event for Child Zoë, a review that runs past one line",
+            body_text=f"Dear person {n},\n\nYou are invited.\n",
+            body_html=f"<p>Dear person {n},</p><p>You are invited.</p>",
+            attachments=[{"type": "calendar", "method": "REQUEST", "content": calendar}, {"type": "sheet"}],
+        )
+
+    def as_sent(email):
+        # The boundaries are random and the date is the time of making: the same apart from those.
+        flat = email.message().as_bytes(linesep="\r\n")
+        for number, boundary in enumerate(re.findall(rb'boundary="([^"]+)"', flat)):
+            flat = flat.replace(boundary, b"BOUNDARY-%d" % number)
+        return re.sub(rb"\r\nDate: [^\r]+", b"", flat)
+
+    maker = lambda attachment: ("Factsheet – CSPR 2026-01.pdf", sheet, "application/pdf")  # noqa: E731
+    with mock.patch.dict(services.ATTACHMENT_MAKERS, {"sheet": maker}):
+        alone = [as_sent(services.build_email(message(n))) for n in range(3)]
+        with services.attachments_made_once():
+            in_a_batch = [as_sent(services.build_email(message(n))) for n in range(3)]
+    assert in_a_batch == alone
+    assert len({len(flat) for flat in alone}) == 1 and b"application/pdf" in alone[0] and b"=?utf-8?" in alone[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and lock_timeout need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_row_is_recorded_even_when_the_next_row_cannot_be_started(monkeypatch, mailoutbox):
+    """The statement that records a row's outcome also starts the next row; if the next row is locked
+    (by a statement locking the two the other way round, say), the outcome is still recorded."""
+    with mock.patch("notifications.services.dispatch"):  # no worker: the rows wait for this test's batch
+        first, second = queue("first"), queue("second")
+    locked, release = threading.Event(), threading.Event()
+
+    def another_statement():
+        with transaction.atomic():
+            list(OutboundMessage.objects.select_for_update().filter(pk=second.pk))
+            locked.set()
+            release.wait(10)
+        connection.close()
+
+    def lock_the_next_row_while_the_first_is_sent(message):
+        if message.pk == first.pk:
+            thread.start()
+            assert locked.wait(10)
+        return None
+
+    thread = threading.Thread(target=another_statement)
+    monkeypatch.setitem(services.SEND_CHECKS, "test", lock_the_next_row_while_the_first_is_sent)
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '300ms'")
+    try:
+        with pytest.raises(DatabaseError):  # the next row stays locked: the batch stops there
+            services.deliver_batch()
+    finally:
+        release.set()
+        if thread.is_alive():
+            thread.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, first.attempts) == ("sent", 1)
+    assert [email.to for email in mailoutbox] == [["someone@agency.example"]]
+    # The second was never started: still held by the batch, its attempt not counted, for the sweep.
+    assert (second.state, second.attempts) == ("sending", 0)
 
 
 @pytest.mark.django_db
