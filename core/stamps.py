@@ -5,7 +5,8 @@ and what hangs off them), "review:7", "directory:3" (a partnership's agencies, p
 settings), "outbox:3" (the state of a partnership's emails) and "partnership:3" (anything at all in
 the partnership). Every change to what a name covers gives it a new token, so a part of a page kept
 under the tokens of everything it shows is found only while none of it has changed. A token the
-cache has lost is replaced by a new one, so the worst a lost stamp can do is make the part afresh.
+cache has lost is replaced by a new one, so the worst a lost stamp can do is make the part afresh; a
+renewal the cache could not take (Redis unreachable) leaves a part out of date for PART_SECONDS at most.
 
 How changes move stamps, without each service having to remember:
 
@@ -19,7 +20,7 @@ A stamp moves at once, so that a page asked for later in the same transaction is
 again when the transaction commits, so that a page made from the old rows by another request while
 the change was being written is never found under the token that follows it.
 
-The parts are kept encrypted (they hold people's names), compressed, for at most an hour, under a
+The parts are kept encrypted (they hold people's names), compressed, for five minutes at most, under a
 key that also names the code's release, so a new release never serves a part laid out by the last.
 With `CHANGE_STAMPS_CHECK` (on in the tests) every part found in the cache is also made afresh and
 compared, and a difference is an error that names the part: a change that moved no stamp fails
@@ -38,14 +39,16 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from core import crypto
 
 STAMP_SECONDS = 7 * 24 * 3600
-PART_SECONDS = 3600
+# Short enough that a stamp whose renewal the cache lost (Redis unreachable for a moment, answered as a
+# miss by the tolerant cache) leaves a page out of date for minutes at most.
+PART_SECONDS = 300
 # Stands for the CSRF token in a kept part; each request's own token replaces it.
 CSRF_MARKER = "csrf-token-of-this-request-3b9d7c"
 
@@ -66,7 +69,8 @@ def watch(model, *, partnership, **scopes):
     WATCHED[model] = {"partnership": partnership, **scopes}
     uid = f"stamps:{model._meta.label_lower}"
     post_save.connect(_saved, sender=model, dispatch_uid=uid)
-    post_delete.connect(_saved, sender=model, dispatch_uid=uid)
+    # Before the delete: the rows it looks up (a user's memberships) are still there.
+    pre_delete.connect(_saved, sender=model, dispatch_uid=uid)
     for field in model._meta.many_to_many:
         m2m_changed.connect(_m2m_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")
 
@@ -87,7 +91,7 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
 def names_of(instance):
     """The names a change to this row moves."""
     names = set()
-    for prefix, lookup in WATCHED[type(instance)].items():
+    for prefix, lookup in WATCHED.get(type(instance), {}).items():
         names.update(f"{prefix}:{value}" for value in _values(instance, lookup) if value is not None)
     return names
 
@@ -261,4 +265,6 @@ def _check(kept, fresh, names, variant):
 
 def with_csrf(html, request):
     """A kept part with this request's CSRF token in place of the marker."""
-    return html.replace(CSRF_MARKER, get_token(request)) if CSRF_MARKER in html else html
+    # Only where the tag wrote it: escaped text someone typed cannot hold a quotation mark.
+    marker = f'value="{CSRF_MARKER}"'
+    return html.replace(marker, f'value="{get_token(request)}"') if marker in html else html

@@ -396,8 +396,11 @@ def deliver_batch(limit=None, seconds=None):
                 ours = _held(message.pk, claimed_at, me)
                 # The attempt is counted as it starts, by the statement that writes the last row's outcome;
                 # a row the sweep gave back meanwhile is not ours to send.
-                last, outcome = outcome, None
-                if not _record(last, attempt=ours.filter(state=OutboundMessage.State.SENDING)):
+                # The outcome is let go only once written: if writing raises, the finally clause writes it
+                # again (harmless: the claim pins the row).
+                counted = _record(outcome, attempt=ours.filter(state=OutboundMessage.State.SENDING))
+                outcome = None
+                if not counted:
                     continue
                 message.attempts += 1
                 tried += 1
@@ -466,10 +469,11 @@ def _record(outcome, attempt=None):
     The outcome is still written as soon as the server has answered, before the next row is made or
     sent; writing it with the next attempt makes one commit to wait for a row instead of two.
     """
-    counted = _write(outcome, attempt)
-    if outcome is not None:
-        moved(outcome[2])
-    return counted
+    try:
+        return _write(outcome, attempt)
+    finally:  # the outcome may be written even when counting the attempt failed
+        if outcome is not None:
+            moved(outcome[2])
 
 
 def _write(outcome, attempt):

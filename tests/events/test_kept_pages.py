@@ -275,3 +275,11 @@ def test_a_stamp_moves_again_when_its_change_commits(partnership):
         partnership.save()
         during = token(name)
     assert token(name) != during
+
+
+@pytest.mark.django_db
+def test_only_the_tags_own_token_is_replaced_not_text_someone_typed(rf):
+    """A practitioner who types the marker into a reason sees it shown as typed, never a live token."""
+    html = f'<input type="hidden" name="csrfmiddlewaretoken" value="{stamps.CSRF_MARKER}"><p>{stamps.CSRF_MARKER}</p>'
+    filled = stamps.with_csrf(html, rf.get("/"))
+    assert filled.count(stamps.CSRF_MARKER) == 1 and f"<p>{stamps.CSRF_MARKER}</p>" in filled

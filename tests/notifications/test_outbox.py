@@ -483,6 +483,14 @@ def test_a_sent_row_is_recorded_even_when_the_next_row_cannot_be_started(monkeyp
 
     thread = threading.Thread(target=another_statement)
     monkeypatch.setitem(services.SEND_CHECKS, "test", lock_the_next_row_while_the_first_is_sent)
+    # Pages showing email states are made afresh once the outcome is written, on this path too.
+    first_state_when_moved = []
+    moved = services.moved
+    monkeypatch.setattr(
+        services,
+        "moved",
+        lambda *ids: (first_state_when_moved.append(OutboundMessage.objects.get(pk=first.pk).state), moved(*ids)),
+    )
     with connection.cursor() as cursor:
         cursor.execute("SET lock_timeout = '300ms'")
     try:
@@ -498,6 +506,7 @@ def test_a_sent_row_is_recorded_even_when_the_next_row_cannot_be_started(monkeyp
     second.refresh_from_db()
     assert (first.state, first.attempts) == ("sent", 1)
     assert [email.to for email in mailoutbox] == [["someone@agency.example"]]
+    assert "sent" in first_state_when_moved
     # The second was never started: still held by the batch, its attempt not counted, for the sweep.
     assert (second.state, second.attempts) == ("sending", 0)
 
