@@ -18,10 +18,13 @@ class ActionsConfig(AppConfig):
         from actions.models import Action, ActionUpdate, AgencyLink, Recommendation
         from core import stamps
 
-        for model, review in {
-            Recommendation: "review",
-            Action: "recommendation__review",
-            ActionUpdate: "action__recommendation__review",
-            AgencyLink: "review",
-        }.items():
-            stamps.watch(model, partnership=f"{review}__partnership_id", review=f"{review}_id")
+        stamps.watch_below(
+            "review",
+            "partnership_id",
+            {
+                Recommendation: "review",
+                Action: "recommendation__review",
+                ActionUpdate: "action__recommendation__review",
+                AgencyLink: "review",
+            },
+        )

@@ -75,6 +75,14 @@ def watch(model, *, partnership, **scopes):
         m2m_changed.connect(_m2m_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")
 
 
+def watch_below(scope, partnership, paths):
+    """`watch` each model of `paths` ({model: path to its parent}) under its parent's `scope` name, and its
+    partnership as reached from the parent: watch_below("review", "partnership_id", {Action:
+    "recommendation__review"}) moves "review:<the action's review>" and that review's partnership."""
+    for model, path in paths.items():
+        watch(model, partnership=f"{path}__{partnership}", **{scope: f"{path}_id"})
+
+
 def _saved(sender, instance, **kwargs):
     bump(*names_of(instance))
 
@@ -90,10 +98,10 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
 
 def names_of(instance):
     """The names a change to this row moves."""
-    names = set()
-    for prefix, lookup in WATCHED.get(type(instance), {}).items():
-        names.update(f"{prefix}:{value}" for value in _values(instance, lookup) if value is not None)
-    return names
+    spec = WATCHED.get(type(instance), {})
+    # Each lookup once: a user's partnership and directory are both their memberships' partnerships.
+    reached = {lookup: _values(instance, lookup) for lookup in set(spec.values())}
+    return {f"{prefix}:{value}" for prefix, lookup in spec.items() for value in reached[lookup] if value is not None}
 
 
 def names_of_rows(queryset):

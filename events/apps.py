@@ -29,15 +29,18 @@ class EventsConfig(AppConfig):
         from events import models
 
         stamps.watch(models.Event, partnership="review__partnership_id", event="pk", review="review_id")
-        for model, event in {
-            models.EventTheme: "event",
-            models.Invitation: "event",
-            models.FeedbackResponse: "event",
-            models.SummaryVersion: "event",
-            models.SummaryNameHit: "version__event",
-            models.SummaryRelease: "event",
-            models.SummaryReader: "release__event",
-            models.PossibleWitness: "invitation__event",
-        }.items():
-            stamps.watch(model, partnership=f"{event}__review__partnership_id", event=f"{event}_id")
+        stamps.watch_below(
+            "event",
+            "review__partnership_id",
+            {
+                models.EventTheme: "event",
+                models.Invitation: "event",
+                models.FeedbackResponse: "event",
+                models.SummaryVersion: "event",
+                models.SummaryNameHit: "version__event",
+                models.SummaryRelease: "event",
+                models.SummaryReader: "release__event",
+                models.PossibleWitness: "invitation__event",
+            },
+        )
         stamps.watch(models.ReviewerNote, partnership="review__partnership_id", review="review_id", event="event_id")

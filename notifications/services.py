@@ -61,9 +61,14 @@ def moved(*partnership_ids):
     stamps.bump(*(f"outbox:{pk}" for pk in partnership_ids if pk))
 
 
-def _partnerships_of(messages):
-    """Whose these messages are, asked before a write that may leave them out of the query."""
-    return set(messages.order_by().values_list("partnership_id", flat=True).distinct())
+def _update_and_move(messages, **values):
+    """`messages.update(**values)`, then `moved` for their partnerships (asked first: the write may leave the
+    rows out of the query). How many were updated."""
+    partnerships = set(messages.order_by().values_list("partnership_id", flat=True).distinct())
+    updated = messages.update(**values)
+    if updated:
+        moved(*partnerships)
+    return updated
 
 
 def queue_email(
@@ -411,11 +416,9 @@ def deliver_batch(limit=None, seconds=None):
             if outcome is not None:  # the last row tried: its outcome alone
                 _record(outcome)
     # Rows not reached go back as they were (still due, attempts unchanged).
-    not_reached = batch.filter(state=OutboundMessage.State.SENDING)
-    partnerships = _partnerships_of(not_reached)
-    left_over = not_reached.update(state=OutboundMessage.State.QUEUED, lease_expires_at=None)
-    if left_over:
-        moved(*partnerships)
+    left_over = _update_and_move(
+        batch.filter(state=OutboundMessage.State.SENDING), state=OutboundMessage.State.QUEUED, lease_expires_at=None
+    )
     return tried, retries, bool(left_over) or len(ids) == (limit or settings.OUTBOX_BATCH_SIZE)
 
 
@@ -549,16 +552,12 @@ def _failed_attempt(ours, message, error, *, permanent):
 
 def fail_exhausted(now=None):
     """Rows whose lease ran out on their last attempt (a worker died each time) are marked failed."""
-    exhausted = OutboundMessage.objects.lease_expired(now).filter(attempts__gte=MAX_ATTEMPTS)
-    partnerships = _partnerships_of(exhausted)
-    failed = exhausted.update(
+    return _update_and_move(
+        OutboundMessage.objects.lease_expired(now).filter(attempts__gte=MAX_ATTEMPTS),
         state=OutboundMessage.State.FAILED,
         lease_expires_at=None,
         last_error="No worker finished sending it after every attempt.",
     )
-    if failed:
-        moved(*partnerships)
-    return failed
 
 
 def release_expired_claims(now=None):
@@ -567,14 +566,14 @@ def release_expired_claims(now=None):
     expired = OutboundMessage.objects.lease_expired(now).filter(attempts__lt=MAX_ATTEMPTS)
     ids = list(expired.order_by("lease_expires_at").values_list("pk", flat=True)[:500])
     # The same condition again: a lease renewed since the SELECT keeps its row.
-    released = expired.filter(pk__in=ids).update(
+    released = _update_and_move(
+        expired.filter(pk__in=ids),
         state=OutboundMessage.State.QUEUED,
         lease_expires_at=None,
         next_attempt_at=now,
         last_error="The worker sending it stopped before it finished.",
     )
     if released:
-        moved(*_partnerships_of(OutboundMessage.objects.filter(pk__in=ids)))
         logger.warning("Put %s outbound messages back in the queue: their workers stopped renewing the lease", released)
     return ids
 
@@ -645,19 +644,12 @@ def withdraw(messages, *, reason):
     Call it in the transaction that makes them wrong. A message a worker is already sending is left
     to that worker, which asks the send check just before sending.
     """
-    waiting = messages.filter(state=OutboundMessage.State.QUEUED)
-    partnerships = _partnerships_of(waiting)
-    withdrawn = waiting.update(**_withdrawn(reason))
-    if withdrawn:
-        moved(*partnerships)
-    return withdrawn
+    return _update_and_move(messages.filter(state=OutboundMessage.State.QUEUED), **_withdrawn(reason))
 
 
 def forget(messages, *, recipient, reason):
     """Take the address, bodies and attachments off these messages; any not yet sent never will be."""
-    partnerships = _partnerships_of(messages)
     messages.filter(state__in=[OutboundMessage.State.QUEUED, OutboundMessage.State.SENDING]).update(
         state=OutboundMessage.State.FAILED, last_error=reason
     )
-    messages.update(recipient=recipient, body_text="", body_html="", attachments=[])
-    moved(*partnerships)
+    _update_and_move(messages, recipient=recipient, body_text="", body_html="", attachments=[])

@@ -24,5 +24,4 @@ class PractitionersConfig(AppConfig):
 
         for model in (Agency, Practitioner):
             stamps.watch(model, partnership="partnership_id", directory="partnership_id")
-        stamps.watch(NominationRequest, partnership="review__partnership_id", review="review_id")
-        stamps.watch(Nomination, partnership="request__review__partnership_id", review="request__review_id")
+        stamps.watch_below("review", "partnership_id", {NominationRequest: "review", Nomination: "request__review"})

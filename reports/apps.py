@@ -23,13 +23,16 @@ class ReportsConfig(AppConfig):
         from core import stamps
         from reports import models
 
-        for model, review in {
-            models.ReportVersion: "review",
-            models.NameHit: "version__review",
-            models.Circulation: "review",
-            models.Checker: "circulation__review",
-            models.Comment: "checker__circulation__review",
-            models.SignOff: "version__review",
-            models.Publication: "review",
-        }.items():
-            stamps.watch(model, partnership=f"{review}__partnership_id", review=f"{review}_id")
+        stamps.watch_below(
+            "review",
+            "partnership_id",
+            {
+                models.ReportVersion: "review",
+                models.NameHit: "version__review",
+                models.Circulation: "review",
+                models.Checker: "circulation__review",
+                models.Comment: "checker__circulation__review",
+                models.SignOff: "version__review",
+                models.Publication: "review",
+            },
+        )

@@ -22,6 +22,7 @@ class ReviewsConfig(AppConfig):
         from reviews.models import Factsheet, LearningTheme, LegalHold, Review, ReviewStatusChange
 
         stamps.watch(Review, partnership="partnership_id", review="pk")
-        for model in (LearningTheme, ReviewStatusChange, LegalHold):
-            stamps.watch(model, partnership="review__partnership_id", review="review_id")
+        stamps.watch_below(
+            "review", "partnership_id", dict.fromkeys((LearningTheme, ReviewStatusChange, LegalHold), "review")
+        )
         stamps.watch(Factsheet, partnership="partnership_id")

@@ -20,11 +20,14 @@ class SubmissionsConfig(AppConfig):
         from core import stamps
         from submissions import models
 
-        for model, review in {
-            models.AccountTemplate: "review",
-            models.AccountRequest: "review",
-            models.AccountDocument: "request__review",
-            models.AccountVersion: "document__request__review",
-            models.Extension: "request__review",
-        }.items():
-            stamps.watch(model, partnership=f"{review}__partnership_id", review=f"{review}_id")
+        stamps.watch_below(
+            "review",
+            "partnership_id",
+            {
+                models.AccountTemplate: "review",
+                models.AccountRequest: "review",
+                models.AccountDocument: "request__review",
+                models.AccountVersion: "document__request__review",
+                models.Extension: "request__review",
+            },
+        )
