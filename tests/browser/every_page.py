@@ -33,7 +33,6 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from axe_playwright_python.sync_playwright import Axe
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -61,7 +60,7 @@ from reviews.models import Review
 from submissions import services as written_accounts
 from submissions.models import AccountRequest, AccountVersion
 from tests import parallel
-from tests.browser.conftest import AXE_TAGS, AccessibilityChecker
+from tests.browser.conftest import AXE_OPTIONS, AXE_SCRIPT, AccessibilityChecker, seen_before, uses_axe
 from tests.browser.journey import sign_in
 from tests.conftest import PASSWORD, make_staff
 from tests.reports.documents import docx
@@ -833,7 +832,6 @@ class PipelinedChecker(AccessibilityChecker):
       window.conveneAxe = axe.run(document, options).then(results => results.violations);
       return true;
     }"""
-    OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 
     def __init__(self, page):
         super().__init__(page)
@@ -842,10 +840,13 @@ class PipelinedChecker(AccessibilityChecker):
     def start(self, where):
         self.finish()
         self.page.wait_for_load_state("load")
+        if seen_before(self.page):
+            self.checked.append(self.page.url)
+            return
         # The browser context adds axe-core to every page as it loads (see Visitors); in case it did not:
-        if not self.page.evaluate(self.START, self.OPTIONS):
-            self.page.evaluate(self.axe.axe_script)
-            self.page.evaluate(self.START, self.OPTIONS)
+        if not self.page.evaluate(self.START, AXE_OPTIONS):
+            self.page.evaluate(AXE_SCRIPT)
+            self.page.evaluate(self.START, AXE_OPTIONS)
         self.pending = (where, self.page.url)
 
     def finish(self):
@@ -866,8 +867,6 @@ class PipelinedChecker(AccessibilityChecker):
         self.start(self.page.url)
         self.finish()
 
-
-AXE_SCRIPT = Axe().axe_script
 
 # Everyone holding a personal link shares one browser, as one person might; each member of staff has
 # their own; signing in happens last in the public's browser.
@@ -904,7 +903,7 @@ class Visitors:
             context.set_default_timeout(10_000)
             # axe-core in every page from the start, as the browser loads it: sending the script to each
             # page after it has loaded costs a third of the time the check takes.
-            context.add_init_script(AXE_SCRIPT)
+            uses_axe(context)
             if self.people.get(who) is not None:
                 sign_in(context, self.live_server, self.people[who])
             self.contexts[key] = context
