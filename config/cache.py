@@ -9,7 +9,7 @@ count nothing until Redis is back; sessions live in the database and are unaffec
 import functools
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -46,7 +46,31 @@ def _not_counted(args, kwargs):
     raise ValueError("The cache is unreachable")
 
 
+class OneClientPerServer(RedisCacheClient):
+    """Django's client, keeping one redis.Redis a server rather than making one for every operation.
+
+    Each new redis.Redis copies its table of reply handlers, about 0.3 ms: more than the round trip a
+    kept page's change stamps cost. A client that draws on a connection pool is safe to share between
+    threads; the pool, as before, is Django's, one a server.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = OneClientPerServer
+
     get = _as_a_miss(_default)(RedisCache.get)
     get_many = _as_a_miss(lambda args, kwargs: {})(RedisCache.get_many)
     has_key = _as_a_miss(lambda args, kwargs: False)(RedisCache.has_key)
