@@ -1,5 +1,10 @@
-"""PDFs rendered by WeasyPrint: tagged A4 (PDF/UA-1), loading nothing but the project's static files."""
+"""PDFs rendered by WeasyPrint: tagged A4 (PDF/UA-1), loading nothing but the project's static files.
 
+WeasyPrint is imported when the first PDF is made, not when Django starts: importing it takes most of a
+second, which every web and Celery worker would otherwise pay at start whether it makes a PDF or not.
+"""
+
+import functools
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -7,8 +12,6 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
 class ResourceRefused(ValueError):
@@ -31,22 +34,41 @@ def safe_url_fetcher(url):
     path = Path(url2pathname(unquote(parts.path))).resolve()
     if not path.is_relative_to(static_dir()) or not path.is_file():
         raise ResourceRefused(f"PDFs may only use the project's static files, not {url!r}")
+    from weasyprint.urls import URLFetcherResponse
+
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
 
-class StaticFilesFetcher(URLFetcher):
-    """WeasyPrint's fetcher, narrowed to `safe_url_fetcher`; a refusal stops the rendering."""
+@functools.cache
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self):
-        super().__init__(fail_on_errors=True)
+    class StaticFilesFetcher(URLFetcher):
+        """WeasyPrint's fetcher, narrowed to `safe_url_fetcher`; a refusal stops the rendering."""
 
-    def fetch(self, url, headers=None):
-        return safe_url_fetcher(url)
+        def __init__(self):
+            super().__init__(fail_on_errors=True)
+
+        def fetch(self, url, headers=None):
+            return safe_url_fetcher(url)
+
+    return StaticFilesFetcher
+
+
+def static_files_fetcher():
+    """A WeasyPrint URL fetcher that loads only the project's static files (`safe_url_fetcher`)."""
+    return _fetcher_class()()
 
 
 def render_pdf(template_name, context):
     """Render a template to a tagged A4 PDF (PDF/UA-1). The template sets <title> and lang."""
-    html = render_to_string(template_name, context)
-    document = HTML(string=html, base_url=static_dir().as_uri() + "/", url_fetcher=StaticFilesFetcher())
+    return pdf_of(render_to_string(template_name, context))
+
+
+def pdf_of(html):
+    """A tagged A4 PDF (PDF/UA-1) of an HTML document."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=static_dir().as_uri() + "/", url_fetcher=static_files_fetcher())
     return document.write_pdf(pdf_variant="pdf/ua-1")

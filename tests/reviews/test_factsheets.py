@@ -12,7 +12,7 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
 from core.models import AuditEntry
-from core.pdfs import ResourceRefused, StaticFilesFetcher, safe_url_fetcher
+from core.pdfs import ResourceRefused, safe_url_fetcher, static_files_fetcher
 from events import factsheets as event_factsheets
 from events.factsheets import event_factsheet
 from reviews import factsheets
@@ -295,7 +295,7 @@ def test_the_url_fetcher_serves_the_pdf_stylesheet(settings):
 
 def test_a_document_asking_for_the_network_is_not_rendered():
     with mock.patch("urllib.request.OpenerDirector.open") as network:
-        document = HTML(string='<img src="http://example.com/x.png" alt="">', url_fetcher=StaticFilesFetcher())
+        document = HTML(string='<img src="http://example.com/x.png" alt="">', url_fetcher=static_files_fetcher())
         with pytest.raises(FatalURLFetchingError):
             document.write_pdf()
     network.assert_not_called()
