@@ -3,7 +3,9 @@
 A middleware, added to the front of the stack for the session (so the test client and the browser
 tests' live server both pass through it), keeps one copy of each distinct page
 (view name, status and body, with the per-request nonce and CSRF token blanked out) in a temporary
-folder. When the session ends, one run of vnu.jar checks them all; any error fails the run, and the
+folder. Every BATCH new pages are handed to a run of vnu.jar in the background, at a low priority, so
+the checker works while the tests wait on browsers and workers; when the session ends the last pages
+are handed over and every run is waited for. Any error fails the run, and the
 summary names the page's URL and its first errors. Without Java or vnu.jar the check is skipped,
 and the summary says so. When the suite runs in several processes, each checks its own pages and
 hands what it found to the controlling process (tests/parallel.py), which prints it and fails the run.
@@ -17,6 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CHECKED_STATUSES = {200} | set(range(400, 500))
 FIRST_ERRORS = 5
+# Pages a run of the checker takes: enough that starting Java (a second or two) is a small part of it.
+BATCH = 500
+CHECKER_TIMEOUT = 900
 # Per-request values that would make every copy of a page look new.
 VOLATILE = [
     (re.compile(rb'nonce="[^"]*"'), b'nonce=""'),
@@ -56,8 +62,23 @@ class Collection:
     seen: set = field(default_factory=set)
     # The live server answers in its own thread: names come from a counter, not from len(pages).
     numbers: itertools.count = field(default_factory=itertools.count)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    waiting: list = field(default_factory=list)  # saved pages not yet handed to the checker
+    runs: list = field(default_factory=list)  # Run
 
     def add(self, request, response):
+        with self.lock:
+            self._add(request, response)
+            if len(self.waiting) >= BATCH:
+                self.hand_over()
+
+    def hand_over(self):
+        """Start the checker on the pages saved since the last run."""
+        if self.waiting:
+            self.runs.append(Run.start(self.folder, self.waiting))
+            self.waiting = []
+
+    def _add(self, request, response):
         if request.method == "HEAD" or response.streaming or response.status_code not in CHECKED_STATUSES:
             return
         if not response.get("Content-Type", "").startswith("text/html"):
@@ -80,6 +101,38 @@ class Collection:
             FRAGMENT_WRAPPER[0] + body + FRAGMENT_WRAPPER[1] if fragment else body,
         )
         self.pages[name] = Page(request.get_full_path(), view, response.status_code, fragment)
+        self.waiting.append(name)
+
+
+@dataclass
+class Run:
+    """One run of vnu.jar over some of the saved pages, its report going to a file (it may be long)."""
+
+    names: list
+    process: subprocess.Popen
+    report: Path
+
+    @classmethod
+    def start(cls, folder, names):
+        report = folder / f"report-{names[0]}.json"
+        with report.open("wb") as out:
+            process = subprocess.Popen(
+                ["java", "-jar", str(_jar()), "--errors-only", "--format", "json", *names],
+                cwd=folder,
+                stdout=subprocess.DEVNULL,
+                stderr=out,
+                preexec_fn=lambda: os.nice(10),  # the tests come first; the checker takes what they leave
+            )
+        return cls(list(names), process, report)
+
+    def finish(self):
+        """(the checker's exit code, its report)."""
+        try:
+            code = self.process.wait(timeout=CHECKER_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = self.process.wait()
+        return code, self.report.read_text(errors="replace")
 
 
 _collection = None
@@ -148,9 +201,11 @@ def pytest_sessionfinish(session):
         _fail_if_invalid(session)  # the controlling process, with what the others found
         return
     try:
-        if collection.pages:
-            _outcome.invalid = _validate(collection)
-            _outcome.checked = len(collection.pages)
+        with collection.lock:
+            collection.hand_over()
+        for run in collection.runs:
+            _outcome.invalid += _validate(collection, run)
+        _outcome.checked = len(collection.pages)
     finally:
         shutil.rmtree(collection.folder, ignore_errors=True)
     if parallel.is_worker(session.config):
@@ -175,21 +230,14 @@ def pytest_testnodedown(node, error):
         _outcome.invalid.extend((Page(**page), errors) for page, errors in found["invalid"])
 
 
-def _validate(collection):
-    """One run of the checker over every saved page: [(Page, [error, ...])] for the invalid ones."""
-    result = subprocess.run(
-        ["java", "-jar", str(_jar()), "--errors-only", "--format", "json", *sorted(collection.pages)],
-        cwd=collection.folder,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+def _validate(collection, run):
+    """What one run of the checker found: [(Page, [error, ...])] for the invalid pages."""
+    code, report = run.finish()
     try:
-        messages = json.loads(result.stderr or "{}").get("messages", [])
+        messages = json.loads(report or "{}").get("messages", [])
     except json.JSONDecodeError:
-        failed = Page("(every page)", "vnu.jar", result.returncode, fragment=False)
-        return [(failed, [f"The checker did not answer in JSON: {result.stderr[:500]}"])]
+        failed = Page(f"({len(run.names)} pages)", "vnu.jar", code, fragment=False)
+        return [(failed, [f"The checker did not answer in JSON: {report[:500]}"])]
     errors = {}
     for message in messages:
         if message.get("type") not in ("error", "non-document-error"):
@@ -198,9 +246,9 @@ def _validate(collection):
         where = f"line {message['lastLine']}: " if "lastLine" in message else ""
         extract = message.get("extract", "").replace("\n", " ").strip()
         errors.setdefault(name, []).append(f"{where}{message.get('message')}  [{extract}]")
-    if result.returncode != 0 and not errors:
-        failed = Page("(every page)", "vnu.jar", result.returncode, fragment=False)
-        return [(failed, [f"The checker failed without naming a page: {result.stderr[:500]}"])]
+    if code != 0 and not errors:
+        failed = Page(f"({len(run.names)} pages)", "vnu.jar", code, fragment=False)
+        return [(failed, [f"The checker failed without naming a page: {report[:500]}"])]
     unknown = Page("?", "?", 0, fragment=False)
     return [(collection.pages.get(name, unknown), found) for name, found in sorted(errors.items())]
 
