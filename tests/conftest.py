@@ -8,7 +8,7 @@ from core import stamps
 from core.models import Membership, Partnership, User
 from practitioners.models import Agency
 from reviews.models import Review
-from tests import emptying, parallel
+from tests import emptying, parallel, pdfs
 from tests.browser import conftest as browser_tests
 
 # Every HTML page the test client receives is checked with the Nu Html Checker when the run ends.
@@ -25,6 +25,8 @@ def pytest_configure(config):
     settings.CHANGE_STAMPS_CHECK = True
     # Tests that commit leave the database empty by deleting what they wrote, not by Django's flush.
     emptying.use_it()
+    # Each distinct PDF is laid out once a process (tests/pdfs.py).
+    pdfs.use_it()
 
 
 def pytest_collection_modifyitems(items):
