@@ -34,11 +34,25 @@ def test_the_seed_server_worker_and_beat_link_to_the_demos_own_port(settings, mo
     settings.BROKER_DIR = tmp_path / "broker"
     monkeypatch.setattr(django_settings, "SITE_URL", django_settings.SITE_URL)  # put back afterwards
     monkeypatch.setattr(signal, "signal", lambda *args: None)
-    # Each process the demo starts is a real one that prints the site address it was given and stops.
+    # Each process the demo starts is a real one that prints the site address it was given and stops, once
+    # both have printed: the demo stops the other processes as soon as one stops, and on a busy machine the
+    # second could be stopped before it had started.
     real_popen, started = subprocess.Popen, []
+    printed = tmp_path / "printed"
+    script = (
+        "import os, pathlib, sys, time\n"
+        "sys.stdout.write(os.environ.get('SITE_URL', ''))\n"
+        "sys.stdout.flush()\n"
+        f"printed = pathlib.Path({str(printed)!r})\n"
+        "with printed.open('a') as mark:\n"
+        "    mark.write('.')\n"
+        "deadline = time.monotonic() + 30\n"
+        "while len(printed.read_text()) < 2 and time.monotonic() < deadline:\n"
+        "    time.sleep(0.05)\n"
+    )
 
     def popen(args, **kwargs):
-        report = [sys.executable, "-c", "import os, sys; sys.stdout.write(os.environ.get('SITE_URL', ''))"]
+        report = [sys.executable, "-c", script]
         started.append((args, real_popen(report, stdout=subprocess.PIPE, text=True, **kwargs)))
         return started[-1][1]
 
