@@ -912,6 +912,9 @@ class Visitors:
         self.turn[key] = 1 - self.turn[key]
         checker = self.tabs[key][self.turn[key]]
         self.collect(checker)
+        # Chromium draws only the tab in front, and Playwright waits for a tab to draw before each click,
+        # fill or scroll: in the tab behind, each waited about a second. The other tab's check goes on behind.
+        checker.page.bring_to_front()
         return checker
 
     def collect(self, checker):
