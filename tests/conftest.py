@@ -8,7 +8,7 @@ from core import stamps
 from core.models import Membership, Partnership, User
 from practitioners.models import Agency
 from reviews.models import Review
-from tests import emptying, parallel, pdfs
+from tests import emptying, parallel, pdfs, static_files
 from tests.browser import conftest as browser_tests
 
 # Every HTML page the test client receives is checked with the Nu Html Checker when the run ends.
@@ -27,6 +27,8 @@ def pytest_configure(config):
     emptying.use_it()
     # Each distinct PDF is laid out once a process (tests/pdfs.py).
     pdfs.use_it()
+    # WhiteNoise lists the static files once a process, not for every test client (tests/static_files.py).
+    static_files.use_it()
 
 
 def pytest_collection_modifyitems(items):
