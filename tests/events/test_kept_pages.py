@@ -239,11 +239,15 @@ def test_the_kept_event_page_shows_each_change_made_after_it_was_kept(
 
     # The worker sends Sam's confirmation, which failed: the table says so.
     message = OutboundMessage.objects.filter(about_id=sams.pk).latest("pk")
+    claimed_at = timezone.now()
     OutboundMessage.objects.filter(pk=message.pk).update(
-        state="sending", claimed_at=timezone.now(), lease_expires_at=timezone.now() + timedelta(minutes=1)
+        state="sending",
+        claimed_at=claimed_at,
+        claimed_by="a worker",
+        lease_expires_at=claimed_at + timedelta(minutes=1),
     )
     outcome, _ = outbox._failed_attempt(
-        OutboundMessage.objects.filter(pk=message.pk), message, OSError("550 mailbox unavailable"), permanent=True
+        outbox._held(message.pk, claimed_at, "a worker"), message, OSError("550 mailbox unavailable"), permanent=True
     )
     outbox._record(outcome)
     assert "550 mailbox unavailable" in main_of(bm_client.get(url))

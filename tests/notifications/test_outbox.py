@@ -529,3 +529,63 @@ def test_a_batch_makes_each_distinct_attachment_once(mailoutbox):
         queue("sheet-single", attachments=[{"type": "sheet", "n": 0}])
         services.deliver(OutboundMessage.objects.get(idempotency_key="sheet-single").pk)
         assert sorted(made) == [0, 0, 1]
+
+
+OUTCOMES = {
+    "sent": lambda message, held: services._deliver_claimed(message, held)[0],
+    "retried": lambda message, held: services._failed_attempt(
+        held, message, smtplib.SMTPResponseException(451, b"try again later"), permanent=False
+    )[0],
+    "failed": lambda message, held: services._failed_attempt(
+        held, message, smtplib.SMTPResponseException(550, b"no such mailbox"), permanent=True
+    )[0],
+    "withdrawn": lambda message, held: (
+        held,
+        {**services._withdrawn("The event was cancelled"), "lease_expires_at": None},
+        message.partnership_id,
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", OUTCOMES)
+def test_an_outcome_is_written_as_djangos_update_would_write_it(kind, settings):
+    """The outcome's UPDATE is written by hand once (`_held_sql`) and filled in for each row: the same as Django's."""
+    settings.DEMO_MAILBOX = False
+    with time_machine.travel(timezone.now(), tick=False):
+        for n in range(4):
+            services.queue_email(
+                kind="test",
+                recipient="someone@agency.example",
+                subject="Subject",
+                body_text="Your link: https://convene.example/invitation/abcdefghijklmnop\n",
+                body_html='<a href="https://convene.example/invitation/abcdefghijklmnop">Reply</a>',
+                idempotency_key=f"{kind}-{n}",
+            )
+        ids, claimed_at = services.claim_batch()
+        by_django, by_hand, next_row, someone_elses = (
+            services._held(pk, claimed_at, services.worker_name()) for pk in ids
+        )
+        someone_elses = someone_elses._replace(claimed_at=claimed_at - timedelta(seconds=1))  # an earlier claim
+        with mock.patch("notifications.services.send"):
+            outcomes = {
+                held: OUTCOMES[kind](OutboundMessage.objects.get(pk=held.pk), held)
+                for held in (by_django, by_hand, someone_elses)
+            }
+        assert by_django.rows().update(**outcomes[by_django][1]) == 1
+        assert services._record(outcomes[by_hand], attempt=next_row) == 1  # with the next row's attempt
+        assert services._record(outcomes[someone_elses]) == 0  # not this worker's claim: nothing written
+
+    def written(held):
+        row = OutboundMessage.objects.get(pk=held.pk)
+        key = row.idempotency_key.replace(str(row.pk), "<pk>").replace(f"{kind}-{ids.index(row.pk)}", "<key>")
+        fields = ("state", "last_error", "body_text", "body_html", "lease_expires_at", "sent_at", "next_attempt_at")
+        return key, row.attempts, *(getattr(row, field) for field in fields)
+
+    assert written(by_hand) == written(by_django)
+    assert written(by_hand)[2] == {"retried": "queued"}.get(kind, kind)
+    if kind == "sent":
+        assert "abcdefghijklmnop" not in written(by_hand)[4] + written(by_hand)[5]
+    assert written(someone_elses)[2] == "sending"
+    assert OutboundMessage.objects.get(pk=next_row.pk).attempts == 1
+    assert services._record(None, attempt=by_hand) == 0  # no longer sending: no attempt counted
