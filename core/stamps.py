@@ -194,7 +194,10 @@ def bump(*names):
 
 
 def _renew(names):
-    cache.set_many({f"stamp:{name}": secrets.token_hex(6) for name in names}, STAMP_SECONDS)
+    if len(names) == 1:  # most changes (an email's outcome): one command, without a pipeline to build
+        cache.set(f"stamp:{next(iter(names))}", secrets.token_hex(6), STAMP_SECONDS)
+    else:
+        cache.set_many({f"stamp:{name}": secrets.token_hex(6) for name in names}, STAMP_SECONDS)
 
 
 def tokens(names):
