@@ -541,22 +541,22 @@ def _update_held(held, values):
         return query.get_compiler(connection.alias).as_sql()
     fields = [OutboundMessage._meta.get_field(name) for name in values]
     params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
-    return _held_sql(tuple(field.column for field in fields)), (*params, *_held_params(held))
+    assignments = tuple(f'"{field.column}" = %s' for field in fields)
+    return _held_sql(assignments), (*params, *_held_params(held))
 
 
 def _count_attempt(held):
     """The SQL and parameters that count an attempt on the held row, if it is still sending."""
-    return _held_sql(sending_only=True), _held_params(held, sending_only=True)
+    return _held_sql(('"attempts" = "attempts" + 1',), sending_only=True), _held_params(held, sending_only=True)
 
 
 @cache
-def _held_sql(columns=(), *, sending_only=False):
-    """An UPDATE of one held row that sets `columns` or, given none, counts an attempt."""
-    assignments = ", ".join(f'"{column}" = %s' for column in columns) or '"attempts" = "attempts" + 1'
+def _held_sql(assignments, *, sending_only=False):
+    """An UPDATE of one held row (only while it is sending, or sending or queued) with these assignments."""
     states = "= %s" if sending_only else "IN (%s, %s)"
     # Only the model's own table and column names are put into the text; every value is a parameter.
     return (
-        f'UPDATE "{OutboundMessage._meta.db_table}" SET {assignments} '  # noqa: S608
+        f'UPDATE "{OutboundMessage._meta.db_table}" SET {", ".join(assignments)} '  # noqa: S608
         f'WHERE "id" = %s AND "claimed_at" = %s AND "claimed_by" = %s AND "state" {states}'
     )
 
