@@ -8,11 +8,12 @@ from core import stamps
 from core.models import Membership, Partnership, User
 from practitioners.models import Agency
 from reviews.models import Review
-from tests import emptying, parallel, pdfs, static_files
+from tests import parallel, pdfs
 from tests.browser import conftest as browser_tests
 
-# Every HTML page the test client receives is checked with the Nu Html Checker when the run ends.
-pytest_plugins = ["tests.html_validity"]
+# Every HTML page the test client receives is checked with the Nu Html Checker; WhiteNoise lists the
+# static files once a process rather than for every test client.
+pytest_plugins = ["tests.html_validity", "tests.static_files"]
 
 PASSWORD = "a long and memorable passphrase"
 
@@ -23,12 +24,8 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.CHANGE_STAMPS_CHECK = True
-    # Tests that commit leave the database empty by deleting what they wrote, not by Django's flush.
-    emptying.use_it()
     # Each distinct PDF is laid out once a process (tests/pdfs.py).
     pdfs.use_it()
-    # WhiteNoise lists the static files once a process, not for every test client (tests/static_files.py).
-    static_files.use_it()
 
 
 def pytest_collection_modifyitems(items):

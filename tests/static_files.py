@@ -2,39 +2,52 @@
 
 Every `Client()` builds the middleware stack afresh, and WhiteNoise's middleware, outside production,
 walks every static file of every app (Django's admin has hundreds) and looks at each on disk: about
-55 ms, paid by each test client and each live server, more than most tests take. The files do not
-change while the tests run, so the list made the first time is given to every later middleware made
-with the same settings. Serving is WhiteNoise's own, unchanged.
+55 ms, paid by each test client and each live server, more than most tests take. For the session the
+stack uses `ListedOnce` instead: WhiteNoise's middleware, which keeps the list it made the first time
+and gives it to every later instance made with the same settings. Serving is WhiteNoise's own.
 """
 
+import pytest
+from django.conf import settings
+from django.test import override_settings
 from whitenoise.middleware import WhiteNoiseMiddleware
 
+WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 _listed = {}
-_list = WhiteNoiseMiddleware.add_files_from_finders
 
 
-def _settings_of(middleware):
-    """What the listed files' responses depend on: where they are served and the headers they carry."""
-    return (
-        middleware.static_prefix,
-        middleware.max_age,
-        middleware.charset,
-        middleware.allow_all_origins,
-        middleware.add_headers_function,
-        middleware.index_file,
-        # A method of the middleware unless a setting gives one: the function, not this instance's binding.
-        getattr(middleware.immutable_file_test, "__func__", middleware.immutable_file_test),
-    )
+class ListedOnce(WhiteNoiseMiddleware):
+    def add_files_from_finders(self):
+        key = self._listed_by()
+        if key not in _listed:
+            before = set(self.files)
+            super().add_files_from_finders()
+            _listed[key] = {url: found for url, found in self.files.items() if url not in before}
+        self.files.update(_listed[key])
+
+    def _listed_by(self):
+        """What the list and its files' headers depend on: where the files are found, where they are served,
+        and the headers they carry."""
+        return (
+            repr(settings.STATICFILES_DIRS),
+            repr(settings.STATICFILES_FINDERS),
+            repr(settings.INSTALLED_APPS),
+            repr(settings.STORAGES),
+            repr(getattr(settings, "WHITENOISE_MIMETYPES", None)),
+            self.static_prefix,
+            self.max_age,
+            self.charset,
+            self.allow_all_origins,
+            self.add_headers_function,
+            self.index_file,
+            # A method of the middleware unless a setting gives one: the function, not this instance's binding.
+            getattr(self.immutable_file_test, "__func__", self.immutable_file_test),
+        )
 
 
-def add_files_from_finders(self):
-    key = _settings_of(self)
-    if key not in _listed:
-        before = set(self.files)
-        _list(self)
-        _listed[key] = {url: found for url, found in self.files.items() if url not in before}
-    self.files.update(_listed[key])
-
-
-def use_it():
-    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """For the whole session, like the HTML check's middleware (tests/html_validity.py)."""
+    middleware = [f"{__name__}.ListedOnce" if name == WHITENOISE else name for name in settings.MIDDLEWARE]
+    with override_settings(MIDDLEWARE=middleware):
+        yield

@@ -10,8 +10,11 @@ from unittest import mock
 import pytest
 import time_machine
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from core.crypto import FERNET_PREFIX
 from notifications import services, tasks
 from notifications.models import OutboundMessage
 
@@ -587,5 +590,8 @@ def test_an_outcome_is_written_as_djangos_update_would_write_it(kind, settings):
     if kind == "sent":
         assert "abcdefghijklmnop" not in written(by_hand)[4] + written(by_hand)[5]
     assert written(someone_elses)[2] == "sending"
+    # The bodies as stored, not as the field reads them (it would pass plain text through): encrypted.
+    stored = OutboundMessage.objects.filter(pk=by_hand.pk).values_list(Cast("body_text", TextField()), flat=True)
+    assert stored.get().startswith(FERNET_PREFIX)
     assert OutboundMessage.objects.get(pk=next_row.pk).attempts == 1
     assert services._record(None, attempt=by_hand) == 0  # no longer sending: no attempt counted
