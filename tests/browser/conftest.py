@@ -12,8 +12,6 @@ import shutil
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.html_validity import VOLATILE
-
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -141,6 +139,8 @@ def seen_before(page):
     whole run), so checking the same page twice, as journeys that start at the same sign-in page do, finds
     nothing new.
     """
+    from tests.html_validity import VOLATILE  # here: imported first by pytest, as a plugin
+
     markup, width, height = page.evaluate(SHAPE)
     markup = markup.encode()
     for pattern, replacement in VOLATILE:  # as the HTML check leaves them out
