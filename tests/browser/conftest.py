@@ -152,6 +152,12 @@ def seen_before(page):
     return False
 
 
+def described(violation):
+    """An axe-core violation in one line: the rule, its impact, what it asks for and the elements that break it."""
+    targets = [node["target"] for node in violation["nodes"]]
+    return f"{violation['id']} ({violation['impact']}) {violation['help']} {targets}"
+
+
 def axe_violations(page):
     """axe-core's WCAG A and AA violations on the page as it is now."""
     violations = page.evaluate(RUN_AXE, AXE_OPTIONS)
@@ -179,9 +185,7 @@ class AccessibilityChecker:
         self.checked.append(url)
         if seen_before(self.page):
             return
-        for violation in axe_violations(self.page):
-            targets = [node["target"] for node in violation["nodes"]]
-            self.violations.append(f"{url}: {violation['id']} ({violation['impact']}) {violation['help']} {targets}")
+        self.violations += [f"{url}: {described(violation)}" for violation in axe_violations(self.page)]
 
     def assert_clean(self):
         unchecked = [url for url in self.loaded if url not in self.checked]

@@ -60,7 +60,14 @@ from reviews.models import Review
 from submissions import services as written_accounts
 from submissions.models import AccountRequest, AccountVersion
 from tests import parallel
-from tests.browser.conftest import AXE_OPTIONS, AXE_SCRIPT, AccessibilityChecker, seen_before, uses_axe
+from tests.browser.conftest import (
+    AXE_OPTIONS,
+    AXE_SCRIPT,
+    AccessibilityChecker,
+    described,
+    seen_before,
+    uses_axe,
+)
 from tests.browser.journey import sign_in
 from tests.conftest import PASSWORD, make_staff
 from tests.reports.documents import docx
@@ -856,10 +863,8 @@ class PipelinedChecker(AccessibilityChecker):
         where, url = self.pending
         self.pending = None
         self.checked.append(url)
-        found = []
-        for violation in self.page.evaluate("() => window.conveneAxe"):
-            targets = [node["target"] for node in violation["nodes"]]
-            found.append(f"{where} {url}: {violation['id']} ({violation['impact']}) {violation['help']} {targets}")
+        violations = self.page.evaluate("() => window.conveneAxe")
+        found = [f"{where} {url}: {described(violation)}" for violation in violations]
         self.violations += found
         return found
 
