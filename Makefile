@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 # The browser tests need a Chromium (they are skipped without one); looked for once per .venv.
 BROWSER_STAMP := $(VENV)/.browser
 
-.PHONY: demo test install lint check suite prod-check clean
+.PHONY: demo test install lint check suite prod-check bench-check clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ test: lint check suite
 # The production profile served by gunicorn against the local PostgreSQL and Redis, checked as a proxy sees it.
 prod-check: install
 	$(BIN)/python scripts/prod_check.py
+
+# Each benchmark at its smallest size: they are not in the suite, so this is what keeps them working.
+bench-check: install
+	$(BIN)/python bench/bench_all.py --quick
 
 clean:
 	rm -rf var $(VENV)

@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/bench_all.py
     .venv/bin/python bench/bench_all.py --only pages,reminders --postgres "" --redis ""
+    .venv/bin/python bench/bench_all.py --quick      # `make bench-check`: does each still run?
 
 By default the benchmarks that use a database run on PostgreSQL (`--postgres`: a database of the
 benchmark's own, created and dropped by each one in turn) and those that need Redis use database
 `--redis-db` of the `--redis` server (flushed by the sending benchmark before and after). With
 `--postgres ""` they use SQLite in a temporary folder and the busiest hour (bench_load.py) is
 left out; with `--redis ""` the sending benchmark and the busiest hour are left out and the link
-benchmark uses the database cache. See docs/performance.md.
+benchmark uses the database cache. With --quick each runs at its smallest size, in a minute or two:
+that checks each still works (CI runs it), and its figures are not measurements. See docs/performance.md.
 """
 
 import argparse
@@ -24,8 +26,26 @@ HERE = Path(__file__).resolve().parent
 PARTS = ["pages", "link", "sending", "load", "pdfs", "summary", "reminders"]
 
 
+# --quick: the smallest size of each benchmark that still does everything it does at full size.
+QUICK = {
+    "pages": ["--requests", "3"],
+    "link": ["--seconds", "2"],
+    "sending": ["--invitees=20"],
+    "load": ["--practitioners", "20", "--seconds", "2"],
+    "reminders": ["--partnerships", "1"],
+}
+
+
 def commands(args):
     """Each part: (name, the script and its options, extra environment)."""
+    parts = _commands(args)
+    if args.quick:
+        for name, (script, extra_env) in parts.items():
+            parts[name] = ([*script, *QUICK.get(name, [])], extra_env)
+    return parts
+
+
+def _commands(args):
     postgres = {"BENCH_POSTGRES_URL": args.postgres} if args.postgres else {}
     redis_url = f"{args.redis.rstrip('/')}/{args.redis_db}" if args.redis else ""
     parts = {
@@ -86,6 +106,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=20, help="how long to load the invitation page")
     parser.add_argument("--invitees", type=int, default=1000, help="invitations the sending benchmark sends")
     parser.add_argument("--explain", action="store_true", help="print the reminder sweep's query plans")
+    parser.add_argument(
+        "--quick", action="store_true", help="each at its smallest size: does it still run? (no figures to keep)"
+    )
     args = parser.parse_args()
     wanted = [part.strip() for part in args.only.split(",") if part.strip()]
     unknown = set(wanted) - set(PARTS)
@@ -105,6 +128,12 @@ def main():
         lines = Path(figures_file.name).read_text(encoding="utf-8").splitlines()
     figures = [json.loads(line) for line in lines]
 
+    if args.quick:
+        ran = len(wanted) - len(failed)
+        print(f"\n{len(figures)} figures from {ran} benchmarks at their smallest size: not measurements")
+        if failed:
+            raise SystemExit(f"\nThese benchmarks failed: {', '.join(failed)}")
+        return
     width = max([len(figure["name"]) for figure in figures] + [6])
     print(f"\n{'Figure':{width}} {'Measured':>14} {'Aim':>10}  Result")
     for figure in figures:

@@ -240,6 +240,7 @@ def main():
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
         "DEMO_MAILBOX": "false",  # as in production: links are struck out of each row once it is sent
+        "DEBUG": "false",  # as in production: no query log kept by each database call
         "LOG_LEVEL": "WARNING",
     }
     os.environ.update(env)
@@ -305,7 +306,8 @@ def main():
             note=f"press to last sent {end_to_end_rate:.1f} msg/s; writing the outbox {queueing:.1f}s",
         )
         record("Sending: plain smtplib, pre-built, one connection", round(smtplib_rate, 1), "msg/s")
-        record("Sending: smtplib rate / worker rate", round(smtplib_rate / worker_rate, 1), "x")
+        # The aim: the worker sends at least half as fast as plain smtplib on one connection.
+        record("Sending: smtplib rate / worker rate", round(smtplib_rate / worker_rate, 2), "x", aim=2.0)
     finally:
         if worker is not None:
             stop_worker(worker)

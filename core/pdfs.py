@@ -2,6 +2,8 @@
 
 WeasyPrint is imported when the first PDF is made, not when Django starts: importing it takes most of a
 second, which every web and Celery worker would otherwise pay at start whether it makes a PDF or not.
+A Celery worker whose pool forks imports it once before forking (`import_weasyprint`, config/celery.py),
+so that its children do not each pay it on their first PDF.
 """
 
 import functools
@@ -59,6 +61,11 @@ def _fetcher_class():
 def static_files_fetcher():
     """A WeasyPrint URL fetcher that loads only the project's static files (`safe_url_fetcher`)."""
     return _fetcher_class()()
+
+
+def import_weasyprint():
+    """Import WeasyPrint now, rather than when the first PDF is made."""
+    import weasyprint  # noqa: F401
 
 
 def render_pdf(template_name, context):
