@@ -2,6 +2,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core.cache import cache
+from django.db import connection
 
 from config.celery import app as celery_app
 from core import stamps
@@ -76,6 +77,25 @@ def _clean_cache(request):
 @pytest.fixture(autouse=True)
 def _uploads_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server, django_db_blocker):
+    """pytest-django's live server, whose database connections are ended before the test database is dropped.
+
+    Each request thread keeps its connection (CONN_MAX_AGE) for as long as the browser keeps its socket
+    open, and Chromium keeps idle sockets past the end of the run. PostgreSQL refuses to drop a database
+    others are connected to: it waited five seconds, then the run ended with a warning and left the
+    database behind. Asking for django_db_setup first makes this teardown come before the drop.
+    """
+    yield live_server
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
