@@ -11,6 +11,7 @@ Every response, whatever its status, must carry the security headers.
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from urllib.parse import urlparse
 
 import pytest
@@ -330,7 +331,14 @@ def _walk(resolver, prefix="", namespace=""):
 
 
 def project_patterns():
-    return dict(_walk(get_resolver()))
+    return dict(_patterns_below(get_resolver()))
+
+
+@cache
+def _patterns_below(resolver):
+    # Walked once for each URLconf (get_resolver() gives the same resolver until the URLconf changes):
+    # building the admin's patterns again for every test was most of a fast test's time.
+    return dict(_walk(resolver))
 
 
 def _kwargs_of(name):
