@@ -32,9 +32,18 @@ from notifications.models import OutboundMessage
 from tests import test_url_access as access
 from tests.test_url_access import ACCESS, ANONYMOUS, ASSIGNED_REVIEWER, BUSINESS_MANAGER, KWARGS, OK
 
-# The world of tests/test_url_access.py: one of every object a URL can name, and the staff who may see them.
+# The world of tests/test_url_access.py: one of every object a URL can name, and the staff who may see them,
+# written once for the module; each test has its own copies (and the shared fixtures taken from them).
+_written_once = access._written_once
+_copies = access._copies
 world = access.world
 people = access.people
+partnership = access.partnership
+other_partnership = access.other_partnership
+business_manager = access.business_manager
+reviewer = access.reviewer
+review = access.review
+outsider = access.outsider
 
 # Forms that are not about the page (signing out would end the visit), and a download of a file the world
 # does not store.

@@ -39,7 +39,17 @@ from practitioners.models import Agency, Nomination, NominationRequest, Practiti
 from reports.models import Checker, Circulation, Comment, NameHit, Publication, ReportVersion, SignOff
 from reviews.models import Review
 from submissions.models import AccountDocument, AccountRequest, AccountVersion, Extension
-from tests.conftest import make_staff
+from tests.conftest import (
+    fresh_copies,
+    make_staff,
+    new_business_manager,
+    new_other_partnership,
+    new_outsider,
+    new_partnership,
+    new_review,
+    new_reviewer,
+    written_once_for_the_module,
+)
 
 # What an outsider gets ----------------------------------------------------------------------------
 
@@ -400,8 +410,8 @@ def _token():
     return token, token_hash
 
 
-@pytest.fixture
-def world(partnership, other_partnership, business_manager, reviewer, review):
+def build_world(partnership, business_manager, reviewer, review):
+    """One of every object a URL can name, in the partnership and its review."""
     now = timezone.now()
     objects = {}
     tokens = {}
@@ -651,8 +661,8 @@ def _token_for(kind, world, family_name):
     return links.new_token()[0]
 
 
-@pytest.fixture
-def people(partnership, other_partnership, business_manager, reviewer, outsider):
+def build_people(partnership, business_manager, reviewer, outsider):
+    """The staff, one of each kind the table names (and the partnership's own business manager and reviewer)."""
     return {
         OTHER_PARTNERSHIP: outsider,
         UNASSIGNED_REVIEWER: make_staff(
@@ -664,6 +674,81 @@ def people(partnership, other_partnership, business_manager, reviewer, outsider)
             "new@northvale.example", "Ola New", partnership, Membership.Role.BUSINESS_MANAGER, with_mfa=False
         ),
     }
+
+
+def _everything():
+    partnership, other_partnership = new_partnership(), new_other_partnership()
+    business_manager = new_business_manager(partnership)
+    reviewer = new_reviewer(partnership)
+    review = new_review(partnership, reviewer, business_manager)
+    world = build_world(partnership, business_manager, reviewer, review)
+    outsider = new_outsider(other_partnership)
+    return {
+        "world": world,
+        "people": build_people(partnership, business_manager, reviewer, outsider),
+        "partnership": partnership,
+        "other_partnership": other_partnership,
+        "business_manager": business_manager,
+        "reviewer": reviewer,
+        "review": review,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture(scope="module")
+def _written_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world and its people, written once for the module's tests (as TestCase.setUpTestData would)."""
+    yield from written_once_for_the_module(django_db_blocker, tmp_path_factory.mktemp("uploads"), _everything)
+
+
+@pytest.fixture
+def _copies(_written_once, db):
+    """This test's own copies of the world, its people and the shared fixtures below."""
+    return fresh_copies(_written_once)
+
+
+@pytest.fixture
+def world(_copies):
+    return _copies["world"]
+
+
+@pytest.fixture
+def people(_copies):
+    return _copies["people"]
+
+
+# tests/conftest.py's fixtures of the same names, taken from the world: beside it, they could not be
+# written again (the partnership's slug and the staff's email addresses are taken).
+
+
+@pytest.fixture
+def partnership(_copies):
+    return _copies["partnership"]
+
+
+@pytest.fixture
+def other_partnership(_copies):
+    return _copies["other_partnership"]
+
+
+@pytest.fixture
+def business_manager(_copies):
+    return _copies["business_manager"]
+
+
+@pytest.fixture
+def reviewer(_copies):
+    return _copies["reviewer"]
+
+
+@pytest.fixture
+def review(_copies):
+    return _copies["review"]
+
+
+@pytest.fixture
+def outsider(_copies):
+    return _copies["outsider"]
 
 
 # Checking one response ---------------------------------------------------------------------------
