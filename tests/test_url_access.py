@@ -15,6 +15,7 @@ from functools import cache
 from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.sites import site as admin_site
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -635,11 +636,8 @@ def _another_family(family_name):
 # The outsiders -----------------------------------------------------------------------------------
 
 
-def _client_for(kind, world, family_name, people):
-    client = Client()
-    user = people.get(kind)
-    if user is not None:
-        client.force_login(user)
+def _client_for(kind, world, family_name, signed_in):
+    client = signed_in(kind)
     if kind == WRONG_LINK and family_name is not None:
         # A working link of another kind, and a forged grant for this one (the right object, a wrong hash).
         _open_link(client, world, _another_family(family_name))
@@ -683,9 +681,11 @@ def _everything():
     review = new_review(partnership, reviewer, business_manager)
     world = build_world(partnership, business_manager, reviewer, review)
     outsider = new_outsider(other_partnership)
+    people = build_people(partnership, business_manager, reviewer, outsider)
     return {
         "world": world,
-        "people": build_people(partnership, business_manager, reviewer, outsider),
+        "people": people,
+        "sessions": {kind: _session_of(user) for kind, user in people.items()},
         "partnership": partnership,
         "other_partnership": other_partnership,
         "business_manager": business_manager,
@@ -715,6 +715,27 @@ def world(_copies):
 @pytest.fixture
 def people(_copies):
     return _copies["people"]
+
+
+def _session_of(user):
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@pytest.fixture
+def signed_in(_copies):
+    """signed_in(kind): a new test client, signed in as that kind of person (the session force_login started for
+    them when the world was written; each test's changes to it are rolled back), or as nobody."""
+    sessions = _copies["sessions"]
+
+    def client_for(kind):
+        client = Client()
+        if kind in sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = sessions[kind]
+        return client
+
+    return client_for
 
 
 # tests/conftest.py's fixtures of the same names, taken from the world: beside it, they could not be
@@ -826,7 +847,7 @@ def test_every_argument_of_every_pattern_can_be_filled_in():
 
 
 @pytest.mark.parametrize("name", sorted(set(project_patterns()) | EXTRA_PATTERNS))
-def test_outsiders_are_refused(name, world, people):
+def test_outsiders_are_refused(name, world, signed_in):
     assert name in ACCESS, f"{name} has no row in ACCESS: decide who may see it"
     rule = ACCESS[name]
     arguments = _kwargs_of(name)
@@ -838,9 +859,9 @@ def test_outsiders_are_refused(name, world, people):
     for kind in sorted(kinds):
         if kind == STOPPED_LINK:
             continue  # below, once the link has been opened and then stopped
-        clients[kind] = _client_for(kind, world, rule.link, people)
+        clients[kind] = _client_for(kind, world, rule.link, signed_in)
     if STOPPED_LINK in kinds:
-        clients[STOPPED_LINK] = _client_for(STOPPED_LINK, world, rule.link, people)
+        clients[STOPPED_LINK] = _client_for(STOPPED_LINK, world, rule.link, signed_in)
         LINK_FAMILIES[rule.link].stop(world)
 
     for kind, client in clients.items():
