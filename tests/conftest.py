@@ -1,8 +1,12 @@
+import copy
+from contextlib import contextmanager
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 
 from config.celery import app as celery_app
 from core import stamps
@@ -98,18 +102,64 @@ def live_server(django_db_setup, live_server, django_db_blocker):
         )
 
 
+# Real hashing is deliberately slow; the suite checks behaviour, not the hasher.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    # Real hashing is deliberately slow; the suite checks behaviour, not the hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@contextmanager
+def _tasks_in_process():
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture(autouse=True)
 def _celery_eager():
     """Run tasks in-process unless a test starts a real worker (see tests/notifications)."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
+    with _tasks_in_process():
+        yield
+
+
+def written_once_for_the_module(django_db_blocker, uploads, build):
+    """Django's TestCase.setUpTestData for a module: the body of a module-scoped fixture that yields what
+    `build()` returns.
+
+    The rows are written once, in a transaction that stays open while the module's tests run and is rolled
+    back after the last of them; each test runs in a savepoint of its own (pytest-django's `db`), rolled back
+    at its end, so it sees the rows as they were written and its changes reach no other test. Each test
+    takes its own copies of the objects (`fresh_copies`), so that what it changes in memory does not reach
+    the next test either. The build runs as a test's own fixtures would: the cache cleared, fast password
+    hashing, tasks run in-process, and an uploads folder of its own (`uploads`). The database is open only
+    while the rows are written and rolled back, as pytest-django's `django_db_blocker` allows.
+    """
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            cache.clear()
+            stamps.forget_relations()
+            with override_settings(MEDIA_ROOT=uploads, PASSWORD_HASHERS=FAST_PASSWORD_HASHERS), _tasks_in_process():
+                built = build()
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            cache.clear()
+
+
+def fresh_copies(built):
+    """A test's own copies of what `written_once_for_the_module` built (as TestCase.setUpTestData gives each
+    test): one deep copy of the whole, so objects shared between its parts stay shared in the copy."""
+    return copy.deepcopy(built)
 
 
 def totp_code(user, offset=0):
@@ -132,8 +182,7 @@ def make_staff(email, name, partnership, role, *, with_mfa=True):
     return user
 
 
-@pytest.fixture
-def partnership(db):
+def new_partnership():
     return Partnership.objects.create(
         name="Northvale Children's Safeguarding Partnership",
         slug="northvale",
@@ -144,8 +193,7 @@ def partnership(db):
     )
 
 
-@pytest.fixture
-def other_partnership(db):
+def new_other_partnership():
     return Partnership.objects.create(
         name="Eastmere Safeguarding Adults and Children Board",
         slug="eastmere",
@@ -156,20 +204,43 @@ def other_partnership(db):
     )
 
 
+def new_business_manager(partnership):
+    return make_staff("manager@northvale.example", "Priya Shah", partnership, Membership.Role.BUSINESS_MANAGER)
+
+
+def new_reviewer(partnership):
+    return make_staff("reviewer@northvale.example", "Tom Ellis", partnership, Membership.Role.REVIEWER)
+
+
+def new_outsider(other_partnership):
+    """A business manager of another partnership."""
+    return make_staff("manager@eastmere.example", "Grace Okafor", other_partnership, Membership.Role.BUSINESS_MANAGER)
+
+
+@pytest.fixture
+def partnership(db):
+    return new_partnership()
+
+
+@pytest.fixture
+def other_partnership(db):
+    return new_other_partnership()
+
+
 @pytest.fixture
 def business_manager(partnership):
-    return make_staff("manager@northvale.example", "Priya Shah", partnership, Membership.Role.BUSINESS_MANAGER)
+    return new_business_manager(partnership)
 
 
 @pytest.fixture
 def reviewer(partnership):
-    return make_staff("reviewer@northvale.example", "Tom Ellis", partnership, Membership.Role.REVIEWER)
+    return new_reviewer(partnership)
 
 
 @pytest.fixture
 def outsider(other_partnership):
     """A business manager of another partnership."""
-    return make_staff("manager@eastmere.example", "Grace Okafor", other_partnership, Membership.Role.BUSINESS_MANAGER)
+    return new_outsider(other_partnership)
 
 
 @pytest.fixture
@@ -180,6 +251,11 @@ def bm_client(client, business_manager):
 
 @pytest.fixture
 def review(partnership, reviewer, business_manager):
+    """A CSPR of the partnership, assigned to the reviewer; the real name is Alex Smith."""
+    return new_review(partnership, reviewer, business_manager)
+
+
+def new_review(partnership, reviewer, business_manager):
     """A CSPR of the partnership, assigned to the reviewer; the real name is Alex Smith."""
     from reviews import services
 

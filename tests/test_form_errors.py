@@ -32,9 +32,19 @@ from notifications.models import OutboundMessage
 from tests import test_url_access as access
 from tests.test_url_access import ACCESS, ANONYMOUS, ASSIGNED_REVIEWER, BUSINESS_MANAGER, KWARGS, OK
 
-# The world of tests/test_url_access.py: one of every object a URL can name, and the staff who may see them.
+# The world of tests/test_url_access.py: one of every object a URL can name, and the staff who may see them,
+# written once for the module; each test has its own copies (and the shared fixtures taken from them).
+_written_once = access._written_once
+_copies = access._copies
 world = access.world
 people = access.people
+signed_in = access.signed_in
+partnership = access.partnership
+other_partnership = access.other_partnership
+business_manager = access.business_manager
+reviewer = access.reviewer
+review = access.review
+outsider = access.outsider
 
 # Forms that are not about the page (signing out would end the visit), and a download of a file the world
 # does not store.
@@ -231,7 +241,7 @@ def _may(profile, kind):
     return profile is not None and profile.get(kind) in (None, OK)
 
 
-def _visitors(rule, world, people):
+def _visitors(rule, world, signed_in):
     """Clients that may open the page, best first: the link's holder, or staff, or anyone."""
     if rule.link is not None:
         client = Client()
@@ -242,10 +252,7 @@ def _visitors(rule, world, people):
     public = rule.get.get(ANONYMOUS) == OK
     for kind in (ANONYMOUS, BUSINESS_MANAGER, ASSIGNED_REVIEWER) if public else (BUSINESS_MANAGER, ASSIGNED_REVIEWER):
         if _may(rule.get, kind):
-            client = Client()
-            if kind != ANONYMOUS:
-                client.force_login(people[kind])
-            clients.append((kind, client))
+            clients.append((kind, signed_in(kind)))
     # Whoever may send the page's own forms first (a review's answers are its reviewer's to write).
     return sorted(clients, key=lambda pair: not _may(rule.post, pair[0]))
 
@@ -397,14 +404,14 @@ PAGES = sorted(name for name, rule in ACCESS.items() if rule.get is not None and
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_every_form_says_what_to_do(name, world, people):
+def test_every_form_says_what_to_do(name, world, signed_in):
     rule = ACCESS[name]
     url = _url(name, world)
     if url is None:
         pytest.skip("a personal link's own address only opens the link")
     _move_on(name, world)
     findings = Findings()
-    walk_page(url, _visitors(rule, world, people), findings)
+    walk_page(url, _visitors(rule, world, signed_in), findings)
     assert not findings.problems, "\n".join(findings.problems)
 
 

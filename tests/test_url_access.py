@@ -11,9 +11,11 @@ Every response, whatever its status, must carry the security headers.
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.sites import site as admin_site
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -38,7 +40,17 @@ from practitioners.models import Agency, Nomination, NominationRequest, Practiti
 from reports.models import Checker, Circulation, Comment, NameHit, Publication, ReportVersion, SignOff
 from reviews.models import Review
 from submissions.models import AccountDocument, AccountRequest, AccountVersion, Extension
-from tests.conftest import make_staff
+from tests.conftest import (
+    fresh_copies,
+    make_staff,
+    new_business_manager,
+    new_other_partnership,
+    new_outsider,
+    new_partnership,
+    new_review,
+    new_reviewer,
+    written_once_for_the_module,
+)
 
 # What an outsider gets ----------------------------------------------------------------------------
 
@@ -330,7 +342,14 @@ def _walk(resolver, prefix="", namespace=""):
 
 
 def project_patterns():
-    return dict(_walk(get_resolver()))
+    return dict(_patterns_below(get_resolver()))
+
+
+@cache
+def _patterns_below(resolver):
+    # Walked once for each URLconf (get_resolver() gives the same resolver until the URLconf changes):
+    # building the admin's patterns again for every test was most of a fast test's time.
+    return dict(_walk(resolver))
 
 
 def _kwargs_of(name):
@@ -392,8 +411,8 @@ def _token():
     return token, token_hash
 
 
-@pytest.fixture
-def world(partnership, other_partnership, business_manager, reviewer, review):
+def build_world(partnership, business_manager, reviewer, review):
+    """One of every object a URL can name, in the partnership and its review."""
     now = timezone.now()
     objects = {}
     tokens = {}
@@ -617,11 +636,8 @@ def _another_family(family_name):
 # The outsiders -----------------------------------------------------------------------------------
 
 
-def _client_for(kind, world, family_name, people):
-    client = Client()
-    user = people.get(kind)
-    if user is not None:
-        client.force_login(user)
+def _client_for(kind, world, family_name, signed_in):
+    client = signed_in(kind)
     if kind == WRONG_LINK and family_name is not None:
         # A working link of another kind, and a forged grant for this one (the right object, a wrong hash).
         _open_link(client, world, _another_family(family_name))
@@ -643,8 +659,8 @@ def _token_for(kind, world, family_name):
     return links.new_token()[0]
 
 
-@pytest.fixture
-def people(partnership, other_partnership, business_manager, reviewer, outsider):
+def build_people(partnership, business_manager, reviewer, outsider):
+    """The staff, one of each kind the table names (and the partnership's own business manager and reviewer)."""
     return {
         OTHER_PARTNERSHIP: outsider,
         UNASSIGNED_REVIEWER: make_staff(
@@ -656,6 +672,104 @@ def people(partnership, other_partnership, business_manager, reviewer, outsider)
             "new@northvale.example", "Ola New", partnership, Membership.Role.BUSINESS_MANAGER, with_mfa=False
         ),
     }
+
+
+def _everything():
+    partnership, other_partnership = new_partnership(), new_other_partnership()
+    business_manager = new_business_manager(partnership)
+    reviewer = new_reviewer(partnership)
+    review = new_review(partnership, reviewer, business_manager)
+    world = build_world(partnership, business_manager, reviewer, review)
+    outsider = new_outsider(other_partnership)
+    people = build_people(partnership, business_manager, reviewer, outsider)
+    return {
+        "world": world,
+        "people": people,
+        "sessions": {kind: _session_of(user) for kind, user in people.items()},
+        "partnership": partnership,
+        "other_partnership": other_partnership,
+        "business_manager": business_manager,
+        "reviewer": reviewer,
+        "review": review,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture(scope="module")
+def _written_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world and its people, written once for the module's tests (as TestCase.setUpTestData would)."""
+    yield from written_once_for_the_module(django_db_blocker, tmp_path_factory.mktemp("uploads"), _everything)
+
+
+@pytest.fixture
+def _copies(_written_once, db):
+    """This test's own copies of the world, its people and the shared fixtures below."""
+    return fresh_copies(_written_once)
+
+
+@pytest.fixture
+def world(_copies):
+    return _copies["world"]
+
+
+@pytest.fixture
+def people(_copies):
+    return _copies["people"]
+
+
+def _session_of(user):
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@pytest.fixture
+def signed_in(_copies):
+    """signed_in(kind): a new test client, signed in as that kind of person (the session force_login started for
+    them when the world was written; each test's changes to it are rolled back), or as nobody."""
+    sessions = _copies["sessions"]
+
+    def client_for(kind):
+        client = Client()
+        if kind in sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = sessions[kind]
+        return client
+
+    return client_for
+
+
+# tests/conftest.py's fixtures of the same names, taken from the world: beside it, they could not be
+# written again (the partnership's slug and the staff's email addresses are taken).
+
+
+@pytest.fixture
+def partnership(_copies):
+    return _copies["partnership"]
+
+
+@pytest.fixture
+def other_partnership(_copies):
+    return _copies["other_partnership"]
+
+
+@pytest.fixture
+def business_manager(_copies):
+    return _copies["business_manager"]
+
+
+@pytest.fixture
+def reviewer(_copies):
+    return _copies["reviewer"]
+
+
+@pytest.fixture
+def review(_copies):
+    return _copies["review"]
+
+
+@pytest.fixture
+def outsider(_copies):
+    return _copies["outsider"]
 
 
 # Checking one response ---------------------------------------------------------------------------
@@ -733,7 +847,7 @@ def test_every_argument_of_every_pattern_can_be_filled_in():
 
 
 @pytest.mark.parametrize("name", sorted(set(project_patterns()) | EXTRA_PATTERNS))
-def test_outsiders_are_refused(name, world, people):
+def test_outsiders_are_refused(name, world, signed_in):
     assert name in ACCESS, f"{name} has no row in ACCESS: decide who may see it"
     rule = ACCESS[name]
     arguments = _kwargs_of(name)
@@ -745,9 +859,9 @@ def test_outsiders_are_refused(name, world, people):
     for kind in sorted(kinds):
         if kind == STOPPED_LINK:
             continue  # below, once the link has been opened and then stopped
-        clients[kind] = _client_for(kind, world, rule.link, people)
+        clients[kind] = _client_for(kind, world, rule.link, signed_in)
     if STOPPED_LINK in kinds:
-        clients[STOPPED_LINK] = _client_for(STOPPED_LINK, world, rule.link, people)
+        clients[STOPPED_LINK] = _client_for(STOPPED_LINK, world, rule.link, signed_in)
         LINK_FAMILIES[rule.link].stop(world)
 
     for kind, client in clients.items():

@@ -24,8 +24,13 @@ from events.agency import Contact
 from events.models import ReplyDigestItem
 from tests import test_url_access as access
 
-world = access.world
-people = access.people
+
+@pytest.fixture
+def world(partnership, other_partnership, business_manager, reviewer, review):
+    """The world of tests/test_url_access.py, written for each test (beside the counts below, which must
+    be alone in their partnership, it cannot be written once for the module)."""
+    return access.build_world(partnership, business_manager, reviewer, review)
+
 
 # What the product counts, in the singular and in the plural.
 NOUNS = {
