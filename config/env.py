@@ -4,6 +4,7 @@ Each reader names the variable in its error, so a missing or malformed value sto
 with one line saying which variable is wrong and why.
 """
 
+import math
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -61,6 +62,18 @@ class EnvReader:
             return int(value)
         except ValueError:
             raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from None
+
+    def float(self, name, default=_MISSING):
+        value = self._raw(name, default)
+        if value is None:
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise ConfigurationError(f"{name} must be a number, not {value!r}")
+        return number
 
     def choice(self, name, choices, default=_MISSING):
         value = self.str(name, default)

@@ -309,9 +309,15 @@ if PRODUCTION and DEMO_MAILBOX:
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport, which needs no
 # server and still runs a real worker process.
 BROKER_DIR = VAR_DIR / "broker"
+# With Redis: how long an idle worker's wait for a task lasts before it asks again (kombu's polling
+# interval, the timeout of its BRPOP). A task that arrives meanwhile is taken at once; a queue a
+# running worker is told to take from (`celery control add_consumer`) joins at its next ask.
+BROKER_POLL_SECONDS = env.float("BROKER_POLL_SECONDS", default=1)
+if not BROKER_POLL_SECONDS > 0:
+    raise ConfigurationError(f"BROKER_POLL_SECONDS must be more than 0, not {BROKER_POLL_SECONDS}")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "polling_interval": BROKER_POLL_SECONDS}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

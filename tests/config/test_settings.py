@@ -16,6 +16,10 @@ def test_readers_name_the_variable_at_fault():
     env = EnvReader({"PORT": "eighty", "DEBUG": "perhaps", "DATABASE_URL": "mysql://x/y"})
     with pytest.raises(ConfigurationError, match="PORT must be a whole number"):
         env.int("PORT")
+    with pytest.raises(ConfigurationError, match="POLL must be a number, not 'soon'"):
+        EnvReader({"POLL": "soon"}).float("POLL")
+    with pytest.raises(ConfigurationError, match="POLL must be a number, not 'nan'"):
+        EnvReader({"POLL": "nan"}).float("POLL")
     with pytest.raises(ConfigurationError, match="DEBUG must be true or false"):
         env.bool("DEBUG")
     with pytest.raises(ConfigurationError, match="DATABASE_URL must be a sqlite:// or postgres:// URL"):
@@ -29,6 +33,8 @@ def test_readers_accept_good_values():
     assert env.list("HOSTS") == ["a.example", "b.example"]
     assert env.bool("ON") is True
     assert env.int("N") == 5
+    assert env.float("N") == 5.0 and EnvReader({"POLL": "0.1"}).float("POLL") == 0.1
+    assert env.float("MISSING", default=1) == 1
     assert env.database("DB", default="postgres://u@127.0.0.1:5432/convene")["NAME"] == "convene"
 
 

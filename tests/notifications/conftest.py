@@ -19,7 +19,6 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from kombu import Connection
-from kombu.transport.redis import Transport as RedisTransport
 
 from config.celery import app as celery_app
 from tests import parallel
@@ -34,8 +33,11 @@ if os.environ.get("REDIS_URL") and parallel.redis_databases_overlap(os.environ["
         "numbered upwards from those two; choose databases further apart"
     )
 WORKER_START_TIMEOUT = 60
-# How long a worker's poll of the Redis broker waits for a task before it asks again (kombu's default).
-BRPOP_TIMEOUT = RedisTransport.brpop_timeout
+# How long a worker's poll of the Redis broker waits for a task before it asks again (BROKER_POLL_SECONDS,
+# a second by default). A task is taken as soon as it arrives whatever this is: the poll's end matters only
+# to a worker told to take from another queue (`take_emails`) or to stop (teardown's SIGTERM), which it
+# acts on once the poll waiting now ends.
+BROKER_POLL_SECONDS = 0.1
 
 
 class RecordingHandler:
@@ -187,6 +189,7 @@ def celery_environment(smtp_server, tmp_path):
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_server.port),
         "EMAIL_TIMEOUT": "10",
+        "BROKER_POLL_SECONDS": str(BROKER_POLL_SECONDS),
         # Factsheet PDFs are cached in file storage: keep them out of the project's var/.
         "MEDIA_ROOT": str(tmp_path / "media"),
         "LOG_LEVEL": "WARNING",
@@ -251,14 +254,14 @@ class Workers:
         """A worker on standby starts taking from the queue every email task goes to; returns once it does.
 
         The worker answers once it has added the queue, but it asks Redis for it only from its next
-        poll of the broker, which comes when the one waiting now ends (after at most BRPOP_TIMEOUT).
+        poll of the broker, which comes when the one waiting now ends (after at most BROKER_POLL_SECONDS).
         """
         self.wait_until_ready(worker)
         queue = celery_app.conf.task_default_queue
         replies = celery_app.control.add_consumer(queue, destination=[worker.hostname], reply=True, timeout=10)
         if not replies:
             pytest.fail(f"Worker {worker.name} did not start taking from {queue}:\n{worker.log()}")
-        time.sleep(BRPOP_TIMEOUT + 0.5)
+        time.sleep(BROKER_POLL_SECONDS + 0.2)
 
 
 @pytest.fixture

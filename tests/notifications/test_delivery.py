@@ -165,6 +165,8 @@ def test_a_worker_killed_mid_batch_leaves_nothing_unsent_or_doubled(start_worker
     handler = smtp_server.handler
     # Each message takes the listener a while, so the batch is still going when the worker dies.
     handler.delay = 0.3
+    # The replacement starts meanwhile, on standby: it takes no email until the doomed worker is dead.
+    replacement = start_worker.launch("replacement", standby=True)
     worker = start_worker("doomed")
     invitations.send_invitations(event, sent_by=None)
 
@@ -186,7 +188,8 @@ def test_a_worker_killed_mid_batch_leaves_nothing_unsent_or_doubled(start_worker
     assert in_flight.recipient not in handler.recipients()
     assert held.filter(attempts=0).count() == INVITEES - 4
 
-    start_worker("replacement")
+    handler.delay = 0  # the rest need not be slow
+    start_worker.take_emails(replacement)
     # The task is unacknowledged and invisible for an hour, so only the sweep can save the batch,
     # once the dead worker's lease has run out (test_worker_kills.py waits for it).
     assert in_flight.lease_expires_at > timezone.now()
