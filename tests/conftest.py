@@ -90,16 +90,22 @@ def live_server(django_db_setup, live_server, django_db_blocker):
     Each request thread keeps its connection (CONN_MAX_AGE) for as long as the browser keeps its socket
     open, and Chromium keeps idle sockets past the end of the run. PostgreSQL refuses to drop a database
     others are connected to: it waited five seconds, then the run ended with a warning and left the
-    database behind. Asking for django_db_setup first makes this teardown come before the drop.
+    database behind. Asking for django_db_setup first makes this teardown come before the drop. The
+    connection it asks with is closed too: the teardown may run in another context than the tests (the
+    browser's), and so open a connection of its own.
     """
     yield live_server
     if connection.vendor != "postgresql":
         return
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+    with django_db_blocker.unblock():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        finally:
+            connection.close()
 
 
 # Real hashing is deliberately slow; the suite checks behaviour, not the hasher.
