@@ -742,34 +742,20 @@ def signed_in(_copies):
 # written again (the partnership's slug and the staff's email addresses are taken).
 
 
-@pytest.fixture
-def partnership(_copies):
-    return _copies["partnership"]
+def _taken_from_the_world(name):
+    @pytest.fixture(name=name)
+    def shared(_copies):
+        return _copies[name]
+
+    return shared
 
 
-@pytest.fixture
-def other_partnership(_copies):
-    return _copies["other_partnership"]
-
-
-@pytest.fixture
-def business_manager(_copies):
-    return _copies["business_manager"]
-
-
-@pytest.fixture
-def reviewer(_copies):
-    return _copies["reviewer"]
-
-
-@pytest.fixture
-def review(_copies):
-    return _copies["review"]
-
-
-@pytest.fixture
-def outsider(_copies):
-    return _copies["outsider"]
+partnership = _taken_from_the_world("partnership")
+other_partnership = _taken_from_the_world("other_partnership")
+business_manager = _taken_from_the_world("business_manager")
+reviewer = _taken_from_the_world("reviewer")
+review = _taken_from_the_world("review")
+outsider = _taken_from_the_world("outsider")
 
 
 # Checking one response ---------------------------------------------------------------------------
