@@ -1,5 +1,5 @@
-"""Time the reminder sweeps (events.reminders.run and practitioners.nominations.run_reminders, each run by
-the beat every ten minutes) over 100,000 invitations, most of them not due.
+"""Time the invitees' and agencies' reminder sweeps (events.reminders.run and practitioners.nominations.run_reminders,
+each run by the beat every ten minutes) over 100,000 invitations, most of them not due.
 
     BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/bench_perf \\
         .venv/bin/python bench/bench_reminders.py [--partnerships 100] [--explain]

@@ -311,10 +311,14 @@ if PRODUCTION and DEMO_MAILBOX:
 BROKER_DIR = VAR_DIR / "broker"
 # With Redis: how long an idle worker's wait for a task lasts before it asks again (kombu's polling
 # interval, the timeout of its BRPOP). A task that arrives meanwhile is taken at once; a queue a
-# running worker is told to take from (`celery control add_consumer`) joins at its next ask.
-BROKER_POLL_SECONDS = env.float("BROKER_POLL_SECONDS", default=1)
+# running worker is told to take from (`celery control add_consumer`) joins at its next ask. It is
+# also the most that a command waiting for workers' replies (`celery inspect`) pauses between looks.
+# A whole number goes to Redis as one (a fraction of a second needs Redis 6 or newer).
+BROKER_POLL_SECONDS = env.float("BROKER_POLL_SECONDS", default=1.0)
 if not BROKER_POLL_SECONDS > 0:
-    raise ConfigurationError(f"BROKER_POLL_SECONDS must be more than 0, not {BROKER_POLL_SECONDS}")
+    raise ConfigurationError(f"BROKER_POLL_SECONDS must be more than 0, not {env.str('BROKER_POLL_SECONDS')!r}")
+if BROKER_POLL_SECONDS.is_integer():
+    BROKER_POLL_SECONDS = int(BROKER_POLL_SECONDS)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "polling_interval": BROKER_POLL_SECONDS}

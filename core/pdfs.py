@@ -2,7 +2,7 @@
 
 WeasyPrint is imported when the first PDF is made, not when Django starts: importing it takes most of a
 second, which every web and Celery worker would otherwise pay at start whether it makes a PDF or not.
-A Celery worker whose pool forks imports it once before forking (`import_weasyprint`, config/celery.py),
+A prefork Celery worker on Redis imports it once before forking (`import_weasyprint`, config/celery.py),
 so that its children do not each pay it on their first PDF.
 """
 

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.contrib.admin.sites import site as admin_site
+from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -727,12 +728,15 @@ def _session_of(user):
 def signed_in(_copies):
     """signed_in(kind): a new test client, signed in as that kind of person (the session force_login started for
     them when the world was written; each test's changes to it are rolled back), or as nobody."""
-    sessions = _copies["sessions"]
+    sessions, people = _copies["sessions"], _copies["people"]
 
     def client_for(kind):
         client = Client()
         if kind in sessions:
             client.cookies[settings.SESSION_COOKIE_NAME] = sessions[kind]
+            # A session that no longer signs its person in would make every page a sign-in page, and the
+            # form-error walk would then find no form to check: fail here instead.
+            assert client.session.get(SESSION_KEY) == str(people[kind].pk), f"the {kind} session signs nobody in"
         return client
 
     return client_for

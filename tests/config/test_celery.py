@@ -6,7 +6,9 @@ import sys
 from django.conf import settings
 
 
-def test_a_prefork_worker_imports_weasyprint_before_it_forks_its_children():
+def test_weasyprint_is_imported_when_a_prefork_pool_is_about_to_fork_and_not_at_start_up():
+    # The signal is the one Celery's prefork pool sends in the parent before each child it forks (with Redis,
+    # as in production); a real worker's children were seen sharing the parent's WeasyPrint that way.
     # In a fresh interpreter: this one may have imported WeasyPrint already for an earlier test.
     script = (
         "import sys, django; django.setup(); "

@@ -64,6 +64,14 @@ def test_a_malformed_value_stops_with_one_line():
     ]
 
 
+def test_a_broker_poll_of_no_time_stops_with_one_line():
+    result = run_check(BROKER_POLL_SECONDS="0")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Convene cannot start: BROKER_POLL_SECONDS must be more than 0, not '0'"
+    ]
+
+
 def test_env_example_lists_every_variable_the_settings_read():
     import re
 

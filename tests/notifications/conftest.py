@@ -251,10 +251,12 @@ class Workers:
                     pytest.fail(f"Worker {worker.name} did not start:\n{worker.log()}")
 
     def take_emails(self, worker):
-        """A worker on standby starts taking from the queue every email task goes to; returns once it does.
+        """A worker on standby starts taking from the queue every email task goes to.
 
         The worker answers once it has added the queue, but it asks Redis for it only from its next
         poll of the broker, which comes when the one waiting now ends (after at most BROKER_POLL_SECONDS).
+        This returns a fixed margin after that, not on a sign from the worker: nothing may rely on the
+        worker having taken a task by then (a task sent meanwhile waits in Redis for it).
         """
         self.wait_until_ready(worker)
         queue = celery_app.conf.task_default_queue
